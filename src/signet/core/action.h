@@ -1,0 +1,65 @@
+// The action registry: the one entry point through which every surface (admin
+// socket, HTTP, MCP, CLI via the admin socket) calls into the signet runtime.
+// Method names are the action ids of shared/spec/transport.md §3
+// ("operator.create", "credential.issue", ...). Params and results are JSON
+// objects; errors are xs::Error values carrying the spec taxonomy.
+//
+// Thread contract: Call() may be invoked from several transport threads at
+// once; the registry serializes access to state it owns.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace xs::signet {
+
+using Json = nlohmann::json;
+
+enum class Intent { kRead, kWrite, kDestroy };
+
+// Who is calling: an authenticated admin (CLI / admin socket / HTTP admin) or
+// a harness holding a credential (WS / MCP / HTTP credential routes).
+struct CallContext {
+  enum class Caller { kAdmin, kCredential };
+  Caller caller = Caller::kAdmin;
+  // Admin calls: fingerprint of the admin key that signed the JWT.
+  std::string admin_key_fingerprint;
+  // Credential calls: the authenticated credential id.
+  std::string credential_id;
+  // The admin passed --dangerously-allow-message-read / dangerouslyAllowMessageRead.
+  bool dangerously_allow_message_read = false;
+  // Request id for the result envelope's meta and for audit entries.
+  std::string request_id;
+};
+
+struct ActionSpec {
+  std::string id;           // "credential.issue"
+  std::string description;  // one line, used for MCP titles and CLI help
+  Intent intent = Intent::kRead;
+  bool idempotent = false;
+  bool admin_only = true;  // false: also callable with a credential (MCP/HTTP)
+  std::function<Result<Json>(const Json& params, const CallContext& ctx)> handler;
+};
+
+class ActionRegistry {
+ public:
+  void Register(ActionSpec spec);
+  const ActionSpec* Find(std::string_view id) const;
+  std::vector<const ActionSpec*> List() const;
+
+  // Validates that params is an object and dispatches. Unknown method ->
+  // not_found; a credential caller on an admin-only action -> permission.
+  Result<Json> Call(std::string_view method, const Json& params, const CallContext& ctx) const;
+
+ private:
+  std::map<std::string, ActionSpec, std::less<>> actions_;
+};
+
+}  // namespace xs::signet
