@@ -1,0 +1,207 @@
+// credential.* admin actions (concepts.md §4, decisions.md #4-#5).
+#include <algorithm>
+
+#include "signet/core/runtime_state.h"
+#include "signet/policy/content_types.h"
+
+namespace xs::signet {
+
+namespace {
+
+Result<ScopePair> PolicyScopes(RuntimeState& s, const std::string& policy_id) {
+  ScopePair out;
+  if (policy_id.empty()) return out;
+  XS_TRY(Json rec, s.policies->Get(policy_id));
+  out.allow = rec["config"].value("allow", std::vector<std::string>{});
+  out.deny = rec["config"].value("deny", std::vector<std::string>{});
+  return out;
+}
+
+bool HasEgress(const ScopeSet& set) {
+  const auto& all = AllScopes();
+  for (std::size_t i = 0; i < kScopeCount; ++i) {
+    if (set.test(i) && all[i].category == ScopeCategory::kEgress) return true;
+  }
+  return false;
+}
+
+Result<std::string> ResolveCredential(RuntimeState& s, const Json& p) {
+  XS_TRY(std::string ref, GetString(p, "credentialId"));
+  std::vector<Candidate> cands;
+  for (const auto& id : s.credentials->AllIds()) cands.push_back({id, ""});
+  return ResolveReference("cred_", "credential", ref, cands);
+}
+
+Json WithAllowlist(RuntimeState& s, const Credential& c) {
+  Json j = CredentialToJson(c);
+  auto list = EffectiveAllowlist(s.options.content_types, c.content_types);
+  if (list.ok()) j["contentTypeAllowlist"] = *list;
+  return j;
+}
+
+Result<Json> Issue(RuntimeState& s, const Json& p) {
+  if (HasField(p, "sessionId")) return Error::Validation("sessionId", "legacy field is rejected");
+  XS_TRY(std::string op_ref, GetString(p, "operatorId"));
+  XS_TRY(std::string op_id, s.operators->Resolve(op_ref));
+  XS_TRY(Json op, s.operators->Get(op_id));
+  if (op.value("status", "") != "active") {
+    return Error::Validation("operatorId", "operator is " + op.value("status", "unknown"));
+  }
+  IssueRequest req;
+  req.operator_id = op_id;
+  XS_TRY(req.chat_ids, GetStringList(p, "chatIds"));
+  if (req.chat_ids.empty() && HasField(p, "chatId")) {
+    XS_TRY(std::string chat, GetString(p, "chatId"));
+    req.chat_ids.push_back(chat);
+  }
+  if (s.chat_resolver) {
+    for (auto& chat : req.chat_ids) {
+      XS_TRY(chat, s.chat_resolver(chat));
+    }
+  }
+  if (HasField(p, "policyId")) {
+    XS_TRY(std::string pref, GetString(p, "policyId"));
+    XS_TRY(req.policy_id, s.policies->Resolve(pref));
+  }
+  XS_TRY(req.policy_scopes, PolicyScopes(s, req.policy_id));
+  XS_TRY(req.inline_scopes.allow, GetStringList(p, "allow"));
+  XS_TRY(req.inline_scopes.deny, GetStringList(p, "deny"));
+  if (HasField(p, "ttlSeconds")) {
+    const Json& t = p["ttlSeconds"];
+    if (!t.is_number_integer())
+      return Error::Validation("ttlSeconds", "must be a positive integer");
+    req.ttl_seconds = t.get<std::int64_t>();
+  }
+  if (HasField(p, "contentTypes")) {
+    XS_TRY(req.content_types, GetStringList(p, "contentTypes"));
+    XS_RETURN_IF_ERROR(EffectiveAllowlist(s.options.content_types, req.content_types));
+  }
+  req.issued_by = kOwner;
+  req.inbox_ids = op["config"].value("inboxIds", std::vector<std::string>{});
+  req.per_chat = op["config"].value("scopeMode", "per-chat") == "per-chat";
+  ScopeSet eff = Resolve(MergeScopes(req.policy_scopes, req.inline_scopes));
+  if (HasEgress(eff)) {
+    XS_RETURN_IF_ERROR(s.OwnerConfirm(s.options.gates.egress_expansion, p, "granting egress"));
+  }
+  XS_TRY(IssueResult res, s.credentials->Issue(req));
+  Json cred = WithAllowlist(s, res.credential);
+  return Json{{"token", res.token},
+              {"credential", cred},
+              {"tokenMetadata", TokenMetadata(res.credential, res.token)},
+              {"reused", res.reused},
+              {"evicted", res.evicted}};
+}
+
+Result<Json> Revoke(RuntimeState& s, const Json& p) {
+  XS_TRY(std::string id, ResolveCredential(s, p));
+  XS_TRY(std::string reason, GetOptString(p, "reason", std::string(kReasonOwnerInitiated)));
+  if (!IsRevocationReason(reason)) return Error::Validation("reason", "unknown revocation reason");
+  XS_TRY(Credential c, s.credentials->Get(id));
+  if (!GetBool(p, "force")) {
+    return DryRun(Json::array({{{"action", "revoke-credential"},
+                                {"credentialId", id},
+                                {"status", CredentialStatusName(c.status)},
+                                {"chatIds", c.chat_ids},
+                                {"reason", reason}}}));
+  }
+  XS_TRY(Credential after, s.credentials->Revoke(id, reason));
+  return Json{{"revoked", after.status == CredentialStatus::kRevoked},
+              {"credentialId", id},
+              {"status", CredentialStatusName(after.status)},
+              {"reason", after.revocation_reason}};
+}
+
+Json DiffJson(const ScopeDiff& d) {
+  Json out = Json::array();
+  for (const auto& c : d.changes) {
+    Json j = {{"scope", c.scope}};
+    j["kind"] = c.kind == ScopeChange::Kind::kAdded     ? "added"
+                : c.kind == ScopeChange::Kind::kRemoved ? "removed"
+                                                        : "changed";
+    if (c.kind == ScopeChange::Kind::kChanged) {
+      j["from"] = c.from;
+      j["to"] = c.to;
+    }
+    out.push_back(j);
+  }
+  return out;
+}
+
+Result<Json> UpdateScopes(RuntimeState& s, const Json& p) {
+  if (HasField(p, "chatIds") || HasField(p, "chatId")) {
+    return Error::Validation("chatIds", "chats cannot change; issue a new credential instead");
+  }
+  XS_TRY(std::string id, ResolveCredential(s, p));
+  XS_TRY(Credential c, s.credentials->Get(id));
+  UpdateRequest req;
+  req.policy_id = c.policy_id;
+  if (HasField(p, "policyId")) {
+    XS_TRY(std::string pref, GetString(p, "policyId"));
+    if (pref.empty()) {
+      req.policy_id.clear();
+    } else {
+      XS_TRY(req.policy_id, s.policies->Resolve(pref));
+    }
+  }
+  XS_TRY(req.policy_scopes, PolicyScopes(s, req.policy_id));
+  if (HasField(p, "allow")) {
+    XS_TRY(auto allow, GetStringList(p, "allow"));
+    req.allow = allow;
+  }
+  if (HasField(p, "deny")) {
+    XS_TRY(auto deny, GetStringList(p, "deny"));
+    req.deny = deny;
+  }
+  if (HasField(p, "contentTypes")) {
+    XS_TRY(auto types, GetStringList(p, "contentTypes"));
+    XS_RETURN_IF_ERROR(EffectiveAllowlist(s.options.content_types, types));
+    req.content_types = types;
+  }
+  req.via_admin = true;
+  XS_TRY(UpdateResult res, s.credentials->UpdateScopes(id, req));
+  Json out = {{"updated", res.updated},
+              {"material", res.material},
+              {"reauthorizationRequired", res.reauthorization_required},
+              {"changes", DiffJson(res.diff)},
+              {"credential", WithAllowlist(s, res.credential)}};
+  if (res.material) out["reason"] = res.diff.reason();
+  return out;
+}
+
+}  // namespace
+
+void RegisterCredentialActions(ActionRegistry& r, RuntimeState& s) {
+  RuntimeState* st = &s;
+  r.Register({"credential.issue", "Issue a credential (token shown once)", Intent::kWrite, true,
+              true, [st](const Json& p, const CallContext&) { return Issue(*st, p); }});
+  r.Register({"credential.list", "List active credentials", Intent::kRead, true, true,
+              [st](const Json& p, const CallContext&) -> Result<Json> {
+                std::string op;
+                if (HasField(p, "operatorId")) {
+                  XS_TRY(std::string ref, GetString(p, "operatorId"));
+                  XS_TRY(op, st->operators->Resolve(ref));
+                }
+                Json out = Json::array();
+                for (const auto& c : st->credentials->List(op))
+                  out.push_back(WithAllowlist(*st, c));
+                return out;
+              }});
+  // Also callable with a credential, for that credential only (decisions.md
+  // #22); another id answers not_found so existence does not leak.
+  r.Register({"credential.lookup", "Show a credential", Intent::kRead, true, false,
+              [st](const Json& p, const CallContext& ctx) -> Result<Json> {
+                XS_TRY(std::string id, ResolveCredential(*st, p));
+                if (ctx.caller == CallContext::Caller::kCredential && id != ctx.credential_id) {
+                  return Error::NotFound("credential not found");
+                }
+                XS_TRY(Credential c, st->credentials->Get(id));
+                return WithAllowlist(*st, c);
+              }});
+  r.Register({"credential.revoke", "Revoke a credential (dry run unless force)", Intent::kDestroy,
+              true, true, [st](const Json& p, const CallContext&) { return Revoke(*st, p); }});
+  r.Register({"credential.updateScopes", "Change a credential's scopes or policy", Intent::kWrite,
+              false, true,
+              [st](const Json& p, const CallContext&) { return UpdateScopes(*st, p); }});
+}
+
+}  // namespace xs::signet

@@ -1,0 +1,64 @@
+// RuntimeState: everything the action handlers operate on, owned by Runtime.
+// Handlers are free functions registered by Register*Actions(); they run
+// under the runtime mutex (the Runtime wraps every handler it registers).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "signet/core/action.h"
+#include "signet/core/audit_log.h"
+#include "signet/core/elevation.h"
+#include "signet/core/pending_actions.h"
+#include "signet/core/runtime_options.h"
+#include "signet/credentials/credential_manager.h"
+#include "signet/keys/vault.h"
+#include "signet/network/xmtp_network.h"
+#include "signet/store/record_set.h"
+#include "signet/store/store.h"
+
+namespace xs::signet {
+
+inline constexpr const char* kOwner = "owner";
+inline constexpr const char* kWalletPrefix = "wallet_";
+inline constexpr const char* kTrustTier = "unverified";
+
+struct RuntimeState {
+  RuntimeOptions options;
+  const Clock* clock = nullptr;
+  std::unique_ptr<Vault> vault;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<AuditLog> audit;
+  std::shared_ptr<XmtpNetwork> network;
+  std::unique_ptr<RecordSet> operators;
+  std::unique_ptr<RecordSet> policies;
+  std::unique_ptr<RecordSet> inboxes;
+  std::unique_ptr<RecordSet> wallets;
+  std::unique_ptr<RecordSet> keys;
+  std::unique_ptr<CredentialManager> credentials;
+  std::unique_ptr<ElevationManager> elevation;
+  std::unique_ptr<PendingActions> pending;
+
+  // Set by the chat subsystem: resolves a chat reference (full id, short id,
+  // name) to a conv_ id. Unset: chat ids must be full conv_ ids.
+  std::function<Result<std::string>(std::string_view)> chat_resolver;
+
+  std::string Now() const { return IsoTime(clock->NowMs()); }
+  // Owner confirmation gate (decisions.md #13): ok when the gate is off;
+  // otherwise params.ownerPassphrase must match the owner verifier.
+  Status OwnerConfirm(bool gate, const Json& params, std::string_view what) const;
+};
+
+// A dry-run answer for destructive actions without force.
+Json DryRun(Json actions);
+
+void RegisterOperatorActions(ActionRegistry& r, RuntimeState& s);
+void RegisterPolicyActions(ActionRegistry& r, RuntimeState& s);
+void RegisterCredentialActions(ActionRegistry& r, RuntimeState& s);
+void RegisterInboxActions(ActionRegistry& r, RuntimeState& s);
+void RegisterKeyActions(ActionRegistry& r, RuntimeState& s);
+void RegisterAdminActions(ActionRegistry& r, RuntimeState& s);
+
+}  // namespace xs::signet

@@ -1,0 +1,20 @@
+#include "signet/keys/wallet_key.h"
+
+#include "crypto/secp256k1.h"
+
+namespace xs::signet {
+
+WalletKey WalletKey::Generate() {
+  crypto::Secret key = crypto::Secp256k1GeneratePrivateKey();
+  return std::move(FromPrivate(SecretBytes(key.bytes())).value());
+}
+
+Result<WalletKey> WalletKey::FromPrivate(SecretBytes priv) {
+  auto pub = crypto::Secp256k1PublicKeyOf(priv.span());
+  if (!pub.ok()) return Error::Validation("wallet", "invalid secp256k1 private key");
+  return WalletKey(std::move(priv), *pub);
+}
+
+std::string WalletKey::address() const { return crypto::EthereumAddress(pub_); }
+
+}  // namespace xs::signet

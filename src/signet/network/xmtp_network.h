@@ -1,0 +1,67 @@
+// XmtpNetwork: the narrow interface through which the signet runtime touches
+// the XMTP network for identity work. Unit tests use FakeXmtpNetwork (in
+// memory, instant); the shipping daemon plugs in the real implementation
+// built on xmtp/identity + xmtp/api (CreateInbox + AddAssociation identity
+// update published over gRPC).
+//
+// Thread contract: implementations must be thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "signet/keys/secret_bytes.h"
+
+namespace xs::signet {
+
+// The inputs of registration. The wallet (secp256k1) key signs the
+// CreateInbox association; the installation key (Ed25519) is the MLS
+// installation being associated.
+struct RegistrationKeys {
+  const SecretBytes* wallet_private_key = nullptr;  // 32 bytes secp256k1
+  std::string wallet_address;                       // 0x… lowercase
+  std::array<std::uint8_t, 32> installation_public_key{};
+  const SecretBytes* installation_private_seed = nullptr;  // 32 bytes Ed25519 seed
+};
+
+struct RegisteredInbox {
+  std::string network_inbox_id;  // 64 hex (sha256(address || nonce))
+  std::string installation_id;   // hex
+};
+
+class XmtpNetwork {
+ public:
+  virtual ~XmtpNetwork() = default;
+  // Registers a new inbox (or returns the existing one for this wallet).
+  virtual Result<RegisteredInbox> RegisterInbox(const RegistrationKeys& keys) = 0;
+  // Whether the network knows this inbox id.
+  virtual Result<bool> InboxExists(const std::string& network_inbox_id) = 0;
+  // "local", "dev", "production" or an endpoint description, for status.
+  virtual std::string Describe() const = 0;
+};
+
+// In-memory network: inbox id = sha256(address || nonce 0) like XMTP, so ids
+// are stable and realistic; never touches a socket.
+class FakeXmtpNetwork final : public XmtpNetwork {
+ public:
+  Result<RegisteredInbox> RegisterInbox(const RegistrationKeys& keys) override;
+  Result<bool> InboxExists(const std::string& network_inbox_id) override;
+  std::string Describe() const override { return "fake (in-memory)"; }
+  std::size_t registered_count() const;
+  // Next RegisterInbox fails with a network error (tests of rollback).
+  void FailNext() { fail_next_ = true; }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> inboxes_;
+  bool fail_next_ = false;
+};
+
+std::unique_ptr<XmtpNetwork> MakeFakeNetwork();
+
+}  // namespace xs::signet

@@ -1,0 +1,133 @@
+#include "signet/store/store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "signet/core/test_util.h"
+
+namespace xs::signet {
+namespace {
+
+using testing::TempDir;
+
+std::unique_ptr<Store> OpenStore(const std::string& path, std::uint8_t fill = 7) {
+  auto s = Store::Open(path, SecretBytes(std::vector<std::uint8_t>(32, fill)));
+  EXPECT_TRUE(s.ok()) << s.error().ToString();
+  return std::move(s).value();
+}
+
+TEST(StoreTest, MigratesAndRoundTrips) {
+  TempDir dir;
+  std::string path = dir.path() + "/s.db";
+  {
+    auto s = OpenStore(path);
+    EXPECT_EQ(s->schema_version(), 2);
+    EXPECT_EQ(testing::FileMode(path), 0600u);
+    ASSERT_TRUE(s->Put("k", "a", {{"x", 1}}).ok());
+  }
+  auto s = OpenStore(path);
+  auto row = s->Get("k", "a");
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->body["x"], 1);
+  EXPECT_FALSE(s->Get("k", "b")->has_value());
+  EXPECT_EQ(s->List("k")->size(), 1u);
+  ASSERT_TRUE(s->Delete("k", "a").ok());
+  EXPECT_TRUE(s->List("k")->empty());
+}
+
+TEST(StoreTest, SecretsAreSealedAtRest) {
+  TempDir dir;
+  std::string path = dir.path() + "/s.db";
+  const std::string marker = "PLAINTEXT-SECRET-MARKER-0123456789";
+  {
+    auto s = OpenStore(path);
+    SecretBytes secret(std::span<const std::uint8_t>(
+        reinterpret_cast<const std::uint8_t*>(marker.data()), marker.size()));
+    ASSERT_TRUE(s->Put("key", "k1", {{"id", "k1"}}, &secret).ok());
+    auto row = s->Get("key", "k1");
+    auto opened = s->OpenSecret(**row);
+    ASSERT_TRUE(opened.ok());
+    EXPECT_EQ(std::string(opened->span().begin(), opened->span().end()), marker);
+    // The blob is bound to its row: moved to another id it does not open.
+    StoredRow moved = **row;
+    moved.id = "k2";
+    EXPECT_TRUE(s->OpenSecret(moved).error().IsAuth());
+  }
+  for (const char* suffix : {"", "-wal"}) {
+    std::string bytes = testing::ReadAll(path + suffix);
+    EXPECT_EQ(bytes.find(marker), std::string::npos) << suffix;
+  }
+  // A wrong data key cannot open it.
+  auto other = OpenStore(path, 9);
+  auto row = other->Get("key", "k1");
+  EXPECT_TRUE(other->OpenSecret(**row).error().IsAuth());
+}
+
+TEST(StoreTest, TransactionRollsBack) {
+  TempDir dir;
+  auto s = OpenStore(dir.path() + "/s.db");
+  Status st = s->Transaction([&]() -> Status {
+    XS_RETURN_IF_ERROR(s->Put("k", "a", {{"v", 1}}));
+    XS_RETURN_IF_ERROR(s->Put("k", "b", {{"v", 2}}));
+    return Error::Internal("boom");
+  });
+  EXPECT_FALSE(st.ok());
+  EXPECT_TRUE(s->List("k")->empty());
+}
+
+// kill -9 in the middle of a stream of two-row transactions: after reopening,
+// the database is intact and every transaction is all-or-nothing.
+TEST(StoreTest, KillNineLeavesConsistentState) {
+  TempDir dir;
+  std::string path = dir.path() + "/s.db";
+  { OpenStore(path); }
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto s = Store::Open(path, SecretBytes(std::vector<std::uint8_t>(32, 7)));
+    if (!s.ok()) _exit(1);
+    for (int i = 0;; ++i) {
+      std::string id = std::to_string(i);
+      (void)(*s)->Transaction([&]() -> Status {
+        XS_RETURN_IF_ERROR((*s)->Put("a", id, {{"i", i}}));
+        return (*s)->Put("b", id, {{"i", i}});
+      });
+    }
+  }
+  usleep(300 * 1000);
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  auto s = OpenStore(path);
+  auto a = s->List("a");
+  auto b = s->List("b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_GT(a->size(), 0u);
+  EXPECT_EQ(a->size(), b->size());
+}
+
+}  // namespace
+}  // namespace xs::signet
+
+namespace xs::signet {
+namespace {
+
+TEST(StoreIdMapTest, BidirectionalMapAndBlobs) {
+  testing::TempDir dir;
+  auto s = OpenStore(dir.path() + "/s.db");
+  ASSERT_TRUE(s->SetIdMapping("conversation", "abcdef0123", "conv_00000000000000c1", 1).ok());
+  EXPECT_EQ(**s->GetLocalId("conversation", "abcdef0123"), "conv_00000000000000c1");
+  EXPECT_EQ(**s->GetNetworkId("conversation", "conv_00000000000000c1"), "abcdef0123");
+  EXPECT_FALSE(s->GetLocalId("message", "abcdef0123")->has_value());
+  ASSERT_TRUE(s->RemoveIdMapping("conversation", "conv_00000000000000c1").ok());
+  EXPECT_FALSE(s->GetLocalId("conversation", "abcdef0123")->has_value());
+  const std::uint8_t body[] = {'h', 'i'};
+  auto sealed = s->SealBlob(body, "msg/1");
+  EXPECT_EQ(s->OpenBlob(sealed, "msg/1")->size(), 2u);
+  EXPECT_TRUE(s->OpenBlob(sealed, "msg/2").error().IsAuth());
+}
+
+}  // namespace
+}  // namespace xs::signet
