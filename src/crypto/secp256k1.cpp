@@ -110,6 +110,23 @@ bool Secp256k1Verify(std::span<const std::uint8_t> public_key, const Digest256& 
   return secp256k1_ecdsa_verify(Context(), &sig, digest.data(), &key) == 1;
 }
 
+Result<RecoverableSignature> Secp256k1NormalizeLowS(std::span<const std::uint8_t> signature) {
+  if (signature.size() != kRecoverableSignatureSize || signature[kCompactSignatureSize] > 3) {
+    return Error::Validation("signature", "expected 64 signature bytes and a recovery id 0..3");
+  }
+  secp256k1_ecdsa_signature sig;
+  if (!secp256k1_ecdsa_signature_parse_compact(Context(), &sig, signature.data())) {
+    return Error::Validation("signature", "r or s is out of range");
+  }
+  secp256k1_ecdsa_signature low;
+  const bool was_high = secp256k1_ecdsa_signature_normalize(Context(), &low, &sig) == 1;
+  RecoverableSignature out;
+  secp256k1_ecdsa_signature_serialize_compact(Context(), out.data(), &low);
+  out[kCompactSignatureSize] =
+      static_cast<std::uint8_t>(signature[kCompactSignatureSize] ^ (was_high ? 1 : 0));
+  return out;
+}
+
 std::string EthereumAddress(const Secp256k1PublicKey& public_key) {
   Digest256 h = Keccak256(std::span<const std::uint8_t>(public_key).subspan(1));
   return "0x" + codec::HexEncode(std::span<const std::uint8_t>(h).subspan(12));

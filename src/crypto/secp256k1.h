@@ -43,6 +43,11 @@ Result<Secp256k1PublicKey> Secp256k1Recover(const Digest256& digest,
 bool Secp256k1Verify(std::span<const std::uint8_t> public_key, const Digest256& digest,
                      std::span<const std::uint8_t> signature);
 
+// Rewrites a recoverable signature (r || s || recid, recid 0..3) into its
+// low-s form, flipping the recovery id when s changes, so that the two
+// encodings of one signature compare equal (replay checks).
+Result<RecoverableSignature> Secp256k1NormalizeLowS(std::span<const std::uint8_t> signature);
+
 // "0x" + 40 lowercase hex digits.
 std::string EthereumAddress(const Secp256k1PublicKey& public_key);
 // True for "0x" + 40 hex digits (any case).

@@ -1,0 +1,50 @@
+// Private to store*.cpp: the prepared statements and small helpers.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "node/sqlite.h"
+#include "node/store.h"
+
+namespace xs::node {
+
+struct Store::Statements {
+  Stmt begin, commit, rollback;
+  Stmt insert_group_message, group_messages_asc, group_messages_desc, newest_group_message;
+  Stmt count_group_messages;
+  Stmt insert_welcome, welcomes_asc, welcomes_desc;
+  Stmt put_key_package, get_key_package;
+  Stmt insert_identity_update, identity_updates, insert_address, revoke_address,
+      inbox_for_identifier;
+  Stmt insert_commit_log, commit_log_asc, commit_log_desc;
+};
+
+// SHA-256 over the parts, each preceded by its 8-byte length so that
+// different splits never collide.
+std::string DedupHash(std::initializer_list<std::string_view> parts);
+
+// Binds ?2 (cursor) and ?3 (limit) for the *_asc / *_desc statements.
+inline void BindPage(Stmt& stmt, const PageQuery& page) {
+  std::int64_t cursor = static_cast<std::int64_t>(page.cursor);
+  if (page.direction == Direction::kDescending && page.cursor == 0) {
+    cursor = std::numeric_limits<std::int64_t>::max();
+  }
+  stmt.Bind(2, cursor).Bind(3, static_cast<std::int64_t>(page.limit));
+}
+
+// Resets a statement when leaving scope, whatever the path.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Stmt& stmt) : stmt_(stmt) {}
+  ~ResetOnExit() { stmt_.Reset(); }
+  ResetOnExit(const ResetOnExit&) = delete;
+  ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+ private:
+  Stmt& stmt_;
+};
+
+}  // namespace xs::node
