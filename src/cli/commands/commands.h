@@ -1,0 +1,21 @@
+// The command groups of `xs` (cli.md), one builder per group. app.cpp puts
+// them under the root command.
+#pragma once
+
+#include "cli/command.h"
+
+namespace xs::cli {
+
+Command InitCommand();
+Command DaemonCommand();
+Command StatusCommand();
+Command LogsCommand();
+Command LookupCommand();
+Command KeyCommand();
+Command WalletCommand();
+Command InboxCommand();
+Command OperatorCommand();
+Command PolicyCommand();
+Command CredCommand();
+
+}  // namespace xs::cli

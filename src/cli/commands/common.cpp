@@ -1,0 +1,66 @@
+#include "cli/commands/common.h"
+
+namespace xs::cli {
+
+FlagSpec ForceFlag(const std::string& what) {
+  return {"force", FlagKind::kBool, "",
+          "really " + what + " (without it: print the plan, change nothing)"};
+}
+
+FlagSpec PassphraseFileFlag(const std::string& purpose) {
+  return {"passphrase-file", FlagKind::kString, "<path>",
+          "file holding the " + purpose + " (or $XMTP_SIGNET_OWNER_PASSPHRASE_FILE)"};
+}
+
+PositionalSpec IdArgument(const std::string& what, bool labels) {
+  return {labels ? "id|label" : "id",
+          what + (labels ? " id, short id or label" : " id or short id"), true};
+}
+
+std::string Arg(const Invocation& inv, std::size_t index) {
+  return inv.args().Positional(index).value_or("");
+}
+
+void CopyString(const Invocation& inv, const std::string& flag, const std::string& param,
+                Json* params) {
+  if (auto v = inv.args().Value(flag)) (*params)[param] = *v;
+}
+
+void CopyList(const Invocation& inv, const std::string& flag, const std::string& param,
+              Json* params) {
+  if (inv.args().Has(flag)) (*params)[param] = inv.args().List(flag);
+}
+
+Status ShowRecord(Invocation& inv, std::string_view method, const Json& params) {
+  XS_TRY(Json record, inv.Call(method, params));
+  inv.Emit(record, [&](std::ostream& out) { PrintRecord(out, record); });
+  return OkStatus();
+}
+
+Status ShowTable(Invocation& inv, std::string_view method, const Json& params,
+                 const std::vector<Column>& columns) {
+  XS_TRY(Json rows, inv.Call(method, params));
+  inv.Emit(rows, [&](std::ostream& out) { PrintTable(out, columns, rows); });
+  return OkStatus();
+}
+
+Status RunDestructive(Invocation& inv, std::string_view method, Json params,
+                      const std::function<void(std::ostream&, const Json&)>& done) {
+  params["force"] = inv.args().Bool("force");
+  XS_TRY(Json result, inv.Call(method, params));
+  inv.Emit(result, [&](std::ostream& out) {
+    if (IsDryRun(result)) {
+      PrintDryRun(out, result);
+    } else {
+      done(out, result);
+    }
+  });
+  return OkStatus();
+}
+
+void PrintTitled(std::ostream& out, const std::string& message, const Json& record) {
+  out << message << "\n";
+  PrintRecord(out, record);
+}
+
+}  // namespace xs::cli

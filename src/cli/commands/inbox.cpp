@@ -1,0 +1,129 @@
+// xs inbox create|list|info|rm|link|unlink (cli.md "inbox").
+#include "cli/commands/commands.h"
+#include "cli/commands/common.h"
+
+namespace xs::cli {
+
+namespace {
+
+const std::vector<Column> kInboxColumns = {{"ID", "/id"},           {"LABEL", "/label"},
+                                           {"ADDRESS", "/address"}, {"OPERATOR", "/operatorId"},
+                                           {"ENV", "/env"},         {"CREATED", "/createdAt"}};
+
+std::vector<std::string> SplitDotted(const std::string& field) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= field.size()) {
+    std::size_t dot = field.find('.', start);
+    if (dot == std::string::npos) dot = field.size();
+    parts.push_back(field.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return parts;
+}
+
+// --only a.b: one field of the record (dotted path), or a validation error
+// listing the fields there are.
+Result<Json> Project(const Json& record, const std::string& field, const std::string& path) {
+  const Json* node = &record;
+  for (const auto& part : SplitDotted(field)) {
+    if (!node->is_object() || !node->contains(part)) {
+      node = nullptr;
+      break;
+    }
+    node = &(*node)[part];
+  }
+  if (node && !field.empty()) return *node;
+  std::string known;
+  for (const auto& [key, value] : Flatten(record)) known += (known.empty() ? "" : ", ") + key;
+  return UsageError("--only", "no field '" + field + "' (fields: " + known + ")", path);
+}
+
+Status Create(Invocation& inv) {
+  Json params = Json::object();
+  CopyString(inv, "label", "label", &params);
+  CopyString(inv, "op", "operatorId", &params);
+  XS_TRY(Json rec, inv.Call("inbox.create", params));
+  inv.Emit(rec, [&](std::ostream& out) {
+    PrintTitled(out, "Created inbox " + rec.value("id", ""), rec);
+  });
+  return OkStatus();
+}
+
+Status Info(Invocation& inv) {
+  Json params = {{"inboxId", Arg(inv, 0)}};
+  if (inv.args().Bool("network")) params["network"] = true;
+  XS_TRY(Json rec, inv.Call("inbox.info", params));
+  if (auto only = inv.args().Value("only")) {
+    XS_TRY(Json value, Project(rec, *only, inv.args().CommandPath()));
+    inv.Emit(value, [&](std::ostream& out) { out << HumanValue(value) << "\n"; });
+    return OkStatus();
+  }
+  inv.Emit(rec, [&](std::ostream& out) { PrintRecord(out, rec); });
+  return OkStatus();
+}
+
+Status Link(Invocation& inv) {
+  Json params = {{"inboxId", Arg(inv, 0)}, {"operatorId", *inv.args().Value("op")}};
+  XS_TRY(Json rec, inv.Call("inbox.link", params));
+  inv.Emit(rec, [&](std::ostream& out) {
+    out << "Linked inbox " << rec.value("id", "") << " to operator " << rec.value("operatorId", "")
+        << "\n";
+  });
+  return OkStatus();
+}
+
+Status Unlink(Invocation& inv) {
+  XS_TRY(Json rec, inv.Call("inbox.unlink", {{"inboxId", Arg(inv, 0)}}));
+  inv.Emit(rec,
+           [&](std::ostream& out) { out << "Unlinked inbox " << rec.value("id", "") << "\n"; });
+  return OkStatus();
+}
+
+}  // namespace
+
+Command InboxCommand() {
+  Command create{"create", "Create an inbox (identity) and register it on the network"};
+  create.flags = {{"label", FlagKind::kString, "<name>", "inbox label"},
+                  {"op", FlagKind::kString, "<id|label>", "operator to link it to"}};
+  create.run = Create;
+  create.examples = {"xs inbox create --label support --op alice"};
+
+  Command list{"list", "List inboxes"};
+  list.run = [](Invocation& inv) {
+    return ShowTable(inv, "inbox.list", Json::object(), kInboxColumns);
+  };
+
+  Command info{"info",
+               "Show an inbox",
+               {{"id|label", "inbox id, short id, label, network inbox id or address"}}};
+  info.flags = {
+      {"network", FlagKind::kBool, "", "also ask the network whether it is registered"},
+      {"only", FlagKind::kString, "<field>", "print one field (dotted path, e.g. address)"}};
+  info.run = Info;
+  info.examples = {"xs inbox info support --only address"};
+
+  Command rm{"rm", "Remove an inbox (revokes credentials that use it)", {IdArgument("inbox")}};
+  rm.flags = {ForceFlag("remove")};
+  rm.run = [](Invocation& inv) {
+    return RunDestructive(
+        inv, "inbox.rm", {{"inboxId", Arg(inv, 0)}}, [](std::ostream& out, const Json& r) {
+          out << "Removed inbox " << r.value("inboxId", "") << "\n";
+          out << "Revoked credentials: " << HumanValue(r.value("revokedCredentials", Json::array()))
+              << "\n";
+        });
+  };
+
+  Command link{"link", "Link an inbox to an operator", {IdArgument("inbox")}};
+  link.flags = {{"op", FlagKind::kString, "<id|label>", "operator", true}};
+  link.run = Link;
+
+  Command unlink{"unlink", "Unlink an inbox from its operator", {IdArgument("inbox")}};
+  unlink.run = Unlink;
+
+  Command group{"inbox", "Manage inboxes (XMTP identities)"};
+  group.children = {create, list, info, rm, link, unlink};
+  return group;
+}
+
+}  // namespace xs::cli

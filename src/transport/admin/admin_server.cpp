@@ -1,0 +1,458 @@
+#include "transport/admin/admin_server.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "signet/core/util.h"
+#include "signet/store/file_util.h"
+#include "transport/admin/admin_jwt.h"
+#include "transport/admin/line_socket.h"
+
+namespace xs::transport {
+
+namespace {
+
+constexpr int kListenBacklog = 128;
+// How often a waiting stream handler re-checks whether its client left.
+constexpr std::chrono::milliseconds kPeerPollInterval{100};
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+double MillisSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+Error InvalidRequest(std::string reason) { return Error::Validation("request", reason); }
+
+bool ValidId(const Json& id) { return id.is_string() || id.is_number_integer(); }
+
+}  // namespace
+
+struct AdminServer::Connection {
+  LineSocket socket;
+  std::thread thread;
+  std::atomic<bool> done{false};
+};
+
+class AdminServer::Sink final : public NotificationSink {
+ public:
+  Sink(AdminServer* server, Connection* connection, Json id, std::string method, ResponseMeta meta)
+      : server_(server),
+        connection_(connection),
+        id_(std::move(id)),
+        method_(std::move(method)),
+        meta_(std::move(meta)) {}
+
+  bool Accept() override {
+    if (!accepted_) {
+      accepted_ = true;
+      Json data = {{"subscribed", true}};
+      if (!connection_->socket.WriteLine(SuccessLine(id_, std::move(data), meta_))) {
+        broken_ = true;
+      }
+    }
+    return !broken_;
+  }
+
+  bool Notify(const Json& params) override {
+    if (!Accept() || Cancelled()) return false;
+    if (!connection_->socket.WriteLine(NotificationLine(method_, params))) broken_ = true;
+    return !broken_;
+  }
+
+  bool Cancelled() override {
+    if (broken_ || server_->stopping_.load()) return true;
+    if (connection_->socket.PeerClosed()) broken_ = true;
+    return broken_;
+  }
+
+  bool WaitCancelled(std::chrono::milliseconds timeout) override {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!Cancelled()) {
+      auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return false;
+      auto slice = std::min<std::chrono::steady_clock::duration>(deadline - now, kPeerPollInterval);
+      std::unique_lock lock(server_->mu_);
+      server_->stop_cv_.wait_for(lock, slice, [this] { return server_->stopping_.load(); });
+    }
+    return true;
+  }
+
+  // Ends the stream after the handler returned.
+  void Finish(const Status& status) {
+    if (!status.ok() && !accepted_) {
+      connection_->socket.WriteLine(ErrorLine(id_, status.error(), &meta_));
+      return;
+    }
+    Accept();
+    if (status.ok()) {
+      connection_->socket.WriteLine(
+          NotificationLine(kStreamEndMethod, {{"id", id_}, {"method", method_}}));
+    } else {
+      Json params = ErrorObject(status.error());
+      params["id"] = id_;
+      params["method"] = method_;
+      connection_->socket.WriteLine(NotificationLine(kStreamErrorMethod, params));
+    }
+  }
+
+ private:
+  AdminServer* server_;
+  Connection* connection_;
+  Json id_;
+  std::string method_;
+  ResponseMeta meta_;
+  bool accepted_ = false;
+  bool broken_ = false;
+};
+
+AdminServer::AdminServer(signet::Runtime* runtime, AdminServerOptions options)
+    : runtime_(runtime), options_(std::move(options)) {}
+
+AdminServer::~AdminServer() { Stop(); }
+
+void AdminServer::AddMethod(std::string name, Method method) {
+  methods_[std::move(name)] = std::move(method);
+}
+
+void AdminServer::AddStreamMethod(std::string name, StreamMethod method) {
+  stream_methods_[std::move(name)] = std::move(method);
+}
+
+void AdminServer::SetRequestObserver(std::function<void(const AdminRequestRecord&)> observer) {
+  observer_ = std::move(observer);
+}
+
+Status AdminServer::Start() {
+  if (started_) return Error::Internal("admin server already started");
+  const std::string& path = options_.socket_path;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
+    return Error::Validation("admin.socketPath",
+                             "must be 1.." + std::to_string(sizeof(addr.sun_path) - 1) + " bytes");
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (!dir.empty()) XS_RETURN_IF_ERROR(signet::MakeDirs(dir));
+
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return Error::Validation("admin.socketPath", path + " exists and is not a socket");
+    }
+    auto probe = ConnectUnixSocket(path);
+    if (probe.ok()) {
+      return Error::Validation("admin.socketPath", "another server is listening on " + path);
+    }
+    ::unlink(path.c_str());  // stale: its server is gone
+  }
+
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) return Error::Internal(std::string("socket: ") + std::strerror(errno));
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int err = errno;
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+    return Error::Internal("cannot bind " + path + ": " + std::strerror(err));
+  }
+  // The directory is 0700; the file is tightened before anyone is accepted.
+  if (::chmod(path.c_str(), signet::kPrivateFileMode) != 0 || ::lstat(path.c_str(), &st) != 0 ||
+      ::listen(listen_fd_, kListenBacklog) != 0) {
+    int err = errno;
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+    ::unlink(path.c_str());
+    return Error::Internal("cannot listen on " + path + ": " + std::strerror(err));
+  }
+  socket_dev_ = st.st_dev;
+  socket_ino_ = st.st_ino;
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0) {
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+    ::unlink(path.c_str());
+    return Error::Internal(std::string("eventfd: ") + std::strerror(errno));
+  }
+  started_ = true;
+  stopping_ = false;
+  acceptor_ = std::thread([this] { AcceptLoop(); });
+  return OkStatus();
+}
+
+void AdminServer::Stop() {
+  if (!started_) return;
+  started_ = false;
+  stopping_ = true;
+  std::uint64_t one = 1;
+  (void)!::write(wake_fd_, &one, sizeof one);
+  if (acceptor_.joinable()) acceptor_.join();
+  ::close(listen_fd_);
+  listen_fd_ = -1;
+  // Remove the socket file only if it is still ours (a new daemon may have
+  // replaced it).
+  struct stat st {};
+  if (::lstat(options_.socket_path.c_str(), &st) == 0 && st.st_dev == socket_dev_ &&
+      st.st_ino == socket_ino_) {
+    ::unlink(options_.socket_path.c_str());
+  }
+  std::list<std::unique_ptr<Connection>> connections;
+  {
+    std::lock_guard lock(mu_);
+    // Readers wake up with EOF; a request being handled still gets its
+    // response written, since only the read side is shut.
+    for (auto& c : connections_) c->socket.ShutdownRead();
+    connections.swap(connections_);
+  }
+  stop_cv_.notify_all();
+  for (auto& c : connections) {
+    if (c->thread.joinable()) c->thread.join();
+  }
+  ::close(wake_fd_);
+  wake_fd_ = -1;
+}
+
+void AdminServer::ReapFinished() {
+  std::lock_guard lock(mu_);
+  for (auto it = connections_.begin(); it != connections_.end();) {
+    if ((*it)->done.load()) {
+      if ((*it)->thread.joinable()) (*it)->thread.join();
+      it = connections_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void AdminServer::AcceptLoop() {
+  while (!stopping_.load()) {
+    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    int ready = ::poll(fds, 2, 1000);
+    if (ready < 0 && errno != EINTR) break;
+    if (stopping_.load() || (fds[1].revents & POLLIN)) break;
+    ReapFinished();
+    if (ready <= 0 || !(fds[0].revents & POLLIN)) continue;
+
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      // EMFILE and friends: back off instead of spinning on a full table.
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      continue;
+    }
+    LineSocket socket(fd);
+    ucred peer{};
+    socklen_t len = sizeof peer;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.uid != ::geteuid()) {
+      socket.WriteLine(ErrorLine(nullptr, Error::Permission("the admin socket only accepts "
+                                                            "processes of the daemon's user")));
+      continue;
+    }
+    if (active_connections_.load() >= options_.max_connections) {
+      socket.WriteLine(ErrorLine(
+          nullptr,
+          Error::Network(options_.socket_path, "too many admin connections (" +
+                                                   std::to_string(options_.max_connections) +
+                                                   " open); retry shortly")));
+      continue;
+    }
+    auto connection = std::make_unique<Connection>();
+    connection->socket = std::move(socket);
+    Connection* raw = connection.get();
+    ++active_connections_;
+    std::lock_guard lock(mu_);
+    connections_.push_back(std::move(connection));
+    raw->thread = std::thread([this, raw] { Serve(raw); });
+  }
+}
+
+void AdminServer::Serve(Connection* connection) {
+  std::string fingerprint;
+  if (Authenticate(connection, &fingerprint)) {
+    std::string line;
+    while (!stopping_.load()) {
+      auto status = connection->socket.ReadLine(&line, options_.max_line_bytes, -1);
+      if (status == LineSocket::ReadStatus::kTooLong) {
+        connection->socket.WriteLine(ErrorLine(
+            nullptr,
+            InvalidRequest("line exceeds " + std::to_string(options_.max_line_bytes) + " bytes"),
+            nullptr, kJsonRpcInvalidRequest));
+        break;
+      }
+      if (status != LineSocket::ReadStatus::kLine) break;
+      if (line.empty() || line == "\r") continue;
+      HandleLine(connection, line, fingerprint);
+    }
+  }
+  {
+    // Closed here (not when reaped) so the client sees EOF at once; under the
+    // lock because Stop() shuts connections down from another thread.
+    std::lock_guard lock(mu_);
+    connection->socket.Close();
+  }
+  --active_connections_;
+  connection->done = true;
+}
+
+bool AdminServer::Authenticate(Connection* connection, std::string* fingerprint) {
+  std::string line;
+  auto status =
+      connection->socket.ReadLine(&line, options_.max_line_bytes, options_.auth_timeout_ms);
+  auto reject = [&](const Error& error, int code = 0) {
+    connection->socket.WriteLine(ErrorLine(nullptr, error, nullptr, code));
+    return false;
+  };
+  switch (status) {
+    case LineSocket::ReadStatus::kLine:
+      break;
+    case LineSocket::ReadStatus::kTimeout:
+      return reject(Error::Auth("no admin_auth message within " +
+                                std::to_string(options_.auth_timeout_ms) + " ms"));
+    case LineSocket::ReadStatus::kTooLong:
+      return reject(
+          InvalidRequest("line exceeds " + std::to_string(options_.max_line_bytes) + " bytes"),
+          kJsonRpcInvalidRequest);
+    default:
+      return false;
+  }
+  Json frame = Json::parse(line, nullptr, false);
+  if (frame.is_discarded()) return reject(InvalidRequest("invalid JSON"), kJsonRpcParseError);
+  auto type = frame.is_object() ? frame.find("type") : frame.end();
+  auto token = frame.is_object() ? frame.find("token") : frame.end();
+  if (!frame.is_object() || type == frame.end() || !type->is_string() ||
+      type->get_ref<const std::string&>() != kAdminAuthType || token == frame.end() ||
+      !token->is_string()) {
+    return reject(Error::Auth(
+        "authentication required: the first message must be {\"type\":\"admin_auth\",\"token\":"
+        "<admin JWT>}"));
+  }
+  static_assert(kJsonRpcAuthFailed == -32000);
+  auto claims = VerifyAdminJwt(token->get_ref<const std::string&>(), runtime_->admin_public_key(),
+                               runtime_->admin_fingerprint());
+  if (!claims.ok()) return reject(claims.error());
+  *fingerprint = claims->iss;
+  return connection->socket.WriteLine(
+      DumpLine({{"jsonrpc", "2.0"},
+                {"result", {{"authenticated", true}, {"adminFingerprint", *fingerprint}}}}));
+}
+
+void AdminServer::HandleLine(Connection* connection, const std::string& line,
+                             const std::string& fingerprint) {
+  const auto start = std::chrono::steady_clock::now();
+  ResponseMeta meta;
+  meta.started_ms = NowMs();
+  meta.request_id = signet::NewPrefixedId("req_");
+  AdminRequestRecord record;
+  record.request_id = meta.request_id;
+
+  Json request = Json::parse(line, nullptr, false);
+  auto fail_framing = [&](const Json& id, Error error, int code) {
+    meta.duration_ms = MillisSince(start);
+    connection->socket.WriteLine(ErrorLine(id, error, &meta, code));
+    record.ok = false;
+    record.category = std::string(CategoryName(error.category()));
+    record.duration_ms = meta.duration_ms;
+    Observe(record);
+  };
+  if (request.is_discarded()) {
+    return fail_framing(nullptr, InvalidRequest("invalid JSON"), kJsonRpcParseError);
+  }
+  if (!request.is_object()) {
+    return fail_framing(nullptr, InvalidRequest("a JSON-RPC request must be an object"),
+                        kJsonRpcInvalidRequest);
+  }
+  Json id = request.contains("id") ? request["id"] : Json();
+  if (!ValidId(id)) {
+    return fail_framing(nullptr, InvalidRequest("id must be a string or an integer"),
+                        kJsonRpcInvalidRequest);
+  }
+  auto version = request.find("jsonrpc");
+  auto method_it = request.find("method");
+  if (version == request.end() || *version != "2.0") {
+    return fail_framing(id, InvalidRequest("jsonrpc must be \"2.0\""), kJsonRpcInvalidRequest);
+  }
+  if (method_it == request.end() || !method_it->is_string() ||
+      method_it->get_ref<const std::string&>().empty()) {
+    return fail_framing(id, InvalidRequest("method must be a non-empty string"),
+                        kJsonRpcInvalidRequest);
+  }
+  const std::string method = method_it->get<std::string>();
+  record.method = method;
+  Json params = Json::object();
+  if (auto p = request.find("params"); p != request.end() && !p->is_null()) {
+    if (!p->is_object()) {
+      return fail_framing(id, Error::Validation("params", "must be a JSON object"), 0);
+    }
+    params = std::move(*p);
+  }
+
+  signet::CallContext ctx;
+  ctx.caller = signet::CallContext::Caller::kAdmin;
+  ctx.admin_key_fingerprint = fingerprint;
+  ctx.request_id = meta.request_id;
+  if (auto flag = params.find("dangerouslyAllowMessageRead");
+      flag != params.end() && flag->is_boolean()) {
+    ctx.dangerously_allow_message_read = flag->get<bool>();
+  }
+
+  if (auto stream = stream_methods_.find(method); stream != stream_methods_.end()) {
+    Sink sink(this, connection, id, method, meta);
+    Status status = OkStatus();
+    try {
+      status = stream->second(params, ctx, sink);
+    } catch (const std::exception&) {
+      status = Error::Internal("internal error in " + method);
+    }
+    sink.Finish(status);
+    record.ok = status.ok();
+    if (!status.ok()) record.category = std::string(CategoryName(status.error().category()));
+    record.duration_ms = MillisSince(start);
+    ++requests_served_;
+    Observe(record);
+    return;
+  }
+
+  Result<Json> result = Error::Internal("unreachable");
+  // Handlers return errors as values; an exception (a bug) must not take the
+  // daemon down with it.
+  try {
+    if (auto local = methods_.find(method); local != methods_.end()) {
+      result = local->second(params, ctx);
+    } else {
+      result = runtime_->Call(method, params, ctx);
+    }
+  } catch (const std::exception&) {
+    result = Error::Internal("internal error in " + method);
+  }
+  meta.duration_ms = MillisSince(start);
+  if (result.ok()) {
+    connection->socket.WriteLine(SuccessLine(id, std::move(result).value(), meta));
+  } else {
+    connection->socket.WriteLine(ErrorLine(id, result.error(), &meta));
+    record.ok = false;
+    record.category = std::string(CategoryName(result.error().category()));
+  }
+  record.duration_ms = meta.duration_ms;
+  ++requests_served_;
+  Observe(record);
+}
+
+void AdminServer::Observe(const AdminRequestRecord& record) {
+  if (observer_) observer_(record);
+}
+
+}  // namespace xs::transport

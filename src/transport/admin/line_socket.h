@@ -1,0 +1,54 @@
+// LineSocket: an owned stream-socket descriptor with newline framing, used by
+// both ends of the admin socket. Reads are bounded (a line longer than the
+// limit is reported, never buffered without bound) and may time out; writes
+// never raise SIGPIPE.
+//
+// Thread contract: one reader thread and one writer thread at most;
+// ShutdownRead() may be called from any thread to wake a blocked reader.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace xs::transport {
+
+class LineSocket {
+ public:
+  enum class ReadStatus { kLine, kEof, kTooLong, kTimeout, kError };
+
+  LineSocket() = default;
+  explicit LineSocket(int fd) : fd_(fd) {}
+  ~LineSocket() { Close(); }
+  LineSocket(LineSocket&& other) noexcept;
+  LineSocket& operator=(LineSocket&& other) noexcept;
+  LineSocket(const LineSocket&) = delete;
+  LineSocket& operator=(const LineSocket&) = delete;
+
+  bool is_open() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+
+  // Reads the next line (without its '\n'; a trailing '\r' is kept).
+  // timeout_ms < 0 waits indefinitely.
+  ReadStatus ReadLine(std::string* line, std::size_t max_bytes, int timeout_ms);
+  // Writes `line` and a '\n'; false when the peer is gone.
+  bool WriteLine(std::string_view line);
+  // True when the peer closed its end (or the socket failed); never blocks
+  // and never consumes buffered input.
+  bool PeerClosed();
+  void ShutdownRead();
+  void Close();
+
+ private:
+  int fd_ = -1;
+  std::string buffer_;
+  std::size_t scanned_ = 0;  // bytes of buffer_ known to hold no '\n'
+};
+
+// Connects to a Unix stream socket. ENOENT / ECONNREFUSED come back as a
+// not_found error (nobody listening), anything else as a network error.
+Result<LineSocket> ConnectUnixSocket(const std::string& path);
+
+}  // namespace xs::transport

@@ -1,0 +1,41 @@
+#include "transport/daemon/credential_counts.h"
+
+namespace xs::transport {
+
+namespace {
+std::size_t Index(signet::CredentialStatus status) { return static_cast<std::size_t>(status); }
+}  // namespace
+
+void CredentialCounts::Set(const std::string& id, signet::CredentialStatus status) {
+  std::lock_guard lock(mu_);
+  auto [it, inserted] = status_.try_emplace(id, status);
+  if (!inserted) {
+    --counts_[Index(it->second)];
+    it->second = status;
+  }
+  ++counts_[Index(status)];
+}
+
+void CredentialCounts::Attach(signet::Runtime& runtime) {
+  std::lock_guard runtime_lock(runtime.mutex());
+  signet::CredentialManager& credentials = runtime.credentials();
+  for (const std::string& id : credentials.AllIds()) {
+    auto credential = credentials.Get(id);  // applies expiry
+    if (credential.ok()) Set(id, credential->status);
+  }
+  runtime.AddCredentialListener([this](const signet::CredentialEvent& event) {
+    Set(event.credential.id, event.credential.status);
+  });
+}
+
+nlohmann::json CredentialCounts::ToJson() const {
+  std::lock_guard lock(mu_);
+  using S = signet::CredentialStatus;
+  return {{"active", counts_[Index(S::kActive)]},
+          {"pending", counts_[Index(S::kPending)]},
+          {"expired", counts_[Index(S::kExpired)]},
+          {"revoked", counts_[Index(S::kRevoked)]},
+          {"total", status_.size()}};
+}
+
+}  // namespace xs::transport

@@ -1,0 +1,346 @@
+// RunDaemon: start-up, the sweep loop, and the clean shutdown.
+#include "transport/daemon/daemon.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include "signet/core/runtime.h"
+#include "signet/network/grpc_network.h"
+#include "signet/store/file_util.h"
+#include "transport/admin/admin_server.h"
+#include "transport/daemon/daemon_log.h"
+#include "transport/daemon/daemon_status.h"
+#include "transport/daemon/instance_lock.h"
+#include "transport/daemon/local_node.h"
+
+#ifndef XS_VERSION
+#define XS_VERSION "dev"
+#endif
+
+namespace xs::transport {
+
+namespace {
+
+// The eventfd the stop signals write to (async-signal-safe: a lock-free
+// atomic load and write(2)).
+std::atomic<int> g_stop_fd{-1};
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void OnStopSignal(int signal_number) {
+  g_stop_signal.store(signal_number);
+  int fd = g_stop_fd.load();
+  if (fd >= 0) {
+    std::uint64_t one = 1;
+    (void)!::write(fd, &one, sizeof one);
+  }
+}
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The runtime dir holds the socket and the pid file: ours alone, 0700.
+Status PreparePrivateDir(const std::string& dir, std::string_view what) {
+  XS_RETURN_IF_ERROR(signet::MakeDirs(dir));
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Error::Validation(what, dir + " is not a directory");
+  }
+  if (st.st_uid != ::geteuid()) {
+    return Error::Permission(std::string(what) + " " + dir +
+                             " belongs to another user; set XDG_RUNTIME_DIR to a directory of "
+                             "your own");
+  }
+  if ((st.st_mode & 0777) != signet::kPrivateDirMode &&
+      ::chmod(dir.c_str(), signet::kPrivateDirMode) != 0) {
+    return Error::Internal("cannot make " + dir + " private: " + std::strerror(errno));
+  }
+  return OkStatus();
+}
+
+std::string LocalNodeAddress(const DaemonOptions& options) {
+  if (!options.local_node_address.empty()) return options.local_node_address;
+  if (const char* env = std::getenv(kLocalNodeAddressVariable); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return kLocalNodeAddress;
+}
+
+class Daemon {
+ public:
+  explicit Daemon(const DaemonOptions& options) : options_(options), config_(options.config) {}
+  ~Daemon() { Shutdown(); }
+
+  Status Start();
+  void Run();
+  void Shutdown();
+  void RequestStop(std::string reason) {
+    {
+      std::lock_guard lock(mu_);
+      if (stop_reason_.empty()) stop_reason_ = std::move(reason);
+    }
+    std::uint64_t one = 1;
+    (void)!::write(wake_fd_, &one, sizeof one);
+  }
+
+ private:
+  Status StartNetwork();
+  void RegisterDaemonMethods();
+  void InstallSignalHandlers();
+  void RestoreSignalHandlers();
+  void Sweep();
+
+  const DaemonOptions& options_;
+  signet::Config config_;
+  std::optional<InstanceLock> lock_;
+  std::unique_ptr<DaemonLog> log_;
+  std::optional<LocalNetwork> local_;
+  std::shared_ptr<signet::XmtpNetwork> network_;
+  CredentialCounts credential_counts_;  // outlives runtime_ (its listener)
+  std::unique_ptr<signet::Runtime> runtime_;
+  std::unique_ptr<AdminServer> server_;
+  DaemonFacts facts_;
+  int wake_fd_ = -1;
+  bool pid_file_written_ = false;
+  bool handlers_installed_ = false;
+  bool shut_down_ = false;
+  struct sigaction old_term_ {};
+  struct sigaction old_int_ {};
+  struct sigaction old_pipe_ {};
+  std::mutex mu_;
+  std::string stop_reason_;
+};
+
+void Daemon::InstallSignalHandlers() {
+  g_stop_signal = 0;
+  g_stop_fd = wake_fd_;
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  ::sigaction(SIGTERM, &action, &old_term_);
+  ::sigaction(SIGINT, &action, &old_int_);
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  ::sigaction(SIGPIPE, &ignore, &old_pipe_);
+  handlers_installed_ = true;
+}
+
+void Daemon::RestoreSignalHandlers() {
+  if (!handlers_installed_) return;
+  ::sigaction(SIGTERM, &old_term_, nullptr);
+  ::sigaction(SIGINT, &old_int_, nullptr);
+  ::sigaction(SIGPIPE, &old_pipe_, nullptr);
+  g_stop_fd = -1;
+  handlers_installed_ = false;
+}
+
+Status Daemon::StartNetwork() {
+  if (options_.network) {
+    network_ = options_.network;
+    facts_.network_url = network_->Describe();
+    facts_.network_state = "custom";
+    return OkStatus();
+  }
+  std::string url;
+  if (config_.signet.env == "local") {
+    XS_TRY(LocalNetwork local,
+           LocalNetwork::Attach(LocalNodeAddress(options_), config_.NodeDataDir()));
+    local_.emplace(std::move(local));
+    url = local_->url();
+    facts_.embedded_node = local_->embedded();
+    facts_.node_database = local_->database_path();
+    facts_.network_state = local_->embedded() ? "embedded" : "connected";
+    if (local_->embedded()) {
+      log_->Info("node.embedded",
+                 {{"address", local_->address()}, {"database", local_->database_path()}});
+    } else {
+      log_->Info("node.external", {{"address", local_->address()}});
+    }
+  } else {
+    XS_TRY(url, signet::NodeUrlForEnv(config_.signet.env));
+    facts_.network_state = "remote";
+  }
+  facts_.network_url = url;
+  network_ = std::make_shared<signet::GrpcXmtpNetwork>(url, config_.signet.env);
+  return OkStatus();
+}
+
+Status Daemon::Start() {
+  facts_.pid = static_cast<int>(::getpid());
+  facts_.started_ms = NowMs();
+  facts_.version = XS_VERSION;
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (wake_fd_ < 0) return Error::Internal(std::string("eventfd: ") + std::strerror(errno));
+  InstallSignalHandlers();
+
+  XS_RETURN_IF_ERROR(config_.Validate());
+  const std::string data_dir = config_.DataDir();
+  if (!signet::Runtime::IsInitialized(data_dir)) {
+    return Error::Validation("dataDir", data_dir + " is not initialized; run `xs init` first");
+  }
+  XS_TRY(InstanceLock lock, InstanceLock::Acquire(config_.LockFilePath()));
+  lock_.emplace(std::move(lock));
+  XS_RETURN_IF_ERROR(PreparePrivateDir(config_.RuntimeDir(), "runtime dir"));
+  XS_RETURN_IF_ERROR(signet::MakeDirs(config_.StateDir()));
+  XS_TRY(LogLevel level, ParseLogLevel(config_.logging.level));
+  XS_TRY(log_, DaemonLog::Open(config_.LogFilePath(), level, options_.foreground));
+  log_->Info("daemon.starting", {{"pid", facts_.pid},
+                                 {"version", facts_.version},
+                                 {"env", config_.signet.env},
+                                 {"dataDir", data_dir},
+                                 {"configPath", config_.config_path}});
+
+  auto fail = [this](Error error) {
+    log_->Error("daemon.start_failed",
+                {{"category", CategoryName(error.category())}, {"message", error.message()}});
+    return error;
+  };
+  if (Status s = StartNetwork(); !s.ok()) return fail(s.error());
+
+  signet::RuntimeOptions runtime_options = config_.ToRuntimeOptions();
+  runtime_options.network = network_;
+  runtime_options.network_endpoint = facts_.network_url;
+  if (options_.passphrase) runtime_options.passphrase = *options_.passphrase;
+  auto runtime = signet::Runtime::Open(std::move(runtime_options));
+  if (!runtime.ok()) return fail(runtime.error());
+  runtime_ = std::move(runtime).value();
+  credential_counts_.Attach(*runtime_);
+
+  server_ = std::make_unique<AdminServer>(runtime_.get(),
+                                          AdminServerOptions{.socket_path = config_.SocketPath()});
+  RegisterDaemonMethods();
+  if (log_->Enabled(LogLevel::kDebug)) {
+    server_->SetRequestObserver([this](const AdminRequestRecord& r) {
+      log_->Debug("admin.request",
+                  {{"method", r.method},
+                   {"requestId", r.request_id},
+                   {"ok", r.ok},
+                   {"category", r.ok ? nlohmann::json() : nlohmann::json(r.category)},
+                   {"durationMs", r.duration_ms}});
+    });
+  }
+  if (Status s = server_->Start(); !s.ok()) return fail(s.error());
+
+  std::string pid_text = std::to_string(facts_.pid) + "\n";
+  if (Status s = signet::WriteFileAtomic(config_.PidFilePath(), pid_text); !s.ok()) {
+    return fail(s.error());
+  }
+  pid_file_written_ = true;
+  (void)runtime_->audit().Append("daemon.started",
+                                 {{"pid", facts_.pid}, {"env", config_.signet.env}});
+  log_->Info("daemon.started", {{"pid", facts_.pid},
+                                {"socket", config_.SocketPath()},
+                                {"network", facts_.network_url},
+                                {"embeddedNode", facts_.embedded_node}});
+  return OkStatus();
+}
+
+void Daemon::RegisterDaemonMethods() {
+  server_->AddMethod(
+      "daemon.status",
+      [this](const nlohmann::json&, const signet::CallContext&) -> Result<nlohmann::json> {
+        return BuildDaemonStatus(facts_, config_, *runtime_, *server_, credential_counts_);
+      });
+  server_->AddMethod(
+      "daemon.stop",
+      [this](const nlohmann::json&, const signet::CallContext& ctx) -> Result<nlohmann::json> {
+        log_->Info("daemon.stop_requested", {{"requestId", ctx.request_id}});
+        RequestStop("daemon.stop");
+        return nlohmann::json{{"stopping", true}, {"pid", facts_.pid}};
+      });
+}
+
+void Daemon::Sweep() {
+  std::vector<signet::CredentialEvent> events = runtime_->Sweep();
+  for (const auto& event : events) {
+    log_->Info(
+        "sweep.event",
+        {{"type", event.type}, {"credentialId", event.credential.id}, {"reason", event.reason}});
+  }
+}
+
+void Daemon::Run() {
+  using Clock = std::chrono::steady_clock;
+  auto next_sweep = Clock::now() + kSweepInterval;
+  for (;;) {
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_sweep - Clock::now());
+    pollfd p{wake_fd_, POLLIN, 0};
+    int ready = ::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(wait.count(), 0)));
+    if (ready < 0 && errno != EINTR) break;
+    if (ready > 0) {
+      std::uint64_t value = 0;
+      (void)!::read(wake_fd_, &value, sizeof value);
+      int signal_number = g_stop_signal.load();
+      RequestStop(signal_number == SIGINT    ? "SIGINT"
+                  : signal_number == SIGTERM ? "SIGTERM"
+                                             : "daemon.stop");
+      break;
+    }
+    if (Clock::now() >= next_sweep) {
+      Sweep();
+      next_sweep = Clock::now() + kSweepInterval;
+    }
+  }
+}
+
+void Daemon::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  std::string reason;
+  {
+    std::lock_guard lock(mu_);
+    reason = stop_reason_.empty() ? "startup failed" : stop_reason_;
+  }
+  if (log_ && runtime_) log_->Info("daemon.stopping", {{"reason", reason}});
+  if (server_) server_->Stop();
+  if (runtime_) {
+    (void)runtime_->audit().Append("daemon.stopped", {{"pid", facts_.pid}, {"reason", reason}});
+    runtime_.reset();
+  }
+  network_.reset();
+  if (local_) local_->Shutdown();
+  if (pid_file_written_) {
+    auto text = signet::ReadSmallFile(config_.PidFilePath(), 64);
+    if (text.ok() && *text == std::to_string(facts_.pid) + "\n") {
+      ::unlink(config_.PidFilePath().c_str());
+    }
+  }
+  if (log_ && server_) {
+    log_->Info("daemon.stopped",
+               {{"pid", facts_.pid}, {"uptimeSeconds", (NowMs() - facts_.started_ms) / 1000}});
+  }
+  server_.reset();
+  RestoreSignalHandlers();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+  wake_fd_ = -1;
+  lock_.reset();  // last: a new daemon may start from here on
+}
+
+}  // namespace
+
+Status RunDaemon(const DaemonOptions& options) {
+  Daemon daemon(options);
+  Status started = daemon.Start();
+  if (options.on_started) options.on_started(started);
+  if (!started.ok()) {
+    daemon.Shutdown();
+    return started;
+  }
+  daemon.Run();
+  daemon.Shutdown();
+  return OkStatus();
+}
+
+}  // namespace xs::transport

@@ -1,0 +1,83 @@
+#include "transport/daemon/daemon_status.h"
+
+#include <chrono>
+#include <mutex>
+
+#include "signet/core/util.h"
+
+namespace xs::transport {
+
+namespace {
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config& config,
+                                 signet::Runtime& runtime, const AdminServer& server,
+                                 const CredentialCounts& credential_counts) {
+  using nlohmann::json;
+  json credentials = credential_counts.ToJson();
+  std::size_t operators = 0;
+  std::size_t policies = 0;
+  std::size_t inboxes = 0;
+  std::string network_description;
+  {
+    std::lock_guard lock(runtime.mutex());
+    signet::RuntimeState& state = runtime.state();
+    for (const json& op : state.operators->All()) {
+      if (op.value("status", std::string()) != "removed") ++operators;
+    }
+    policies = state.policies->All().size();
+    inboxes = state.inboxes->All().size();
+    network_description = state.network ? state.network->Describe() : std::string();
+  }
+  const std::int64_t now = NowMs();
+  json status = {
+      {"state", "running"},
+      {"pid", facts.pid},
+      {"version", facts.version},
+      {"startedAt", signet::IsoTime(facts.started_ms)},
+      {"uptimeSeconds", (now - facts.started_ms) / 1000},
+      {"onboardingScheme", config.onboarding.scheme},
+      {"xmtpEnv", config.signet.env},
+      {"env", config.signet.env},
+      {"identityMode", config.signet.identity_mode},
+      {"networkState", facts.network_state},
+      {"network",
+       {{"description", network_description},
+        {"url", facts.network_url},
+        {"embeddedNode", facts.embedded_node}}},
+      {"connectedInboxIds", json::array()},
+      {"dataDir", config.DataDir()},
+      {"configPath", config.config_path},
+      {"socketPath", server.socket_path()},
+      {"pidFile", config.PidFilePath()},
+      {"logPath", config.LogFilePath()},
+      {"auditLogPath", config.AuditLogPath()},
+      // The WebSocket and HTTP servers report their bound ports here once they
+      // run inside the daemon; null = not listening.
+      {"wsPort", nullptr},
+      {"ws", {{"host", config.ws.host}, {"port", config.ws.port}, {"listening", false}}},
+      {"http",
+       {{"enabled", config.http.enabled},
+        {"host", config.http.host},
+        {"port", config.http.port},
+        {"listening", false}}},
+      {"connections", {{"admin", server.connection_count()}, {"ws", 0}}},
+      {"requestsServed", server.requests_served()},
+      {"counts",
+       {{"operators", operators},
+        {"policies", policies},
+        {"inboxes", inboxes},
+        {"credentials", credentials}}},
+  };
+  if (facts.embedded_node) status["network"]["nodeDatabase"] = facts.node_database;
+  return status;
+}
+
+}  // namespace xs::transport

@@ -1,0 +1,33 @@
+// The daemon.status payload (transport.md §6, decisions.md #17): process
+// facts, paths, network, connection and record counts.
+//
+// Thread contract: BuildDaemonStatus takes the runtime's mutex itself.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "signet/config/config.h"
+#include "signet/core/runtime.h"
+#include "transport/admin/admin_server.h"
+#include "transport/daemon/credential_counts.h"
+
+namespace xs::transport {
+
+struct DaemonFacts {
+  int pid = 0;
+  std::int64_t started_ms = 0;
+  std::string version;
+  std::string network_url;    // gRPC endpoint the runtime registers inboxes on
+  std::string network_state;  // "embedded" | "connected" | "unreachable" | "remote"
+  bool embedded_node = false;
+  std::string node_database;  // embedded node's database, or ""
+};
+
+nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config& config,
+                                 signet::Runtime& runtime, const AdminServer& server,
+                                 const CredentialCounts& credentials);
+
+}  // namespace xs::transport

@@ -1,0 +1,674 @@
+// Integration tests of the `xs` binary: every test runs the real executable
+// in its own temp home (HOME and XDG dirs), most against a real daemon
+// started with `xs init --env local` + `xs daemon start --daemon` (local
+// env: the daemon embeds the local XMTP node, nothing leaves the machine).
+// Each test checks the success path, the bad-input paths and the exit code
+// of each, and ends with a scan of every log file and the audit log for
+// every secret the test created (tokens, key material, passphrases).
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <regex>
+#include <thread>
+
+#include "codec/base64.h"
+#include "codec/hex.h"
+#include "xs_process.h"
+
+namespace xs::cli::testing {
+namespace {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string Binary() {
+  if (const char* env = std::getenv("XS_BIN")) return env;
+  return XS_BINARY;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// Exit codes by category (cli.md).
+constexpr int kValidation = 1, kNotFound = 2, kPermission = 4, kNetwork = 6, kAuth = 9;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { env_ = std::make_unique<XsEnv>(Binary()); }
+
+  void TearDown() override {
+    if (started_) {
+      CollectKeyMaterial();
+      RunResult stop = env_->StopDaemon();
+      EXPECT_EQ(stop.code, 0) << stop.Describe();
+      ScanLogsForSecrets();
+      ScanOutputsForSecrets();
+    }
+    if (HasFailure()) env_->keep();
+    env_.reset();
+  }
+
+  void Start(const std::vector<std::string>& init_args = {},
+             const std::map<std::string, std::string>& extra = {}) {
+    RunResult r = env_->InitAndStart(init_args, extra);
+    ASSERT_EQ(r.code, 0) << r.Describe();
+    Json j = r.Json();
+    ASSERT_EQ(j.value("status", ""), "running") << r.out;
+    started_ = true;
+  }
+
+  RunResult Xs(const std::vector<std::string>& args,
+               const std::map<std::string, std::string>& extra = {}) {
+    RunResult r = env_->Run(args, extra);
+    outputs_.push_back(r);
+    return r;
+  }
+
+  // Runs with --json, expects exit 0 and one JSON document.
+  Json Ok(std::vector<std::string> args) {
+    args.push_back("--json");
+    RunResult r = Xs(args);
+    EXPECT_EQ(r.code, 0) << r.Describe();
+    Json j = r.Json();
+    EXPECT_FALSE(j.is_discarded()) << "not one JSON document: " << r.out;
+    return j;
+  }
+
+  // Expects `code` with an error on stderr and nothing on stdout.
+  RunResult Fails(std::vector<std::string> args, int code) {
+    RunResult r = Xs(args);
+    EXPECT_EQ(r.code, code) << r.Describe();
+    EXPECT_TRUE(r.out.empty()) << r.Describe();
+    EXPECT_TRUE(Contains(r.err, "error: ")) << r.Describe();
+    args.push_back("--json");
+    RunResult j = Xs(args);
+    EXPECT_EQ(j.code, code) << j.Describe();
+    Json e = j.ErrJson();
+    EXPECT_FALSE(e.is_discarded()) << j.err;
+    if (!e.is_discarded()) {
+      EXPECT_FALSE(e.value("ok", true));
+    }
+    return r;
+  }
+
+  std::string CreateOperator(const std::string& label) {
+    Json op = Ok({"operator", "create", "--label", label});
+    return op.value("id", "");
+  }
+
+  // Issues a credential and remembers its token as a secret.
+  Json Issue(const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"cred", "issue"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Json j = Ok(args);
+    std::string token = j.value("token", "");
+    if (!token.empty()) {
+      secrets_.push_back(token);
+      issue_outputs_ = outputs_.size();
+    }
+    return j;
+  }
+
+  void CollectKeyMaterial() {
+    Json admin = Json::parse(ReadFile(env_->data_dir() / "admin.key"), nullptr, false);
+    if (admin.is_object()) secrets_.push_back(admin.value("seed", ""));
+    std::string vault_key = ReadFile(env_->data_dir() / "vault.key");
+    if (!vault_key.empty()) {
+      std::vector<std::uint8_t> bytes(vault_key.begin(), vault_key.end());
+      secrets_.push_back(codec::HexEncode(bytes));
+      secrets_.push_back(codec::Base64Encode(bytes));
+      secrets_.push_back(vault_key);
+    }
+  }
+
+  // Every regular file the daemon and CLI write as logs: the state dir (audit
+  // log, daemon log), the runtime dir, and *.log / *.jsonl under the data dir.
+  std::vector<fs::path> LogFiles() const {
+    std::vector<fs::path> files;
+    for (const auto& dir : {env_->state_dir(), env_->runtime_dir(), env_->data_dir()}) {
+      std::error_code ec;
+      if (!fs::exists(dir, ec)) continue;
+      for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+        if (!entry.is_regular_file()) continue;
+        const std::string ext = entry.path().extension().string();
+        bool is_log = dir != env_->data_dir() || ext == ".log" || ext == ".jsonl" ||
+                      ext == ".ndjson" || ext == ".txt";
+        if (is_log) files.push_back(entry.path());
+      }
+    }
+    return files;
+  }
+
+  void ScanLogsForSecrets() {
+    const auto files = LogFiles();
+    bool saw_audit = false;
+    for (const auto& f : files) {
+      if (f.filename() == "audit.jsonl") saw_audit = true;
+      const std::string text = ReadFile(f);
+      for (const auto& s : secrets_) {
+        if (s.size() < 8) continue;
+        EXPECT_FALSE(Contains(text, s)) << "a secret appears in " << f;
+      }
+    }
+    EXPECT_TRUE(saw_audit) << "no audit log under " << env_->state_dir();
+  }
+
+  // Tokens appear only in the output of the `cred issue` that created them;
+  // key material and passphrases in no output at all.
+  void ScanOutputsForSecrets() {
+    for (const auto& r : outputs_) {
+      const std::string text = r.out + r.err;
+      for (const auto& s : secrets_) {
+        if (s.size() < 8 || !Contains(text, s)) continue;
+        EXPECT_TRUE(Contains(r.out, "\"token\"") || Contains(r.out, "token  "))
+            << "secret printed by a command other than cred issue:\n"
+            << r.Describe();
+      }
+    }
+  }
+
+  std::unique_ptr<XsEnv> env_;
+  bool started_ = false;
+  std::vector<std::string> secrets_;
+  std::vector<RunResult> outputs_;
+  std::size_t issue_outputs_ = 0;
+};
+
+std::string NewChatId() {
+  static int n = 0;
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016x", 0xc0ffee00 + ++n);
+  return std::string("conv_") + buf;
+}
+
+// ---------------------------------------------------------------- no daemon
+
+TEST_F(CliTest, VersionAndTopLevelHelp) {
+  RunResult v = Xs({"--version"});
+  EXPECT_EQ(v.code, 0);
+  EXPECT_EQ(v.out, "dev (dev)\n");
+  RunResult h = Xs({"--help"});
+  EXPECT_EQ(h.code, 0);
+  for (const char* group : {"init", "daemon", "status", "logs", "lookup", "key", "wallet", "inbox",
+                            "operator", "policy", "cred"}) {
+    EXPECT_TRUE(Contains(h.out, std::string("\n  ") + group + " ")) << group;
+  }
+}
+
+TEST_F(CliTest, HelpOnEveryCommandAndGroup) {
+  const std::vector<std::string> paths = {"",
+                                          "init",
+                                          "daemon",
+                                          "daemon start",
+                                          "daemon stop",
+                                          "daemon status",
+                                          "status",
+                                          "logs",
+                                          "logs export",
+                                          "lookup",
+                                          "key",
+                                          "key init",
+                                          "key rotate",
+                                          "key list",
+                                          "key info",
+                                          "key export-public",
+                                          "wallet",
+                                          "wallet create",
+                                          "wallet list",
+                                          "wallet info",
+                                          "wallet provider",
+                                          "wallet provider set",
+                                          "wallet provider list",
+                                          "inbox",
+                                          "inbox create",
+                                          "inbox list",
+                                          "inbox info",
+                                          "inbox rm",
+                                          "inbox link",
+                                          "inbox unlink",
+                                          "operator",
+                                          "operator create",
+                                          "operator list",
+                                          "operator info",
+                                          "operator rename",
+                                          "operator rm",
+                                          "policy",
+                                          "policy create",
+                                          "policy list",
+                                          "policy info",
+                                          "policy update",
+                                          "policy rm",
+                                          "cred",
+                                          "cred issue",
+                                          "cred list",
+                                          "cred info",
+                                          "cred revoke",
+                                          "cred update"};
+  for (const auto& path : paths) {
+    std::vector<std::string> args;
+    std::istringstream words(path);
+    for (std::string w; words >> w;) args.push_back(w);
+    for (const char* flag : {"--help", "-h"}) {
+      auto with = args;
+      with.push_back(flag);
+      RunResult r = Xs(with);
+      EXPECT_EQ(r.code, 0) << path << "\n" << r.Describe();
+      EXPECT_TRUE(Contains(r.out, "Usage:\n  xs" + (path.empty() ? "" : " " + path)))
+          << path << "\n"
+          << r.out;
+      EXPECT_TRUE(Contains(r.out, "--json")) << path;
+    }
+  }
+}
+
+TEST_F(CliTest, UsageErrorsExitOneWithHint) {
+  RunResult r = Fails({"operator", "list", "--bogus"}, kValidation);
+  EXPECT_TRUE(Contains(r.err, "hint: see `xs operator list --help`")) << r.err;
+  Fails({"frobnicate"}, kValidation);
+  Fails({"operator"}, kValidation);
+  Fails({"operator", "create"}, kValidation);
+  Fails({"operator", "create", "--label"}, kValidation);
+  Fails({"operator", "create", "--label", "a", "--role", "superadmin"}, kValidation);
+  Fails({"cred", "issue", "--op", "a", "--chat", "conv_1", "--ttl", "-5"}, kValidation);
+  Fails({"cred", "issue", "--op", "a", "--chat", "conv_1", "--ttl", "0"}, kValidation);
+  Fails({"logs", "--limit", "ten"}, kValidation);
+  Fails({"operator", "info"}, kValidation);
+  Fails({"operator", "info", "a", "b"}, kValidation);
+  Fails({"init", "--env", "mainnet"}, kValidation);
+}
+
+TEST_F(CliTest, NotInitializedIsAuthErrorWithHint) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"operator", "list"}, {"cred", "list"}, {"logs"}, {"key", "list"}}) {
+    RunResult r = Fails(args, kAuth);
+    EXPECT_TRUE(Contains(r.err, "xs init")) << r.err;
+  }
+  RunResult start = Xs({"daemon", "start", "--daemon"});
+  EXPECT_EQ(start.code, kAuth) << start.Describe();
+}
+
+TEST_F(CliTest, InitWritesConfigAndRefusesTwice) {
+  RunResult bad = Xs({"init", "paranoid", "--env", "local"});
+  EXPECT_EQ(bad.code, kValidation) << bad.Describe();
+  EXPECT_FALSE(fs::exists(env_->data_dir() / "vault.db"));
+
+  Json init = Ok({"init", "--env", "local", "--label", "my-agent"});
+  EXPECT_TRUE(init.value("initialized", false));
+  EXPECT_EQ(init.value("dataDir", ""), env_->data_dir().string());
+  EXPECT_EQ(init.value("configPath", ""), env_->config_file().string());
+  struct stat st {};
+  ASSERT_EQ(stat(env_->config_file().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const std::string toml = ReadFile(env_->config_file());
+  EXPECT_TRUE(Contains(toml, "my-agent")) << toml;
+  EXPECT_TRUE(Contains(toml, "local")) << toml;
+
+  RunResult again = Fails({"init", "--env", "local"}, kValidation);
+  EXPECT_TRUE(Contains(again.err, "already initialized")) << again.err;
+  // A preset that disagrees with the existing config file is refused.
+  Fails({"init", "hardened"}, kValidation);
+}
+
+TEST_F(CliTest, DaemonDownIsNetworkErrorWithHint) {
+  Ok({"init", "--env", "local"});
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"operator", "list"}, {"status"}, {"daemon", "status"}, {"lookup", "x"}}) {
+    RunResult r = Fails(args, kNetwork);
+    EXPECT_TRUE(Contains(r.err, "xs daemon start")) << r.err;
+  }
+}
+
+// ---------------------------------------------------------------- lifecycle
+
+TEST_F(CliTest, DaemonStartStatusStop) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Json status = Ok({"status"});
+  EXPECT_TRUE(status.contains("state")) << status.dump();
+  EXPECT_TRUE(status.contains("wsPort")) << status.dump();
+  Json same = Ok({"daemon", "status"});
+  EXPECT_EQ(same.value("state", ""), status.value("state", "x"));
+  RunResult human = Xs({"status"});
+  EXPECT_EQ(human.code, 0) << human.Describe();
+  EXPECT_TRUE(Contains(human.out, "state")) << human.out;
+  // A second daemon on the same data dir is refused.
+  RunResult second = Xs({"daemon", "start", "--daemon"});
+  EXPECT_NE(second.code, 0) << second.Describe();
+}
+
+TEST_F(CliTest, ForegroundDaemonStopsOnRequest) {
+  Ok({"init", "--env", "local"});
+  RunResult foreground;
+  std::thread runner([&] { foreground = env_->Run({"daemon", "start"}); });
+  bool up = false;
+  for (int i = 0; i < 200 && !up; ++i) {
+    up = env_->Run({"status", "--json"}).code == 0;
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(up);
+  Json stopped = Ok({"daemon", "stop", "--timeout", "5000"});
+  EXPECT_TRUE(stopped.value("stopped", false)) << stopped.dump();
+  runner.join();
+  EXPECT_EQ(foreground.code, 0) << foreground.Describe();
+  RunResult again = Fails({"daemon", "stop"}, kNetwork);
+  EXPECT_TRUE(Contains(again.err, "xs daemon start")) << again.err;
+  Fails({"status"}, kNetwork);
+}
+
+TEST_F(CliTest, ExplicitConfigFile) {
+  const fs::path config = env_->root() / "alt.toml";
+  const fs::path data = env_->root() / "alt-data";
+  WriteFile(config, "[signet]\nenv = \"local\"\ndataDir = \"" + data.string() +
+                        "\"\n[credentials]\ndefaultTtlSeconds = 120\n");
+  Json init = Ok({"init", "--config", config.string()});
+  EXPECT_EQ(init.value("dataDir", ""), data.string());
+  EXPECT_TRUE(fs::exists(data / "vault.db"));
+  EXPECT_FALSE(fs::exists(env_->config_file()));
+
+  // Every daemon-backed command honours --config.
+  Fails({"operator", "list"}, kAuth);  // the default data dir has no admin key
+  RunResult start = Xs({"daemon", "start", "--daemon", "--config", config.string()});
+  ASSERT_EQ(start.code, 0) << start.Describe();
+  Json status = Ok({"status", "--config", config.string()});
+  EXPECT_EQ(status.value("dataDir", ""), data.string());
+  Ok({"operator", "create", "--label", "alice", "--config", config.string()});
+  Json issued = Ok({"cred", "issue", "--op", "alice", "--chat", "conv_00000000000000aa", "--allow",
+                    "send", "--config", config.string()});
+  secrets_.push_back(issued.value("token", ""));
+  EXPECT_EQ(issued["credential"].value("expiresAt", "").size(), 24u);
+  Json stop = Ok({"daemon", "stop", "--config", config.string()});
+  EXPECT_TRUE(stop.value("stopped", false));
+
+  // A config file with an unknown key is a validation error naming it.
+  const fs::path bad = env_->root() / "bad.toml";
+  WriteFile(bad, "[ws]\nprot = 1\n");
+  RunResult r = Fails({"status", "--config", bad.string()}, kValidation);
+  EXPECT_TRUE(Contains(r.err, "ws.prot")) << r.err;
+  Fails({"status", "--config", (env_->root() / "missing.toml").string()}, kNotFound);
+}
+
+// ---------------------------------------------------------------- operators
+
+TEST_F(CliTest, OperatorLifecycle) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Json op = Ok({"operator", "create", "--label", "alice", "--scope", "shared", "--inference-mode",
+                "cloud", "--inference-providers", "openai,anthropic"});
+  const std::string id = op.value("id", "");
+  ASSERT_TRUE(id.rfind("op_", 0) == 0) << op.dump();
+  EXPECT_EQ(op["config"]["scopeMode"], "shared");
+  EXPECT_EQ(op["config"]["operatorDisclosures"]["inferenceProviders"].size(), 2u);
+
+  RunResult human = Xs({"operator", "create", "--label", "bob"});
+  EXPECT_EQ(human.code, 0) << human.Describe();
+  EXPECT_TRUE(Contains(human.out, "Created operator op_")) << human.out;
+
+  Json list = Ok({"operator", "list"});
+  ASSERT_TRUE(list.is_array());
+  EXPECT_EQ(list.size(), 2u);
+  RunResult table = Xs({"operator", "list"});
+  EXPECT_TRUE(Contains(table.out, "LABEL")) << table.out;
+  EXPECT_TRUE(Contains(table.out, "alice")) << table.out;
+
+  EXPECT_EQ(Ok({"operator", "info", "alice"}).value("id", ""), id);
+  EXPECT_EQ(Ok({"operator", "info", id.substr(0, 7)}).value("id", ""), id);  // short id
+  Fails({"operator", "info", "nobody"}, kNotFound);
+
+  Json renamed = Ok({"operator", "rename", "alice", "--label", "alicia"});
+  EXPECT_EQ(renamed["config"]["label"], "alicia");
+  Fails({"operator", "rename", "alicia"}, kValidation);
+
+  Json plan = Ok({"operator", "rm", "alicia"});
+  EXPECT_TRUE(plan.value("dryRun", false)) << plan.dump();
+  RunResult human_plan = Xs({"operator", "rm", "alicia"});
+  EXPECT_TRUE(Contains(human_plan.out, "Dry run")) << human_plan.out;
+  EXPECT_TRUE(Contains(human_plan.out, "--force")) << human_plan.out;
+  EXPECT_EQ(Ok({"operator", "info", id}).value("status", ""), "active");
+
+  Json removed = Ok({"operator", "rm", "alicia", "--force"});
+  EXPECT_TRUE(removed.value("removed", false)) << removed.dump();
+  EXPECT_EQ(Ok({"operator", "list"}).size(), 1u);
+}
+
+TEST_F(CliTest, PolicyLifecycle) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Json p = Ok({"policy", "create", "--label", "chatty", "--allow", "send,reply", "--allow", "react",
+               "--deny", "forward-to-provider"});
+  const std::string id = p.value("id", "");
+  ASSERT_TRUE(id.rfind("policy_", 0) == 0) << p.dump();
+  EXPECT_EQ(p["config"]["allow"].size(), 3u);
+  Fails({"policy", "create", "--label", "bad", "--allow", "teleport"}, kValidation);
+  Fails({"policy", "create"}, kValidation);
+
+  EXPECT_EQ(Ok({"policy", "list"}).size(), 1u);
+  EXPECT_EQ(Ok({"policy", "info", "chatty"}).value("id", ""), id);
+  Fails({"policy", "info", "policy_0000000000000000"}, kNotFound);
+
+  Fails({"policy", "update", "chatty"}, kValidation);  // nothing to update
+  Json updated = Ok({"policy", "update", "chatty", "--allow", "send", "--label", "quiet"});
+  EXPECT_EQ(updated["config"]["allow"], Json::array({"send"}));
+  EXPECT_EQ(updated["config"]["label"], "quiet");
+
+  EXPECT_TRUE(Ok({"policy", "rm", "quiet"}).value("dryRun", false));
+  EXPECT_EQ(Ok({"policy", "list"}).size(), 1u);
+  EXPECT_TRUE(Ok({"policy", "rm", "quiet", "--force"}).value("removed", false));
+  Fails({"policy", "info", id}, kNotFound);
+}
+
+// ---------------------------------------------------------------- credentials
+
+TEST_F(CliTest, CredentialLifecycleShowsTokenOnce) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  CreateOperator("alice");
+  Ok({"policy", "create", "--label", "base", "--allow", "send,reply,react,read-messages"});
+  const std::string chat = NewChatId();
+
+  Json issued = Issue(
+      {"--op", "alice", "--chat", chat, "--policy", "base", "--deny", "react", "--ttl", "600"});
+  const std::string token = issued.value("token", "");
+  EXPECT_EQ(token.size(), 43u) << issued.dump();
+  const std::string cred = issued["credential"].value("id", "");
+  ASSERT_TRUE(cred.rfind("cred_", 0) == 0);
+  EXPECT_EQ(issued["credential"]["chatIds"], Json::array({chat}));
+
+  // Human issue output: the token, once, with the warning.
+  RunResult human =
+      Xs({"cred", "issue", "--op", "alice", "--chat", NewChatId(), "--allow", "send"});
+  ASSERT_EQ(human.code, 0) << human.Describe();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(human.out, m, std::regex("token  ([A-Za-z0-9_-]{43})")))
+      << human.out;
+  secrets_.push_back(m[1]);
+  EXPECT_TRUE(Contains(human.out, "shown only once"));
+
+  Fails({"cred", "issue", "--op", "alice"}, kValidation);  // no chat
+  Fails({"cred", "issue", "--op", "alice", "--chat", "not-a-chat"}, kValidation);
+  Fails({"cred", "issue", "--op", "nobody", "--chat", NewChatId()}, kNotFound);
+  Fails({"cred", "issue", "--op", "alice", "--chat", NewChatId(), "--allow", "fly"}, kValidation);
+
+  Json list = Ok({"cred", "list"});
+  EXPECT_EQ(list.size(), 2u);
+  EXPECT_EQ(Ok({"cred", "list", "--op", "alice"}).size(), 2u);
+  Json info = Ok({"cred", "info", cred});
+  EXPECT_EQ(info.value("status", ""), "active");
+  EXPECT_FALSE(info.contains("token"));
+  RunResult info_human = Xs({"cred", "info", cred.substr(0, 9)});
+  EXPECT_EQ(info_human.code, 0) << info_human.Describe();
+  EXPECT_TRUE(Contains(info_human.out, "effective scopes")) << info_human.out;
+  Fails({"cred", "info", "cred_ffffffffffffffff"}, kNotFound);
+
+  // Narrowing applies in place; widening revokes (admin path).
+  Fails({"cred", "update", cred}, kValidation);
+  Json narrow =
+      Ok({"cred", "update", cred, "--deny", "react,reply"});  // replaces the inline deny list
+  EXPECT_TRUE(narrow.value("material", false)) << narrow.dump();
+  EXPECT_FALSE(narrow.value("reauthorizationRequired", true));
+  EXPECT_EQ(Ok({"cred", "info", cred}).value("status", ""), "active");
+
+  Json plan = Ok({"cred", "revoke", cred});
+  EXPECT_TRUE(plan.value("dryRun", false));
+  EXPECT_EQ(Ok({"cred", "info", cred}).value("status", ""), "active");
+  Json revoked = Ok({"cred", "revoke", cred, "--force"});
+  EXPECT_TRUE(revoked.value("revoked", false)) << revoked.dump();
+  EXPECT_EQ(Ok({"cred", "info", cred}).value("status", ""), "revoked");
+  EXPECT_EQ(Ok({"cred", "list"}).size(), 1u);
+
+  Json second = Ok({"cred", "list"})[0];
+  Json widen = Ok({"cred", "update", second.value("id", ""), "--allow", "send,leave"});
+  EXPECT_TRUE(widen.value("reauthorizationRequired", false)) << widen.dump();
+}
+
+// ---------------------------------------------------------------- inboxes
+
+TEST_F(CliTest, InboxLifecycle) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  CreateOperator("alice");
+  Json inbox = Ok({"inbox", "create", "--label", "support", "--op", "alice"});
+  const std::string id = inbox.value("id", "");
+  ASSERT_TRUE(id.rfind("inbox_", 0) == 0) << inbox.dump();
+  const std::string address = inbox.value("address", "");
+  EXPECT_TRUE(address.rfind("0x", 0) == 0);
+  Ok({"inbox", "create"});
+  Fails({"inbox", "create", "--op", "nobody"}, kNotFound);
+
+  EXPECT_EQ(Ok({"inbox", "list"}).size(), 2u);
+  RunResult only = Xs({"inbox", "info", "support", "--only", "address"});
+  EXPECT_EQ(only.code, 0) << only.Describe();
+  EXPECT_EQ(only.out, address + "\n");
+  Json only_json = Ok({"inbox", "info", "support", "--only", "address"});
+  EXPECT_EQ(only_json, Json(address));
+  Fails({"inbox", "info", "support", "--only", "nonsense"}, kValidation);
+  Json net = Ok({"inbox", "info", address, "--network"});
+  EXPECT_TRUE(net.contains("networkStatus")) << net.dump();
+  Fails({"inbox", "info", "inbox_0000000000000000"}, kNotFound);
+
+  Json unlinked = Ok({"inbox", "unlink", "support"});
+  EXPECT_FALSE(unlinked.contains("operatorId")) << unlinked.dump();
+  Fails({"inbox", "link", "support"}, kValidation);  // --op required
+  Json linked = Ok({"inbox", "link", "support", "--op", "alice"});
+  EXPECT_TRUE(linked.value("operatorId", "").rfind("op_", 0) == 0) << linked.dump();
+
+  EXPECT_TRUE(Ok({"inbox", "rm", "support"}).value("dryRun", false));
+  EXPECT_EQ(Ok({"inbox", "list"}).size(), 2u);
+  EXPECT_TRUE(Ok({"inbox", "rm", "support", "--force"}).value("removed", false));
+  EXPECT_EQ(Ok({"inbox", "list"}).size(), 1u);
+}
+
+// ---------------------------------------------------------------- keys, wallets
+
+TEST_F(CliTest, KeysAndWallets) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Json wallet = Ok({"wallet", "create", "--label", "treasury"});
+  const std::string wallet_id = wallet.value("id", "");
+  ASSERT_TRUE(wallet_id.rfind("wallet_", 0) == 0) << wallet.dump();
+  EXPECT_FALSE(wallet.contains("privateKey"));
+  Fails({"wallet", "create"}, kValidation);
+  EXPECT_EQ(Ok({"wallet", "list"}).size(), 1u);
+  EXPECT_EQ(Ok({"wallet", "info", "treasury"}).value("address", ""), wallet.value("address", "x"));
+  Fails({"wallet", "info", "nothing"}, kNotFound);
+  EXPECT_TRUE(Ok({"wallet", "provider", "list"}).value("deferred", false));
+  RunResult set = Xs({"wallet", "provider", "set", "ows", "--path", "/bin/true"});
+  EXPECT_EQ(set.code, 0);
+  EXPECT_TRUE(Contains(set.out, "deferred"));
+
+  CreateOperator("alice");
+  Json key = Ok({"key", "init", "--operator", "alice"});
+  const std::string key_id = key.value("id", "");
+  ASSERT_TRUE(key_id.rfind("key_", 0) == 0) << key.dump();
+  EXPECT_EQ(Ok({"key", "init", "--operator", "alice"}).value("id", ""), key_id);  // idempotent
+  Fails({"key", "init", "--operator", "nobody"}, kNotFound);
+  Fails({"key", "init"}, kValidation);
+
+  Json keys = Ok({"key", "list"});
+  EXPECT_GE(keys.size(), 3u);  // root, admin, operational
+  for (const auto& k : keys) {
+    EXPECT_FALSE(k.contains("seed"));
+    EXPECT_FALSE(k.contains("privateKey"));
+  }
+  EXPECT_EQ(Ok({"key", "info", key_id}).value("id", ""), key_id);
+  Fails({"key", "info", "key_0000000000000000"}, kNotFound);
+  Json pub = Ok({"key", "export-public", "alice"});
+  EXPECT_EQ(pub.value("publicKey", "").size(), 64u) << pub.dump();
+  Ok({"key", "export-public"});
+
+  Json rotated = Ok({"key", "rotate"});
+  ASSERT_EQ(rotated["rotated"].size(), 1u) << rotated.dump();
+  EXPECT_EQ(rotated["rotated"][0].value("from", ""), key_id);
+}
+
+// ---------------------------------------------------------------- logs, lookup
+
+TEST_F(CliTest, LogsAndLookup) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string op = CreateOperator("alice");
+  Ok({"policy", "create", "--label", "p1", "--allow", "send"});
+
+  Json logs = Ok({"logs", "--limit", "50"});
+  ASSERT_TRUE(logs["entries"].is_array()) << logs.dump();
+  bool saw_create = false;
+  for (const auto& e : logs["entries"]) saw_create |= e.value("action", "") == "operator.create";
+  EXPECT_TRUE(saw_create) << logs.dump();
+  EXPECT_LE(Ok({"logs", "--limit", "1"})["entries"].size(), 1u);
+  EXPECT_TRUE(Ok({"logs", "--since", "2999-01-01T00:00:00Z"})["entries"].empty());
+  Fails({"logs", "--since", "yesterday"}, kValidation);
+  RunResult human = Xs({"logs"});
+  EXPECT_TRUE(Contains(human.out, "operator.create")) << human.out;
+
+  RunResult exported = Xs({"logs", "export"});
+  EXPECT_EQ(exported.code, 0);
+  std::istringstream lines(exported.out);
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    EXPECT_FALSE(Json::parse(line, nullptr, false).is_discarded()) << line;
+  }
+  EXPECT_GE(n, 2);
+  EXPECT_GE(Ok({"logs", "export"})["entries"].size(), 2u);
+
+  Json hit = Ok({"lookup", "alice"});
+  EXPECT_EQ(hit.value("type", ""), "operator");
+  EXPECT_EQ(hit.value("id", ""), op);
+  EXPECT_EQ(Ok({"lookup", op.substr(0, 6)}).value("id", ""), op);
+  EXPECT_EQ(Ok({"lookup", "p1"}).value("type", ""), "policy");
+  Fails({"lookup", "nothing-here"}, kNotFound);
+  Fails({"lookup"}, kValidation);
+}
+
+// ---------------------------------------------------------------- owner gates
+
+TEST_F(CliTest, HardenedPresetGatesNeedTheOwnerPassphrase) {
+  const fs::path pass = env_->root() / "owner-pass";
+  const fs::path wrong = env_->root() / "wrong-pass";
+  const std::string passphrase = "correct horse battery staple 42";
+  WriteFile(pass, passphrase + "\n");
+  WriteFile(wrong, "not the passphrase at all\n");
+  secrets_.push_back(passphrase);
+
+  // Hardened seals the vault with the passphrase: init and start need it.
+  RunResult no_pass = Xs({"init", "hardened", "--env", "local"});
+  EXPECT_EQ(no_pass.code, kValidation) << no_pass.Describe();
+  ASSERT_NO_FATAL_FAILURE(Start({"hardened", "--passphrase-file", pass.string()},
+                                {{"XMTP_SIGNET_OWNER_PASSPHRASE_FILE", pass.string()}}));
+
+  // agentCreation gate: no passphrase -> permission; wrong -> permission.
+  RunResult gated = Fails({"operator", "create", "--label", "alice"}, kPermission);
+  EXPECT_TRUE(Contains(gated.err, "passphrase")) << gated.err;
+  Fails({"operator", "create", "--label", "alice", "--passphrase-file", wrong.string()},
+        kPermission);
+  Fails({"operator", "create", "--label", "alice", "--passphrase-file", "/nonexistent"},
+        kValidation);
+  Json op = Ok({"operator", "create", "--label", "alice", "--passphrase-file", pass.string()});
+  EXPECT_TRUE(op.value("id", "").rfind("op_", 0) == 0) << op.dump();
+  RunResult via_env = Xs({"operator", "create", "--label", "bob", "--json"},
+                         {{"XMTP_SIGNET_OWNER_PASSPHRASE_FILE", pass.string()}});
+  EXPECT_EQ(via_env.code, 0) << via_env.Describe();
+
+  // operationalKeyRotation gate.
+  Ok({"key", "init", "--operator", "alice"});
+  Fails({"key", "rotate"}, kPermission);
+  Ok({"key", "rotate", "--passphrase-file", pass.string()});
+}
+
+}  // namespace
+}  // namespace xs::cli::testing
