@@ -1,0 +1,192 @@
+#include "mls/secret_tree.h"
+
+#include <array>
+#include <limits>
+#include <utility>
+
+namespace xs::mls {
+namespace {
+
+constexpr std::string_view kErrorField = "mls.SecretTree";
+
+// §9: labels of the tree and ratchet derivations.
+constexpr std::string_view kTreeLabel = "tree";
+constexpr std::array<std::uint8_t, 4> kLeftContext = {'l', 'e', 'f', 't'};
+constexpr std::array<std::uint8_t, 5> kRightContext = {'r', 'i', 'g', 'h', 't'};
+constexpr std::string_view kHandshakeLabel = "handshake";
+constexpr std::string_view kApplicationLabel = "application";
+constexpr std::string_view kKeyLabel = "key";
+constexpr std::string_view kNonceLabel = "nonce";
+constexpr std::string_view kSecretLabel = "secret";
+
+// The last generation is never handed out, so that the counter cannot wrap.
+constexpr std::uint32_t kLastGeneration = std::numeric_limits<std::uint32_t>::max();
+
+std::string_view ReasonOf(SecretTreeError kind) {
+  switch (kind) {
+    case SecretTreeError::kLeafOutOfRange:
+      return "leaf index is outside the tree";
+    case SecretTreeError::kGenerationTooOld:
+      return "generation is older than the out-of-order window";
+    case SecretTreeError::kGenerationReused:
+      return "generation was already used";
+    case SecretTreeError::kGenerationTooFarAhead:
+      return "generation is beyond the maximum forward distance";
+    case SecretTreeError::kRatchetExhausted:
+      return "ratchet generations are exhausted";
+  }
+  return "unknown secret tree error";
+}
+
+}  // namespace
+
+Error MakeSecretTreeError(SecretTreeError kind) {
+  return Error::Validation(kErrorField, ReasonOf(kind));
+}
+
+std::optional<SecretTreeError> SecretTreeErrorOf(const Error& error) {
+  for (SecretTreeError kind :
+       {SecretTreeError::kLeafOutOfRange, SecretTreeError::kGenerationTooOld,
+        SecretTreeError::kGenerationReused, SecretTreeError::kGenerationTooFarAhead,
+        SecretTreeError::kRatchetExhausted}) {
+    const Error candidate = MakeSecretTreeError(kind);
+    if (error.category() == candidate.category() && error.message() == candidate.message()) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
+SecretTree::SecretTree(const crypto::CipherSuite& suite, crypto::Secret encryption_secret,
+                       std::uint32_t n_leaves, RatchetWindow window)
+    : suite_(suite), window_(window) {
+  if (n_leaves == 0 || n_leaves > kMaxLeafCount) return;  // every call fails
+  leaf_count_ = FullLeafCount(n_leaves);
+  node_secrets_.emplace(Root(leaf_count_).value, std::move(encryption_secret));
+}
+
+Result<SecretTree::LeafRatchets*> SecretTree::Ratchets(std::uint32_t leaf) {
+  if (leaf_count_ == 0 || leaf >= leaf_count_) {
+    return MakeSecretTreeError(SecretTreeError::kLeafOutOfRange);
+  }
+  if (auto it = leaves_.find(leaf); it != leaves_.end()) return &it->second;
+  XS_RETURN_IF_ERROR(DeriveLeaf(LeafIndex(leaf).node()));
+  return &leaves_.at(leaf);
+}
+
+Status SecretTree::DeriveLeaf(NodeIndex leaf_node) {
+  // The lowest node on the leaf's path whose secret is still held; every node
+  // below it on the path has not been derived yet.
+  NodeIndex node = leaf_node;
+  auto held = node_secrets_.find(node.value);
+  while (held == node_secrets_.end()) {
+    const NodeIndex parent = Parent(node, leaf_count_);
+    if (parent == node) return Error::Internal("mls: secret tree path was already consumed");
+    node = parent;
+    held = node_secrets_.find(node.value);
+  }
+  while (node != leaf_node) {
+    crypto::Secret secret = std::move(held->second);
+    node_secrets_.erase(held);
+    XS_TRY(crypto::Secret left,
+           suite_.ExpandWithLabel(secret.bytes(), kTreeLabel, kLeftContext, suite_.hash_size()));
+    XS_TRY(crypto::Secret right,
+           suite_.ExpandWithLabel(secret.bytes(), kTreeLabel, kRightContext, suite_.hash_size()));
+    const NodeIndex left_node = Left(node);
+    const NodeIndex right_node = Right(node);
+    node_secrets_.insert_or_assign(left_node.value, std::move(left));
+    node_secrets_.insert_or_assign(right_node.value, std::move(right));
+    node = InSubtree(leaf_node, left_node) ? left_node : right_node;
+    held = node_secrets_.find(node.value);
+  }
+  crypto::Secret leaf_secret = std::move(held->second);
+  node_secrets_.erase(held);
+  LeafRatchets ratchets;
+  XS_TRY(ratchets.handshake.secret,
+         suite_.ExpandWithLabel(leaf_secret.bytes(), kHandshakeLabel, {}, suite_.hash_size()));
+  XS_TRY(ratchets.application.secret,
+         suite_.ExpandWithLabel(leaf_secret.bytes(), kApplicationLabel, {}, suite_.hash_size()));
+  leaves_.emplace(leaf_node.leaf().value, std::move(ratchets));
+  return OkStatus();
+}
+
+Result<RatchetKey> SecretTree::DeriveKey(const Ratchet& ratchet) const {
+  RatchetKey out;
+  out.generation = ratchet.generation;
+  XS_TRY(out.key, suite_.DeriveTreeSecret(ratchet.secret.bytes(), kKeyLabel, ratchet.generation,
+                                          suite_.aead_key_size()));
+  XS_TRY(out.nonce, suite_.DeriveTreeSecret(ratchet.secret.bytes(), kNonceLabel, ratchet.generation,
+                                            suite_.aead_nonce_size()));
+  return out;
+}
+
+Status SecretTree::Advance(Ratchet& ratchet) const {
+  XS_TRY(crypto::Secret next, suite_.DeriveTreeSecret(ratchet.secret.bytes(), kSecretLabel,
+                                                      ratchet.generation, suite_.hash_size()));
+  ratchet.secret = std::move(next);  // the old secret is wiped by the move
+  ++ratchet.generation;
+  return OkStatus();
+}
+
+void SecretTree::DropBelowWindow(Ratchet& ratchet, std::uint32_t newest) const {
+  const std::uint32_t window_start =
+      newest > window_.out_of_order_tolerance ? newest - window_.out_of_order_tolerance : 0;
+  ratchet.skipped.erase(ratchet.skipped.begin(), ratchet.skipped.lower_bound(window_start));
+}
+
+Result<RatchetKey> SecretTree::Next(std::uint32_t leaf, RatchetType type) {
+  XS_TRY(LeafRatchets * ratchets, Ratchets(leaf));
+  Ratchet& ratchet = type == RatchetType::kHandshake ? ratchets->handshake : ratchets->application;
+  if (ratchet.generation == kLastGeneration) {
+    return MakeSecretTreeError(SecretTreeError::kRatchetExhausted);
+  }
+  XS_TRY(RatchetKey key, DeriveKey(ratchet));
+  XS_RETURN_IF_ERROR(Advance(ratchet));
+  DropBelowWindow(ratchet, key.generation);
+  return key;
+}
+
+Result<RatchetKey> SecretTree::Get(std::uint32_t leaf, RatchetType type, std::uint32_t generation) {
+  XS_TRY(LeafRatchets * ratchets, Ratchets(leaf));
+  Ratchet& ratchet = type == RatchetType::kHandshake ? ratchets->handshake : ratchets->application;
+
+  if (generation < ratchet.generation) {
+    // The newest generation handed out is ratchet.generation - 1; the window
+    // holds the out_of_order_tolerance generations below it.
+    const std::uint32_t newest = ratchet.generation - 1;
+    if (newest - generation > window_.out_of_order_tolerance) {
+      return MakeSecretTreeError(SecretTreeError::kGenerationTooOld);
+    }
+    auto it = ratchet.skipped.find(generation);
+    if (it == ratchet.skipped.end()) {
+      return MakeSecretTreeError(SecretTreeError::kGenerationReused);
+    }
+    RatchetKey key = std::move(it->second);
+    ratchet.skipped.erase(it);
+    return key;
+  }
+  if (generation - ratchet.generation > window_.maximum_forward_distance) {
+    return MakeSecretTreeError(SecretTreeError::kGenerationTooFarAhead);
+  }
+  if (generation == kLastGeneration) {
+    return MakeSecretTreeError(SecretTreeError::kRatchetExhausted);
+  }
+
+  // Keys of skipped generations are kept only when they will fall inside the
+  // window below `generation`; older ones are never materialized.
+  const std::uint32_t window_start =
+      generation > window_.out_of_order_tolerance ? generation - window_.out_of_order_tolerance : 0;
+  while (ratchet.generation < generation) {
+    if (ratchet.generation >= window_start) {
+      XS_TRY(RatchetKey skipped, DeriveKey(ratchet));
+      ratchet.skipped.insert_or_assign(ratchet.generation, std::move(skipped));
+    }
+    XS_RETURN_IF_ERROR(Advance(ratchet));
+  }
+  XS_TRY(RatchetKey key, DeriveKey(ratchet));
+  XS_RETURN_IF_ERROR(Advance(ratchet));
+  DropBelowWindow(ratchet, generation);
+  return key;
+}
+
+}  // namespace xs::mls
