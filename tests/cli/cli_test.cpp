@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <filesystem>
 #include <memory>
 #include <regex>
@@ -218,6 +220,7 @@ TEST_F(CliTest, HelpOnEveryCommandAndGroup) {
                                           "key export-public",
                                           "wallet",
                                           "wallet create",
+                                          "wallet import",
                                           "wallet list",
                                           "wallet info",
                                           "wallet provider",
@@ -569,6 +572,34 @@ TEST_F(CliTest, KeysAndWallets) {
   EXPECT_EQ(Ok({"wallet", "info", "treasury"}).value("address", ""), wallet.value("address", "x"));
   Fails({"wallet", "info", "nothing"}, kNotFound);
   EXPECT_TRUE(Ok({"wallet", "provider", "list"}).value("deferred", false));
+
+  // Import from a key file (never from argv); the key is a secret the logs
+  // and outputs are scanned for.
+  const std::string imported_key =
+      "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+  secrets_.push_back(imported_key);
+  const std::string key_file = (env_->root() / "home").string() + "/imported.key";
+  {
+    std::ofstream f(key_file);
+    f << "0x" << imported_key << "\n";
+  }
+  Json imported = Ok({"wallet", "import", "--label", "cold", "--key-file", key_file});
+  EXPECT_EQ(imported.value("address", ""), "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23");
+  EXPECT_FALSE(imported.contains("privateKey"));
+  Fails({"wallet", "import", "--label", "x"}, kValidation);  // neither file
+  Fails({"wallet", "import", "--label", "x", "--key-file", key_file, "--mnemonic-file", key_file},
+        kValidation);
+  Fails({"wallet", "import", "--label", "x", "--key-file",
+         (env_->root() / "home").string() + "/missing"},
+        kValidation);
+  {
+    std::ofstream f((env_->root() / "home").string() + "/bad.key");
+    f << "not a key\n";
+  }
+  Fails({"wallet", "import", "--label", "x", "--key-file",
+         (env_->root() / "home").string() + "/bad.key"},
+        kValidation);
+  EXPECT_EQ(Ok({"wallet", "list"}).size(), 2u);
   RunResult set = Xs({"wallet", "provider", "set", "ows", "--path", "/bin/true"});
   EXPECT_EQ(set.code, 0);
   EXPECT_TRUE(Contains(set.out, "deferred"));

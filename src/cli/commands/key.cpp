@@ -1,6 +1,12 @@
 // xs key init|rotate|list|info|export-public and xs wallet
-// create|list|info|provider (cli.md "key", "wallet"). Only public material
-// is ever printed.
+// create|import|list|info|provider (cli.md "key", "wallet"). Only public
+// material is ever printed.
+#include <sodium.h>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 
@@ -45,6 +51,57 @@ Status ExportPublic(Invocation& inv) {
   Json params = Json::object();
   if (auto id = inv.args().Positional(0)) params["identityId"] = *id;
   return ShowRecord(inv, "keys.export-public", params);
+}
+
+// Reads a secret from a file (or standard input for "-"), trimmed of
+// surrounding whitespace. Secrets never travel as argv: other users can read
+// a process's arguments.
+Result<std::string> ReadSecretFile(const std::string& flag, const std::string& path) {
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error::Validation(flag, "cannot read " + path);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const auto first = text.find_first_not_of(" \t\r\n");
+  const auto last = text.find_last_not_of(" \t\r\n");
+  std::string trimmed = first == std::string::npos ? "" : text.substr(first, last - first + 1);
+  sodium_memzero(text.data(), text.size());
+  if (trimmed.empty()) return Error::Validation(flag, path + " is empty");
+  return trimmed;
+}
+
+Status WalletImport(Invocation& inv) {
+  const auto key_file = inv.args().Value("key-file");
+  const auto mnemonic_file = inv.args().Value("mnemonic-file");
+  if (key_file.has_value() == mnemonic_file.has_value()) {
+    return Error::Validation("--key-file", "give exactly one of --key-file or --mnemonic-file");
+  }
+  Json params = {{"label", *inv.args().Value("label")}};
+  CopyString(inv, "path", "path", &params);
+  std::string secret;
+  if (key_file) {
+    XS_TRY(secret, ReadSecretFile("--key-file", *key_file));
+    params["privateKey"] = secret;
+  } else {
+    XS_TRY(secret, ReadSecretFile("--mnemonic-file", *mnemonic_file));
+    params["mnemonic"] = secret;
+  }
+  sodium_memzero(secret.data(), secret.size());
+  auto rec = inv.Call("wallet.import", params);
+  for (const char* field : {"privateKey", "mnemonic"}) {
+    if (auto it = params.find(field); it != params.end()) {
+      auto& text = it->get_ref<std::string&>();
+      sodium_memzero(text.data(), text.size());
+    }
+  }
+  if (!rec.ok()) return rec.error();
+  inv.Emit(*rec, [&](std::ostream& out) {
+    PrintTitled(out, "Imported wallet " + rec->value("id", ""), *rec);
+  });
+  return OkStatus();
 }
 
 Status Deferred(Invocation& inv, const std::string& what) {
@@ -99,6 +156,18 @@ Command WalletCommand() {
     return OkStatus();
   };
 
+  Command import{"import", "Import a wallet from a private key or BIP-39 mnemonic file"};
+  import.flags = {
+      {"label", FlagKind::kString, "<name>", "wallet label", true},
+      {"key-file", FlagKind::kString, "<path|->", "file holding the 64-hex-digit private key"},
+      {"mnemonic-file", FlagKind::kString, "<path|->", "file holding a BIP-39 mnemonic"},
+      { "path",
+        FlagKind::kString,
+        "<bip32 path>",
+        "derivation path (default m/44'/60'/0'/0/0)" }};
+  import.run = WalletImport;
+  import.examples = {"xs wallet import --label treasury --key-file ./treasury.key"};
+
   Command list{"list", "List wallets"};
   list.run = [](Invocation& inv) {
     return ShowTable(inv, "wallet.list", Json::object(), kWalletColumns);
@@ -121,7 +190,7 @@ Command WalletCommand() {
   provider.children = {provider_set, provider_list};
 
   Command group{"wallet", "Manage wallets"};
-  group.children = {create, list, info, provider};
+  group.children = {create, import, list, info, provider};
   return group;
 }
 
