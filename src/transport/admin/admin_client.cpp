@@ -52,7 +52,10 @@ Result<AdminClient> AdminClient::Open(const std::string& socket_path, std::strin
   nlohmann::json reply = std::move(reply_or).value();
   if (auto error = reply.find("error"); error != reply.end()) return ErrorFromJsonRpc(*error);
   auto result = reply.find("result");
-  if (result == reply.end() || !result->is_object() || !result->value("authenticated", false)) {
+  auto authenticated =
+      result != reply.end() && result->is_object() ? result->find("authenticated") : reply.end();
+  if (result == reply.end() || !result->is_object() || authenticated == result->end() ||
+      *authenticated != true) {
     return Error::Auth("the daemon did not accept the admin token");
   }
   return client;
@@ -139,7 +142,10 @@ Status AdminClient::SubscribeHere(
       accepted = true;
       continue;
     }
-    std::string name = message.value("method", std::string());
+    auto method_it = message.find("method");
+    std::string name = method_it != message.end() && method_it->is_string()
+                           ? method_it->get<std::string>()
+                           : std::string();
     nlohmann::json notification = message.value("params", nlohmann::json());
     if (name == kStreamEndMethod) break;
     if (name == kStreamErrorMethod) return ErrorFromObject(notification);

@@ -28,7 +28,7 @@ std::span<const std::uint8_t> Bytes(std::string_view text) {
 }
 
 std::string EncodeSegment(const Json& value) {
-  std::string text = value.dump();
+  std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
   return codec::Base64UrlEncode(Bytes(text));
 }
 

@@ -4,6 +4,17 @@
 
 namespace xs::transport {
 
+namespace {
+
+// nlohmann's value() throws on a member of another type; replies come from
+// another process and are read defensively.
+std::string StringMember(const Json& object, const char* name, std::string fallback) {
+  auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+}  // namespace
+
 std::string DumpLine(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
@@ -30,14 +41,14 @@ Json ErrorObject(const Error& error) {
 Error ErrorFromObject(const Json& object) {
   if (!object.is_object()) return Error::Internal("malformed error from the daemon");
   Category category = Category::kInternal;
-  std::string category_name = object.value("category", std::string("internal"));
+  std::string category_name = StringMember(object, "category", "internal");
   if (!ParseCategory(category_name, &category)) category = Category::kInternal;
   int code = 1400;
   if (auto it = object.find("code"); it != object.end() && it->is_number_integer()) {
     code = it->get<int>();
   }
-  std::string tag = object.value("_tag", std::string("InternalError"));
-  std::string message = object.value("message", std::string("error"));
+  std::string tag = StringMember(object, "_tag", "InternalError");
+  std::string message = StringMember(object, "message", "error");
   std::string context;
   if (auto it = object.find("context"); it != object.end() && it->is_object()) {
     context = DumpLine(*it);
@@ -56,6 +67,14 @@ std::string ErrorLine(const Json& id, const Error& error, const ResponseMeta* me
                       int json_rpc_code) {
   Json data = ErrorObject(error);
   if (meta != nullptr) data["meta"] = MetaJson(*meta);
+  // The context members are also lifted to data's top level ({category,
+  // field, reason, ...}) for clients that read them there; the error object's
+  // own members win on a clash.
+  if (data["context"].is_object()) {
+    for (auto it = data["context"].begin(); it != data["context"].end(); ++it) {
+      if (!data.contains(it.key())) data[it.key()] = it.value();
+    }
+  }
   Json line = {{"jsonrpc", "2.0"},
                {"id", id},
                {"error",
@@ -82,12 +101,14 @@ Error ErrorFromJsonRpc(const Json& error_member) {
   if (auto data = error_member.find("data");
       data != error_member.end() && data->is_object() && data->contains("category")) {
     Json object = *data;
-    if (!object.contains("message")) object["message"] = error_member.value("message", "");
+    if (!object.contains("message")) object["message"] = StringMember(error_member, "message", "");
     return ErrorFromObject(object);
   }
   // A bare JSON-RPC error (another implementation): map the standard codes.
-  std::string message = error_member.value("message", std::string("error"));
-  int code = error_member.value("code", 0);
+  std::string message = StringMember(error_member, "message", "error");
+  auto code_it = error_member.find("code");
+  int code =
+      code_it != error_member.end() && code_it->is_number_integer() ? code_it->get<int>() : 0;
   switch (code) {
     case kJsonRpcParseError:
     case kJsonRpcInvalidRequest:

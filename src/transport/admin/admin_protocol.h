@@ -6,7 +6,7 @@
 // JSON-RPC 2.0 requests {jsonrpc:"2.0", id, method, params?}. Responses:
 //   {"jsonrpc":"2.0","id":…,"result":{"ok":true,"data":…,"meta":{requestId,timestamp,durationMs}}}
 //   {"jsonrpc":"2.0","id":…|null,"error":{"code":<JSON-RPC code of the category>,"message":…,
-//     "data":{"_tag","code","category","message","context","meta"}}}
+//     "data":{"_tag","code","category","message","context","meta", ...context members}}}
 // Streams (`--watch`): a stream method first answers {ok:true, data:{subscribed:true}}, then pushes
 // notifications {"jsonrpc":"2.0","method":<the method>,"params":…}; it ends with a
 // "stream.end" notification, or "stream.error" whose params are the error object.

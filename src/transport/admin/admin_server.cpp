@@ -4,6 +4,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -23,6 +24,8 @@ namespace {
 constexpr int kListenBacklog = 128;
 // How often a waiting stream handler re-checks whether its client left.
 constexpr std::chrono::milliseconds kPeerPollInterval{100};
+// A client that stops reading cannot hold a connection thread longer.
+constexpr int kSendTimeoutSeconds = 30;
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -218,6 +221,25 @@ void AdminServer::Stop() {
     connections.swap(connections_);
   }
   stop_cv_.notify_all();
+  // In-flight requests get a grace period to write their answers; then a
+  // send stuck on a client that stopped reading is failed, so Stop() ends.
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.stop_grace_ms);
+  auto all_done = [&connections] {
+    for (auto& c : connections) {
+      if (!c->done.load()) return false;
+    }
+    return true;
+  };
+  while (!all_done() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  {
+    std::lock_guard lock(mu_);
+    for (auto& c : connections) {
+      if (!c->done.load()) c->socket.ShutdownBoth();
+    }
+  }
   for (auto& c : connections) {
     if (c->thread.joinable()) c->thread.join();
   }
@@ -270,6 +292,8 @@ void AdminServer::AcceptLoop() {
                                                    " open); retry shortly")));
       continue;
     }
+    timeval send_timeout{kSendTimeoutSeconds, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
     auto connection = std::make_unique<Connection>();
     connection->socket = std::move(socket);
     Connection* raw = connection.get();

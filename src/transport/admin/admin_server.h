@@ -44,6 +44,8 @@ struct AdminServerOptions {
   std::size_t max_connections = kAdminMaxConnections;
   std::size_t max_line_bytes = kAdminMaxLineBytes;
   int auth_timeout_ms = kAdminAuthTimeoutMs;
+  // How long Stop() lets in-flight requests finish before failing their sends.
+  int stop_grace_ms = 5000;
 };
 
 // What the daemon logs per request (never params or results: they may hold

@@ -166,6 +166,7 @@ TEST_F(AdminServerTest, ErrorsKeepTheirCategoryMessageAndContext) {
   EXPECT_EQ(reply["error"]["data"]["category"], "validation");
   EXPECT_EQ(reply["error"]["data"]["_tag"], "ValidationError");
   EXPECT_EQ(reply["error"]["data"]["context"]["field"], "scopeMode");
+  EXPECT_EQ(reply["error"]["data"]["field"], "scopeMode");  // context lifted too
   EXPECT_TRUE(reply["error"]["data"]["meta"]["requestId"].is_string());
   raw.WriteLine(RequestLine("s1", "operator.list", Json::object()));
   reply = ReadJson(raw);
@@ -371,6 +372,27 @@ TEST_F(AdminServerTest, StopEndsIdleConnectionsAndStreamsPromptly) {
   auto after = idle.Call("operator.list");
   ASSERT_FALSE(after.ok());
   EXPECT_TRUE(after.error().IsNetwork());
+}
+
+TEST_F(AdminServerTest, StopIsNotHeldByAClientThatStopsReading) {
+  AdminServerOptions options;
+  options.stop_grace_ms = 300;
+  StartServer(options);
+  LineSocket raw = RawAuthenticated();
+  // Big answers the client never reads fill both socket buffers, so the
+  // connection thread blocks in send().
+  std::string blob(200 * 1024, 'x');
+  std::thread writer([&] {
+    for (int i = 0; i < 20; ++i) {
+      if (!raw.WriteLine(RequestLine(i, "test.echo", {{"blob", blob}}))) break;
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto start = std::chrono::steady_clock::now();
+  server_->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  raw.ShutdownBoth();
+  writer.join();
 }
 
 TEST_F(AdminServerTest, StaleSocketIsReplacedLiveOneRefused) {

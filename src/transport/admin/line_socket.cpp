@@ -44,6 +44,10 @@ void LineSocket::ShutdownRead() {
   if (fd_ >= 0) ::shutdown(fd_, SHUT_RD);
 }
 
+void LineSocket::ShutdownBoth() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+}
+
 LineSocket::ReadStatus LineSocket::ReadLine(std::string* line, std::size_t max_bytes,
                                             int timeout_ms) {
   using Clock = std::chrono::steady_clock;

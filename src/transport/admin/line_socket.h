@@ -39,6 +39,8 @@ class LineSocket {
   // and never consumes buffered input.
   bool PeerClosed();
   void ShutdownRead();
+  // Also fails a send blocked on a peer that stopped reading.
+  void ShutdownBoth();
   void Close();
 
  private:
