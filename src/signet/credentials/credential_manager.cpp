@@ -36,6 +36,9 @@ Status CredentialManager::Load() {
     XS_TRY(Credential c, CredentialFromStored(row.body));
     Reindex(c);
     next_seq_ = std::max(next_seq_, c.seq + 1);
+    if (c.status == CredentialStatus::kActive || c.status == CredentialStatus::kPending) {
+      live_by_operator_[c.operator_id].push_back(c.id);
+    }
     creds_[c.id] = std::move(c);
   }
   return OkStatus();
@@ -94,10 +97,16 @@ Status CredentialManager::ValidateIssue(const IssueRequest& req) const {
 
 std::vector<Credential*> CredentialManager::ActiveOf(const std::string& operator_id) {
   std::vector<Credential*> out;
-  for (auto& [id, c] : creds_) {
+  auto live = live_by_operator_.find(operator_id);
+  if (live == live_by_operator_.end()) return out;
+  std::erase_if(live->second, [&](const std::string& id) {
+    auto it = creds_.find(id);
+    if (it == creds_.end()) return true;
+    Credential& c = it->second;
     ApplyExpiry(c);
-    if (c.operator_id == operator_id && c.status == CredentialStatus::kActive) out.push_back(&c);
-  }
+    if (c.status == CredentialStatus::kActive) out.push_back(&c);
+    return c.status != CredentialStatus::kActive && c.status != CredentialStatus::kPending;
+  });
   std::sort(out.begin(), out.end(), [](const Credential* a, const Credential* b) {
     return a->issued_at_ms != b->issued_at_ms ? a->issued_at_ms < b->issued_at_ms : a->seq < b->seq;
   });
@@ -174,6 +183,7 @@ Result<IssueResult> CredentialManager::Issue(const IssueRequest& req) {
     Emit("credential.revoked", e, std::string(kReasonOwnerInitiated));
   }
   index_.Upsert(HashToken(token), c);
+  live_by_operator_[c.operator_id].push_back(c.id);
   creds_[c.id] = c;
   Emit("credential.issued", c);
   return out;

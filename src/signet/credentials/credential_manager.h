@@ -23,6 +23,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.h"
@@ -131,6 +132,10 @@ class CredentialManager {
   const Clock* clock_;
   CredentialOptions options_;
   std::map<std::string, Credential> creds_;
+  // Per operator, the ids of credentials that were active or pending when
+  // last seen. Status only moves from live to terminal, so ActiveOf prunes
+  // lazily; issuing stays independent of how many credentials exist overall.
+  std::unordered_map<std::string, std::vector<std::string>> live_by_operator_;
   TokenIndex index_;
   std::uint64_t next_seq_ = 1;
   std::vector<std::function<void(const CredentialEvent&)>> listeners_;
