@@ -15,12 +15,10 @@ namespace xs::mls {
 namespace {
 
 using testing::HexField;
-using testing::LoadVectors;
-using testing::Where;
+using testing::SuiteVectorEntry;
+using testing::VectorFile;
 
 constexpr char kFile[] = "key-schedule.json";
-
-bool SupportedSuite(std::uint16_t id) { return id == 1 || id == 3; }
 
 std::string Hex(std::span<const std::uint8_t> bytes) { return codec::HexEncode(bytes); }
 
@@ -71,36 +69,32 @@ void CheckEpoch(const crypto::CipherSuite& suite, const nlohmann::json& ep,
 }
 
 TEST(MlsKeyScheduleVectors, AllEpochsSuites1And3) {
-  std::string skip;
-  auto vectors = LoadVectors(kFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  int checked = 0;
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    const auto suite_id = e["cipher_suite"].get<std::uint16_t>();
-    if (!SupportedSuite(suite_id)) continue;
-    const crypto::CipherSuite suite = *crypto::CipherSuite::Create(suite_id);
+  const VectorFile vectors(kFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  int epochs_checked = 0;
+  vectors.ForEachSupportedSuite([&](const SuiteVectorEntry& entry) {
+    const auto& e = entry.json;
     const Bytes group_id = HexField(e, "group_id");
     crypto::Secret init_secret = crypto::Secret::Copy(HexField(e, "initial_init_secret"));
     ASSERT_FALSE(e["epochs"].empty());
     for (std::size_t epoch = 0; epoch < e["epochs"].size(); ++epoch) {
-      ++checked;
+      ++epochs_checked;
       const auto& ep = e["epochs"][epoch];
-      const std::string where = Where(kFile, i) + ".epochs[" + std::to_string(epoch) + "]";
+      const std::string where = entry.where + ".epochs[" + std::to_string(epoch) + "]";
       // The vectors' GroupContext: this epoch number, no extensions.
       GroupContext gc;
-      gc.cipher_suite = suite_id;
+      gc.cipher_suite = entry.suite_id;
       gc.group_id = group_id;
       gc.epoch = epoch;
       gc.tree_hash = HexField(ep, "tree_hash");
       gc.confirmed_transcript_hash = HexField(ep, "confirmed_transcript_hash");
       EXPECT_EQ(Hex(Serialize(gc)), ep["group_context"].get<std::string>())
           << where << ".group_context";
-      CheckEpoch(suite, ep, init_secret, where);
+      CheckEpoch(entry.suite, ep, init_secret, where);
       init_secret = crypto::Secret::Copy(HexField(ep, "init_secret"));
     }
-  }
-  EXPECT_EQ(checked, 10);  // suites 1 and 3 in the shared vectors
+  });
+  EXPECT_EQ(epochs_checked, 10);  // suites 1 and 3 in the shared vectors
 }
 
 TEST(MlsKeySchedule, WelcomeKeyAndZeroSecret) {

@@ -14,39 +14,30 @@ namespace xs::mls {
 namespace {
 
 using testing::HexField;
-using testing::LoadVectors;
-using testing::Where;
+using testing::SuiteVectorEntry;
+using testing::VectorFile;
 
 constexpr char kFile[] = "psk_secret.json";
 
-bool SupportedSuite(std::uint16_t id) { return id == 1 || id == 3; }
-
 TEST(MlsPskVectors, AllEntriesSuites1And3) {
-  std::string skip;
-  auto vectors = LoadVectors(kFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  int checked = 0;
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    const auto suite_id = e["cipher_suite"].get<std::uint16_t>();
-    if (!SupportedSuite(suite_id)) continue;
-    ++checked;
-    const crypto::CipherSuite suite = *crypto::CipherSuite::Create(suite_id);
+  const VectorFile vectors(kFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  const int checked = vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
     // The vectors' PSKs are all external (PreSharedKeyID psktype = external).
     std::vector<PskWithSecret> psks;
-    for (const auto& p : e["psks"]) {
-      PskWithSecret entry;
-      entry.id.psk_type = PskType::kExternal;
-      entry.id.psk_id = HexField(p, "psk_id");
-      entry.id.psk_nonce = HexField(p, "psk_nonce");
-      entry.psk = crypto::Secret::Copy(HexField(p, "psk"));
-      psks.push_back(std::move(entry));
+    for (const auto& p : entry.json["psks"]) {
+      PskWithSecret psk;
+      psk.id.psk_type = PskType::kExternal;
+      psk.id.psk_id = HexField(p, "psk_id");
+      psk.id.psk_nonce = HexField(p, "psk_nonce");
+      psk.psk = crypto::Secret::Copy(HexField(p, "psk"));
+      psks.push_back(std::move(psk));
     }
-    auto secret = DerivePskSecret(suite, psks);
-    ASSERT_TRUE(secret.ok()) << Where(kFile, i) << ": " << secret.error().ToString();
-    EXPECT_EQ(codec::HexEncode(secret->bytes()), e["psk_secret"].get<std::string>())
-        << Where(kFile, i) << ".psk_secret (" << psks.size() << " PSKs)";
-  }
+    auto secret = DerivePskSecret(entry.suite, psks);
+    ASSERT_TRUE(secret.ok()) << entry.where << ": " << secret.error().ToString();
+    EXPECT_EQ(codec::HexEncode(secret->bytes()), entry.json["psk_secret"].get<std::string>())
+        << entry.where << ".psk_secret (" << psks.size() << " PSKs)";
+  });
   EXPECT_EQ(checked, 22);  // suites 1 and 3 in the shared vectors
 }
 

@@ -17,12 +17,10 @@ namespace {
 
 using crypto::Bytes;
 using testing::HexField;
-using testing::LoadVectors;
-using testing::Where;
+using testing::SuiteVectorEntry;
+using testing::VectorFile;
 
 constexpr char kFile[] = "secret-tree.json";
-
-bool SupportedSuite(std::uint16_t id) { return id == 1 || id == 3; }
 
 crypto::CipherSuite Suite3() { return *crypto::CipherSuite::Create(3); }
 
@@ -37,17 +35,10 @@ void ExpectKey(const Result<RatchetKey>& got, const nlohmann::json& g, const cha
 }
 
 TEST(MlsSecretTreeVectors, AllEntriesSuites1And3) {
-  std::string skip;
-  auto vectors = LoadVectors(kFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  int checked = 0;
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    const auto suite_id = e["cipher_suite"].get<std::uint16_t>();
-    if (!SupportedSuite(suite_id)) continue;
-    ++checked;
-    const std::string where = Where(kFile, i);
-    const crypto::CipherSuite suite = *crypto::CipherSuite::Create(suite_id);
+  const VectorFile vectors(kFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  const int checked = vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
+    const auto& [e, where, suite_id, suite] = entry;
 
     // Sender data (§6.3.2): key and nonce from the first Nh ciphertext bytes.
     const auto& sd = e["sender_data"];
@@ -87,7 +78,7 @@ TEST(MlsSecretTreeVectors, AllEntriesSuites1And3) {
         }
       }
     }
-  }
+  });
   EXPECT_EQ(checked, 6);
 }
 

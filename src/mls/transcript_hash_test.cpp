@@ -14,12 +14,10 @@ namespace xs::mls {
 namespace {
 
 using testing::HexField;
-using testing::LoadVectors;
-using testing::Where;
+using testing::SuiteVectorEntry;
+using testing::VectorFile;
 
 constexpr char kFile[] = "transcript-hashes.json";
-
-bool SupportedSuite(std::uint16_t id) { return id == 1 || id == 3; }
 
 struct AuthenticatedContent {
   WireFormat wire_format = WireFormat::kPublicMessage;
@@ -40,17 +38,10 @@ Result<AuthenticatedContent> DecodeAuthenticatedContent(const Bytes& bytes) {
 }
 
 TEST(MlsTranscriptHashVectors, AllEntriesSuites1And3) {
-  std::string skip;
-  auto vectors = LoadVectors(kFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  int checked = 0;
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    const auto suite_id = e["cipher_suite"].get<std::uint16_t>();
-    if (!SupportedSuite(suite_id)) continue;
-    ++checked;
-    const std::string where = Where(kFile, i);
-    const crypto::CipherSuite suite = *crypto::CipherSuite::Create(suite_id);
+  const VectorFile vectors(kFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  const int checked = vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
+    const auto& [e, where, suite_id, suite] = entry;
     auto ac = DecodeAuthenticatedContent(HexField(e, "authenticated_content"));
     ASSERT_TRUE(ac.ok()) << where << ": " << ac.error().ToString();
     ASSERT_EQ(ac->content.content_type(), ContentType::kCommit) << where;
@@ -79,7 +70,7 @@ TEST(MlsTranscriptHashVectors, AllEntriesSuites1And3) {
     auto rejected = VerifyConfirmationTag(suite, confirmation_key, confirmed_after, bad_tag);
     ASSERT_FALSE(rejected.ok()) << where;
     EXPECT_TRUE(rejected.error().IsAuth()) << where;
-  }
+  });
   EXPECT_EQ(checked, 2);  // suites 1 and 3 in the shared vectors
 }
 

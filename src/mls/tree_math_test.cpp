@@ -11,8 +11,8 @@
 namespace xs::mls {
 namespace {
 
-using testing::LoadVectors;
-using testing::Where;
+using testing::VectorEntry;
+using testing::VectorFile;
 
 constexpr char kFile[] = "tree-math.json";
 
@@ -28,13 +28,10 @@ void ExpectNode(const nlohmann::json& expected, bool absent, NodeIndex actual,
 }
 
 TEST(MlsTreeMathVectors, AllEntries) {
-  std::string skip;
-  auto vectors = LoadVectors(kFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  ASSERT_FALSE(vectors->empty());
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    const std::string where = Where(kFile, i);
+  const VectorFile vectors(kFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  vectors.ForEachEntry([](const VectorEntry& entry) {
+    const auto& [e, where] = entry;
     const auto n = e["n_leaves"].get<LeafCount>();
     ASSERT_TRUE(IsValidLeafCount(n)) << where;
     EXPECT_EQ(NodeWidth(n), e["n_nodes"].get<std::uint32_t>()) << where << ".n_nodes";
@@ -48,7 +45,7 @@ TEST(MlsTreeMathVectors, AllEntries) {
       ExpectNode(e["parent"][x], IsRoot(node, n), Parent(node, n), where + ".parent" + at);
       ExpectNode(e["sibling"][x], IsRoot(node, n), Sibling(node, n), where + ".sibling" + at);
     }
-  }
+  });
 }
 
 std::vector<std::uint32_t> Values(const std::vector<NodeIndex>& nodes) {

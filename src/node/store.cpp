@@ -240,18 +240,8 @@ Status Store::WriteGroupAppends(std::span<GroupAppend* const> appends) {
 Result<std::vector<GroupMessage>> Store::QueryGroupMessages(std::string_view group_id,
                                                             const PageQuery& page) {
   std::lock_guard lock(mu_);
-  Stmt& q =
-      page.direction == Direction::kAscending ? st_->group_messages_asc : st_->group_messages_desc;
-  ResetOnExit r(q);
-  q.BindBlob(1, group_id);
-  BindPage(q, page);
-  std::vector<GroupMessage> out;
-  while (true) {
-    XS_TRY(bool row, q.Step());
-    if (!row) break;
-    out.push_back(GroupMessageFromRow(q));
-  }
-  return out;
+  return QueryPage<GroupMessage>(st_->group_messages_asc, st_->group_messages_desc, group_id, page,
+                                 GroupMessageFromRow);
 }
 
 Result<std::optional<GroupMessage>> Store::NewestGroupMessage(std::string_view group_id,
@@ -335,17 +325,8 @@ Status Store::AppendWelcomes(std::span<const WelcomeMessage> batch,
 Result<std::vector<WelcomeMessage>> Store::QueryWelcomes(std::string_view installation_key,
                                                          const PageQuery& page) {
   std::lock_guard lock(mu_);
-  Stmt& q = page.direction == Direction::kAscending ? st_->welcomes_asc : st_->welcomes_desc;
-  ResetOnExit r(q);
-  q.BindBlob(1, installation_key);
-  BindPage(q, page);
-  std::vector<WelcomeMessage> out;
-  while (true) {
-    XS_TRY(bool row, q.Step());
-    if (!row) break;
-    out.push_back(WelcomeFromRow(q));
-  }
-  return out;
+  return QueryPage<WelcomeMessage>(st_->welcomes_asc, st_->welcomes_desc, installation_key, page,
+                                   WelcomeFromRow);
 }
 
 }  // namespace xs::node

@@ -124,26 +124,25 @@ Status Store::AppendCommitLog(std::span<const NewCommitLogEntry> batch) {
   return OkStatus();
 }
 
+namespace {
+
+Result<CommitLogEntry> CommitLogFromRow(const Stmt& row) {
+  CommitLogEntry e;
+  e.set_sequence_id(static_cast<std::uint64_t>(row.Int(0)));
+  e.set_serialized_commit_log_entry(row.BlobString(1));
+  if (!e.mutable_signature()->ParseFromString(row.BlobString(2))) {
+    return Error::Internal("stored commit log signature does not parse");
+  }
+  return e;
+}
+
+}  // namespace
+
 Result<std::vector<CommitLogEntry>> Store::QueryCommitLog(std::string_view group_id,
                                                           const PageQuery& page) {
   std::lock_guard lock(mu_);
-  Stmt& q = page.direction == Direction::kAscending ? st_->commit_log_asc : st_->commit_log_desc;
-  ResetOnExit r(q);
-  q.BindBlob(1, group_id);
-  BindPage(q, page);
-  std::vector<CommitLogEntry> out;
-  while (true) {
-    XS_TRY(bool row, q.Step());
-    if (!row) break;
-    CommitLogEntry e;
-    e.set_sequence_id(static_cast<std::uint64_t>(q.Int(0)));
-    e.set_serialized_commit_log_entry(q.BlobString(1));
-    if (!e.mutable_signature()->ParseFromString(q.BlobString(2))) {
-      return Error::Internal("stored commit log signature does not parse");
-    }
-    out.push_back(std::move(e));
-  }
-  return out;
+  return QueryPage<CommitLogEntry>(st_->commit_log_asc, st_->commit_log_desc, group_id, page,
+                                   CommitLogFromRow);
 }
 
 }  // namespace xs::node

@@ -5,6 +5,8 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "node/sqlite.h"
 #include "node/store.h"
@@ -46,5 +48,25 @@ class ResetOnExit {
  private:
   Stmt& stmt_;
 };
+
+// One page of a *_asc / *_desc query keyed by the blob ?1: every row converted
+// by `from_row` (returning T, or Result<T> when a row can be bad). The caller
+// holds the store's mutex.
+template <typename T, typename FromRow>
+Result<std::vector<T>> QueryPage(Stmt& ascending, Stmt& descending, std::string_view key,
+                                 const PageQuery& page, FromRow from_row) {
+  Stmt& q = page.direction == Direction::kAscending ? ascending : descending;
+  ResetOnExit r(q);
+  q.BindBlob(1, key);
+  BindPage(q, page);
+  std::vector<T> out;
+  while (true) {
+    XS_TRY(bool row, q.Step());
+    if (!row) break;
+    XS_TRY(T value, Result<T>(from_row(q)));
+    out.push_back(std::move(value));
+  }
+  return out;
+}
 
 }  // namespace xs::node

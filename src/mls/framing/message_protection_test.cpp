@@ -14,14 +14,12 @@ namespace xs::mls {
 namespace {
 
 using testing::HexField;
-using testing::LoadVectors;
-using testing::Where;
+using testing::SuiteVectorEntry;
+using testing::VectorFile;
 
 constexpr char kFile[] = "message-protection.json";
 constexpr std::uint32_t kSenderLeaf = 1;
 constexpr std::uint32_t kTreeLeaves = 2;
-
-bool SupportedSuite(std::uint16_t id) { return id == 1 || id == 3; }
 
 struct Fixture {
   explicit Fixture(crypto::CipherSuite s) : suite(std::move(s)) {}
@@ -38,13 +36,13 @@ struct Fixture {
   SecretTree FreshTree() const { return SecretTree(suite, encryption_secret.Clone(), kTreeLeaves); }
 };
 
-Fixture MakeFixture(const nlohmann::json& e) {
-  const auto suite_id = e["cipher_suite"].get<std::uint16_t>();
-  Fixture f(*crypto::CipherSuite::Create(suite_id));
+Fixture MakeFixture(const SuiteVectorEntry& entry) {
+  const auto& e = entry.json;
+  Fixture f(entry.suite);
   f.group_id = HexField(e, "group_id");
   f.epoch = e["epoch"].get<std::uint64_t>();
   GroupContext gc;
-  gc.cipher_suite = suite_id;
+  gc.cipher_suite = entry.suite_id;
   gc.group_id = f.group_id;
   gc.epoch = f.epoch;
   gc.tree_hash = HexField(e, "tree_hash");
@@ -135,16 +133,11 @@ ContentBody DecodeBody(const Bytes& bytes) {
 }
 
 TEST(MlsMessageProtectionVectors, AllEntriesSuites1And3) {
-  std::string skip;
-  auto vectors = LoadVectors(kFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  int checked = 0;
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    if (!SupportedSuite(e["cipher_suite"].get<std::uint16_t>())) continue;
-    ++checked;
-    const std::string where = Where(kFile, i);
-    const Fixture f = MakeFixture(e);
+  const VectorFile vectors(kFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  const int checked = vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
+    const auto& [e, where, suite_id, suite] = entry;
+    const Fixture f = MakeFixture(entry);
     const Bytes proposal = HexField(e, "proposal");
     const Bytes commit = HexField(e, "commit");
     const Bytes application = HexField(e, "application");
@@ -162,18 +155,17 @@ TEST(MlsMessageProtectionVectors, AllEntriesSuites1And3) {
     ASSERT_TRUE(c.ok()) << where;
     CheckOwnProtection(f, *c, where + ".own_commit");
     CheckOwnProtection(f, application, where + ".own_application");
-  }
+  });
   EXPECT_EQ(checked, 2);
 }
 
 TEST(MlsMessageProtectionVectors, TamperingIsRejected) {
-  std::string skip;
-  auto vectors = LoadVectors(kFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    if (e["cipher_suite"].get<std::uint16_t>() != 3) continue;
-    const Fixture f = MakeFixture(e);
+  const VectorFile vectors(kFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
+    if (entry.suite_id != 3) return;
+    const auto& e = entry.json;
+    const Fixture f = MakeFixture(entry);
     auto msg = Deserialize<MlsMessage>(HexField(e, "application_priv"));
     ASSERT_TRUE(msg.ok());
     auto pm = std::get<PrivateMessage>(msg->body);
@@ -182,7 +174,7 @@ TEST(MlsMessageProtectionVectors, TamperingIsRejected) {
       bad.ciphertext.back() ^= 1;
       SecretTree tree = f.FreshTree();
       auto r = UnprotectPrivateMessage(f.suite, bad, tree, f.sender_data_secret);
-      ASSERT_FALSE(r.ok()) << Where(kFile, i);
+      ASSERT_FALSE(r.ok()) << entry.where;
     }
     {
       PrivateMessage bad = pm;
@@ -197,7 +189,7 @@ TEST(MlsMessageProtectionVectors, TamperingIsRejected) {
     auto tag = UnprotectPublicMessage(f.suite, pubm, f.context, f.membership_key);
     ASSERT_FALSE(tag.ok());
     EXPECT_TRUE(tag.error().IsAuth());
-  }
+  });
 }
 
 }  // namespace

@@ -1,18 +1,11 @@
 #include "mls/group/group_error.h"
 
-#include <array>
-#include <string>
+#include "mls/error_kind.h"
 
 namespace xs::mls {
 namespace {
 
-struct KindInfo {
-  GroupError kind;
-  std::string_view name;
-  std::string_view reason;
-};
-
-constexpr std::array<KindInfo, 24> kKinds = {{
+constexpr ErrorKindInfo<GroupError> kKindInfos[] = {
     {GroupError::kWrongGroup, "wrong_group", "message is for another group"},
     {GroupError::kWrongEpoch, "wrong_epoch", "message is not for the current epoch"},
     {GroupError::kEpochTooOld, "epoch_too_old", "message epoch is no longer kept"},
@@ -43,42 +36,16 @@ constexpr std::array<KindInfo, 24> kKinds = {{
     {GroupError::kStagedCommitMismatch, "staged_commit_mismatch",
      "staged commit does not belong to this group state"},
     {GroupError::kStateCorrupt, "state_corrupt", "stored group state is corrupt"},
-}};
+};
 
-constexpr std::string_view kFieldPrefix = "mls.group.";
-
-std::string FieldOf(GroupError kind) {
-  std::string field(kFieldPrefix);
-  field += GroupErrorName(kind);
-  return field;
-}
+constexpr ErrorKinds<GroupError> kKinds("mls.group.", kKindInfos);
 
 }  // namespace
 
-std::string_view GroupErrorName(GroupError kind) {
-  for (const KindInfo& info : kKinds) {
-    if (info.kind == kind) return info.name;
-  }
-  return "unknown";
-}
+std::string_view GroupErrorName(GroupError kind) { return kKinds.Name(kind); }
 
-Error MakeGroupError(GroupError kind, std::string_view detail) {
-  for (const KindInfo& info : kKinds) {
-    if (info.kind == kind) {
-      return Error::Validation(FieldOf(kind), detail.empty() ? info.reason : detail);
-    }
-  }
-  return Error::Validation(kFieldPrefix, detail);
-}
+Error MakeGroupError(GroupError kind, std::string_view detail) { return kKinds.Make(kind, detail); }
 
-std::optional<GroupError> GroupErrorOf(const Error& error) {
-  if (!error.IsValidation()) return std::nullopt;
-  for (const KindInfo& info : kKinds) {
-    // Error::Validation spells its message "Validation failed on '<field>': <reason>".
-    const std::string prefix = "Validation failed on '" + FieldOf(info.kind) + "'";
-    if (error.message().compare(0, prefix.size(), prefix) == 0) return info.kind;
-  }
-  return std::nullopt;
-}
+std::optional<GroupError> GroupErrorOf(const Error& error) { return kKinds.Of(error); }
 
 }  // namespace xs::mls

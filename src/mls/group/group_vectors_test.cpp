@@ -24,13 +24,8 @@ namespace xs::mls {
 namespace {
 
 using testing::HexField;
-using testing::LoadVectors;
-using testing::Where;
-
-bool SupportedSuite(const nlohmann::json& entry) {
-  const auto suite = entry["cipher_suite"].get<std::uint16_t>();
-  return suite == 1 || suite == 3;
-}
+using testing::SuiteVectorEntry;
+using testing::VectorFile;
 
 Bytes HexString(const nlohmann::json& value) {
   auto decoded = codec::HexDecode(value.get<std::string>());
@@ -42,15 +37,11 @@ Result<MlsMessage> DecodeMessage(const Bytes& bytes) { return Deserialize<MlsMes
 Bytes AsBytes(std::span<const std::uint8_t> span) { return Bytes(span.begin(), span.end()); }
 
 TEST(GroupVectorsTest, WelcomeJson) {
-  std::string skip;
-  auto vectors = LoadVectors("welcome.json", &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  int checked = 0;
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    if (!SupportedSuite(e)) continue;
-    SCOPED_TRACE(Where("welcome.json", i));
-    const auto suite = *crypto::CipherSuite::Create(e["cipher_suite"].get<std::uint16_t>());
+  const VectorFile vectors("welcome.json");
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
+    const auto& [e, where, suite_id, suite] = entry;
+    SCOPED_TRACE(where);
     auto kp_message = DecodeMessage(HexField(e, "key_package"));
     auto welcome_message = DecodeMessage(HexField(e, "welcome"));
     ASSERT_TRUE(kp_message.ok() && welcome_message.ok());
@@ -72,9 +63,7 @@ TEST(GroupVectorsTest, WelcomeJson) {
                                       context.confirmed_transcript_hash,
                                       opened->group_info.confirmation_tag)
                     .ok());
-    ++checked;
-  }
-  EXPECT_GT(checked, 0);
+  });
 }
 
 // The relaxed policy the RFC vectors need.
@@ -97,8 +86,8 @@ JoinOptions PassiveOptions(const nlohmann::json& e) {
 
 // Joins as the passive client, then follows every epoch. Returns how many
 // epochs were checked, or -1 after a failure (already reported).
-int RunPassiveClient(const nlohmann::json& e, const std::string& where) {
-  const auto suite = *crypto::CipherSuite::Create(e["cipher_suite"].get<std::uint16_t>());
+int RunPassiveClient(const SuiteVectorEntry& entry) {
+  const auto& [e, where, suite_id, suite] = entry;
   auto kp_message = DecodeMessage(HexField(e, "key_package"));
   auto welcome_message = DecodeMessage(HexField(e, "welcome"));
   EXPECT_TRUE(kp_message.ok() && welcome_message.ok()) << where;
@@ -156,19 +145,16 @@ int RunPassiveClient(const nlohmann::json& e, const std::string& where) {
 }
 
 void RunPassiveFile(const std::string& file) {
-  std::string skip;
-  auto vectors = LoadVectors(file, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
+  const VectorFile vectors(file);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
   int clients = 0;
   int epochs = 0;
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    if (!SupportedSuite(e)) continue;
-    const int followed = RunPassiveClient(e, Where(file, i));
-    if (followed < 0) continue;
+  vectors.ForEachSupportedSuite([&](const SuiteVectorEntry& entry) {
+    const int followed = RunPassiveClient(entry);
+    if (followed < 0) return;
     ++clients;
     epochs += followed;
-  }
+  });
   EXPECT_GT(clients, 0);
   ::testing::Test::RecordProperty("clients", clients);
   ::testing::Test::RecordProperty("epochs", epochs);

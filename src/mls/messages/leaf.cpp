@@ -6,6 +6,7 @@ namespace xs::mls {
 
 using codec::TlsReader;
 using codec::TlsWriter;
+using detail::DecodeAlternative;
 using detail::Malformed;
 using detail::ReadBytes;
 using detail::WriteBytes;
@@ -209,16 +210,10 @@ void Encode(TlsWriter& w, const Node& v) {
 Status Decode(TlsReader& r, Node& out) {
   XS_TRY(std::uint8_t type, r.ReadU8());
   if (type == static_cast<std::uint8_t>(NodeType::kLeaf)) {
-    LeafNode leaf;
-    XS_RETURN_IF_ERROR(Decode(r, leaf));
-    out = std::move(leaf);
-    return OkStatus();
+    return DecodeAlternative<LeafNode>(r, out);
   }
   if (type == static_cast<std::uint8_t>(NodeType::kParent)) {
-    ParentNode parent;
-    XS_RETURN_IF_ERROR(Decode(r, parent));
-    out = std::move(parent);
-    return OkStatus();
+    return DecodeAlternative<ParentNode>(r, out);
   }
   return Malformed("Node.node_type", "unknown node type");
 }

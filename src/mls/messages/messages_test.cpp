@@ -12,8 +12,8 @@ namespace xs::mls {
 namespace {
 
 using testing::HexField;
-using testing::LoadVectors;
-using testing::Where;
+using testing::VectorEntry;
+using testing::VectorFile;
 
 constexpr char kMessagesFile[] = "messages.json";
 
@@ -36,13 +36,10 @@ void ExpectProposalBodyRoundTrip(std::uint16_t type, const Bytes& body, const st
 }
 
 TEST(MlsMessagesVectors, MessagesJsonRoundTrip) {
-  std::string skip;
-  auto vectors = LoadVectors(kMessagesFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  ASSERT_FALSE(vectors->empty());
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    const std::string where = Where(kMessagesFile, i);
+  const VectorFile vectors(kMessagesFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  vectors.ForEachEntry([](const VectorEntry& entry) {
+    const auto& [e, where] = entry;
     for (const char* key :
          {"mls_welcome", "mls_group_info", "mls_key_package", "public_message_application",
           "public_message_proposal", "public_message_commit", "private_message"}) {
@@ -64,14 +61,14 @@ TEST(MlsMessagesVectors, MessagesJsonRoundTrip) {
                                 where + ".external_init");
     ExpectProposalBodyRoundTrip(kProposalTypeGroupContextExtensions,
                                 HexField(e, "group_context_extensions_proposal"), where + ".gce");
-  }
+  });
 }
 
 TEST(MlsMessagesVectors, MessagesJsonWireFormats) {
-  std::string skip;
-  auto vectors = LoadVectors(kMessagesFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  const auto& e = (*vectors)[0];
+  const VectorFile vectors(kMessagesFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  ASSERT_FALSE(vectors.entries().empty());
+  const auto& e = vectors.entries()[0];
   auto welcome = Deserialize<MlsMessage>(HexField(e, "mls_welcome"));
   ASSERT_TRUE(welcome.ok());
   EXPECT_EQ(welcome->wire_format(), WireFormat::kWelcome);
@@ -85,23 +82,20 @@ TEST(MlsMessagesVectors, MessagesJsonWireFormats) {
 
 TEST(MlsMessagesVectors, DeserializationJsonVarintHeaders) {
   constexpr char kFile[] = "deserialization.json";
-  std::string skip;
-  auto vectors = LoadVectors(kFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  ASSERT_FALSE(vectors->empty());
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    const Bytes header = HexField(e, "vlbytes_header");
-    const auto length = e["length"].get<std::uint64_t>();
+  const VectorFile vectors(kFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  vectors.ForEachEntry([](const VectorEntry& entry) {
+    const Bytes header = HexField(entry.json, "vlbytes_header");
+    const auto length = entry.json["length"].get<std::uint64_t>();
     codec::TlsReader r(header);
     auto value = r.ReadVarint();
-    ASSERT_TRUE(value.ok()) << Where(kFile, i) << ": " << value.error().ToString();
-    EXPECT_EQ(*value, length) << Where(kFile, i);
-    EXPECT_TRUE(r.empty()) << Where(kFile, i);
+    ASSERT_TRUE(value.ok()) << entry.where << ": " << value.error().ToString();
+    EXPECT_EQ(*value, length) << entry.where;
+    EXPECT_TRUE(r.empty()) << entry.where;
     codec::TlsWriter w;
     w.WriteVarint(length);
-    EXPECT_EQ(std::move(w).Take(), header) << Where(kFile, i);
-  }
+    EXPECT_EQ(std::move(w).Take(), header) << entry.where;
+  });
 }
 
 TEST(MlsMessages, RejectsTruncatedAndTrailingInput) {

@@ -8,6 +8,8 @@ namespace xs::mls {
 
 using codec::TlsReader;
 using codec::TlsWriter;
+using detail::DecodeAlternative;
+using detail::DecodeInto;
 using detail::Malformed;
 using detail::ReadBytes;
 using detail::WriteBytes;
@@ -76,14 +78,6 @@ struct ProposalBodyEncoder {
   void operator()(const CustomProposal& v) { WriteBytes(w, v.payload); }
 };
 
-template <typename T, typename F>
-Status DecodeInto(Proposal& out, F&& read) {
-  T value{};
-  XS_RETURN_IF_ERROR(read(value));
-  out = std::move(value);
-  return OkStatus();
-}
-
 }  // namespace
 
 void Encode(TlsWriter& w, const Proposal& v) {
@@ -139,16 +133,11 @@ void Encode(TlsWriter& w, const ProposalOrRef& v) {
 Status Decode(TlsReader& r, ProposalOrRef& out) {
   XS_TRY(std::uint8_t type, r.ReadU8());
   if (type == static_cast<std::uint8_t>(ProposalOrRefType::kProposal)) {
-    Proposal p;
-    XS_RETURN_IF_ERROR(Decode(r, p));
-    out = std::move(p);
-    return OkStatus();
+    return DecodeAlternative<Proposal>(r, out);
   }
   if (type == static_cast<std::uint8_t>(ProposalOrRefType::kReference)) {
-    ProposalRef ref;
-    XS_RETURN_IF_ERROR(ReadBytes(r, kMaxHashSize, ref.value));
-    out = std::move(ref);
-    return OkStatus();
+    return DecodeInto<ProposalRef>(
+        out, [&](ProposalRef& ref) { return ReadBytes(r, kMaxHashSize, ref.value); });
   }
   return Malformed("ProposalOrRef.type", "unknown ProposalOrRef type");
 }

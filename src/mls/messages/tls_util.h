@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -53,6 +54,22 @@ Status ReadList(codec::TlsReader& r, std::size_t max, std::vector<T>& out) {
     out.push_back(std::move(item));
   }
   return OkStatus();
+}
+
+// Decodes one alternative of a variant: `read(value)` fills a fresh
+// Alternative, which then replaces `out` (left as it was on failure).
+template <typename Alternative, typename Variant, typename Read>
+Status DecodeInto(Variant& out, Read&& read) {
+  Alternative value{};
+  XS_RETURN_IF_ERROR(read(value));
+  out = std::move(value);
+  return OkStatus();
+}
+
+// The same with the Alternative's own Decode.
+template <typename Alternative, typename Variant>
+Status DecodeAlternative(codec::TlsReader& r, Variant& out) {
+  return DecodeInto<Alternative>(out, [&r](Alternative& value) { return Decode(r, value); });
 }
 
 void WriteU16List(codec::TlsWriter& w, const std::vector<std::uint16_t>& items);

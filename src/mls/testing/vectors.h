@@ -1,12 +1,25 @@
-// Test-only helper (header-only, not part of xs_mls): locating and loading
-// the official MLS test vectors (shared/mls/test-vectors, RFC 9420 interop
-// vectors). The folder is taken from the environment variable
+// Test-only helper (header-only, not part of xs_mls): locating, loading and
+// walking the official MLS test vectors (shared/mls/test-vectors, RFC 9420
+// interop vectors). The folder is taken from the environment variable
 // XS_MLS_TEST_VECTORS, else from XS_SHARED_DIR (compile definition set by
-// xs_test) + "/mls/test-vectors". Tests call LoadVectors() and GTEST_SKIP
-// with the returned reason when the file is absent.
+// xs_test) + "/mls/test-vectors".
 //
-// Thread contract: pure functions.
+// A known-answer test reads:
+//
+//   const VectorFile vectors("secret-tree.json");
+//   if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+//   const int checked = vectors.ForEachSupportedSuite([&](const SuiteVectorEntry& entry) {
+//     ... ASSERT/EXPECT on entry.json, messages start with entry.where ...
+//   });
+//   EXPECT_EQ(checked, 6);
+//
+// GTEST_SKIP stays in the test body because it returns from the function it
+// is written in.
+//
+// Thread contract: pure functions; a VectorFile is immutable once loaded.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -14,11 +27,13 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "codec/hex.h"
+#include "crypto/cipher_suite.h"
 
 namespace xs::mls::testing {
 
@@ -62,5 +77,79 @@ inline std::vector<std::uint8_t> HexField(const nlohmann::json& entry, const cha
 inline std::string Where(const std::string& file, std::size_t index) {
   return file + "[" + std::to_string(index) + "]";
 }
+
+// The cipher suites this implementation checks the vectors for (the XMTP
+// profile uses 1; 3 is the Ed25519 / ChaCha20 sibling).
+inline bool IsSupportedSuite(std::uint16_t id) { return id == 1 || id == 3; }
+
+struct VectorEntry {
+  const nlohmann::json& json;
+  std::string where;  // "file[index]"
+};
+
+// An entry whose "cipher_suite" is supported, with the suite ready to use.
+struct SuiteVectorEntry {
+  const nlohmann::json& json;
+  std::string where;  // "file[index]"
+  std::uint16_t suite_id;
+  crypto::CipherSuite suite;
+};
+
+class VectorFile {
+ public:
+  explicit VectorFile(std::string file) : file_(std::move(file)) {
+    entries_ = LoadVectors(file_, &skip_reason_);
+  }
+
+  // False when the file is absent or unreadable; the test then skips with
+  // skip_reason().
+  bool loaded() const { return entries_.has_value(); }
+  const std::string& skip_reason() const { return skip_reason_; }
+  const std::string& file() const { return file_; }
+  // The JSON array; only when loaded().
+  const nlohmann::json& entries() const { return *entries_; }
+
+  // Calls check(const VectorEntry&) for every entry in order. Returns how
+  // many entries were checked; a file without entries is a failure.
+  template <typename Check>
+  int ForEachEntry(Check&& check) const {
+    int checked = 0;
+    for (std::size_t index = 0; index < entries_->size(); ++index) {
+      ++checked;
+      check(VectorEntry{(*entries_)[index], Where(file_, index)});
+      if (StopAfterFatalFailure()) break;
+    }
+    if (checked == 0) ADD_FAILURE() << file_ << ": no entry checked";
+    return checked;
+  }
+
+  // Calls check(const SuiteVectorEntry&) for every entry of a supported
+  // cipher suite, in order. Returns how many entries were checked; none is a
+  // failure.
+  template <typename Check>
+  int ForEachSupportedSuite(Check&& check) const {
+    int checked = 0;
+    for (std::size_t index = 0; index < entries_->size(); ++index) {
+      const nlohmann::json& entry = (*entries_)[index];
+      const auto suite_id = entry["cipher_suite"].get<std::uint16_t>();
+      if (!IsSupportedSuite(suite_id)) continue;
+      ++checked;
+      check(SuiteVectorEntry{entry, Where(file_, index), suite_id,
+                             *crypto::CipherSuite::Create(suite_id)});
+      if (StopAfterFatalFailure()) break;
+    }
+    if (checked == 0) ADD_FAILURE() << file_ << ": no entry of cipher suite 1 or 3 checked";
+    return checked;
+  }
+
+ private:
+  // An ASSERT inside `check` returns from `check` only; stopping here keeps
+  // its meaning of ending the test, as it had in a plain loop.
+  static bool StopAfterFatalFailure() { return ::testing::Test::HasFatalFailure(); }
+
+  std::string file_;
+  std::string skip_reason_;
+  std::optional<nlohmann::json> entries_;
+};
 
 }  // namespace xs::mls::testing

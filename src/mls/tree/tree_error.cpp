@@ -1,18 +1,11 @@
 #include "mls/tree/tree_error.h"
 
-#include <array>
-#include <string>
+#include "mls/error_kind.h"
 
 namespace xs::mls {
 namespace {
 
-struct KindInfo {
-  TreeError kind;
-  std::string_view name;
-  std::string_view reason;
-};
-
-constexpr std::array<KindInfo, 18> kKinds = {{
+constexpr ErrorKindInfo<TreeError> kKindInfos[] = {
     {TreeError::kMalformedTree, "malformed_tree", "ratchet tree is malformed"},
     {TreeError::kLeafOutOfRange, "leaf_out_of_range", "leaf index is outside the tree"},
     {TreeError::kBlankLeaf, "blank_leaf", "leaf is blank"},
@@ -40,42 +33,16 @@ constexpr std::array<KindInfo, 18> kKinds = {{
     {TreeError::kPathDecryptionFailed, "path_decryption_failed", "path secret cannot be decrypted"},
     {TreeError::kPrivateKeyMismatch, "private_key_mismatch",
      "private key does not match the tree's public key"},
-}};
+};
 
-constexpr std::string_view kFieldPrefix = "mls.tree.";
-
-std::string FieldOf(TreeError kind) {
-  std::string field(kFieldPrefix);
-  field += TreeErrorName(kind);
-  return field;
-}
+constexpr ErrorKinds<TreeError> kKinds("mls.tree.", kKindInfos);
 
 }  // namespace
 
-std::string_view TreeErrorName(TreeError kind) {
-  for (const KindInfo& info : kKinds) {
-    if (info.kind == kind) return info.name;
-  }
-  return "unknown";
-}
+std::string_view TreeErrorName(TreeError kind) { return kKinds.Name(kind); }
 
-Error MakeTreeError(TreeError kind, std::string_view detail) {
-  for (const KindInfo& info : kKinds) {
-    if (info.kind == kind) {
-      return Error::Validation(FieldOf(kind), detail.empty() ? info.reason : detail);
-    }
-  }
-  return Error::Validation(kFieldPrefix, detail);
-}
+Error MakeTreeError(TreeError kind, std::string_view detail) { return kKinds.Make(kind, detail); }
 
-std::optional<TreeError> TreeErrorOf(const Error& error) {
-  if (!error.IsValidation()) return std::nullopt;
-  for (const KindInfo& info : kKinds) {
-    // Error::Validation spells its message "Validation failed on '<field>': <reason>".
-    const std::string prefix = "Validation failed on '" + FieldOf(info.kind) + "'";
-    if (error.message().compare(0, prefix.size(), prefix) == 0) return info.kind;
-  }
-  return std::nullopt;
-}
+std::optional<TreeError> TreeErrorOf(const Error& error) { return kKinds.Of(error); }
 
 }  // namespace xs::mls

@@ -23,12 +23,10 @@ namespace xs::mls {
 namespace {
 
 using testing::HexField;
-using testing::LoadVectors;
-using testing::Where;
+using testing::SuiteVectorEntry;
+using testing::VectorFile;
 
 constexpr char kFile[] = "treekem.json";
-
-bool SupportedSuite(std::uint16_t id) { return id == 1 || id == 3; }
 
 std::string Hex(std::span<const std::uint8_t> bytes) { return codec::HexEncode(bytes); }
 
@@ -48,10 +46,8 @@ GroupContext ContextOf(const nlohmann::json& e) {
 
 class TreeKemEntry {
  public:
-  TreeKemEntry(const nlohmann::json& e, std::string where)
-      : e_(e), where_(std::move(where)), suite_(*crypto::CipherSuite::Create(SuiteId())) {}
-
-  std::uint16_t SuiteId() const { return e_["cipher_suite"].get<std::uint16_t>(); }
+  explicit TreeKemEntry(const SuiteVectorEntry& entry)
+      : e_(entry.json), where_(entry.where), suite_(entry.suite) {}
 
   void Run() {
     auto wire = Deserialize<RatchetTree>(HexField(e_, "ratchet_tree"));
@@ -160,18 +156,9 @@ class TreeKemEntry {
 };
 
 TEST(MlsTreeKemVectors, AllEntriesSuites1And3) {
-  std::string skip;
-  auto vectors = LoadVectors(kFile, &skip);
-  if (!vectors) GTEST_SKIP() << skip;
-  int checked = 0;
-  for (std::size_t i = 0; i < vectors->size(); ++i) {
-    const auto& e = (*vectors)[i];
-    if (!SupportedSuite(e["cipher_suite"].get<std::uint16_t>())) continue;
-    ++checked;
-    TreeKemEntry entry(e, Where(kFile, i));
-    entry.Run();
-  }
-  EXPECT_GT(checked, 0);
+  const VectorFile vectors(kFile);
+  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) { TreeKemEntry(entry).Run(); });
 }
 
 }  // namespace

@@ -217,6 +217,8 @@ TEST(RuntimeHarnessTest, VerifyRacesWithRevoke) {
       ++checks;
     }
   });
+  // Let the reader get going so at least one pass races with the revokes.
+  while (checks.load() == 0) std::this_thread::yield();
   for (const auto& id : ids) env.Call("credential.revoke", {{"credentialId", id}, {"force", true}});
   stop = true;
   reader.join();
