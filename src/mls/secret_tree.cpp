@@ -189,4 +189,56 @@ Result<RatchetKey> SecretTree::Get(std::uint32_t leaf, RatchetType type, std::ui
   return key;
 }
 
+SecretTree::Ratchet SecretTree::CloneRatchet(const Ratchet& ratchet) {
+  Ratchet out;
+  out.secret = ratchet.secret.Clone();
+  out.generation = ratchet.generation;
+  for (const auto& [generation, key] : ratchet.skipped) {
+    out.skipped.emplace(generation, RatchetKey{key.generation, key.key.Clone(), key.nonce.Clone()});
+  }
+  return out;
+}
+
+Status SecretTree::Open(std::uint32_t leaf, RatchetType type, std::uint32_t generation,
+                        const std::function<Status(const RatchetKey&)>& open) {
+  if (leaf_count_ == 0 || leaf >= leaf_count_) {
+    return MakeSecretTreeError(SecretTreeError::kLeafOutOfRange);
+  }
+  // What Get can change: the leaf's ratchets when they exist; otherwise the
+  // lowest held ancestor, which DeriveLeaf replaces by secrets inside its
+  // subtree (nothing in that subtree is held before).
+  std::optional<LeafRatchets> saved_leaf;
+  std::optional<std::pair<NodeIndex, crypto::Secret>> saved_ancestor;
+  if (auto it = leaves_.find(leaf); it != leaves_.end()) {
+    saved_leaf =
+        LeafRatchets{CloneRatchet(it->second.handshake), CloneRatchet(it->second.application)};
+  } else {
+    NodeIndex node = LeafIndex(leaf).node();
+    auto held = node_secrets_.find(node.value);
+    while (held == node_secrets_.end()) {
+      const NodeIndex parent = Parent(node, leaf_count_);
+      if (parent == node) break;
+      node = parent;
+      held = node_secrets_.find(node.value);
+    }
+    if (held != node_secrets_.end()) saved_ancestor.emplace(node, held->second.Clone());
+  }
+  const auto restore = [&] {
+    if (saved_leaf) {
+      leaves_.insert_or_assign(leaf, std::move(*saved_leaf));
+      return;
+    }
+    leaves_.erase(leaf);
+    if (!saved_ancestor) return;
+    std::erase_if(node_secrets_, [&](const auto& entry) {
+      return InSubtree(NodeIndex(entry.first), saved_ancestor->first);
+    });
+    node_secrets_.insert_or_assign(saved_ancestor->first.value, std::move(saved_ancestor->second));
+  };
+  auto key = Get(leaf, type, generation);
+  Status result = key.ok() ? open(*key) : Status(key.error());
+  if (!result.ok()) restore();
+  return result;
+}
+
 }  // namespace xs::mls

@@ -32,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -97,6 +98,13 @@ class SecretTree {
   // needed. The key is removed, so a second Get of it fails (kGenerationReused).
   Result<RatchetKey> Get(std::uint32_t leaf, RatchetType type, std::uint32_t generation);
 
+  // Receiver side, all or nothing: hands the key of `generation` to `open`
+  // (which decrypts with it) and keeps the tree's change only when `open`
+  // succeeds. A forged copy of a message (its sender data intact, its
+  // content not) must not use up the key of the genuine one.
+  Status Open(std::uint32_t leaf, RatchetType type, std::uint32_t generation,
+              const std::function<Status(const RatchetKey&)>& open);
+
   LeafCount leaf_count() const { return leaf_count_; }
   const RatchetWindow& window() const { return window_; }
 
@@ -124,6 +132,7 @@ class SecretTree {
   };
 
   Result<LeafRatchets*> Ratchets(std::uint32_t leaf);
+  static Ratchet CloneRatchet(const Ratchet& ratchet);
   Status DeriveLeaf(NodeIndex leaf_node);
   Result<RatchetKey> DeriveKey(const Ratchet& ratchet) const;
   Status Advance(Ratchet& ratchet) const;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "codec/hex.h"
+#include "codec/tls_writer.h"
 #include "mls/testing/vectors.h"
 
 namespace xs::mls {
@@ -105,6 +106,44 @@ TEST(MlsSecretTree, OutOfOrderWithinToleranceThenReuseIsRejected) {
   // The other ratchet and the other leaves are independent.
   EXPECT_TRUE(tree.Get(2, RatchetType::kHandshake, 0).ok());
   EXPECT_TRUE(tree.Get(3, RatchetType::kApplication, 0).ok());
+}
+
+Bytes Encoded(const SecretTree& tree) {
+  codec::TlsWriter w;
+  tree.Encode(w);
+  return std::move(w).Take();
+}
+
+// A failed decryption (a forged copy whose sender data is intact) must not
+// use up the genuine message's key: Open keeps the tree only on success.
+TEST(MlsSecretTree, OpenRollsBackWhenDecryptionFails) {
+  SecretTree tree(Suite3(), crypto::Secret::Random(32), 8);
+  const auto fail = [](const RatchetKey&) -> Status { return Error::Auth("forged"); };
+  const auto succeed = [](const RatchetKey&) { return OkStatus(); };
+  struct Case {
+    std::uint32_t leaf;
+    std::uint32_t generation;
+    const char* what;
+  };
+  // Underived leaf; then, on leaf 2 once derived: ahead, the next one, and
+  // one kept in the out-of-order window.
+  ASSERT_TRUE(tree.Open(2, RatchetType::kApplication, 6, succeed).ok());
+  for (const Case& c : {Case{5, 0, "underived leaf"}, Case{2, 9, "ahead"}, Case{2, 7, "next"},
+                        Case{2, 4, "kept below"}}) {
+    const Bytes before = Encoded(tree);
+    Status forged = tree.Open(c.leaf, RatchetType::kApplication, c.generation, fail);
+    ASSERT_FALSE(forged.ok()) << c.what;
+    EXPECT_TRUE(forged.error().IsAuth()) << c.what;
+    EXPECT_EQ(Encoded(tree), before) << c.what;
+    auto genuine = tree.Get(c.leaf, RatchetType::kApplication, c.generation);
+    ASSERT_TRUE(genuine.ok()) << c.what << ": " << genuine.error().ToString();
+    EXPECT_EQ(genuine->generation, c.generation);
+  }
+  // Errors of Get itself leave the tree as it was too.
+  const Bytes before = Encoded(tree);
+  EXPECT_FALSE(tree.Open(2, RatchetType::kApplication, 7, succeed).ok());     // reused
+  EXPECT_FALSE(tree.Open(6, RatchetType::kApplication, 5000, succeed).ok());  // too far
+  EXPECT_EQ(Encoded(tree), before);
 }
 
 TEST(MlsSecretTree, WindowSlidesWhenNewerGenerationsArrive) {

@@ -92,12 +92,19 @@ Result<UnprotectedContent> UnprotectPrivateMessage(const crypto::CipherSuite& su
   if (!sender_bytes.ok()) return Error::Auth("mls: PrivateMessage sender data does not decrypt");
   XS_TRY(SenderData sender_data, Deserialize<SenderData>(*sender_bytes));
 
-  XS_TRY(auto ratchet_key, tree.Get(sender_data.leaf_index, RatchetFor(message.content_type),
-                                    sender_data.generation));
-  const crypto::Secret nonce = GuardNonce(ratchet_key.nonce, sender_data.reuse_guard);
-  auto plaintext = suite.Open(ratchet_key.key.bytes(), nonce.bytes(),
-                              EncodePrivateContentAad(message), message.ciphertext);
-  if (!plaintext.ok()) return Error::Auth("mls: PrivateMessage content does not decrypt");
+  // The key is used up only if the content decrypts: a copy with intact
+  // sender data and altered content must not cost the genuine message its key.
+  Bytes plaintext;
+  XS_RETURN_IF_ERROR(tree.Open(
+      sender_data.leaf_index, RatchetFor(message.content_type), sender_data.generation,
+      [&](const RatchetKey& ratchet_key) -> Status {
+        const crypto::Secret nonce = GuardNonce(ratchet_key.nonce, sender_data.reuse_guard);
+        auto opened = suite.Open(ratchet_key.key.bytes(), nonce.bytes(),
+                                 EncodePrivateContentAad(message), message.ciphertext);
+        if (!opened.ok()) return Error::Auth("mls: PrivateMessage content does not decrypt");
+        plaintext = std::move(*opened);
+        return OkStatus();
+      }));
 
   UnprotectedContent out;
   out.content.group_id = message.group_id;
@@ -105,7 +112,7 @@ Result<UnprotectedContent> UnprotectPrivateMessage(const crypto::CipherSuite& su
   out.content.sender = Sender{SenderType::kMember, sender_data.leaf_index};
   out.content.authenticated_data = message.authenticated_data;
   XS_RETURN_IF_ERROR(
-      DecodePrivateMessageContent(*plaintext, message.content_type, out.content.body, out.auth));
+      DecodePrivateMessageContent(plaintext, message.content_type, out.content.body, out.auth));
   return out;
 }
 

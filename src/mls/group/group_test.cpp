@@ -90,6 +90,68 @@ TEST(GroupTest, CreateAddJoinAndExchangeMessages) {
   EXPECT_EQ(Decrypt(alice_group, *reply), Text("hi alice"));
 }
 
+// A copy of a genuine message with intact sender data but altered content
+// is rejected and leaves the receiver unchanged, so the genuine message
+// (application or commit) still processes afterwards.
+TEST(GroupTest, ForgedCopyDoesNotUseUpTheGenuineMessagesKey) {
+  const auto suite = Suite();
+  TestClient alice = MakeClient(suite, 1);
+  TestClient bob = MakeClient(suite, 2);
+  GroupState alice_group = CreateTestGroup(alice);
+  KeyPackageBundle bob_kp = MakeKeyPackage(bob);
+  CommitOptions options;
+  options.proposals = {AddProposal{bob_kp.key_package}};
+  auto out = CreateCommit(alice_group, options);
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  ASSERT_TRUE(Merge(alice_group, std::move(out->staged)).ok());
+  GroupState bob_group = Join(*out->welcome, bob_kp, bob);
+
+  auto hello = EncryptApplicationMessage(alice_group, Text("hello"));
+  ASSERT_TRUE(hello.ok());
+  auto commit = CreateCommit(alice_group);
+  ASSERT_TRUE(commit.ok());
+  for (const MlsMessage* genuine : {&*hello, &commit->commit}) {
+    MlsMessage forged = *genuine;
+    std::get<PrivateMessage>(forged.body).ciphertext.back() ^= 1;
+    const Bytes before = bob_group.Serialize();
+    auto rejected = ProcessMessage(bob_group, Wire(forged));
+    ASSERT_FALSE(rejected.ok());
+    EXPECT_TRUE(rejected.error().IsAuth()) << rejected.error().ToString();
+    EXPECT_EQ(bob_group.Serialize(), before);
+  }
+  EXPECT_EQ(Decrypt(bob_group, *hello), Text("hello"));
+  ASSERT_TRUE(Merge(alice_group, std::move(commit->staged)).ok());
+  ApplyCommit(bob_group, commit->commit);
+  ExpectSameEpoch(alice_group, bob_group);
+}
+
+// A member removed in epoch N+1 still reads the late messages of epoch N,
+// the epoch it was removed from (found by the group fuzzer).
+TEST(GroupTest, RemovedMemberReadsLateMessagesOfItsLastEpoch) {
+  const auto suite = Suite();
+  TestClient alice = MakeClient(suite, 1);
+  TestClient bob = MakeClient(suite, 2);
+  GroupState alice_group = CreateTestGroup(alice);
+  KeyPackageBundle bob_kp = MakeKeyPackage(bob);
+  CommitOptions add;
+  add.proposals = {AddProposal{bob_kp.key_package}};
+  auto added = CreateCommit(alice_group, add);
+  ASSERT_TRUE(added.ok());
+  ASSERT_TRUE(Merge(alice_group, std::move(added->staged)).ok());
+  GroupState bob_group = Join(*added->welcome, bob_kp, bob);
+
+  auto late = EncryptApplicationMessage(alice_group, Text("sent before the removal"));
+  ASSERT_TRUE(late.ok());
+  CommitOptions remove;
+  remove.proposals = {RemoveProposal{bob_group.own_leaf().value}};
+  auto removed = CreateCommit(alice_group, remove);
+  ASSERT_TRUE(removed.ok()) << removed.error().ToString();
+  ASSERT_TRUE(Merge(alice_group, std::move(removed->staged)).ok());
+  ApplyCommit(bob_group, removed->commit);
+  EXPECT_FALSE(bob_group.active());
+  EXPECT_EQ(Decrypt(bob_group, *late), Text("sent before the removal"));
+}
+
 TEST(GroupTest, MembersFollowEachOthersCommits) {
   const auto suite = Suite();
   TestClient alice = MakeClient(suite, 1), bob = MakeClient(suite, 2), carol = MakeClient(suite, 3);

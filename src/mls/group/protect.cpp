@@ -168,8 +168,9 @@ Result<VerifiedContent> UnprotectApplication(GroupState& state, const PrivateMes
                   state.group_id().end())) {
     return MakeGroupError(GroupError::kWrongGroup);
   }
-  if (message.epoch == state.epoch()) {
-    if (!state.active()) return MakeGroupError(GroupError::kInactive);
+  // A removed member's last epoch was retired into past_epochs by Merge, so
+  // its late messages are looked up there like any past epoch's.
+  if (message.epoch == state.epoch() && state.active()) {
     const Bytes context = state.ContextBytes();
     EpochView view = CurrentEpochView(state, context);
     return OpenPrivate(state.suite(), message, state.own_leaf(), view);
@@ -186,6 +187,7 @@ Result<VerifiedContent> UnprotectApplication(GroupState& state, const PrivateMes
                    }};
     return OpenPrivate(state.suite(), message, state.own_leaf(), view);
   }
+  if (message.epoch == state.epoch()) return MakeGroupError(GroupError::kInactive);
   return MakeGroupError(GroupError::kEpochTooOld);
 }
 
