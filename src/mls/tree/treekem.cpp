@@ -1,8 +1,11 @@
 #include "mls/tree/treekem.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "codec/tls_writer.h"
 #include "mls/messages/serialize.h"
@@ -12,6 +15,10 @@ namespace xs::mls {
 namespace {
 
 constexpr std::string_view kUpdatePathNodeLabel = "UpdatePathNode";
+// UpdatePaths with at least this many HPKE encryptions use several threads
+// (thread start-up costs about as much as one encryption).
+constexpr std::size_t kParallelSealThreshold = 16;
+constexpr std::size_t kMaxSealThreads = 4;
 
 bool SameBytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());
@@ -189,22 +196,52 @@ Result<CreatedUpdatePath> CreateUpdatePath(PublicTree& tree, TreePrivateKeys& ke
   out.group_context = ContextWithTreeHash(request.provisional_context, out.tree_hash);
 
   // §7.6: each path secret to the copath child's resolution minus joiners.
-  out.path.leaf_node = std::move(leaf);
+  // Right after a group is created most parents are blank and this means one
+  // HPKE encryption per member (~65 µs each), so large batches are spread
+  // over the cores; the inputs are copied out of the tree first (the tree is
+  // not thread-safe), and the suite and secrets are only read.
+  struct SealJob {
+    std::size_t path_index;
+    NodeIndex target;
+    Bytes public_key;
+    std::optional<Result<crypto::HpkeSealed>> sealed;
+  };
+  std::vector<SealJob> jobs;
   for (std::size_t k = 0; k < filtered.size(); ++k) {
-    UpdatePathNode node;
-    node.encryption_key = node_keys[k].public_key;
     for (NodeIndex target : tree.Resolution(filtered[k].copath_child, request.excluded_leaves)) {
-      auto sealed = suite.EncryptWithLabel(tree.EncryptionKey(target), kUpdatePathNodeLabel,
-                                           out.group_context, out.path_secrets[k].bytes());
-      if (!sealed.ok()) {
-        snapshot.Restore(tree);
-        return MakeTreeError(TreeError::kPathKeyMismatch,
-                             "cannot encrypt to the public key of " + NodeText(target));
-      }
-      node.encrypted_path_secret.push_back(
-          {std::move(sealed->kem_output), std::move(sealed->ciphertext)});
+      const auto key = tree.EncryptionKey(target);
+      jobs.push_back({k, target, Bytes(key.begin(), key.end()), std::nullopt});
     }
-    out.path.nodes.push_back(std::move(node));
+  }
+  const auto seal_every = [&](std::size_t first, std::size_t stride) {
+    for (std::size_t i = first; i < jobs.size(); i += stride) {
+      jobs[i].sealed =
+          suite.EncryptWithLabel(jobs[i].public_key, kUpdatePathNodeLabel, out.group_context,
+                                 out.path_secrets[jobs[i].path_index].bytes());
+    }
+  };
+  std::size_t workers = 1;
+  if (jobs.size() >= kParallelSealThreshold) {
+    workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxSealThreads);
+  }
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t w = 1; w < workers; ++w) helpers.emplace_back(seal_every, w, workers);
+    seal_every(0, workers);
+  }
+  out.path.leaf_node = std::move(leaf);
+  out.path.nodes.resize(filtered.size());
+  for (std::size_t k = 0; k < filtered.size(); ++k) {
+    out.path.nodes[k].encryption_key = node_keys[k].public_key;
+  }
+  for (SealJob& job : jobs) {
+    if (!job.sealed->ok()) {
+      snapshot.Restore(tree);
+      return MakeTreeError(TreeError::kPathKeyMismatch,
+                           "cannot encrypt to the public key of " + NodeText(job.target));
+    }
+    out.path.nodes[job.path_index].encrypted_path_secret.push_back(
+        {std::move((*job.sealed)->kem_output), std::move((*job.sealed)->ciphertext)});
   }
 
   keys.Set(committer.node(), std::move(leaf_keys.private_key), std::move(leaf_keys.public_key));
