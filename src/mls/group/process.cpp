@@ -23,27 +23,6 @@ Error PathError(std::string_view rule, const Error& cause) {
   return MakeGroupError(GroupError::kInvalidPath, detail);
 }
 
-// Profile §1.3: proposals of these types are refused when they arrive.
-Status CheckReceivedProposalType(const GroupState& state, const Proposal& proposal) {
-  switch (ProposalTypeOf(proposal)) {
-    case kProposalTypeAdd:
-    case kProposalTypeUpdate:
-    case kProposalTypeRemove:
-    case kProposalTypeGroupContextExtensions:
-      return OkStatus();
-    case kProposalTypePsk:
-      if (state.config.allow_psks) return OkStatus();
-      return MakeGroupError(GroupError::kUnsupportedProposal, "profile §1.3: PSK proposals");
-    case kProposalTypeReInit:
-      return MakeGroupError(GroupError::kUnsupportedProposal, "profile §1.3: ReInit");
-    case kProposalTypeExternalInit:
-      return MakeGroupError(GroupError::kUnsupportedProposal, "§12.1.6: ExternalInit");
-    default:
-      return MakeGroupError(GroupError::kUnsupportedProposal,
-                            "profile §1.3: proposal type not supported");
-  }
-}
-
 // §12.4.2: the UpdatePath's leaf is a valid commit-source leaf for the
 // committer, and none of its public keys is already in the new tree.
 Status CheckPath(const GroupState& state, const AppliedProposals& applied, LeafIndex committer,
@@ -177,7 +156,7 @@ Result<ProcessedMessage> ProcessMessage(GroupState& state, const MlsMessage& mes
   XS_TRY(VerifiedContent verified, UnprotectHandshake(state, message));
   const FramedContent& content = verified.content;
   if (const auto* proposal = std::get_if<Proposal>(&content.body)) {
-    XS_RETURN_IF_ERROR(CheckReceivedProposalType(state, *proposal));
+    XS_RETURN_IF_ERROR(CheckSupportedProposalType(state, *proposal));
     Bytes ref = MakeProposalRef(state.suite(), verified.wire_format, content, verified.auth);
     state.proposals.push_back(CachedProposal{ref, *proposal, content.sender.index});
     ProcessedMessage out;

@@ -70,6 +70,11 @@ Result<AppliedProposals> ValidateAndApplyProposals(const GroupState& state,
 Status CheckGroupContextExtensions(const PublicTree& tree,
                                    const std::vector<Extension>& extensions);
 
+// Profile §1.3 / §12.2: the proposal types a group accepts, whether they
+// arrive alone or in a commit (Add, Update, Remove, GroupContextExtensions;
+// PSK only when config.allow_psks).
+Status CheckSupportedProposalType(const GroupState& state, const Proposal& proposal);
+
 // Seconds since the Unix epoch (the clock the lifetime checks use).
 std::uint64_t NowSeconds();
 

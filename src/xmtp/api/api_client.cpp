@@ -79,10 +79,10 @@ std::unique_ptr<grpc::ClientContext> ApiClient::NewContext(bool with_deadline) c
   return ctx;
 }
 
-#define XS_UNARY(stub, method, req, resp_type)                              \
-  resp_type resp;                                                           \
-  auto ctx = NewContext(true);                                              \
-  grpc::Status st = stub->method(ctx.get(), req, &resp);                    \
+#define XS_UNARY(stub, method, req, resp_type)           \
+  resp_type resp;                                        \
+  auto ctx = NewContext(true);                           \
+  grpc::Status st = stub->method(ctx.get(), req, &resp); \
   XS_RETURN_IF_ERROR(FromGrpcStatus(st, #method, url_))
 
 Status ApiClient::PublishIdentityUpdate(
@@ -111,7 +111,7 @@ ApiClient::GetIdentityUpdates(const std::string& inbox_id, std::uint64_t after_s
   XS_TRY(idv1::GetIdentityUpdatesResponse resp, GetIdentityUpdates(req));
   const auto& updates = resp.responses(0).updates();
   return std::vector<idv1::GetIdentityUpdatesResponse::IdentityUpdateLog>(updates.begin(),
-                                                                         updates.end());
+                                                                          updates.end());
 }
 
 Result<idv1::GetInboxIdsResponse> ApiClient::GetInboxIds(const idv1::GetInboxIdsRequest& request) {
@@ -179,7 +179,7 @@ Result<std::unique_ptr<Subscription<mlsv1::GroupMessage>>> ApiClient::SubscribeG
   auto reader = mls_->SubscribeGroupMessages(ctx.get(), request);
   if (!reader) return Error::Network(url_, "SubscribeGroupMessages: could not open stream");
   return std::make_unique<Subscription<mlsv1::GroupMessage>>(std::move(ctx), std::move(reader),
-                                                              url_);
+                                                             url_);
 }
 
 Result<std::unique_ptr<Subscription<mlsv1::WelcomeMessage>>> ApiClient::SubscribeWelcomeMessages(
@@ -188,7 +188,7 @@ Result<std::unique_ptr<Subscription<mlsv1::WelcomeMessage>>> ApiClient::Subscrib
   auto reader = mls_->SubscribeWelcomeMessages(ctx.get(), request);
   if (!reader) return Error::Network(url_, "SubscribeWelcomeMessages: could not open stream");
   return std::make_unique<Subscription<mlsv1::WelcomeMessage>>(std::move(ctx), std::move(reader),
-                                                                url_);
+                                                               url_);
 }
 
 }  // namespace xs::xmtp::api

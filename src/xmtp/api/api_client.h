@@ -99,8 +99,8 @@ class ApiClient {
   Result<::xmtp::mls::api::v1::GetNewestGroupMessageResponse> GetNewestGroupMessage(
       const ::xmtp::mls::api::v1::GetNewestGroupMessageRequest& request);
   // Streams have no deadline; cancel them instead.
-  Result<std::unique_ptr<Subscription<::xmtp::mls::api::v1::GroupMessage>>>
-  SubscribeGroupMessages(const ::xmtp::mls::api::v1::SubscribeGroupMessagesRequest& request);
+  Result<std::unique_ptr<Subscription<::xmtp::mls::api::v1::GroupMessage>>> SubscribeGroupMessages(
+      const ::xmtp::mls::api::v1::SubscribeGroupMessagesRequest& request);
   Result<std::unique_ptr<Subscription<::xmtp::mls::api::v1::WelcomeMessage>>>
   SubscribeWelcomeMessages(const ::xmtp::mls::api::v1::SubscribeWelcomeMessagesRequest& request);
 

@@ -30,7 +30,9 @@ void Record(const Context& ctx, const VerifiedSignature& sig) {
   ctx.signatures->push_back(sig.raw_bytes);
 }
 
-std::string Sub(const Context& ctx, std::string_view rest) { return ctx.field + "." + std::string(rest); }
+std::string Sub(const Context& ctx, std::string_view rest) {
+  return ctx.field + "." + std::string(rest);
+}
 
 Status AllowedSignatureForKind(const MemberId& role, SignatureKind kind, const std::string& field) {
   bool ok = false;
@@ -51,8 +53,8 @@ Status AllowedSignatureForKind(const MemberId& role, SignatureKind kind, const s
                                       " signature not allowed for member " + role.ToString());
 }
 
-Status ReplayCheck(const AssociationState& state, std::initializer_list<const VerifiedSignature*> sigs,
-                   const std::string& field) {
+Status ReplayCheck(const AssociationState& state,
+                   std::initializer_list<const VerifiedSignature*> sigs, const std::string& field) {
   for (const VerifiedSignature* sig : sigs) {
     if (state.seen_signatures().count(sig->raw_bytes) != 0) {
       return Error::Validation(field, "signature replayed");
@@ -72,9 +74,9 @@ Result<AssociationState> ApplyCreate(const std::optional<AssociationState>& prio
                                      const pb::CreateInbox& create, const Context& ctx) {
   const std::string base = Sub(ctx, "create_inbox");
   if (prior) return Error::Validation(base, "inbox already exists");
-  XS_TRY(MemberId owner, MemberIdFromIdentifier(create.initial_identifier(),
-                                                create.initial_identifier_kind(),
-                                                base + ".initial_identifier"));
+  XS_TRY(MemberId owner,
+         MemberIdFromIdentifier(create.initial_identifier(), create.initial_identifier_kind(),
+                                base + ".initial_identifier"));
   const std::string sig_field = base + ".initial_identifier_signature";
   XS_TRY(VerifiedSignature sig,
          VerifySignature(create.initial_identifier_signature(), ctx.text, sig_field));
@@ -89,16 +91,17 @@ Result<AssociationState> ApplyCreate(const std::optional<AssociationState>& prio
     return Error::Validation(sig_field, "legacy delegated signature requires nonce 0");
   }
   XS_TRY(std::string inbox_id, DeriveInboxId(owner, create.nonce()));
-  return AssociationState(std::move(inbox_id), Member{owner, std::nullopt, std::nullopt, sig.chain_id});
+  return AssociationState(std::move(inbox_id),
+                          Member{owner, std::nullopt, std::nullopt, sig.chain_id});
 }
 
 Status CheckAddSigners(const AssociationState& state, const VerifiedSignature& existing,
                        const VerifiedSignature& added, const MemberId& new_member,
                        const std::string& base) {
   if (added.signer != new_member) {
-    return Error::Validation(base + ".new_member_signature",
-                             "signer " + added.signer.ToString() + " does not match new member " +
-                                 new_member.ToString());
+    return Error::Validation(base + ".new_member_signature", "signer " + added.signer.ToString() +
+                                                                 " does not match new member " +
+                                                                 new_member.ToString());
   }
   if (added.signer == existing.signer) {
     return Error::Validation(base + ".existing_member_signature", "a member cannot add itself");
@@ -108,7 +111,8 @@ Status CheckAddSigners(const AssociationState& state, const VerifiedSignature& e
   if (legacy && existing.signer.kind != MemberKind::kInstallation) {
     auto nonce0 = DeriveInboxId(existing.signer, 0);
     if (!nonce0.ok() || *nonce0 != state.inbox_id()) {
-      return Error::Validation(base, "legacy delegated signature only allowed on the nonce-0 inbox");
+      return Error::Validation(base,
+                               "legacy delegated signature only allowed on the nonce-0 inbox");
     }
   }
   return AllowedSignatureForKind(new_member, added.kind, base + ".new_member_signature");
@@ -121,8 +125,8 @@ Result<AssociationState> ApplyAdd(const std::optional<AssociationState>& prior,
   XS_TRY(MemberId new_member,
          MemberIdFromProto(add.new_member_identifier(), base + ".new_member_identifier"));
   const std::string existing_field = base + ".existing_member_signature";
-  XS_TRY(VerifiedSignature added, VerifySignature(add.new_member_signature(), ctx.text,
-                                                  base + ".new_member_signature"));
+  XS_TRY(VerifiedSignature added,
+         VerifySignature(add.new_member_signature(), ctx.text, base + ".new_member_signature"));
   XS_TRY(VerifiedSignature existing,
          VerifySignature(add.existing_member_signature(), ctx.text, existing_field));
   Record(ctx, existing);

@@ -74,23 +74,33 @@ TEST_F(AssociationStateTest, ComputeStateOverSeveralUpdates) {
   std::vector<pb::IdentityUpdate> log;
   log.push_back(Registration());
   // wallet1 links wallet2; wallet2 grants inst2.
-  log.push_back(Builder(1).AddAssociation(wallet2_.identity(), wallet1_.identity())
-                    .Sign({&wallet1_, &wallet2_}).value());
-  log.push_back(Builder(2).AddAssociation(inst2_.identity(), wallet2_.identity())
-                    .Sign({&wallet2_, &inst2_}).value());
+  log.push_back(Builder(1)
+                    .AddAssociation(wallet2_.identity(), wallet1_.identity())
+                    .Sign({&wallet1_, &wallet2_})
+                    .value());
+  log.push_back(Builder(2)
+                    .AddAssociation(inst2_.identity(), wallet2_.identity())
+                    .Sign({&wallet2_, &inst2_})
+                    .value());
   auto mid = ComputeState(log);
   ASSERT_TRUE(mid.ok()) << mid.error().ToString();
   EXPECT_EQ(mid->members().size(), 4u);
   EXPECT_EQ(mid->InstallationKeys().size(), 2u);
 
   // The recovery wallet revokes wallet2: inst2 (added by wallet2) goes too.
-  log.push_back(Builder(3).RevokeAssociation(wallet2_.identity(), wallet1_.identity())
-                    .Sign({&wallet1_}).value());
+  log.push_back(Builder(3)
+                    .RevokeAssociation(wallet2_.identity(), wallet1_.identity())
+                    .Sign({&wallet1_})
+                    .value());
   // Recovery moves to wallet3, which is not a member but may then add.
-  log.push_back(Builder(4).ChangeRecoveryAddress(wallet3_.identity(), wallet1_.identity())
-                    .Sign({&wallet1_}).value());
-  log.push_back(Builder(5).AddAssociation(inst3_.identity(), wallet3_.identity())
-                    .Sign({&wallet3_, &inst3_}).value());
+  log.push_back(Builder(4)
+                    .ChangeRecoveryAddress(wallet3_.identity(), wallet1_.identity())
+                    .Sign({&wallet1_})
+                    .value());
+  log.push_back(Builder(5)
+                    .AddAssociation(inst3_.identity(), wallet3_.identity())
+                    .Sign({&wallet3_, &inst3_})
+                    .value());
   auto state = ComputeState(log);
   ASSERT_TRUE(state.ok()) << state.error().ToString();
   EXPECT_EQ(state->EthereumAddresses(), std::vector<std::string>{wallet1_.address()});
@@ -105,16 +115,20 @@ TEST_F(AssociationStateTest, ComputeStateOverSeveralUpdates) {
   EXPECT_EQ(diff.removed_members.size(), 2u);
 
   // wallet1 is no longer the recovery identifier.
-  auto revoke = Builder(6).RevokeAssociation(inst3_.identity(), wallet1_.identity())
-                    .Sign({&wallet1_}).value();
+  auto revoke = Builder(6)
+                    .RevokeAssociation(inst3_.identity(), wallet1_.identity())
+                    .Sign({&wallet1_})
+                    .value();
   ExpectRejected(ApplyUpdate(*state, revoke), "recovery_identifier_signature",
                  "is not the recovery identifier");
 }
 
 TEST_F(AssociationStateTest, RejectsReplayedSignature) {
   AssociationState state = Registered();
-  auto add = Builder().AddAssociation(wallet2_.identity(), wallet1_.identity())
-                 .Sign({&wallet1_, &wallet2_}).value();
+  auto add = Builder()
+                 .AddAssociation(wallet2_.identity(), wallet1_.identity())
+                 .Sign({&wallet1_, &wallet2_})
+                 .value();
   auto after = ApplyUpdate(state, add);
   ASSERT_TRUE(after.ok()) << after.error().ToString();
   ExpectRejected(ApplyUpdate(*after, add), "actions[0].add", "signature replayed");
@@ -165,13 +179,18 @@ TEST_F(AssociationStateTest, RejectsWrongSigner) {
 
   // New member signature made by someone other than the new member.
   AssociationState state = Registered();
-  auto add = Builder().AddAssociation(wallet2_.identity(), wallet1_.identity())
-                 .Sign({&wallet1_, &wallet2_}).value();
-  auto other = Builder().AddAssociation(wallet3_.identity(), wallet1_.identity())
-                   .Sign({&wallet1_, &wallet3_}).value();
+  auto add = Builder()
+                 .AddAssociation(wallet2_.identity(), wallet1_.identity())
+                 .Sign({&wallet1_, &wallet2_})
+                 .value();
+  auto other = Builder()
+                   .AddAssociation(wallet3_.identity(), wallet1_.identity())
+                   .Sign({&wallet1_, &wallet3_})
+                   .value();
   *add.mutable_actions(0)->mutable_add()->mutable_new_member_signature() =
-      wallet3_.Sign(Builder().AddAssociation(wallet2_.identity(), wallet1_.identity())
-                        .SignatureText()).value();
+      wallet3_
+          .Sign(Builder().AddAssociation(wallet2_.identity(), wallet1_.identity()).SignatureText())
+          .value();
   ExpectRejected(ApplyUpdate(state, add), "actions[0].add.new_member_signature",
                  "does not match new member " + wallet2_.address());
   (void)other;
@@ -179,52 +198,66 @@ TEST_F(AssociationStateTest, RejectsWrongSigner) {
 
 TEST_F(AssociationStateTest, RejectsNonMemberAdder) {
   AssociationState state = Registered();
-  auto add = Builder().AddAssociation(inst2_.identity(), wallet2_.identity())
-                 .Sign({&wallet2_, &inst2_}).value();
+  auto add = Builder()
+                 .AddAssociation(inst2_.identity(), wallet2_.identity())
+                 .Sign({&wallet2_, &inst2_})
+                 .value();
   ExpectRejected(ApplyUpdate(state, add), "existing_member_signature",
                  "is neither a member nor the recovery identifier");
 }
 
 TEST_F(AssociationStateTest, RejectsInstallationAddingInstallation) {
   AssociationState state = Registered();
-  auto add = Builder().AddAssociation(inst2_.identity(), inst1_.identity())
-                 .Sign({&inst1_, &inst2_}).value();
+  auto add = Builder()
+                 .AddAssociation(inst2_.identity(), inst1_.identity())
+                 .Sign({&inst1_, &inst2_})
+                 .value();
   ExpectRejected(ApplyUpdate(state, add), "existing_member_signature",
                  "an installation cannot add another installation");
   // An installation may add a wallet, though.
-  auto wallet = Builder().AddAssociation(wallet2_.identity(), inst1_.identity())
-                    .Sign({&inst1_, &wallet2_}).value();
+  auto wallet = Builder()
+                    .AddAssociation(wallet2_.identity(), inst1_.identity())
+                    .Sign({&inst1_, &wallet2_})
+                    .value();
   EXPECT_TRUE(ApplyUpdate(state, wallet).ok());
 }
 
 TEST_F(AssociationStateTest, RejectsSelfAdd) {
   AssociationState state = Registered();
-  auto add = Builder().AddAssociation(wallet1_.identity(), wallet1_.identity())
-                 .Sign({&wallet1_}).value();
+  auto add =
+      Builder().AddAssociation(wallet1_.identity(), wallet1_.identity()).Sign({&wallet1_}).value();
   ExpectRejected(ApplyUpdate(state, add), "existing_member_signature", "cannot add itself");
 }
 
 TEST_F(AssociationStateTest, RejectsRevokeByNonRecovery) {
   AssociationState state = Registered();
-  auto add = Builder(1).AddAssociation(wallet2_.identity(), wallet1_.identity())
-                 .Sign({&wallet1_, &wallet2_}).value();
+  auto add = Builder(1)
+                 .AddAssociation(wallet2_.identity(), wallet1_.identity())
+                 .Sign({&wallet1_, &wallet2_})
+                 .value();
   AssociationState with2 = ApplyUpdate(state, add).value();
-  auto revoke = Builder(2).RevokeAssociation(inst1_.identity(), wallet2_.identity())
-                    .Sign({&wallet2_}).value();
+  auto revoke = Builder(2)
+                    .RevokeAssociation(inst1_.identity(), wallet2_.identity())
+                    .Sign({&wallet2_})
+                    .value();
   ExpectRejected(ApplyUpdate(with2, revoke), "actions[0].revoke.recovery_identifier_signature",
                  "is not the recovery identifier");
-  auto change = Builder(3).ChangeRecoveryAddress(wallet2_.identity(), wallet2_.identity())
-                    .Sign({&wallet2_}).value();
+  auto change = Builder(3)
+                    .ChangeRecoveryAddress(wallet2_.identity(), wallet2_.identity())
+                    .Sign({&wallet2_})
+                    .value();
   ExpectRejected(ApplyUpdate(with2, change), "existing_recovery_identifier_signature",
                  "is not the recovery identifier");
 }
 
 TEST_F(AssociationStateTest, RejectsMissingPriorState) {
-  auto add = Builder().AddAssociation(inst1_.identity(), wallet1_.identity())
-                 .Sign({&wallet1_, &inst1_}).value();
+  auto add = Builder()
+                 .AddAssociation(inst1_.identity(), wallet1_.identity())
+                 .Sign({&wallet1_, &inst1_})
+                 .value();
   ExpectRejected(ApplyUpdate(std::nullopt, add), "actions[0].add", "inbox does not exist yet");
-  auto revoke = Builder().RevokeAssociation(inst1_.identity(), wallet1_.identity())
-                    .Sign({&wallet1_}).value();
+  auto revoke =
+      Builder().RevokeAssociation(inst1_.identity(), wallet1_.identity()).Sign({&wallet1_}).value();
   ExpectRejected(ApplyUpdate(std::nullopt, revoke), "actions[0].revoke",
                  "inbox does not exist yet");
   ExpectRejected(ComputeState({}), "identity_updates", "no updates");
@@ -262,8 +295,10 @@ TEST_F(AssociationStateTest, RejectsMalformedUpdates) {
                  "signature is not set");
 
   update = Registration();
-  update.mutable_actions(1)->mutable_add()->mutable_new_member_identifier()->set_installation_public_key(
-      "short");
+  update.mutable_actions(1)
+      ->mutable_add()
+      ->mutable_new_member_identifier()
+      ->set_installation_public_key("short");
   ExpectRejected(ApplyUpdate(std::nullopt, update), "new_member_identifier.installation_public_key",
                  "32 bytes");
 
@@ -275,7 +310,8 @@ TEST_F(AssociationStateTest, RejectsMalformedUpdates) {
 
 TEST_F(AssociationStateTest, RejectsUnsupportedSignatureKinds) {
   pb::IdentityUpdate update = Registration();
-  auto* sig = update.mutable_actions(0)->mutable_create_inbox()->mutable_initial_identifier_signature();
+  auto* sig =
+      update.mutable_actions(0)->mutable_create_inbox()->mutable_initial_identifier_signature();
   sig->mutable_erc_6492()->set_account_id("eip155:1:" + wallet1_.address());
   ExpectRejected(ApplyUpdate(std::nullopt, update), "initial_identifier_signature.erc_6492",
                  "not supported");

@@ -126,7 +126,8 @@ Result<MemberId> MemberIdFromIdentifier(std::string_view identifier, pb::Identif
     default:
       break;
   }
-  return Error::Validation(field, "unknown identifier kind " + std::to_string(static_cast<int>(kind)));
+  return Error::Validation(field,
+                           "unknown identifier kind " + std::to_string(static_cast<int>(kind)));
 }
 
 pb::IdentifierKind IdentifierKindOf(const MemberId& id) {

@@ -67,9 +67,9 @@ TEST(IdentifiersTest, RejectsMalformedProto) {
   EXPECT_FALSE(MemberIdFromProto(short_key, "x").ok());
 
   EXPECT_FALSE(MemberIdFromIdentifier("zz", pb::IDENTIFIER_KIND_PASSKEY, "x").ok());
-  EXPECT_FALSE(
-      MemberIdFromIdentifier("0xabcdef0123456789abcdef0123456789abcdef01",
-                             static_cast<pb::IdentifierKind>(9), "x").ok());
+  EXPECT_FALSE(MemberIdFromIdentifier("0xabcdef0123456789abcdef0123456789abcdef01",
+                                      static_cast<pb::IdentifierKind>(9), "x")
+                   .ok());
   auto legacy = MemberIdFromIdentifier("0xabcdef0123456789abcdef0123456789abcdef01",
                                        pb::IDENTIFIER_KIND_UNSPECIFIED, "x");
   ASSERT_TRUE(legacy.ok());

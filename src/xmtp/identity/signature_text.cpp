@@ -30,10 +30,10 @@ struct CivilDate {
 CivilDate CivilFromDays(std::int64_t days) {
   days += 719468;  // shift the epoch to 0000-03-01
   const std::int64_t era = FloorDiv(days, 146097);
-  const std::int64_t doe = days - era * 146097;                                // [0, 146096]
+  const std::int64_t doe = days - era * 146097;                                    // [0, 146096]
   const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);             // [0, 365]
-  const std::int64_t mp = (5 * doy + 2) / 153;                                  // [0, 11]
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const std::int64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
   const auto day = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
   const auto month = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
   const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
@@ -68,9 +68,9 @@ Result<std::string> ActionText(const pb::IdentityAction& action, std::string_vie
   switch (action.kind_case()) {
     case pb::IdentityAction::kCreateInbox: {
       const auto& c = action.create_inbox();
-      XS_TRY(MemberId owner, MemberIdFromIdentifier(c.initial_identifier(),
-                                                    c.initial_identifier_kind(),
-                                                    f + ".create_inbox.initial_identifier"));
+      XS_TRY(MemberId owner,
+             MemberIdFromIdentifier(c.initial_identifier(), c.initial_identifier_kind(),
+                                    f + ".create_inbox.initial_identifier"));
       return CreateInboxText(owner);
     }
     case pb::IdentityAction::kAdd: {
@@ -79,15 +79,15 @@ Result<std::string> ActionText(const pb::IdentityAction& action, std::string_vie
       return AddAssociationText(member);
     }
     case pb::IdentityAction::kRevoke: {
-      XS_TRY(MemberId member, MemberIdFromProto(action.revoke().member_to_revoke(),
-                                                f + ".revoke.member_to_revoke"));
+      XS_TRY(MemberId member,
+             MemberIdFromProto(action.revoke().member_to_revoke(), f + ".revoke.member_to_revoke"));
       return RevokeAssociationText(member);
     }
     case pb::IdentityAction::kChangeRecoveryAddress: {
       const auto& c = action.change_recovery_address();
-      XS_TRY(MemberId id, MemberIdFromIdentifier(
-                              c.new_recovery_identifier(), c.new_recovery_identifier_kind(),
-                              f + ".change_recovery_address.new_recovery_identifier"));
+      XS_TRY(MemberId id,
+             MemberIdFromIdentifier(c.new_recovery_identifier(), c.new_recovery_identifier_kind(),
+                                    f + ".change_recovery_address.new_recovery_identifier"));
       return ChangeRecoveryText(id);
     }
     case pb::IdentityAction::KIND_NOT_SET:
