@@ -55,8 +55,7 @@ Result<RegisteredInbox> GrpcXmtpNetwork::RegisterInbox(const RegistrationKeys& k
   if (keys.wallet_private_key == nullptr || keys.installation_private_seed == nullptr) {
     return Error::Internal("registration keys are incomplete");
   }
-  XS_TRY(id::WalletKey wallet,
-         id::WalletKey::FromPrivateKeyHex(codec::HexEncode(keys.wallet_private_key->span())));
+  XS_TRY(id::WalletKey wallet, id::WalletKey::FromPrivateKey(keys.wallet_private_key->span()));
   XS_TRY(id::InstallationKey installation,
          id::InstallationKey::FromSeed(keys.installation_private_seed->span()));
   XS_TRY(xmtp::api::ApiClient * client, Client());

@@ -31,13 +31,18 @@ Result<WalletKey> WalletKey::FromPrivateKeyHex(std::string_view hex) {
   if (hex.size() != 2 * crypto::kSecp256k1PrivateKeySize) return invalid();
   crypto::Secret key(crypto::kSecp256k1PrivateKeySize);
   if (!codec::HexDecodeInto(hex, key.mutable_bytes()).ok()) return invalid();
-  if (!crypto::Secp256k1CheckPrivateKey(key.bytes()).ok()) {
+  return FromPrivateKey(key.bytes());
+}
+
+Result<WalletKey> WalletKey::FromPrivateKey(std::span<const std::uint8_t> key) {
+  if (key.size() != crypto::kSecp256k1PrivateKeySize ||
+      !crypto::Secp256k1CheckPrivateKey(key).ok()) {
     return Error::Validation("private_key",
-                             "not a valid secp256k1 private key (zero or not "
-                             "below the group order)");
+                             "not a valid secp256k1 private key (32 bytes, "
+                             "nonzero and below the group order)");
   }
-  XS_TRY(crypto::Secp256k1PublicKey pub, crypto::Secp256k1PublicKeyOf(key.bytes()));
-  return WalletKey(std::move(key), crypto::EthereumAddress(pub));
+  XS_TRY(crypto::Secp256k1PublicKey pub, crypto::Secp256k1PublicKeyOf(key));
+  return WalletKey(crypto::Secret::Copy(key), crypto::EthereumAddress(pub));
 }
 
 Result<std::vector<std::uint8_t>> WalletKey::SignPersonalMessage(std::string_view text) const {

@@ -37,6 +37,8 @@ class WalletKey final : public IdentitySigner {
   static Result<WalletKey> Generate();
   // 64 hex digits, optionally prefixed by 0x. The key is never echoed back.
   static Result<WalletKey> FromPrivateKeyHex(std::string_view hex);
+  // The 32-byte secp256k1 scalar (copied into wiping memory).
+  static Result<WalletKey> FromPrivateKey(std::span<const std::uint8_t> key);
 
   // Canonical 0x… lowercase address.
   const std::string& address() const { return address_; }

@@ -85,6 +85,14 @@ TEST(WalletKeyTest, RejectsBadKeysWithoutEchoingThem) {
   EXPECT_FALSE(WalletKey::FromPrivateKeyHex("1234").ok());
 }
 
+TEST(WalletKeyTest, FromRawPrivateKey) {
+  auto wallet = WalletKey::FromPrivateKey(Bytes(kWalletKey));
+  ASSERT_TRUE(wallet.ok()) << wallet.error().ToString();
+  EXPECT_EQ(wallet->address(), kWalletAddress);
+  EXPECT_FALSE(WalletKey::FromPrivateKey(std::vector<std::uint8_t>(31, 1)).ok());
+  EXPECT_FALSE(WalletKey::FromPrivateKey(std::vector<std::uint8_t>(32, 0)).ok());
+}
+
 TEST(WalletKeyTest, GeneratedKeysDiffer) {
   auto a = WalletKey::Generate();
   auto b = WalletKey::Generate();
