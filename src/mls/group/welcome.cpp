@@ -1,6 +1,8 @@
 #include "mls/group/welcome.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "mls/group/group_error.h"
 #include "mls/key_schedule.h"
@@ -48,22 +50,32 @@ Result<RatchetTree> TreeFor(const GroupInfo& group_info, const JoinOptions& opti
   return WelcomeError("§12.4.3.3: no ratchet tree in the GroupInfo and none supplied");
 }
 
-// §12.4.3: extensions of the GroupContext must be supported by the joiner.
-Status CheckJoinerSupport(const LeafNode& leaf, const GroupContext& context) {
-  for (const Extension& ext : context.extensions) {
-    if (!IsDefaultExtensionType(ext.extension_type) &&
-        std::find(leaf.capabilities.extensions.begin(), leaf.capabilities.extensions.end(),
-                  ext.extension_type) == leaf.capabilities.extensions.end()) {
-      return WelcomeError("§12.4.3: a group context extension is not supported by us");
-    }
-  }
+// §12.4.3.1 validates every leaf of the joined tree per §7.3, and §7.3
+// makes a leaf compatible with the group only when it supports the
+// GroupContext's extensions and required_capabilities: a member that does not
+// is as invalid in a Welcome as it would be in an Add.
+Status CheckMembersSupport(const PublicTree& tree, const GroupContext& context) {
+  std::optional<RequiredCapabilities> required;
   if (const Extension* ext = FindExtension(context.extensions, kExtensionRequiredCapabilities)) {
-    XS_TRY(RequiredCapabilities required, ParseRequiredCapabilitiesExtension(*ext));
-    if (!SupportsRequiredCapabilities(leaf.capabilities, required)) {
-      return WelcomeError("§7.3: our leaf lacks the group's required capabilities");
-    }
+    XS_TRY(required, ParseRequiredCapabilitiesExtension(*ext));
   }
-  return OkStatus();
+  Status status = OkStatus();
+  tree.ForEachLeaf([&](LeafIndex index, const LeafNode& leaf) {
+    if (!status.ok()) return;
+    const std::string where = "§7.3: leaf " + std::to_string(index.value);
+    for (const Extension& ext : context.extensions) {
+      if (!IsDefaultExtensionType(ext.extension_type) &&
+          std::find(leaf.capabilities.extensions.begin(), leaf.capabilities.extensions.end(),
+                    ext.extension_type) == leaf.capabilities.extensions.end()) {
+        status = WelcomeError(where + " does not support a group context extension");
+        return;
+      }
+    }
+    if (required && !SupportsRequiredCapabilities(leaf.capabilities, *required)) {
+      status = WelcomeError(where + " lacks the group's required capabilities");
+    }
+  });
+  return status;
 }
 
 }  // namespace
@@ -141,7 +153,7 @@ Result<GroupState> JoinFromWelcome(const Welcome& welcome, const KeyPackageBundl
   const LeafNode& own = bundle.key_package.leaf_node;
   auto own_leaf = tree.FindLeaf([&](LeafIndex, const LeafNode& leaf) { return leaf == own; });
   if (!own_leaf) return WelcomeError("§12.4.3.1: our leaf is not in the tree");
-  XS_RETURN_IF_ERROR(CheckJoinerSupport(own, context));
+  XS_RETURN_IF_ERROR(CheckMembersSupport(tree, context));
 
   XS_TRY(TreePrivateKeys keys,
          TreePrivateKeys::Create(tree, *own_leaf, bundle.encryption_private_key.Clone()));
