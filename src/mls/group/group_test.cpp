@@ -39,6 +39,26 @@ CommitOptions Inline(Proposal proposal) {
   return options;
 }
 
+// Alice creates a group and adds Bob, who joins from the Welcome.
+struct TwoMembers {
+  TestClient alice;
+  TestClient bob;
+  GroupState a;
+  GroupState b;
+};
+
+TwoMembers AliceAddsBob(const crypto::CipherSuite& suite) {
+  TestClient alice = MakeClient(suite, 1);
+  TestClient bob = MakeClient(suite, 2);
+  GroupState a = CreateTestGroup(alice);
+  KeyPackageBundle bob_kp = MakeKeyPackage(bob);
+  auto add_bob = CreateCommit(a, Inline(AddProposal{bob_kp.key_package}));
+  EXPECT_TRUE(add_bob.ok()) << add_bob.error().ToString();
+  EXPECT_TRUE(Merge(a, std::move(add_bob.value().staged)).ok());
+  GroupState b = Join(*add_bob->welcome, bob_kp, bob);
+  return {std::move(alice), std::move(bob), std::move(a), std::move(b)};
+}
+
 void ExpectSameEpoch(const GroupState& a, const GroupState& b) {
   EXPECT_EQ(a.epoch(), b.epoch());
   EXPECT_EQ(Bytes(a.epoch_authenticator().begin(), a.epoch_authenticator().end()),
@@ -94,18 +114,7 @@ TEST(GroupTest, CreateAddJoinAndExchangeMessages) {
 // is rejected and leaves the receiver unchanged, so the genuine message
 // (application or commit) still processes afterwards.
 TEST(GroupTest, ForgedCopyDoesNotUseUpTheGenuineMessagesKey) {
-  const auto suite = Suite();
-  TestClient alice = MakeClient(suite, 1);
-  TestClient bob = MakeClient(suite, 2);
-  GroupState alice_group = CreateTestGroup(alice);
-  KeyPackageBundle bob_kp = MakeKeyPackage(bob);
-  CommitOptions options;
-  options.proposals = {AddProposal{bob_kp.key_package}};
-  auto out = CreateCommit(alice_group, options);
-  ASSERT_TRUE(out.ok()) << out.error().ToString();
-  ASSERT_TRUE(Merge(alice_group, std::move(out->staged)).ok());
-  GroupState bob_group = Join(*out->welcome, bob_kp, bob);
-
+  auto [alice, bob, alice_group, bob_group] = AliceAddsBob(Suite());
   auto hello = EncryptApplicationMessage(alice_group, Text("hello"));
   ASSERT_TRUE(hello.ok());
   auto commit = CreateCommit(alice_group);
@@ -128,18 +137,7 @@ TEST(GroupTest, ForgedCopyDoesNotUseUpTheGenuineMessagesKey) {
 // A member removed in epoch N+1 still reads the late messages of epoch N,
 // the epoch it was removed from (found by the group fuzzer).
 TEST(GroupTest, RemovedMemberReadsLateMessagesOfItsLastEpoch) {
-  const auto suite = Suite();
-  TestClient alice = MakeClient(suite, 1);
-  TestClient bob = MakeClient(suite, 2);
-  GroupState alice_group = CreateTestGroup(alice);
-  KeyPackageBundle bob_kp = MakeKeyPackage(bob);
-  CommitOptions add;
-  add.proposals = {AddProposal{bob_kp.key_package}};
-  auto added = CreateCommit(alice_group, add);
-  ASSERT_TRUE(added.ok());
-  ASSERT_TRUE(Merge(alice_group, std::move(added->staged)).ok());
-  GroupState bob_group = Join(*added->welcome, bob_kp, bob);
-
+  auto [alice, bob, alice_group, bob_group] = AliceAddsBob(Suite());
   auto late = EncryptApplicationMessage(alice_group, Text("sent before the removal"));
   ASSERT_TRUE(late.ok());
   CommitOptions remove;
@@ -291,13 +289,7 @@ TEST(GroupTest, Profile1_1_WelcomeWithPskIsRejected) {
 
 TEST(GroupTest, StateSurvivesSerialization) {
   const auto suite = Suite();
-  TestClient alice = MakeClient(suite, 1), bob = MakeClient(suite, 2);
-  GroupState a = CreateTestGroup(alice);
-  KeyPackageBundle bob_kp = MakeKeyPackage(bob);
-  auto add_bob = CreateCommit(a, Inline(AddProposal{bob_kp.key_package}));
-  ASSERT_TRUE(add_bob.ok());
-  ASSERT_TRUE(Merge(a, std::move(add_bob->staged)).ok());
-  GroupState b = Join(*add_bob->welcome, bob_kp, bob);
+  auto [alice, bob, a, b] = AliceAddsBob(suite);
 
   auto first = EncryptApplicationMessage(a, Text("one"));
   auto second = EncryptApplicationMessage(a, Text("two"));
