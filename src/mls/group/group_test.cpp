@@ -152,13 +152,8 @@ TEST(GroupTest, RemovedMemberReadsLateMessagesOfItsLastEpoch) {
 
 TEST(GroupTest, MembersFollowEachOthersCommits) {
   const auto suite = Suite();
-  TestClient alice = MakeClient(suite, 1), bob = MakeClient(suite, 2), carol = MakeClient(suite, 3);
-  GroupState a = CreateTestGroup(alice);
-  KeyPackageBundle bob_kp = MakeKeyPackage(bob);
-  auto add_bob = CreateCommit(a, Inline(AddProposal{bob_kp.key_package}));
-  ASSERT_TRUE(add_bob.ok());
-  ASSERT_TRUE(Merge(a, std::move(add_bob->staged)).ok());
-  GroupState b = Join(*add_bob->welcome, bob_kp, bob);
+  auto [alice, bob, a, b] = AliceAddsBob(suite);
+  TestClient carol = MakeClient(suite, 3);
 
   // Bob adds Carol; Alice processes Bob's commit.
   KeyPackageBundle carol_kp = MakeKeyPackage(carol);
@@ -197,13 +192,8 @@ TEST(GroupTest, MembersFollowEachOthersCommits) {
 
 TEST(GroupTest, ProposalsByReferenceAreCommitted) {
   const auto suite = Suite();
-  TestClient alice = MakeClient(suite, 1), bob = MakeClient(suite, 2), carol = MakeClient(suite, 3);
-  GroupState a = CreateTestGroup(alice);
-  KeyPackageBundle bob_kp = MakeKeyPackage(bob);
-  auto add_bob = CreateCommit(a, Inline(AddProposal{bob_kp.key_package}));
-  ASSERT_TRUE(add_bob.ok());
-  ASSERT_TRUE(Merge(a, std::move(add_bob->staged)).ok());
-  GroupState b = Join(*add_bob->welcome, bob_kp, bob);
+  auto [alice, bob, a, b] = AliceAddsBob(suite);
+  TestClient carol = MakeClient(suite, 3);
 
   // Bob proposes adding Carol and updating himself; Alice commits both.
   KeyPackageBundle carol_kp = MakeKeyPackage(carol);

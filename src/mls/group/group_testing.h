@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "mls/group/application.h"
@@ -54,6 +55,30 @@ inline GroupState CreateTestGroup(const TestClient& creator, GroupConfig config 
   auto group = CreateGroup(options, creator.signature.private_key.bytes());
   if (!group.ok()) std::abort();
   return std::move(group).value();
+}
+
+// Alice (leaf 0) creates a group and adds Bob (1) and Carol (2) in one
+// commit; both join from its Welcome, so all three share the epoch.
+struct ThreeMembers {
+  TestClient alice, bob, carol;
+  std::unique_ptr<GroupState> a, b, c;
+};
+
+inline Result<ThreeMembers> MakeThreeMembers(const crypto::CipherSuite& suite) {
+  ThreeMembers out{MakeClient(suite, 1), MakeClient(suite, 2), MakeClient(suite, 3), {}, {}, {}};
+  out.a = std::make_unique<GroupState>(CreateTestGroup(out.alice));
+  KeyPackageBundle bob_kp = MakeKeyPackage(out.bob);
+  KeyPackageBundle carol_kp = MakeKeyPackage(out.carol);
+  CommitOptions options;
+  options.proposals = {AddProposal{bob_kp.key_package}, AddProposal{carol_kp.key_package}};
+  XS_TRY(auto commit, CreateCommit(*out.a, options));
+  XS_RETURN_IF_ERROR(Merge(*out.a, std::move(commit.staged)));
+  const auto& welcome = std::get<Welcome>(commit.welcome->body);
+  XS_TRY(GroupState b, JoinFromWelcome(welcome, bob_kp, out.bob.signature.private_key.bytes()));
+  XS_TRY(GroupState c, JoinFromWelcome(welcome, carol_kp, out.carol.signature.private_key.bytes()));
+  out.b = std::make_unique<GroupState>(std::move(b));
+  out.c = std::make_unique<GroupState>(std::move(c));
+  return out;
 }
 
 }  // namespace xs::mls::testing

@@ -28,6 +28,7 @@ namespace {
 using testing::CreateTestGroup;
 using testing::MakeClient;
 using testing::MakeKeyPackage;
+using testing::MakeThreeMembers;
 using testing::TestClient;
 
 constexpr char kWelcomeLabel[] = "Welcome";
@@ -41,23 +42,14 @@ bool HasField(const Error& error, std::string_view field) {
 class RfcRulesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    alice_ = MakeClient(suite_, 1);
-    bob_ = MakeClient(suite_, 2);
-    carol_ = MakeClient(suite_, 3);
-    a_ = std::make_unique<GroupState>(CreateTestGroup(alice_));
-    KeyPackageBundle bob_kp = MakeKeyPackage(bob_);
-    KeyPackageBundle carol_kp = MakeKeyPackage(carol_);
-    CommitOptions options;
-    options.proposals = {AddProposal{bob_kp.key_package}, AddProposal{carol_kp.key_package}};
-    auto out = CreateCommit(*a_, options);
-    ASSERT_TRUE(out.ok()) << out.error().ToString();
-    ASSERT_TRUE(Merge(*a_, std::move(out->staged)).ok());
-    const auto& welcome = std::get<Welcome>(out->welcome->body);
-    auto b = JoinFromWelcome(welcome, bob_kp, bob_.signature.private_key.bytes());
-    auto c = JoinFromWelcome(welcome, carol_kp, carol_.signature.private_key.bytes());
-    ASSERT_TRUE(b.ok() && c.ok());
-    b_ = std::make_unique<GroupState>(std::move(b).value());
-    c_ = std::make_unique<GroupState>(std::move(c).value());
+    auto group = MakeThreeMembers(suite_);
+    ASSERT_TRUE(group.ok()) << group.error().ToString();
+    alice_ = std::move(group->alice);
+    bob_ = std::move(group->bob);
+    carol_ = std::move(group->carol);
+    a_ = std::move(group->a);
+    b_ = std::move(group->b);
+    c_ = std::move(group->c);
   }
 
   // Bob sends `body` signed, encrypted, and (for commits) with a zero
