@@ -97,11 +97,13 @@ endfunction()
 # xs_folder(NAME DEPS ... [PUBLIC_DEPS ...] [TEST_DEPS ...] [SANITIZE])
 # The convention for a folder under src/: every non-test .cpp of the folder
 # (and its subfolders) forms library NAME; every *_test.cpp forms NAME_test.
-# Files under a `tools/` subfolder are left to the folder's CMakeLists.
+# Files under a `tools/` or `testing/` subfolder are left to the folder's
+# CMakeLists (tools are executables; testing/ holds test-only libraries that
+# the product never links).
 function(xs_folder name)
   cmake_parse_arguments(ARG "SANITIZE" "" "DEPS;PUBLIC_DEPS;TEST_DEPS" ${ARGN})
   file(GLOB_RECURSE all_srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
-  list(FILTER all_srcs EXCLUDE REGEX "/tools/")
+  list(FILTER all_srcs EXCLUDE REGEX "/(tools|testing)/")
   set(lib_srcs ${all_srcs})
   list(FILTER lib_srcs EXCLUDE REGEX "_test\\.cpp$")
   set(test_srcs ${all_srcs})

@@ -21,7 +21,7 @@ constexpr char kFile[] = "psk_secret.json";
 
 TEST(MlsPskVectors, AllEntriesSuites1And3) {
   const VectorFile vectors(kFile);
-  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  XS_REQUIRE_VECTORS(vectors);
   const int checked = vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
     // The vectors' PSKs are all external (PreSharedKeyID psktype = external).
     std::vector<PskWithSecret> psks;

@@ -37,7 +37,7 @@ void ExpectKey(const Result<RatchetKey>& got, const nlohmann::json& g, const cha
 
 TEST(MlsSecretTreeVectors, AllEntriesSuites1And3) {
   const VectorFile vectors(kFile);
-  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  XS_REQUIRE_VECTORS(vectors);
   const int checked = vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
     const auto& [e, where, suite_id, suite] = entry;
 

@@ -39,7 +39,7 @@ Result<AuthenticatedContent> DecodeAuthenticatedContent(const Bytes& bytes) {
 
 TEST(MlsTranscriptHashVectors, AllEntriesSuites1And3) {
   const VectorFile vectors(kFile);
-  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  XS_REQUIRE_VECTORS(vectors);
   const int checked = vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
     const auto& [e, where, suite_id, suite] = entry;
     auto ac = DecodeAuthenticatedContent(HexField(e, "authenticated_content"));

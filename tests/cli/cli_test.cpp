@@ -303,6 +303,8 @@ TEST_F(CliTest, InitWritesConfigAndRefusesTwice) {
   EXPECT_TRUE(init.value("initialized", false));
   EXPECT_EQ(init.value("dataDir", ""), env_->data_dir().string());
   EXPECT_EQ(init.value("configPath", ""), env_->config_file().string());
+  // init is offline by design, and says so.
+  EXPECT_EQ(init.value("networkContacted", true), false) << init.dump();
   struct stat st {};
   ASSERT_EQ(stat(env_->config_file().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);

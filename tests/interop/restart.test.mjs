@@ -61,6 +61,7 @@ async function conversationAcrossCrash({ group, bobGroup, streamed, restarts }) 
   const acked = []; // {id, text, phase}
   const failures = [];
   let phase = "before";
+  let killing = false; // set just before the SIGKILL: failures before it are real
   let aborted = false;
   const deadline = Date.now() + kDeadlineMillis;
   const ackedAfter = (sender) => acked.filter((m) => m.sender === sender && m.phase === "after").length;
@@ -78,7 +79,12 @@ async function conversationAcrossCrash({ group, bobGroup, streamed, restarts }) 
         // what matters is that it was acknowledged.
         acked.push({ id, text, sender: name, phase: startedIn === "after" ? "after" : "before" });
       } catch (error) {
-        failures.push({ text, phase: startedIn, error: error.message.split("\n").find((line) => line.trim()) });
+        failures.push({
+          text,
+          phase: startedIn,
+          beforeKill: !killing,
+          error: error.message.split("\n").find((line) => line.trim()),
+        });
         await sleep(100);
       } finally {
         --inFlight;
@@ -97,6 +103,7 @@ async function conversationAcrossCrash({ group, bobGroup, streamed, restarts }) 
   const crashAndRestart = async () => {
     await waitFor("messages before the kill", () => acked.length >= kAckedBeforeKill, { timeoutMs: 30_000, intervalMs: 5 });
     inFlightAtKill = inFlight;
+    killing = true;
     await node.kill9();
     phase = "down";
     await sleep(kDownMillis);
@@ -114,6 +121,11 @@ async function conversationAcrossCrash({ group, bobGroup, streamed, restarts }) 
     streamRestarts: restarts(),
   };
   console.log(`restart summary: ${JSON.stringify(summary)}`);
+  // Sends may fail only because of the crash: while the node was being killed,
+  // was down, or was in flight across the restart. A send that failed before
+  // the kill, or that began once the node was back, is a real failure.
+  const unexpected = failures.filter((f) => f.beforeKill || f.phase === "after");
+  assert.deepEqual(unexpected, [], `sends failed outside the crash window: ${JSON.stringify(summary)}`);
   assert.ok(ackedAfter("alice") >= kAckedAfterRestartPerSender, `alice carried on: ${JSON.stringify(summary)}`);
   assert.ok(ackedAfter("bob") >= kAckedAfterRestartPerSender, `bob carried on: ${JSON.stringify(summary)}`);
 

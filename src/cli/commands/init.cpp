@@ -1,6 +1,8 @@
 // xs init [preset]: creates the key hierarchy (root, admin, vault keys) in the
 // data dir with Runtime::Init and writes config.toml if there is none. Runs
-// locally; the daemon must not be running on the same data dir.
+// locally and offline: it opens the runtime with no XMTP network (nothing is
+// registered until the daemon runs) and says so in its output. The daemon
+// must not be running on the same data dir.
 #include <sodium.h>
 
 #include "cli/commands/commands.h"
@@ -82,13 +84,16 @@ Status Init(Invocation& inv) {
                        {"env", config.signet.env},
                        {"preset", preset.value_or(loaded->config_file_found
                                                       ? "(from config file)"
-                                                      : std::string(signet::kPresetRecommended))}};
+                                                      : std::string(signet::kPresetRecommended))},
+                       {"networkContacted", false}};
   inv.Emit(result, [&](std::ostream& out) {
     out << "Initialized the signet key hierarchy (root, admin, vault)\n";
     PrintFields(out, {{"data dir", result["dataDir"]},
                       {"config", result["configPath"]},
                       {"env", result["env"]},
-                      {"preset", result["preset"]}});
+                      {"preset", result["preset"]},
+                      {"network", "not contacted (init is offline; `xs daemon start` connects to " +
+                                      config.signet.env + ")"}});
     out << "Next: `xs daemon start --daemon`\n";
   });
   return OkStatus();

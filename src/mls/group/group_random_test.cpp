@@ -14,6 +14,7 @@
 #include "mls/group/group_error.h"
 #include "mls/group/group_testing.h"
 #include "mls/messages/serialize.h"
+#include "mls/testing/seed.h"
 
 namespace xs::mls {
 namespace {
@@ -218,8 +219,8 @@ class Simulation {
 };
 
 TEST(GroupRandomTest, FiftyMembersAgreeAndDecryptEverything) {
-  const std::uint32_t seed = std::random_device{}();
-  SCOPED_TRACE("seed " + std::to_string(seed));
+  const std::uint32_t seed = testing::TestSeed();
+  XS_TRACE_SEED(seed);
   Simulation simulation(seed);
   int steps = 0;
   bool reached = false;

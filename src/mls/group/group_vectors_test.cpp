@@ -38,8 +38,8 @@ Bytes AsBytes(std::span<const std::uint8_t> span) { return Bytes(span.begin(), s
 
 TEST(GroupVectorsTest, WelcomeJson) {
   const VectorFile vectors("welcome.json");
-  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
-  vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
+  XS_REQUIRE_VECTORS(vectors);
+  const int checked = vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
     const auto& [e, where, suite_id, suite] = entry;
     SCOPED_TRACE(where);
     auto kp_message = DecodeMessage(HexField(e, "key_package"));
@@ -64,6 +64,7 @@ TEST(GroupVectorsTest, WelcomeJson) {
                                       opened->group_info.confirmation_tag)
                     .ok());
   });
+  EXPECT_EQ(checked, 2);  // suites 1 and 3 in the shared vectors
 }
 
 // The relaxed policy the RFC vectors need.
@@ -144,29 +145,33 @@ int RunPassiveClient(const SuiteVectorEntry& entry) {
   return epochs;
 }
 
-void RunPassiveFile(const std::string& file) {
+// `expected_clients` / `expected_epochs`: the entries of suites 1 and 3 in
+// the shared vectors, and their epochs in total.
+void RunPassiveFile(const std::string& file, int expected_clients, int expected_epochs) {
   const VectorFile vectors(file);
-  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  XS_REQUIRE_VECTORS(vectors);
   int clients = 0;
   int epochs = 0;
-  vectors.ForEachSupportedSuite([&](const SuiteVectorEntry& entry) {
+  const int checked = vectors.ForEachSupportedSuite([&](const SuiteVectorEntry& entry) {
     const int followed = RunPassiveClient(entry);
     if (followed < 0) return;
     ++clients;
     epochs += followed;
   });
-  EXPECT_GT(clients, 0);
+  EXPECT_EQ(checked, expected_clients) << file;
+  EXPECT_EQ(clients, expected_clients) << file << ": clients followed to the end";
+  EXPECT_EQ(epochs, expected_epochs) << file;
   ::testing::Test::RecordProperty("clients", clients);
   ::testing::Test::RecordProperty("epochs", epochs);
 }
 
-TEST(GroupVectorsTest, PassiveClientWelcome) { RunPassiveFile("passive-client-welcome.json"); }
+TEST(GroupVectorsTest, PassiveClientWelcome) { RunPassiveFile("passive-client-welcome.json", 16, 0); }
 
 TEST(GroupVectorsTest, PassiveClientHandlingCommit) {
-  RunPassiveFile("passive-client-handling-commit.json");
+  RunPassiveFile("passive-client-handling-commit.json", 26, 52);
 }
 
-TEST(GroupVectorsTest, PassiveClientRandom) { RunPassiveFile("passive-client-random.json"); }
+TEST(GroupVectorsTest, PassiveClientRandom) { RunPassiveFile("passive-client-random.json", 1, 200); }
 
 }  // namespace
 }  // namespace xs::mls

@@ -37,8 +37,8 @@ void ExpectProposalBodyRoundTrip(std::uint16_t type, const Bytes& body, const st
 
 TEST(MlsMessagesVectors, MessagesJsonRoundTrip) {
   const VectorFile vectors(kMessagesFile);
-  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
-  vectors.ForEachEntry([](const VectorEntry& entry) {
+  XS_REQUIRE_VECTORS(vectors);
+  const int checked = vectors.ForEachEntry([](const VectorEntry& entry) {
     const auto& [e, where] = entry;
     for (const char* key :
          {"mls_welcome", "mls_group_info", "mls_key_package", "public_message_application",
@@ -62,11 +62,12 @@ TEST(MlsMessagesVectors, MessagesJsonRoundTrip) {
     ExpectProposalBodyRoundTrip(kProposalTypeGroupContextExtensions,
                                 HexField(e, "group_context_extensions_proposal"), where + ".gce");
   });
+  EXPECT_EQ(checked, 300);  // all entries in the shared vectors
 }
 
 TEST(MlsMessagesVectors, MessagesJsonWireFormats) {
   const VectorFile vectors(kMessagesFile);
-  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+  XS_REQUIRE_VECTORS(vectors);
   ASSERT_FALSE(vectors.entries().empty());
   const auto& e = vectors.entries()[0];
   auto welcome = Deserialize<MlsMessage>(HexField(e, "mls_welcome"));
@@ -83,8 +84,8 @@ TEST(MlsMessagesVectors, MessagesJsonWireFormats) {
 TEST(MlsMessagesVectors, DeserializationJsonVarintHeaders) {
   constexpr char kFile[] = "deserialization.json";
   const VectorFile vectors(kFile);
-  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
-  vectors.ForEachEntry([](const VectorEntry& entry) {
+  XS_REQUIRE_VECTORS(vectors);
+  const int checked = vectors.ForEachEntry([](const VectorEntry& entry) {
     const Bytes header = HexField(entry.json, "vlbytes_header");
     const auto length = entry.json["length"].get<std::uint64_t>();
     codec::TlsReader r(header);
@@ -96,6 +97,7 @@ TEST(MlsMessagesVectors, DeserializationJsonVarintHeaders) {
     w.WriteVarint(length);
     EXPECT_EQ(std::move(w).Take(), header) << entry.where;
   });
+  EXPECT_EQ(checked, 14);  // all entries in the shared vectors
 }
 
 TEST(MlsMessages, RejectsTruncatedAndTrailingInput) {

@@ -7,14 +7,16 @@
 // A known-answer test reads:
 //
 //   const VectorFile vectors("secret-tree.json");
-//   if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
+//   XS_REQUIRE_VECTORS(vectors);
 //   const int checked = vectors.ForEachSupportedSuite([&](const SuiteVectorEntry& entry) {
 //     ... ASSERT/EXPECT on entry.json, messages start with entry.where ...
 //   });
 //   EXPECT_EQ(checked, 6);
 //
-// GTEST_SKIP stays in the test body because it returns from the function it
-// is written in.
+// XS_REQUIRE_VECTORS stays in the test body because FAIL / GTEST_SKIP return
+// from the function they are written in. A missing or unreadable file is a
+// skip, except when the environment has CI=true: then it is a failure. A file
+// that exists but does not parse as a JSON array is always a failure.
 //
 // Thread contract: pure functions; a VectorFile is immutable once loaded.
 #pragma once
@@ -48,21 +50,33 @@ inline std::filesystem::path VectorsDir() {
 #endif
 }
 
-// The parsed JSON array of `file`, or nullopt with `skip_reason` set.
-inline std::optional<nlohmann::json> LoadVectors(const std::string& file,
-                                                 std::string* skip_reason) {
+// True when the environment has CI=true: the vectors are then required.
+inline bool VectorsRequired() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
+}
+
+// The parsed JSON array of `file`, or nullopt with `skip_reason` set and
+// `*is_failure` telling whether the test must fail (CI=true and the file is
+// missing or unreadable, or the file does not parse) rather than skip.
+inline std::optional<nlohmann::json> LoadVectors(const std::string& file, std::string* skip_reason,
+                                                 bool* is_failure) {
   const std::filesystem::path path = VectorsDir() / file;
   std::ifstream in(path);
   if (!in) {
-    *skip_reason = "MLS test vector file not found: " + path.string() +
-                   " (set XS_MLS_TEST_VECTORS to the test-vectors folder)";
+    *is_failure = VectorsRequired();
+    *skip_reason = "MLS test vector file not found or unreadable: " + path.string() +
+                   (*is_failure ? " (CI=true requires it)"
+                                : " (set XS_MLS_TEST_VECTORS to the test-vectors folder)");
     return std::nullopt;
   }
   nlohmann::json json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_array()) {
-    *skip_reason = "MLS test vector file is not a JSON array: " + path.string();
+    *is_failure = true;
+    *skip_reason = "MLS test vector file does not parse as a JSON array: " + path.string();
     return std::nullopt;
   }
+  *is_failure = false;
   return json;
 }
 
@@ -98,12 +112,13 @@ struct SuiteVectorEntry {
 class VectorFile {
  public:
   explicit VectorFile(std::string file) : file_(std::move(file)) {
-    entries_ = LoadVectors(file_, &skip_reason_);
+    entries_ = LoadVectors(file_, &skip_reason_, &is_failure_);
   }
 
-  // False when the file is absent or unreadable; the test then skips with
-  // skip_reason().
+  // False when the file is absent, unreadable or does not parse; the test
+  // then skips or fails (is_failure()) with skip_reason(): XS_REQUIRE_VECTORS.
   bool loaded() const { return entries_.has_value(); }
+  bool is_failure() const { return is_failure_; }
   const std::string& skip_reason() const { return skip_reason_; }
   const std::string& file() const { return file_; }
   // The JSON array; only when loaded().
@@ -149,7 +164,18 @@ class VectorFile {
 
   std::string file_;
   std::string skip_reason_;
+  bool is_failure_ = false;
   std::optional<nlohmann::json> entries_;
 };
 
 }  // namespace xs::mls::testing
+
+// In a test body: returns from it unless `vectors` loaded, with a failure
+// (CI=true and the file missing, or the file not parsing) or else a skip.
+#define XS_REQUIRE_VECTORS(vectors)                                  \
+  do {                                                               \
+    if (!(vectors).loaded()) {                                       \
+      if ((vectors).is_failure()) FAIL() << (vectors).skip_reason(); \
+      GTEST_SKIP() << (vectors).skip_reason();                       \
+    }                                                                \
+  } while (false)

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "mls/messages/serialize.h"
+#include "mls/testing/seed.h"
 #include "mls/tree/test_members.h"
 
 namespace xs::mls {
@@ -130,7 +131,9 @@ TEST(MlsPublicTree, IncrementalHashMatchesFreshHashOverRandomOperations) {
   auto group = testing::BuildTestGroup(suite, 12, LeafIndex(5), {LeafIndex(0), LeafIndex(9)});
   ASSERT_TRUE(group.ok()) << group.error().ToString();
   PublicTree& tree = group->tree;
-  std::mt19937 rng(7);
+  const std::uint32_t seed = testing::TestSeed();
+  XS_TRACE_SEED(seed);
+  std::mt19937 rng(seed);
   std::uint32_t next_id = 100;
   for (int step = 0; step < 60; ++step) {
     const std::uint32_t op = rng() % 3;

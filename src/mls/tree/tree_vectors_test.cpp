@@ -30,8 +30,8 @@ Result<PublicTree> LoadTree(const crypto::CipherSuite& suite, const Bytes& seria
 
 TEST(MlsTreeValidationVectors, AllEntriesSuites1And3) {
   const VectorFile vectors("tree-validation.json");
-  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
-  vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
+  XS_REQUIRE_VECTORS(vectors);
+  const int checked = vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
     const auto& [e, where, suite_id, suite] = entry;
     auto tree = LoadTree(suite, HexField(e, "tree"));
     ASSERT_TRUE(tree.ok()) << where << ": " << tree.error().ToString();
@@ -62,12 +62,13 @@ TEST(MlsTreeValidationVectors, AllEntriesSuites1And3) {
     // The tree re-serializes to the same bytes.
     EXPECT_EQ(Hex(Serialize(tree->ToWire())), e["tree"].get<std::string>()) << where << ".tree";
   });
+  EXPECT_EQ(checked, 28);  // suites 1 and 3 in the shared vectors
 }
 
 TEST(MlsTreeOperationsVectors, AllEntries) {
   const VectorFile vectors("tree-operations.json");
-  if (!vectors.loaded()) GTEST_SKIP() << vectors.skip_reason();
-  vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
+  XS_REQUIRE_VECTORS(vectors);
+  const int checked = vectors.ForEachSupportedSuite([](const SuiteVectorEntry& entry) {
     const auto& [e, where, suite_id, suite] = entry;
     auto tree = LoadTree(suite, HexField(e, "tree_before"));
     ASSERT_TRUE(tree.ok()) << where << ": " << tree.error().ToString();
@@ -97,6 +98,7 @@ TEST(MlsTreeOperationsVectors, AllEntries) {
     ASSERT_TRUE(fresh.ok()) << where;
     EXPECT_EQ(Hex(fresh->TreeHash()), Hex(tree->TreeHash())) << where << " (fresh)";
   });
+  EXPECT_EQ(checked, 5);  // all entries (suite 1) in the shared vectors
 }
 
 }  // namespace

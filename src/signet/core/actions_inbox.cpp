@@ -57,7 +57,8 @@ Result<Json> CreateInbox(RuntimeState& s, const Json& p) {
   rk.installation_public_key = install.public_key();
   rk.installation_private_seed = &install.seed();
   // Register first: a network failure leaves nothing behind locally.
-  XS_TRY(RegisteredInbox reg, s.network->RegisterInbox(rk));
+  XS_TRY(XmtpNetwork * network, s.Network());
+  XS_TRY(RegisteredInbox reg, network->RegisterInbox(rk));
   Json inbox;
   Status st = s.store->Transaction([&]() -> Status {
     std::string now = s.Now();
@@ -88,7 +89,7 @@ Result<Json> CreateInbox(RuntimeState& s, const Json& p) {
              {"walletId", w["id"]},
              {"installationKeyId", k["id"]},
              {"env", s.options.env},
-             {"network", s.network->Describe()},
+             {"network", network->Describe()},
              {"trustTier", kTrustTier},
              {"createdAt", now}};
     if (!op_id.empty()) XS_RETURN_IF_ERROR(AttachToOperator(s, inbox, op_id));
@@ -189,8 +190,9 @@ void RegisterInboxActions(ActionRegistry& r, RuntimeState& s) {
          XS_TRY(Json inbox, st->inboxes->Get(id));
          if (GetBool(p, "network")) {
            // `xs inbox info --network`: ask the network about the inbox.
-           XS_TRY(bool known, st->network->InboxExists(inbox.value("networkInboxId", "")));
-           inbox["networkStatus"] = {{"registered", known}, {"network", st->network->Describe()}};
+           XS_TRY(XmtpNetwork * network, st->Network());
+           XS_TRY(bool known, network->InboxExists(inbox.value("networkInboxId", "")));
+           inbox["networkStatus"] = {{"registered", known}, {"network", network->Describe()}};
          }
          return inbox;
        }});

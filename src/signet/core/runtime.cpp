@@ -41,6 +41,13 @@ std::string IntentName(Intent i) {
 
 }  // namespace
 
+Result<XmtpNetwork*> RuntimeState::Network() const {
+  if (network) return network.get();
+  return Error::Network("xmtp",
+                        "this runtime was opened offline (no XMTP network configured); "
+                        "start the daemon (`xs daemon start`) to reach the network");
+}
+
 Status RuntimeState::OwnerConfirm(bool gate, const Json& params, std::string_view what) const {
   if (!gate) return OkStatus();
   auto it = params.find("ownerPassphrase");
@@ -112,8 +119,9 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   std::string audit_path = s.options.audit_log_path.empty() ? s.options.data_dir + "/audit.jsonl"
                                                             : s.options.audit_log_path;
   s.audit = std::make_unique<AuditLog>(audit_path, s.clock);
-  s.network =
-      s.options.network ? s.options.network : std::shared_ptr<XmtpNetwork>(MakeFakeNetwork());
+  // No network given means an offline runtime (`xs init`): actions that need
+  // the network fail with a network error instead of reaching a stand-in.
+  s.network = s.options.network;
   XS_RETURN_IF_ERROR(rt->Load());
   rt->RegisterAll();
   return rt;

@@ -8,6 +8,7 @@
 #include "signet/core/runtime.h"
 #include "signet/core/test_util.h"
 #include "signet/keys/wallet_key.h"
+#include "signet/testing/fake_network.h"
 
 namespace xs::signet {
 namespace {
@@ -23,6 +24,7 @@ struct Env {
     o.clock = &clock;
     o.gates = gates;
     o.owner_passphrase = owner;
+    o.network = std::make_shared<FakeXmtpNetwork>();
     rt = std::move(Runtime::Init(o)).value();
     ctx.admin_key_fingerprint = rt->admin_fingerprint();
   }

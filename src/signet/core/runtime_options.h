@@ -44,14 +44,14 @@ struct RuntimeOptions {
   KeyPolicy vault_key_policy = KeyPolicy::kOpen;  // open -> key file; else passphrase
   OwnerGates gates;
   std::string audit_log_path;    // empty -> <dataDir>/audit.jsonl
-  std::string network_endpoint;  // informational for the fake; used by the real network
+  std::string network_endpoint;  // informational, for status
   // Signet-level content-type allowlist; empty = the XIP baseline.
   std::vector<std::string> content_types;
   // Vault passphrase (vault policy passcode/biometric); also the default
   // owner passphrase at Init. Callers should clear their copy after use.
   std::optional<std::string> passphrase;
   std::optional<std::string> owner_passphrase;  // Init only; overrides passphrase for owner
-  std::shared_ptr<XmtpNetwork> network;         // null -> in-memory fake
+  std::shared_ptr<XmtpNetwork> network;         // null -> offline: network actions fail
   const Clock* clock = nullptr;                 // null -> system clock
 };
 

@@ -45,6 +45,9 @@ struct RuntimeState {
   // name) to a conv_ id. Unset: chat ids must be full conv_ ids.
   std::function<Result<std::string>(std::string_view)> chat_resolver;
 
+  // The configured network, or a network error naming why there is none.
+  Result<XmtpNetwork*> Network() const;
+
   std::string Now() const { return IsoTime(clock->NowMs()); }
   // Owner confirmation gate (decisions.md #13): ok when the gate is off;
   // otherwise params.ownerPassphrase must match the owner verifier.

@@ -4,6 +4,7 @@
 
 #include "signet/core/test_util.h"
 #include "signet/keys/admin_key.h"
+#include "signet/testing/fake_network.h"
 
 namespace xs::signet {
 namespace {
@@ -166,6 +167,25 @@ TEST_F(RuntimeTest, NetworkFailureLeavesNothing) {
   EXPECT_TRUE(Err("inbox.create", {{"label", "x"}}).IsNetwork());
   EXPECT_TRUE(Ok("inbox.list", Json::object()).empty());
   EXPECT_TRUE(Ok("wallet.list", Json::object()).empty());
+}
+
+// A runtime opened with no network is offline: network actions fail with a
+// network error that says so, nothing is stored, and no stand-in network is
+// used in its place.
+TEST_F(RuntimeTest, OpenedWithoutNetworkIsOfflineNotFake) {
+  rt_.reset();
+  RuntimeOptions o = Options();
+  o.network = nullptr;
+  auto offline = Runtime::Open(std::move(o));
+  ASSERT_TRUE(offline.ok()) << offline.error().ToString();
+  auto created = (*offline)->Call("inbox.create", {{"label", "x"}}, ctx_);
+  ASSERT_FALSE(created.ok());
+  EXPECT_TRUE(created.error().IsNetwork()) << created.error().ToString();
+  EXPECT_NE(created.error().message().find("offline"), std::string::npos);
+  EXPECT_EQ(network_->registered_count(), 0u);
+  auto listed = (*offline)->Call("inbox.list", Json::object(), ctx_);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
 }
 
 TEST_F(RuntimeTest, StateSurvivesReopenAndAdminKeyFileMatches) {

@@ -1,8 +1,9 @@
 // XmtpNetwork: the narrow interface through which the signet runtime touches
-// the XMTP network for identity work. Unit tests use FakeXmtpNetwork (in
-// memory, instant); the shipping daemon plugs in the real implementation
-// built on xmtp/identity + xmtp/api (CreateInbox + AddAssociation identity
-// update published over gRPC).
+// the XMTP network for identity work. The daemon plugs in the real
+// implementation (grpc_network.h: CreateInbox + AddAssociation identity
+// updates published over gRPC); unit tests use the in-memory one of the
+// test-only library (signet/testing/fake_network.h). A runtime opened with no
+// network is offline and says so (RuntimeState::Network).
 //
 // Thread contract: implementations must be thread-safe.
 #pragma once
@@ -10,7 +11,6 @@
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -44,24 +44,5 @@ class XmtpNetwork {
   // "local", "dev", "production" or an endpoint description, for status.
   virtual std::string Describe() const = 0;
 };
-
-// In-memory network: inbox id = sha256(address || nonce 0) like XMTP, so ids
-// are stable and realistic; never touches a socket.
-class FakeXmtpNetwork final : public XmtpNetwork {
- public:
-  Result<RegisteredInbox> RegisterInbox(const RegistrationKeys& keys) override;
-  Result<bool> InboxExists(const std::string& network_inbox_id) override;
-  std::string Describe() const override { return "fake (in-memory)"; }
-  std::size_t registered_count() const;
-  // Next RegisterInbox fails with a network error (tests of rollback).
-  void FailNext() { fail_next_ = true; }
-
- private:
-  mutable std::mutex mu_;
-  std::vector<std::string> inboxes_;
-  bool fail_next_ = false;
-};
-
-std::unique_ptr<XmtpNetwork> MakeFakeNetwork();
 
 }  // namespace xs::signet

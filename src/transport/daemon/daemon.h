@@ -52,7 +52,7 @@ struct DaemonOptions {
   // env = local: where to look for (or start) the node; empty = the
   // XMTP_SIGNET_LOCAL_NODE variable, else 127.0.0.1:5556.
   std::string local_node_address;
-  // Replaces the network client (tests: FakeXmtpNetwork); null = the real
+  // Replaces the network client (tests: signet/testing FakeXmtpNetwork); null = the real
   // gRPC client for the configured env.
   std::shared_ptr<signet::XmtpNetwork> network;
   // Called once: OkStatus when the admin socket is serving, or the startup

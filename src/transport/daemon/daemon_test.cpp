@@ -12,6 +12,7 @@
 
 #include "signet/core/runtime.h"
 #include "signet/core/test_util.h"
+#include "signet/testing/fake_network.h"
 #include "transport/admin/admin_client.h"
 #include "transport/daemon/daemon_log.h"
 #include "transport/daemon/instance_lock.h"

@@ -20,6 +20,7 @@
 
 #include "signet/config/config.h"
 #include "signet/core/runtime.h"
+#include "signet/testing/fake_network.h"
 #include "transport/admin/admin_client.h"
 #include "transport/daemon/daemon.h"
 

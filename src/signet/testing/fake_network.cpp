@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "signet/core/util.h"
-#include "signet/network/xmtp_network.h"
+#include "signet/testing/fake_network.h"
 
 namespace xs::signet {
 
@@ -35,7 +35,5 @@ std::size_t FakeXmtpNetwork::registered_count() const {
   std::lock_guard lock(mu_);
   return inboxes_.size();
 }
-
-std::unique_ptr<XmtpNetwork> MakeFakeNetwork() { return std::make_unique<FakeXmtpNetwork>(); }
 
 }  // namespace xs::signet
