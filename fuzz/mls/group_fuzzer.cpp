@@ -65,7 +65,7 @@ constexpr std::size_t kMaxDeferred = 8;
 constexpr std::size_t kMaxRemembered = 12;  // processed entries kept for duplicates
 constexpr std::uint64_t kPastEpochs = 3;    // GroupConfig default (XMTP)
 
-// Finding 2 of docs/helpers/mlsfuzz-notes.md, fixed: a PrivateMessage whose
+// Finding 2 of docs/mls.md ("Fuzzing"), fixed: a PrivateMessage whose
 // sender data opens but whose content does not (ciphertext altered after the
 // first Nh bytes) used to take the generation's key out of the secret tree.
 // SecretTree::Open now keeps the key unless decryption succeeds, so corrupted

@@ -1,4 +1,4 @@
-// Multi-member test (issue 4 item 5): a group grown to 50 members by random
+// Multi-member test: a group grown to 50 members by random
 // adds, removes and updates (inline and by reference), with application
 // messages from random members, every message delivered to every member in
 // one total order, as XMTP's server orders them. After every commit all

@@ -3,7 +3,7 @@
 // treekem_test.cpp: one test per rule, named Rfc9420_<section>_<Rule>, each
 // feeding a message that breaks exactly that rule and expecting its typed
 // error. The checklist mapping every rule to its check and test is in
-// docs/helpers/mlsrules-notes.md.
+// docs/mls.md ("RFC 9420 receiver rules").
 //
 // Invalid messages are forged by a member (or a committer, for Welcomes) that
 // skips its own checks and signs / encrypts directly, so what is tested is

@@ -248,6 +248,28 @@ void Runtime::AddCredentialListener(std::function<void(const CredentialEvent&)> 
   state_.credentials->AddListener(std::move(fn));
 }
 
+void Runtime::ObserveCredentials(const std::function<void(const Credential&)>& existing,
+                                 std::function<void(const CredentialEvent&)> fn) {
+  std::lock_guard lock(mu_);
+  for (const std::string& id : state_.credentials->AllIds()) {
+    auto credential = state_.credentials->Get(id);  // applies expiry
+    if (credential.ok()) existing(*credential);
+  }
+  state_.credentials->AddListener(std::move(fn));
+}
+
+Runtime::Counts Runtime::CountRecords() {
+  std::lock_guard lock(mu_);
+  Counts counts;
+  for (const Json& op : state_.operators->All()) {
+    if (op.value("status", std::string()) != "removed") ++counts.operators;
+  }
+  counts.policies = state_.policies->All().size();
+  counts.inboxes = state_.inboxes->All().size();
+  if (state_.network) counts.network = state_.network->Describe();
+  return counts;
+}
+
 void Runtime::AddElevationListener(std::function<void(const ElevationEvent&)> fn) {
   std::lock_guard lock(mu_);
   state_.elevation->AddListener(std::move(fn));

@@ -1,6 +1,6 @@
 // Runtime: the signet core the daemon embeds. Opens a data dir (vault, store,
 // audit log), owns the managers and the ActionRegistry with every admin
-// action of issue 5 registered, and exposes the fast credential-token check.
+// action registered, and exposes the fast credential-token check.
 //
 //   Runtime::Init(opt)  -- `xs init`: creates data dir, vault (root, admin and
 //                          data keys), <dataDir>/admin.key, the store; then opens.
@@ -59,6 +59,10 @@ class Runtime {
   // Event hooks for the seal engine / WS server (called under the lock; must
   // not call back into the runtime).
   void AddCredentialListener(std::function<void(const CredentialEvent&)> fn);
+  // Atomically: `existing` sees every credential as it is now (expiry
+  // applied), then `fn` is registered, so no change falls between the two.
+  void ObserveCredentials(const std::function<void(const Credential&)>& existing,
+                          std::function<void(const CredentialEvent&)> fn);
   void AddElevationListener(std::function<void(const ElevationEvent&)> fn);
 
   // Keys of a managed inbox (id, short id, label, network id or address).
@@ -75,9 +79,17 @@ class Runtime {
   // heartbeat timeouts, pending-action expiry, elevation expiry.
   std::vector<CredentialEvent> Sweep();
 
-  // Direct access for other subsystems (seals, ws, chat actions). Take
-  // mutex() around any call that mutates state.
-  std::recursive_mutex& mutex() { return mu_; }
+  // Record counts for status, read under the runtime lock.
+  struct Counts {
+    std::size_t operators = 0;  // not removed
+    std::size_t policies = 0;
+    std::size_t inboxes = 0;
+    std::string network;  // the network's description; empty when offline
+  };
+  Counts CountRecords();
+
+  // Direct access for tests of the runtime's stored state; the lock stays
+  // private to the runtime, so other subsystems go through the methods above.
   RuntimeState& state() { return state_; }
   CredentialManager& credentials() { return *state_.credentials; }
   ElevationManager& elevation() { return *state_.elevation; }

@@ -17,15 +17,11 @@ void CredentialCounts::Set(const std::string& id, signet::CredentialStatus statu
 }
 
 void CredentialCounts::Attach(signet::Runtime& runtime) {
-  std::lock_guard runtime_lock(runtime.mutex());
-  signet::CredentialManager& credentials = runtime.credentials();
-  for (const std::string& id : credentials.AllIds()) {
-    auto credential = credentials.Get(id);  // applies expiry
-    if (credential.ok()) Set(id, credential->status);
-  }
-  runtime.AddCredentialListener([this](const signet::CredentialEvent& event) {
-    Set(event.credential.id, event.credential.status);
-  });
+  runtime.ObserveCredentials(
+      [this](const signet::Credential& credential) { Set(credential.id, credential.status); },
+      [this](const signet::CredentialEvent& event) {
+        Set(event.credential.id, event.credential.status);
+      });
 }
 
 nlohmann::json CredentialCounts::ToJson() const {

@@ -1,4 +1,4 @@
-// The signet daemon (issue 5 §1): one process per data dir that opens the
+// The signet daemon: one process per data dir that opens the
 // runtime, serves the admin socket and sweeps expiry every 5 s until SIGTERM,
 // SIGINT or `daemon.stop`.
 //

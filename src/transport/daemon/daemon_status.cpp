@@ -22,20 +22,11 @@ nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config&
                                  const CredentialCounts& credential_counts) {
   using nlohmann::json;
   json credentials = credential_counts.ToJson();
-  std::size_t operators = 0;
-  std::size_t policies = 0;
-  std::size_t inboxes = 0;
-  std::string network_description;
-  {
-    std::lock_guard lock(runtime.mutex());
-    signet::RuntimeState& state = runtime.state();
-    for (const json& op : state.operators->All()) {
-      if (op.value("status", std::string()) != "removed") ++operators;
-    }
-    policies = state.policies->All().size();
-    inboxes = state.inboxes->All().size();
-    network_description = state.network ? state.network->Describe() : std::string();
-  }
+  const signet::Runtime::Counts counts = runtime.CountRecords();
+  const std::size_t operators = counts.operators;
+  const std::size_t policies = counts.policies;
+  const std::size_t inboxes = counts.inboxes;
+  const std::string& network_description = counts.network;
   const std::int64_t now = NowMs();
   json status = {
       {"state", "running"},
