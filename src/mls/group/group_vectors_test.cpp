@@ -165,13 +165,17 @@ void RunPassiveFile(const std::string& file, int expected_clients, int expected_
   ::testing::Test::RecordProperty("epochs", epochs);
 }
 
-TEST(GroupVectorsTest, PassiveClientWelcome) { RunPassiveFile("passive-client-welcome.json", 16, 0); }
+TEST(GroupVectorsTest, PassiveClientWelcome) {
+  RunPassiveFile("passive-client-welcome.json", 16, 0);
+}
 
 TEST(GroupVectorsTest, PassiveClientHandlingCommit) {
   RunPassiveFile("passive-client-handling-commit.json", 26, 52);
 }
 
-TEST(GroupVectorsTest, PassiveClientRandom) { RunPassiveFile("passive-client-random.json", 1, 200); }
+TEST(GroupVectorsTest, PassiveClientRandom) {
+  RunPassiveFile("passive-client-random.json", 1, 200);
+}
 
 }  // namespace
 }  // namespace xs::mls
