@@ -13,14 +13,14 @@
 #include <mutex>
 #include <thread>
 
+#include "daemon/daemon.h"
 #include "signet/config/config.h"
 #include "signet/core/runtime.h"
-#include "signet/core/test_util.h"
 #include "signet/testing/fake_network.h"
+#include "signet/testing/temp_dir.h"
 #include "transport/admin/admin_client.h"
-#include "transport/daemon/daemon.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 namespace {
 
 constexpr int kOperators = 256;
@@ -41,8 +41,8 @@ class BenchDaemon {
   const std::string& operator_id(int i) const { return operators_[i % operators_.size()]; }
   std::atomic<long>& chat_counter() { return chat_counter_; }
 
-  AdminClient Client() {
-    auto client = AdminClient::Connect(config_.SocketPath(), config_.DataDir());
+  transport::AdminClient Client() {
+    auto client = transport::AdminClient::Connect(config_.SocketPath(), config_.DataDir());
     if (!client.ok()) {
       std::fprintf(stderr, "connect: %s\n", client.error().ToString().c_str());
       std::abort();
@@ -71,7 +71,7 @@ class BenchDaemon {
     options.on_started = [&started](const Status& s) { started.set_value(s); };
     thread_ = std::thread([options] { (void)RunDaemon(options); });
     if (!started.get_future().get().ok()) std::abort();
-    AdminClient client = Client();
+    transport::AdminClient client = Client();
     for (int i = 0; i < kOperators; ++i) {
       auto op = client.Call("operator.create", {{"label", "bench-" + std::to_string(i)}});
       if (!op.ok()) std::abort();
@@ -97,7 +97,7 @@ nlohmann::json IssueParams(BenchDaemon& d) {
 
 void BM_CredentialIssueOverSocket(benchmark::State& state) {
   BenchDaemon& d = BenchDaemon::Get("issue/" + std::to_string(state.threads()));
-  AdminClient client = d.Client();
+  transport::AdminClient client = d.Client();
   for (auto _ : state) {
     auto r = client.Call("credential.issue", IssueParams(d));
     if (!r.ok()) {
@@ -115,7 +115,7 @@ BENCHMARK(BM_CredentialIssueOverSocket)->UseRealTime()->Iterations(250)->Threads
 
 void BM_OperatorListOverSocket(benchmark::State& state) {
   BenchDaemon& d = BenchDaemon::Get("shared");
-  AdminClient client = d.Client();
+  transport::AdminClient client = d.Client();
   for (auto _ : state) {
     auto r = client.Call("operator.list");
     if (!r.ok()) state.SkipWithError("operator.list failed");
@@ -126,7 +126,7 @@ BENCHMARK(BM_OperatorListOverSocket)->UseRealTime();
 
 void BM_DaemonStatusRoundTrip(benchmark::State& state) {
   BenchDaemon& d = BenchDaemon::Get("shared");
-  AdminClient client = d.Client();
+  transport::AdminClient client = d.Client();
   for (auto _ : state) {
     auto r = client.Call("daemon.status");
     if (!r.ok()) state.SkipWithError("daemon.status failed");
@@ -148,6 +148,6 @@ void BM_ConnectAuthStatus(benchmark::State& state) {
 BENCHMARK(BM_ConnectAuthStatus)->UseRealTime();
 
 }  // namespace
-}  // namespace xs::transport
+}  // namespace xs::daemon
 
 BENCHMARK_MAIN();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/testing/fake_clock.h"
 #include "signet/credentials/credential_manager.h"
 
 namespace xs::signet {
@@ -17,7 +18,7 @@ struct Fixture {
   Fixture() {
     dir = std::filesystem::temp_directory_path() / ("signet-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    store = std::move(Store::Open((dir / "s.db").string(), SecretBytes::Random(32))).value();
+    store = std::move(Store::Open((dir / "s.db").string(), crypto::Secret::Random(32))).value();
     CredentialOptions opt;
     opt.max_concurrent_per_operator = 1 << 20;
     mgr = std::make_unique<CredentialManager>(store.get(), &clock, opt);

@@ -19,7 +19,7 @@
 #include <thread>
 
 #include "signet/config/config.h"
-#include "signet/core/test_util.h"
+#include "signet/testing/temp_dir.h"
 #include "transport/admin/admin_client.h"
 
 namespace xs::transport {

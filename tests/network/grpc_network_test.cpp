@@ -8,8 +8,8 @@
 #include "codec/hex.h"
 #include "crypto/ed25519.h"
 #include "crypto/secp256k1.h"
+#include "crypto/secret.h"
 #include "node/node.h"
-#include "signet/keys/secret_bytes.h"
 #include "xmtp/api/api_client.h"
 #include "xmtp/identity/association_state.h"
 
@@ -17,26 +17,26 @@ namespace xs::signet {
 namespace {
 
 struct Keys {
-  SecretBytes wallet{32};
-  SecretBytes installation{32};
+  crypto::Secret wallet{32};
+  crypto::Secret installation{32};
   RegistrationKeys registration;
 };
 
-std::unique_ptr<Keys> NewKeys(const SecretBytes* wallet = nullptr) {
+std::unique_ptr<Keys> NewKeys(const crypto::Secret* wallet = nullptr) {
   auto k = std::make_unique<Keys>();
   if (wallet != nullptr) {
     k->wallet = wallet->Clone();
   } else {
     crypto::Secret w = crypto::Secp256k1GeneratePrivateKey();
-    k->wallet = SecretBytes(w.bytes());
+    k->wallet = std::move(w);
   }
   crypto::Ed25519KeyPair pair = crypto::Ed25519Generate();
-  k->installation = SecretBytes(pair.seed.bytes());
+  k->installation = std::move(pair.seed);
   k->registration.wallet_private_key = &k->wallet;
   k->registration.installation_private_seed = &k->installation;
   k->registration.installation_public_key = pair.public_key;
   k->registration.wallet_address =
-      crypto::EthereumAddress(crypto::Secp256k1PublicKeyOf(k->wallet.span()).value());
+      crypto::EthereumAddress(crypto::Secp256k1PublicKeyOf(k->wallet.bytes()).value());
   return k;
 }
 

@@ -1,7 +1,7 @@
 // xs daemon start [--daemon] | stop [--timeout ms] | status, and xs status.
 // These run locally: start runs the daemon in this process (or forks it to
 // the background), stop signals it through its pid file / admin socket.
-#include "transport/daemon/daemon.h"
+#include "daemon/daemon.h"
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 #include "cli/daemon_link.h"
@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::int64_t kDefaultStopTimeoutMs = 10000;
 
-Result<transport::DaemonOptions> OptionsFor(Invocation& inv) {
+Result<daemon::DaemonOptions> OptionsFor(Invocation& inv) {
   XS_TRY(signet::Config * config, inv.config());
   struct stat st {};
   if (::stat(signet::AdminKey::PathFor(config->DataDir()).c_str(), &st) != 0) {
@@ -25,7 +25,7 @@ Result<transport::DaemonOptions> OptionsFor(Invocation& inv) {
                        "; run `xs init` first")
         .WithContext(Dump({{"hint", "run `xs init` first"}}, -1));
   }
-  transport::DaemonOptions options;
+  daemon::DaemonOptions options;
   options.config = *config;
   if (config->keys.vault_key_policy != "open") {
     XS_TRY(options.passphrase, inv.OwnerPassphraseOrPrompt("Vault passphrase: "));
@@ -79,16 +79,16 @@ void PrintStatus(std::ostream& out, const Json& s) {
 }
 
 Status Start(Invocation& inv) {
-  XS_TRY(transport::DaemonOptions options, OptionsFor(inv));
+  XS_TRY(daemon::DaemonOptions options, OptionsFor(inv));
   if (!inv.args().Bool("daemon")) {
     options.foreground = true;
-    XS_RETURN_IF_ERROR(transport::RunDaemon(options));
+    XS_RETURN_IF_ERROR(daemon::RunDaemon(options));
     inv.Emit({{"stopped", true}}, [](std::ostream& out) { out << "Daemon stopped\n"; });
     return OkStatus();
   }
   options.foreground = false;
-  XS_TRY(int pid, transport::StartDaemonInBackground(options));
-  XS_TRY(Json status, transport::DaemonStatus(options.config));
+  XS_TRY(int pid, daemon::StartDaemonInBackground(options));
+  XS_TRY(Json status, daemon::DaemonStatus(options.config));
   Json result = {{"status", "running"}, {"pid", pid}, {"ws", status.value("ws", Json())}};
   if (status.contains("wsPort")) result["wsPort"] = status["wsPort"];
   inv.Emit(result, [&](std::ostream& out) {
@@ -102,14 +102,14 @@ Status Stop(Invocation& inv) {
   XS_TRY(signet::Config * config, inv.config());
   const auto timeout =
       std::chrono::milliseconds(inv.args().Int("timeout").value_or(kDefaultStopTimeoutMs));
-  XS_RETURN_IF_ERROR(transport::StopDaemon(*config, timeout));
+  XS_RETURN_IF_ERROR(daemon::StopDaemon(*config, timeout));
   inv.Emit({{"stopped", true}}, [](std::ostream& out) { out << "Daemon stopped\n"; });
   return OkStatus();
 }
 
 Status ShowStatus(Invocation& inv) {
   XS_TRY(signet::Config * config, inv.config());
-  XS_TRY(Json status, transport::DaemonStatus(*config));
+  XS_TRY(Json status, daemon::DaemonStatus(*config));
   inv.Emit(status, [&](std::ostream& out) { PrintStatus(out, status); });
   return OkStatus();
 }

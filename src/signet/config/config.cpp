@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "signet/config/config_fields.h"
-#include "signet/store/file_util.h"
+#include "signet/util/file_util.h"
 
 namespace xs::signet {
 

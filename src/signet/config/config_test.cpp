@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "signet/core/test_util.h"
+#include "signet/testing/temp_dir.h"
 
 namespace xs::signet {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "signet/config/config.h"
 #include "signet/config/config_fields.h"
-#include "signet/store/file_util.h"
+#include "signet/util/file_util.h"
 
 namespace xs::signet {
 

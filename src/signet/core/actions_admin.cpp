@@ -1,4 +1,5 @@
 // lookup.resolve, admin.logs, admin.logs-export, admin.verify-keys.
+#include "base/clock.h"
 #include "signet/core/key_ops.h"
 #include "signet/keys/admin_key.h"
 
@@ -60,7 +61,7 @@ Result<Json> Logs(RuntimeState& s, const Json& p) {
   std::optional<std::int64_t> since;
   if (HasField(p, "since")) {
     XS_TRY(std::string text, GetString(p, "since"));
-    XS_TRY(since, ParseIsoTime(text));
+    XS_TRY(since, ParseIsoTime(text, "since"));
   }
   std::size_t limit = kAuditDefaultLimit;
   if (HasField(p, "limit")) {

@@ -94,7 +94,7 @@ Result<Json> CreateInbox(RuntimeState& s, const Json& p) {
              {"createdAt", now}};
     if (!op_id.empty()) XS_RETURN_IF_ERROR(AttachToOperator(s, inbox, op_id));
     // The per-identity DB encryption key (concepts.md §8) rides sealed in the row.
-    SecretBytes db_key = SecretBytes::Random(kDataKeyBytes);
+    crypto::Secret db_key = crypto::Secret::Random(kDataKeyBytes);
     return s.inboxes->Put(inbox, &db_key);
   });
   if (!st.ok()) {

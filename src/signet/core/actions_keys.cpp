@@ -1,4 +1,5 @@
 // keys.* and wallet.* admin actions (concepts.md §8, cli.md `key`, `wallet`).
+#include <sodium.h>
 #include <algorithm>
 
 #include "signet/core/key_ops.h"
@@ -152,7 +153,7 @@ Result<Json> ImportWallet(RuntimeState& s, const Json& p) {
   if (has_key == HasField(p, "mnemonic")) {
     return Error::Validation("privateKey", "give exactly one of privateKey or mnemonic");
   }
-  SecretBytes priv;
+  crypto::Secret priv;
   if (has_key) {
     XS_TRY(std::string hex, GetString(p, "privateKey"));
     if (hex.rfind("0x", 0) == 0) hex.erase(0, 2);
@@ -161,7 +162,7 @@ Result<Json> ImportWallet(RuntimeState& s, const Json& p) {
     if (!bytes.ok() || bytes->size() != 32) {
       return Error::Validation("privateKey", "must be 32 bytes of hex");
     }
-    priv = SecretBytes(*bytes);
+    priv = crypto::Secret::Copy(*bytes);
     sodium_memzero(bytes->data(), bytes->size());
   } else {
     XS_TRY(std::string mnemonic, GetString(p, "mnemonic"));

@@ -6,7 +6,8 @@
 #include <cerrno>
 #include <sstream>
 
-#include "signet/store/file_util.h"
+#include "base/clock.h"
+#include "signet/util/file_util.h"
 
 namespace xs::signet {
 
@@ -46,7 +47,7 @@ Result<std::vector<Json>> AuditLog::Read(std::optional<std::int64_t> since_ms,
     if (since_ms) {
       auto it = j.find("timestamp");
       if (it == j.end() || !it->is_string()) continue;
-      auto ts = ParseIsoTime(it->get_ref<const std::string&>());
+      auto ts = ParseIsoTime(it->get_ref<const std::string&>(), "ts");
       if (!ts.ok() || *ts < *since_ms) continue;
     }
     out.push_back(std::move(j));

@@ -13,9 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "signet/core/limits.h"
-#include "signet/core/util.h"
+#include "signet/util/util.h"
 
 namespace xs::signet {
 

@@ -1,5 +1,7 @@
 #include "signet/core/elevation.h"
 
+#include "base/clock.h"
+
 namespace xs::signet {
 
 Json AdminReadElevation::ToJson() const {

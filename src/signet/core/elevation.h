@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "signet/core/action.h"
 #include "signet/core/audit_log.h"

@@ -1,5 +1,7 @@
 #include "signet/core/pending_actions.h"
 
+#include "base/clock.h"
+
 namespace xs::signet {
 
 Json PendingAction::ToJson() const {

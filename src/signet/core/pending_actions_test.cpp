@@ -1,8 +1,9 @@
 #include "signet/core/pending_actions.h"
+#include "base/testing/fake_clock.h"
 
 #include <gtest/gtest.h>
 
-#include "signet/core/test_util.h"
+#include "signet/testing/temp_dir.h"
 
 namespace xs::signet {
 namespace {

@@ -4,9 +4,10 @@
 
 #include <set>
 
+#include "base/clock.h"
 #include "signet/keys/admin_key.h"
 #include "signet/keys/limits.h"
-#include "signet/store/file_util.h"
+#include "signet/util/file_util.h"
 
 namespace xs::signet {
 

@@ -27,10 +27,10 @@ struct InboxSecrets {
   std::string inbox_id;
   std::string network_inbox_id;
   std::string address;
-  SecretBytes wallet_private_key;  // secp256k1, 32 bytes
-  SecretBytes installation_seed;   // Ed25519 seed, 32 bytes
-  SecretBytes db_key;              // 32 bytes, for the identity's MLS database
-  std::string db_path;             // <dataDir>/db/<env>/<inboxId>.db3
+  crypto::Secret wallet_private_key;  // secp256k1, 32 bytes
+  crypto::Secret installation_seed;   // Ed25519 seed, 32 bytes
+  crypto::Secret db_key;              // 32 bytes, for the identity's MLS database
+  std::string db_path;                // <dataDir>/db/<env>/<inboxId>.db3
 };
 
 class Runtime {

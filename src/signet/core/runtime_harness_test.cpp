@@ -5,10 +5,11 @@
 #include <atomic>
 #include <thread>
 
+#include "base/testing/fake_clock.h"
 #include "signet/core/runtime.h"
-#include "signet/core/test_util.h"
 #include "signet/keys/wallet_key.h"
 #include "signet/testing/fake_network.h"
+#include "signet/testing/temp_dir.h"
 
 namespace xs::signet {
 namespace {

@@ -9,13 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "signet/credentials/limits.h"
 #include "signet/keys/vault.h"
 #include "signet/network/xmtp_network.h"
 
 namespace xs::signet {
-
-class Clock;
 
 inline constexpr std::int64_t kDefaultActionExpirySeconds = 300;
 inline constexpr std::int64_t kDefaultElevationTtlSeconds = 60;

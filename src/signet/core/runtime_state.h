@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "base/clock.h"
 #include "signet/core/action.h"
 #include "signet/core/audit_log.h"
 #include "signet/core/elevation.h"

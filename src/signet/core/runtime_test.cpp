@@ -1,10 +1,11 @@
 #include "signet/core/runtime.h"
+#include "base/testing/fake_clock.h"
 
 #include <gtest/gtest.h>
 
-#include "signet/core/test_util.h"
 #include "signet/keys/admin_key.h"
 #include "signet/testing/fake_network.h"
+#include "signet/testing/temp_dir.h"
 
 namespace xs::signet {
 namespace {
@@ -149,9 +150,9 @@ TEST_F(RuntimeTest, InboxKeysWalletsAndNoPlaintextSecretsOnDisk) {
   for (const auto& k : s.keys->All()) {
     auto secret = s.keys->Secret(k["id"]);
     if (!secret.ok()) continue;
-    std::string raw(secret->span().begin(), secret->span().end());
+    std::string raw(secret->bytes().begin(), secret->bytes().end());
     EXPECT_EQ(db.find(raw), std::string::npos);
-    EXPECT_EQ(db.find(ToHex(secret->span())), std::string::npos);
+    EXPECT_EQ(db.find(ToHex(secret->bytes())), std::string::npos);
   }
   // Destructive inbox removal is a dry run first.
   EXPECT_TRUE(Ok("inbox.rm", {{"inboxId", "carol-inbox"}})["dryRun"].get<bool>());

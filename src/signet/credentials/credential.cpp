@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "base/clock.h"
+
 namespace xs::signet {
 
 std::string_view CredentialStatusName(CredentialStatus s) {

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "base/result.h"
-#include "signet/core/util.h"
 #include "signet/policy/scopes.h"
+#include "signet/util/util.h"
 
 namespace xs::signet {
 

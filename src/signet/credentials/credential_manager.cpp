@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "base/clock.h"
 #include "base/ids.h"
 
 namespace xs::signet {
@@ -12,15 +13,15 @@ namespace {
 
 constexpr std::string_view kKind = "credential";
 
-std::string NewToken(SecretBytes* raw_out) {
-  SecretBytes raw = SecretBytes::Random(kCredentialTokenBytes);
+std::string NewToken(crypto::Secret* raw_out) {
+  crypto::Secret raw = crypto::Secret::Random(kCredentialTokenBytes);
   char buf[sodium_base64_ENCODED_LEN(kCredentialTokenBytes,
                                      sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   sodium_bin2base64(buf, sizeof buf, raw.data(), raw.size(),
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   std::string token(buf);
   sodium_memzero(buf, sizeof buf);
-  *raw_out = SecretBytes(std::span<const std::uint8_t>(
+  *raw_out = crypto::Secret::Copy(std::span<const std::uint8_t>(
       reinterpret_cast<const std::uint8_t*>(token.data()), token.size()));
   return token;
 }
@@ -52,7 +53,7 @@ void CredentialManager::Reindex(const Credential& c) {
   index_.Upsert(th, c);
 }
 
-Status CredentialManager::Persist(const Credential& c, const SecretBytes* token) {
+Status CredentialManager::Persist(const Credential& c, const crypto::Secret* token) {
   if (token != nullptr) return store_->Put(kKind, c.id, CredentialToStored(c), token);
   return store_->UpdateBody(kKind, c.id, CredentialToStored(c));
 }
@@ -116,7 +117,7 @@ std::vector<Credential*> CredentialManager::ActiveOf(const std::string& operator
 Result<std::string> CredentialManager::TokenOf(const Credential& c) {
   XS_TRY(auto row, store_->Get(kKind, c.id));
   if (!row) return Error::Internal("credential row missing");
-  XS_TRY(SecretBytes raw, store_->OpenSecret(*row));
+  XS_TRY(crypto::Secret raw, store_->OpenSecret(*row));
   return std::string(reinterpret_cast<const char*>(raw.data()), raw.size());
 }
 
@@ -156,7 +157,7 @@ Result<IssueResult> CredentialManager::Issue(const IssueRequest& req) {
   }
   std::int64_t now = clock_->NowMs();
   Credential c = NewCredential(req, std::move(merged), std::move(hash), now);
-  SecretBytes raw;
+  crypto::Secret raw;
   std::string token = NewToken(&raw);
   c.token_hash_hex = ToHex(HashToken(token));
 

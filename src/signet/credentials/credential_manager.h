@@ -26,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "signet/credentials/credential.h"
 #include "signet/credentials/limits.h"
@@ -116,7 +117,7 @@ class CredentialManager {
   const CredentialOptions& options() const { return options_; }
 
  private:
-  Status Persist(const Credential& c, const SecretBytes* token = nullptr);
+  Status Persist(const Credential& c, const crypto::Secret* token = nullptr);
   void Reindex(const Credential& c);
   Status ValidateIssue(const IssueRequest& req) const;
   Credential NewCredential(const IssueRequest& req, ScopePair merged, std::string hash,

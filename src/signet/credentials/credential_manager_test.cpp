@@ -1,8 +1,9 @@
 #include "signet/credentials/credential_manager.h"
+#include "base/testing/fake_clock.h"
 
 #include <gtest/gtest.h>
 
-#include "signet/core/test_util.h"
+#include "signet/testing/temp_dir.h"
 
 namespace xs::signet {
 namespace {
@@ -14,7 +15,7 @@ constexpr const char* kChat2 = "conv_00000000000000c2";
 class CredentialManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = Store::Open(dir_.path() + "/s.db", SecretBytes::Random(32));
+    auto s = Store::Open(dir_.path() + "/s.db", crypto::Secret::Random(32));
     ASSERT_TRUE(s.ok());
     store_ = std::move(s).value();
     Reset({});

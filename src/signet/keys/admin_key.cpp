@@ -1,8 +1,8 @@
 #include "signet/keys/admin_key.h"
 
-#include "signet/core/util.h"
 #include "signet/keys/limits.h"
-#include "signet/store/file_util.h"
+#include "signet/util/file_util.h"
+#include "signet/util/util.h"
 
 namespace xs::signet {
 
@@ -12,7 +12,7 @@ std::string AdminKey::PathFor(const std::string& data_dir) {
 
 Status AdminKey::Save(const std::string& data_dir, const Ed25519Key& key) {
   // The seed is hex-encoded into a buffer we wipe; nlohmann would leave copies.
-  std::string seed_hex = ToHex(key.seed().span());
+  std::string seed_hex = ToHex(key.seed().bytes());
   std::string text = "{\"version\":1,\"algorithm\":\"ed25519\",\"seed\":\"" + seed_hex +
                      "\",\"publicKey\":\"" + ToHex(key.public_key()) + "\",\"fingerprint\":\"" +
                      key.fingerprint() + "\"}\n";
@@ -41,7 +41,7 @@ Result<AdminKey> AdminKey::Load(const std::string& data_dir) {
   if (!bytes.ok() || bytes->size() != kSeedBytes) {
     return Error::Validation("admin.key", "malformed admin key seed");
   }
-  SecretBytes seed(*bytes);
+  crypto::Secret seed = crypto::Secret::Copy(*bytes);
   sodium_memzero(bytes->data(), bytes->size());
   XS_TRY(Ed25519Key key, Ed25519Key::FromSeed(std::move(seed)));
   return AdminKey(std::move(key));

@@ -10,7 +10,7 @@ const std::uint8_t* Ad(std::string_view ad) {
 }
 }  // namespace
 
-std::vector<std::uint8_t> AeadSeal(const SecretBytes& key, std::span<const std::uint8_t> plain,
+std::vector<std::uint8_t> AeadSeal(const crypto::Secret& key, std::span<const std::uint8_t> plain,
                                    std::string_view associated_data) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   std::vector<std::uint8_t> out(kNonce + plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
@@ -23,17 +23,18 @@ std::vector<std::uint8_t> AeadSeal(const SecretBytes& key, std::span<const std::
   return out;
 }
 
-Result<SecretBytes> AeadOpen(const SecretBytes& key, std::span<const std::uint8_t> sealed,
-                             std::string_view associated_data) {
+Result<crypto::Secret> AeadOpen(const crypto::Secret& key, std::span<const std::uint8_t> sealed,
+                                std::string_view associated_data) {
   constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
   constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
   if (key.size() != kDataKeyBytes) return Error::Internal("data key has the wrong size");
   if (sealed.size() < kNonce + kTag) return Error::Auth("sealed blob is too short");
-  SecretBytes plain(sealed.size() - kNonce - kTag);
+  crypto::Secret plain(sealed.size() - kNonce - kTag);
   unsigned long long plen = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          plain.data(), &plen, nullptr, sealed.data() + kNonce, sealed.size() - kNonce,
-          Ad(associated_data), associated_data.size(), sealed.data(), key.data()) != 0) {
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain.mutable_bytes().data(), &plen, nullptr,
+                                                 sealed.data() + kNonce, sealed.size() - kNonce,
+                                                 Ad(associated_data), associated_data.size(),
+                                                 sealed.data(), key.data()) != 0) {
     return Error::Auth("decryption failed (wrong key or corrupted data)");
   }
   return plain;

@@ -11,17 +11,17 @@
 #include <vector>
 
 #include "base/result.h"
-#include "signet/keys/secret_bytes.h"
+#include "crypto/secret.h"
 
 namespace xs::signet {
 
 inline constexpr std::size_t kDataKeyBytes = 32;
 
 // nonce || ciphertext || tag.
-std::vector<std::uint8_t> AeadSeal(const SecretBytes& key, std::span<const std::uint8_t> plain,
+std::vector<std::uint8_t> AeadSeal(const crypto::Secret& key, std::span<const std::uint8_t> plain,
                                    std::string_view associated_data);
 // Auth error when the key is wrong or the blob was tampered with.
-Result<SecretBytes> AeadOpen(const SecretBytes& key, std::span<const std::uint8_t> sealed,
-                             std::string_view associated_data);
+Result<crypto::Secret> AeadOpen(const crypto::Secret& key, std::span<const std::uint8_t> sealed,
+                                std::string_view associated_data);
 
 }  // namespace xs::signet

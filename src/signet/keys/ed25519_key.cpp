@@ -2,19 +2,19 @@
 
 #include <sodium.h>
 
-#include "signet/core/util.h"
+#include "signet/util/util.h"
 
 namespace xs::signet {
 
 Ed25519Key Ed25519Key::Generate() {
-  return std::move(FromSeed(SecretBytes::Random(crypto_sign_SEEDBYTES))).value();
+  return std::move(FromSeed(crypto::Secret::Random(crypto_sign_SEEDBYTES))).value();
 }
 
-Result<Ed25519Key> Ed25519Key::FromSeed(SecretBytes seed) {
+Result<Ed25519Key> Ed25519Key::FromSeed(crypto::Secret seed) {
   if (seed.size() != crypto_sign_SEEDBYTES) return Error::Validation("seed", "must be 32 bytes");
-  SecretBytes sk(crypto_sign_SECRETKEYBYTES);
+  crypto::Secret sk(crypto_sign_SECRETKEYBYTES);
   PublicKey32 pub{};
-  crypto_sign_seed_keypair(pub.data(), sk.data(), seed.data());
+  crypto_sign_seed_keypair(pub.data(), sk.mutable_bytes().data(), seed.data());
   return Ed25519Key(std::move(seed), std::move(sk), pub);
 }
 

@@ -1,4 +1,4 @@
-// Ed25519 key pair held as a 32-byte seed in SecretBytes (libsodium). Used for
+// Ed25519 key pair held as a 32-byte seed in crypto::Secret (libsodium). Used for
 // the root key, the admin key and the per-identity operational keys.
 //
 // Thread contract: const methods are safe to call concurrently.
@@ -10,7 +10,7 @@
 #include <string>
 
 #include "base/result.h"
-#include "signet/keys/secret_bytes.h"
+#include "crypto/secret.h"
 
 namespace xs::signet {
 
@@ -20,11 +20,11 @@ using Signature64 = std::array<std::uint8_t, 64>;
 class Ed25519Key {
  public:
   static Ed25519Key Generate();
-  static Result<Ed25519Key> FromSeed(SecretBytes seed);
+  static Result<Ed25519Key> FromSeed(crypto::Secret seed);
 
   Signature64 Sign(std::span<const std::uint8_t> msg) const;
   const PublicKey32& public_key() const { return pub_; }
-  const SecretBytes& seed() const { return seed_; }
+  const crypto::Secret& seed() const { return seed_; }
   // "sha256:" + hex SHA-256 of the raw public key.
   std::string fingerprint() const;
 
@@ -32,10 +32,10 @@ class Ed25519Key {
                      const Signature64& sig);
 
  private:
-  Ed25519Key(SecretBytes seed, SecretBytes sk, PublicKey32 pub)
+  Ed25519Key(crypto::Secret seed, crypto::Secret sk, PublicKey32 pub)
       : seed_(std::move(seed)), sk_(std::move(sk)), pub_(pub) {}
-  SecretBytes seed_;
-  SecretBytes sk_;  // libsodium 64-byte secret key (seed || public)
+  crypto::Secret seed_;
+  crypto::Secret sk_;  // libsodium 64-byte secret key (seed || public)
   PublicKey32 pub_;
 };
 

@@ -15,12 +15,12 @@ secp256k1_context* Ctx() {
   return ctx;
 }
 
-SecretBytes HmacSha512(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
+crypto::Secret HmacSha512(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
   crypto_auth_hmacsha512_state st;
   crypto_auth_hmacsha512_init(&st, key.data(), key.size());
   crypto_auth_hmacsha512_update(&st, data.data(), data.size());
-  SecretBytes out(crypto_auth_hmacsha512_BYTES);
-  crypto_auth_hmacsha512_final(&st, out.data());
+  crypto::Secret out(crypto_auth_hmacsha512_BYTES);
+  crypto_auth_hmacsha512_final(&st, out.mutable_bytes().data());
   sodium_memzero(&st, sizeof st);
   return out;
 }
@@ -29,41 +29,43 @@ std::span<const std::uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-ExtendedKey Split(const SecretBytes& i) {
-  return {SecretBytes(i.span().first(32)), SecretBytes(i.span().subspan(32, 32))};
+ExtendedKey Split(const crypto::Secret& i) {
+  return {crypto::Secret::Copy(i.bytes().first(32)),
+          crypto::Secret::Copy(i.bytes().subspan(32, 32))};
 }
 
-void AppendIndex(SecretBytes& data, std::uint32_t index) {
+void AppendIndex(crypto::Secret& data, std::uint32_t index) {
   for (int shift = 24; shift >= 0; shift -= 8) {
-    data.mutable_span()[data.size() - 4 + static_cast<std::size_t>(3 - shift / 8)] =
+    data.mutable_bytes()[data.size() - 4 + static_cast<std::size_t>(3 - shift / 8)] =
         static_cast<std::uint8_t>(index >> shift);
   }
 }
 
 Result<ExtendedKey> Bip32Child(const ExtendedKey& parent, std::uint32_t index) {
   // Data = 0x00 || k || ser32(i) (hardened) or serP(K) || ser32(i) (normal); 37 bytes each.
-  SecretBytes data(37);
+  crypto::Secret data(37);
   if (index & kHardened) {
-    data.mutable_span()[0] = 0;
-    std::copy(parent.key.data(), parent.key.data() + 32, data.data() + 1);
+    data.mutable_bytes()[0] = 0;
+    std::copy(parent.key.data(), parent.key.data() + 32, data.mutable_bytes().data() + 1);
   } else {
     secp256k1_pubkey pk;
     if (!secp256k1_ec_pubkey_create(Ctx(), &pk, parent.key.data())) {
       return Error::Internal("bip32: invalid parent key");
     }
     std::size_t len = 33;
-    secp256k1_ec_pubkey_serialize(Ctx(), data.data(), &len, &pk, SECP256K1_EC_COMPRESSED);
+    secp256k1_ec_pubkey_serialize(Ctx(), data.mutable_bytes().data(), &len, &pk,
+                                  SECP256K1_EC_COMPRESSED);
   }
   AppendIndex(data, index);
-  SecretBytes i = HmacSha512(parent.chain_code.span(), data.span());
+  crypto::Secret i = HmacSha512(parent.chain_code.bytes(), data.bytes());
   ExtendedKey child = Split(i);
   // k_i = parse256(IL) + k_par mod n; IL >= n or k_i = 0 is invalid (BIP-32:
   // "proceed with the next value for i"; we report it, probability < 2^-127).
   if (!secp256k1_ec_seckey_verify(Ctx(), child.key.data())) {
     return Error::Internal("bip32: derived key out of range");
   }
-  SecretBytes k = parent.key.Clone();
-  if (!secp256k1_ec_seckey_tweak_add(Ctx(), k.data(), child.key.data())) {
+  crypto::Secret k = parent.key.Clone();
+  if (!secp256k1_ec_seckey_tweak_add(Ctx(), k.mutable_bytes().data(), child.key.data())) {
     return Error::Internal("bip32: derived key out of range");
   }
   child.key = std::move(k);
@@ -72,7 +74,7 @@ Result<ExtendedKey> Bip32Child(const ExtendedKey& parent, std::uint32_t index) {
 
 }  // namespace
 
-Result<SecretBytes> Bip39Seed(std::string_view mnemonic, std::string_view passphrase) {
+Result<crypto::Secret> Bip39Seed(std::string_view mnemonic, std::string_view passphrase) {
   if (mnemonic.empty() || mnemonic.size() > kMaxMnemonicBytes) {
     return Error::Validation("mnemonic", "must be 1..1024 bytes");
   }
@@ -82,11 +84,11 @@ Result<SecretBytes> Bip39Seed(std::string_view mnemonic, std::string_view passph
     }
   }
   std::string salt = "mnemonic" + std::string(passphrase);
-  SecretBytes seed(64);
+  crypto::Secret seed(64);
   int ok = PKCS5_PBKDF2_HMAC(mnemonic.data(), static_cast<int>(mnemonic.size()),
                              reinterpret_cast<const unsigned char*>(salt.data()),
                              static_cast<int>(salt.size()), 2048, EVP_sha512(),
-                             static_cast<int>(seed.size()), seed.data());
+                             static_cast<int>(seed.size()), seed.mutable_bytes().data());
   sodium_memzero(salt.data(), salt.size());
   if (ok != 1) return Error::Internal("pbkdf2 failed");
   return seed;
@@ -118,15 +120,15 @@ Result<std::vector<std::uint32_t>> ParsePath(std::string_view path) {
   return out;
 }
 
-Result<ExtendedKey> Bip32Master(const SecretBytes& seed) {
-  ExtendedKey m = Split(HmacSha512(Bytes("Bitcoin seed"), seed.span()));
+Result<ExtendedKey> Bip32Master(const crypto::Secret& seed) {
+  ExtendedKey m = Split(HmacSha512(Bytes("Bitcoin seed"), seed.bytes()));
   if (!secp256k1_ec_seckey_verify(Ctx(), m.key.data())) {
     return Error::Validation("seed", "yields an invalid master key");
   }
   return m;
 }
 
-Result<ExtendedKey> Bip32Derive(const SecretBytes& seed, std::string_view path) {
+Result<ExtendedKey> Bip32Derive(const crypto::Secret& seed, std::string_view path) {
   XS_TRY(auto indices, ParsePath(path));
   XS_TRY(ExtendedKey k, Bip32Master(seed));
   for (std::uint32_t i : indices) {
@@ -135,22 +137,22 @@ Result<ExtendedKey> Bip32Derive(const SecretBytes& seed, std::string_view path) 
   return k;
 }
 
-Result<ExtendedKey> Slip10Ed25519Master(const SecretBytes& seed) {
-  return Split(HmacSha512(Bytes("ed25519 seed"), seed.span()));
+Result<ExtendedKey> Slip10Ed25519Master(const crypto::Secret& seed) {
+  return Split(HmacSha512(Bytes("ed25519 seed"), seed.bytes()));
 }
 
-Result<ExtendedKey> Slip10Ed25519Derive(const SecretBytes& seed, std::string_view path) {
+Result<ExtendedKey> Slip10Ed25519Derive(const crypto::Secret& seed, std::string_view path) {
   XS_TRY(auto indices, ParsePath(path));
   XS_TRY(ExtendedKey k, Slip10Ed25519Master(seed));
   for (std::uint32_t i : indices) {
     if (!(i & kHardened)) {
       return Error::Validation("path", "ed25519 (SLIP-10) supports hardened indices only");
     }
-    SecretBytes data(37);
-    data.mutable_span()[0] = 0;
-    std::copy(k.key.data(), k.key.data() + 32, data.data() + 1);
+    crypto::Secret data(37);
+    data.mutable_bytes()[0] = 0;
+    std::copy(k.key.data(), k.key.data() + 32, data.mutable_bytes().data() + 1);
     AppendIndex(data, i);
-    k = Split(HmacSha512(k.chain_code.span(), data.span()));
+    k = Split(HmacSha512(k.chain_code.bytes(), data.bytes()));
   }
   return k;
 }

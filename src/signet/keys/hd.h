@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "signet/keys/secret_bytes.h"
+#include "crypto/secret.h"
 
 namespace xs::signet {
 
@@ -27,19 +27,19 @@ inline constexpr std::size_t kMaxMnemonicBytes = 1024;
 inline constexpr std::string_view kEvmPath = "m/44'/60'/0'/0/0";
 
 struct ExtendedKey {
-  SecretBytes key;         // 32 bytes
-  SecretBytes chain_code;  // 32 bytes
+  crypto::Secret key;         // 32 bytes
+  crypto::Secret chain_code;  // 32 bytes
 };
 
-Result<SecretBytes> Bip39Seed(std::string_view mnemonic, std::string_view passphrase);
+Result<crypto::Secret> Bip39Seed(std::string_view mnemonic, std::string_view passphrase);
 Result<std::vector<std::uint32_t>> ParsePath(std::string_view path);
 
 // BIP-32 over secp256k1.
-Result<ExtendedKey> Bip32Master(const SecretBytes& seed);
-Result<ExtendedKey> Bip32Derive(const SecretBytes& seed, std::string_view path);
+Result<ExtendedKey> Bip32Master(const crypto::Secret& seed);
+Result<ExtendedKey> Bip32Derive(const crypto::Secret& seed, std::string_view path);
 
 // SLIP-10 over Ed25519 (hardened only; a normal index is a validation error).
-Result<ExtendedKey> Slip10Ed25519Master(const SecretBytes& seed);
-Result<ExtendedKey> Slip10Ed25519Derive(const SecretBytes& seed, std::string_view path);
+Result<ExtendedKey> Slip10Ed25519Master(const crypto::Secret& seed);
+Result<ExtendedKey> Slip10Ed25519Derive(const crypto::Secret& seed, std::string_view path);
 
 }  // namespace xs::signet

@@ -2,10 +2,10 @@
 
 #include <sodium.h>
 
-#include "signet/core/util.h"
 #include "signet/keys/aead.h"
 #include "signet/keys/limits.h"
-#include "signet/store/file_util.h"
+#include "signet/util/file_util.h"
+#include "signet/util/util.h"
 
 namespace xs::signet {
 
@@ -17,25 +17,25 @@ constexpr std::size_t kPayloadBytes = 3 * kSeedBytes;
 std::string VaultPath(const std::string& dir) { return dir + "/" + kVaultFileName; }
 std::string KeyFilePath(const std::string& dir) { return dir + "/" + kVaultKeyFileName; }
 
-Result<SecretBytes> DeriveKey(std::string_view passphrase, std::span<const std::uint8_t> salt,
-                              unsigned long long ops, std::size_t mem) {
-  SecretBytes key(kDataKeyBytes);
-  if (crypto_pwhash(key.data(), key.size(), passphrase.data(), passphrase.size(), salt.data(), ops,
-                    mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+Result<crypto::Secret> DeriveKey(std::string_view passphrase, std::span<const std::uint8_t> salt,
+                                 unsigned long long ops, std::size_t mem) {
+  crypto::Secret key(kDataKeyBytes);
+  if (crypto_pwhash(key.mutable_bytes().data(), key.size(), passphrase.data(), passphrase.size(),
+                    salt.data(), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Error::Internal("argon2id failed (out of memory)");
   }
   return key;
 }
 
-Result<SecretBytes> ReadKeyFile(const std::string& dir) {
+Result<crypto::Secret> ReadKeyFile(const std::string& dir) {
   auto text = ReadSmallFile(KeyFilePath(dir), kMaxKeyFileBytes);
   if (!text.ok()) return Error::Auth("vault key file missing: " + KeyFilePath(dir));
   if (text->size() != kVaultKeyFileBytes) {
     sodium_memzero(text->data(), text->size());
     return Error::Auth("vault key file has the wrong size");
   }
-  SecretBytes key(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text->data()),
-                                                text->size()));
+  crypto::Secret key = crypto::Secret::Copy(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(text->data()), text->size()));
   sodium_memzero(text->data(), text->size());
   return key;
 }
@@ -73,7 +73,7 @@ Result<std::unique_ptr<Vault>> Vault::Create(const std::string& data_dir, KeyPol
   }
   XS_RETURN_IF_ERROR(MakeDirs(data_dir));
   Json doc = {{"version", kVaultVersion}};
-  SecretBytes vault_key;
+  crypto::Secret vault_key;
   if (use_pass) {
     std::array<std::uint8_t, kVaultSaltBytes> salt;
     randombytes_buf(salt.data(), salt.size());
@@ -84,12 +84,12 @@ Result<std::unique_ptr<Vault>> Vault::Create(const std::string& data_dir, KeyPol
                   {"memlimit", kVaultArgonMem},
                   {"salt", ToHex(salt)}};
   } else {
-    vault_key = SecretBytes::Random(kVaultKeyFileBytes);
-    XS_RETURN_IF_ERROR(WriteFileAtomic(KeyFilePath(data_dir), vault_key.span()));
+    vault_key = crypto::Secret::Random(kVaultKeyFileBytes);
+    XS_RETURN_IF_ERROR(WriteFileAtomic(KeyFilePath(data_dir), vault_key.bytes()));
     doc["seal"] = "keyfile";
   }
-  SecretBytes payload = SecretBytes::Random(kPayloadBytes);
-  auto sealed = AeadSeal(vault_key, payload.span(), kVaultAd);
+  crypto::Secret payload = crypto::Secret::Random(kPayloadBytes);
+  auto sealed = AeadSeal(vault_key, payload.bytes(), kVaultAd);
   doc["ciphertext"] = ToHex(sealed);
   std::optional<std::string_view> owner = owner_passphrase ? owner_passphrase : passphrase;
   std::string verifier;
@@ -119,7 +119,7 @@ Result<std::unique_ptr<Vault>> Vault::Unseal(const std::string& data_dir,
   if (doc.contains("ownerVerifier") && !doc["ownerVerifier"].is_string()) {
     return Error::Internal("vault owner verifier is malformed");
   }
-  SecretBytes vault_key;
+  crypto::Secret vault_key;
   if (use_pass) {
     if (!passphrase) return Error::Auth("the vault is sealed with a passphrase; none was given");
     const Json& kdf = doc["kdf"];
@@ -142,7 +142,7 @@ Result<std::unique_ptr<Vault>> Vault::Unseal(const std::string& data_dir,
     return Error::Auth(use_pass ? "wrong vault passphrase" : "wrong vault key file");
   }
   auto part = [&](std::size_t i) {
-    return SecretBytes(payload->span().subspan(i * kSeedBytes, kSeedBytes));
+    return crypto::Secret::Copy(payload->bytes().subspan(i * kSeedBytes, kSeedBytes));
   };
   XS_TRY(Ed25519Key root, Ed25519Key::FromSeed(part(1)));
   XS_TRY(Ed25519Key admin, Ed25519Key::FromSeed(part(2)));

@@ -22,8 +22,8 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "crypto/secret.h"
 #include "signet/keys/ed25519_key.h"
-#include "signet/keys/secret_bytes.h"
 
 namespace xs::signet {
 
@@ -44,7 +44,7 @@ class Vault {
                                                std::optional<std::string_view> passphrase);
   static bool Exists(const std::string& data_dir);
 
-  const SecretBytes& data_key() const { return data_key_; }
+  const crypto::Secret& data_key() const { return data_key_; }
   const Ed25519Key& root_key() const { return root_; }
   const Ed25519Key& admin_key() const { return admin_; }
   bool passphrase_sealed() const { return passphrase_sealed_; }
@@ -54,9 +54,9 @@ class Vault {
   Status VerifyOwner(std::string_view passphrase) const;
 
  private:
-  Vault(SecretBytes data_key, Ed25519Key root, Ed25519Key admin)
+  Vault(crypto::Secret data_key, Ed25519Key root, Ed25519Key admin)
       : data_key_(std::move(data_key)), root_(std::move(root)), admin_(std::move(admin)) {}
-  SecretBytes data_key_;
+  crypto::Secret data_key_;
   Ed25519Key root_;
   Ed25519Key admin_;
   bool passphrase_sealed_ = false;

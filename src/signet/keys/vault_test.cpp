@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "signet/core/test_util.h"
-#include "signet/core/util.h"
 #include "signet/keys/admin_key.h"
 #include "signet/keys/wallet_key.h"
+#include "signet/testing/temp_dir.h"
+#include "signet/util/util.h"
 
 namespace xs::signet {
 namespace {
@@ -23,7 +23,7 @@ TEST(VaultTest, KeyFileSealRoundTrip) {
   auto again = Vault::Unseal(dir.path(), std::nullopt);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->root_key().public_key(), (*v)->root_key().public_key());
-  EXPECT_EQ(ToHex((*again)->data_key().span()), ToHex((*v)->data_key().span()));
+  EXPECT_EQ(ToHex((*again)->data_key().bytes()), ToHex((*v)->data_key().bytes()));
   // The root and admin keys are independent.
   EXPECT_NE((*v)->root_key().public_key(), (*v)->admin_key().public_key());
   // Owner confirmation without a configured passphrase fails closed.
@@ -61,7 +61,7 @@ TEST(VaultTest, PassphraseSealAndWrongPassphrase) {
   EXPECT_TRUE((*good)->VerifyOwner("nope nope nope").error().IsPermission());
   // Secrets never appear in the vault file.
   std::string file = testing::ReadAll(dir.path() + "/vault.db");
-  EXPECT_EQ(file.find(ToHex((*v)->data_key().span())), std::string::npos);
+  EXPECT_EQ(file.find(ToHex((*v)->data_key().bytes())), std::string::npos);
   EXPECT_EQ(file.find("correct horse"), std::string::npos);
 }
 
@@ -95,11 +95,12 @@ TEST(WalletKeyTest, AddressVectors) {
   // Private key 1 -> the well-known address of the generator point.
   std::vector<std::uint8_t> one(32, 0);
   one[31] = 1;
-  auto w = WalletKey::FromPrivate(SecretBytes(one));
+  auto w = WalletKey::FromPrivate(crypto::Secret::Copy(one));
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(w->address(), "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
-  EXPECT_TRUE(
-      WalletKey::FromPrivate(SecretBytes(std::vector<std::uint8_t>(32, 0))).error().IsValidation());
+  EXPECT_TRUE(WalletKey::FromPrivate(crypto::Secret::Copy(std::vector<std::uint8_t>(32, 0)))
+                  .error()
+                  .IsValidation());
 }
 
 }  // namespace

@@ -10,24 +10,24 @@
 #include <string>
 
 #include "base/result.h"
-#include "signet/keys/secret_bytes.h"
+#include "crypto/secret.h"
 
 namespace xs::signet {
 
 class WalletKey {
  public:
   static WalletKey Generate();
-  static Result<WalletKey> FromPrivate(SecretBytes priv);
+  static Result<WalletKey> FromPrivate(crypto::Secret priv);
 
-  const SecretBytes& private_key() const { return priv_; }
+  const crypto::Secret& private_key() const { return priv_; }
   // 65-byte uncompressed public key (0x04 || X || Y).
   const std::array<std::uint8_t, 65>& public_key() const { return pub_; }
   std::string address() const;  // lowercase 0x…
 
  private:
-  WalletKey(SecretBytes priv, std::array<std::uint8_t, 65> pub)
+  WalletKey(crypto::Secret priv, std::array<std::uint8_t, 65> pub)
       : priv_(std::move(priv)), pub_(pub) {}
-  SecretBytes priv_;
+  crypto::Secret priv_;
   std::array<std::uint8_t, 65> pub_;
 };
 

@@ -55,9 +55,9 @@ Result<RegisteredInbox> GrpcXmtpNetwork::RegisterInbox(const RegistrationKeys& k
   if (keys.wallet_private_key == nullptr || keys.installation_private_seed == nullptr) {
     return Error::Internal("registration keys are incomplete");
   }
-  XS_TRY(id::WalletKey wallet, id::WalletKey::FromPrivateKey(keys.wallet_private_key->span()));
+  XS_TRY(id::WalletKey wallet, id::WalletKey::FromPrivateKey(keys.wallet_private_key->bytes()));
   XS_TRY(id::InstallationKey installation,
-         id::InstallationKey::FromSeed(keys.installation_private_seed->span()));
+         id::InstallationKey::FromSeed(keys.installation_private_seed->bytes()));
   XS_TRY(xmtp::api::ApiClient * client, Client());
 
   // An address already holding an inbox keeps it: the installation is added

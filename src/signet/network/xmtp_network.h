@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "signet/keys/secret_bytes.h"
+#include "crypto/secret.h"
 
 namespace xs::signet {
 
@@ -23,10 +23,10 @@ namespace xs::signet {
 // CreateInbox association; the installation key (Ed25519) is the MLS
 // installation being associated.
 struct RegistrationKeys {
-  const SecretBytes* wallet_private_key = nullptr;  // 32 bytes secp256k1
-  std::string wallet_address;                       // 0x… lowercase
+  const crypto::Secret* wallet_private_key = nullptr;  // 32 bytes secp256k1
+  std::string wallet_address;                          // 0x… lowercase
   std::array<std::uint8_t, 32> installation_public_key{};
-  const SecretBytes* installation_private_seed = nullptr;  // 32 bytes Ed25519 seed
+  const crypto::Secret* installation_private_seed = nullptr;  // 32 bytes Ed25519 seed
 };
 
 struct RegisteredInbox {

@@ -19,8 +19,8 @@ std::vector<std::uint8_t> Store::SealBlob(std::span<const std::uint8_t> plain,
   return AeadSeal(data_key_, plain, associated_data);
 }
 
-Result<SecretBytes> Store::OpenBlob(std::span<const std::uint8_t> sealed,
-                                    std::string_view associated_data) const {
+Result<crypto::Secret> Store::OpenBlob(std::span<const std::uint8_t> sealed,
+                                       std::string_view associated_data) const {
   return AeadOpen(data_key_, sealed, associated_data);
 }
 

@@ -29,7 +29,7 @@ Result<Json> RecordSet::Get(const std::string& id) const {
   return *j;
 }
 
-Status RecordSet::Put(const Json& record, const SecretBytes* secret) {
+Status RecordSet::Put(const Json& record, const crypto::Secret* secret) {
   std::string id = record.value("id", "");
   if (id.empty()) return Error::Internal("record without id");
   if (secret != nullptr) {
@@ -69,7 +69,7 @@ Result<std::string> RecordSet::Resolve(std::string_view ref) const {
   return ResolveReference(prefix_, type_name_, ref, Candidates());
 }
 
-Result<SecretBytes> RecordSet::Secret(const std::string& id) const {
+Result<crypto::Secret> RecordSet::Secret(const std::string& id) const {
   XS_TRY(auto row, store_->Get(kind_, id));
   if (!row) return Error::NotFound(type_name_ + " not found: " + id);
   return store_->OpenSecret(*row);

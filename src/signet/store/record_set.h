@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "base/result.h"
-#include "signet/core/lookup.h"
 #include "signet/store/store.h"
+#include "signet/util/lookup.h"
 
 namespace xs::signet {
 
@@ -25,12 +25,12 @@ class RecordSet {
   const Json* Find(const std::string& id) const;
   Result<Json> Get(const std::string& id) const;  // not_found when absent
   // Persists then caches; a secret (if given) is sealed into the row.
-  Status Put(const Json& record, const SecretBytes* secret = nullptr);
+  Status Put(const Json& record, const crypto::Secret* secret = nullptr);
   Status Remove(const std::string& id);
   std::vector<Json> All() const;
   std::vector<Candidate> Candidates() const;
   Result<std::string> Resolve(std::string_view ref) const;
-  Result<SecretBytes> Secret(const std::string& id) const;
+  Result<crypto::Secret> Secret(const std::string& id) const;
 
   const std::string& kind() const { return kind_; }
   const std::string& prefix() const { return prefix_; }

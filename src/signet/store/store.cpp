@@ -40,12 +40,12 @@ StoredRow ReadRow(sqlite3_stmt* s) {
 
 }  // namespace
 
-Store::Store(sqlite3* db, std::string path, SecretBytes key)
+Store::Store(sqlite3* db, std::string path, crypto::Secret key)
     : db_(db), path_(std::move(path)), data_key_(std::move(key)) {}
 
 Store::~Store() { sqlite3_close(db_); }
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& path, SecretBytes data_key) {
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, crypto::Secret data_key) {
   if (data_key.size() != kDataKeyBytes) return Error::Internal("store data key has wrong size");
   // Create the file ourselves so it is 0600 from the first byte; SQLite gives
   // the -wal and -shm files the same mode.
@@ -122,7 +122,7 @@ Status Store::Transaction(const std::function<Status()>& fn) {
 }
 
 Status Store::Put(std::string_view kind, std::string_view id, const Json& body,
-                  const SecretBytes* secret) {
+                  const crypto::Secret* secret) {
   Stmt st;
   if (sqlite3_prepare_v2(db_,
                          "INSERT OR REPLACE INTO records(kind,id,body,secret,updated_at) "
@@ -136,7 +136,7 @@ Status Store::Put(std::string_view kind, std::string_view id, const Json& body,
   BindText(st.s, 3, text);
   std::vector<std::uint8_t> sealed;
   if (secret != nullptr) {
-    sealed = AeadSeal(data_key_, secret->span(), AdFor(kind, id));
+    sealed = AeadSeal(data_key_, secret->bytes(), AdFor(kind, id));
     sqlite3_bind_blob(st.s, 4, sealed.data(), static_cast<int>(sealed.size()), SQLITE_TRANSIENT);
   } else {
     sqlite3_bind_null(st.s, 4);
@@ -202,7 +202,7 @@ Status Store::Delete(std::string_view kind, std::string_view id) {
   return OkStatus();
 }
 
-Result<SecretBytes> Store::OpenSecret(const StoredRow& row) const {
+Result<crypto::Secret> Store::OpenSecret(const StoredRow& row) const {
   if (row.sealed_secret.empty()) return Error::NotFound("record has no secret");
   return AeadOpen(data_key_, row.sealed_secret, AdFor(row.kind, row.id));
 }

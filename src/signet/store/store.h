@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "base/result.h"
-#include "signet/core/util.h"
-#include "signet/keys/secret_bytes.h"
+#include "crypto/secret.h"
+#include "signet/util/util.h"
 
 namespace xs::signet {
 
@@ -37,21 +37,21 @@ struct StoredRow {
 class Store {
  public:
   // Opens (creating with mode 0600) and migrates the database at `path`.
-  static Result<std::unique_ptr<Store>> Open(const std::string& path, SecretBytes data_key);
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, crypto::Secret data_key);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   // Inserts or replaces a record; `secret` (if any) is sealed before writing.
   Status Put(std::string_view kind, std::string_view id, const Json& body,
-             const SecretBytes* secret = nullptr);
+             const crypto::Secret* secret = nullptr);
   // Replaces the body, keeping the existing secret blob.
   Status UpdateBody(std::string_view kind, std::string_view id, const Json& body);
   Result<std::optional<StoredRow>> Get(std::string_view kind, std::string_view id);
   Result<std::vector<StoredRow>> List(std::string_view kind);
   Status Delete(std::string_view kind, std::string_view id);
   // Decrypts a row's secret blob (auth error when tampered with).
-  Result<SecretBytes> OpenSecret(const StoredRow& row) const;
+  Result<crypto::Secret> OpenSecret(const StoredRow& row) const;
 
   // Runs fn inside BEGIN IMMEDIATE … COMMIT; rolls back when fn fails.
   // Nested calls join the outer transaction.
@@ -61,8 +61,8 @@ class Store {
   // (message bodies, MLS state); `associated_data` names what the blob is.
   std::vector<std::uint8_t> SealBlob(std::span<const std::uint8_t> plain,
                                      std::string_view associated_data) const;
-  Result<SecretBytes> OpenBlob(std::span<const std::uint8_t> sealed,
-                               std::string_view associated_data) const;
+  Result<crypto::Secret> OpenBlob(std::span<const std::uint8_t> sealed,
+                                  std::string_view associated_data) const;
 
   // Network id <-> local id map (concepts.md §5); resource_type is
   // "message" | "conversation" | "inbox".
@@ -78,14 +78,14 @@ class Store {
   const std::string& path() const { return path_; }
 
  private:
-  Store(sqlite3* db, std::string path, SecretBytes key);
+  Store(sqlite3* db, std::string path, crypto::Secret key);
   Status Exec(const char* sql);
   Status Migrate();
   Status SqlError(std::string_view what) const;
 
   sqlite3* db_;
   std::string path_;
-  SecretBytes data_key_;
+  crypto::Secret data_key_;
   int version_ = 0;
   int tx_depth_ = 0;
 };

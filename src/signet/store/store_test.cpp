@@ -5,7 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "signet/core/test_util.h"
+#include "signet/testing/temp_dir.h"
 
 namespace xs::signet {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 using testing::TempDir;
 
 std::unique_ptr<Store> OpenStore(const std::string& path, std::uint8_t fill = 7) {
-  auto s = Store::Open(path, SecretBytes(std::vector<std::uint8_t>(32, fill)));
+  auto s = Store::Open(path, crypto::Secret::Copy(std::vector<std::uint8_t>(32, fill)));
   EXPECT_TRUE(s.ok()) << s.error().ToString();
   return std::move(s).value();
 }
@@ -43,13 +43,13 @@ TEST(StoreTest, SecretsAreSealedAtRest) {
   const std::string marker = "PLAINTEXT-SECRET-MARKER-0123456789";
   {
     auto s = OpenStore(path);
-    SecretBytes secret(std::span<const std::uint8_t>(
+    crypto::Secret secret = crypto::Secret::Copy(std::span<const std::uint8_t>(
         reinterpret_cast<const std::uint8_t*>(marker.data()), marker.size()));
     ASSERT_TRUE(s->Put("key", "k1", {{"id", "k1"}}, &secret).ok());
     auto row = s->Get("key", "k1");
     auto opened = s->OpenSecret(**row);
     ASSERT_TRUE(opened.ok());
-    EXPECT_EQ(std::string(opened->span().begin(), opened->span().end()), marker);
+    EXPECT_EQ(std::string(opened->bytes().begin(), opened->bytes().end()), marker);
     // The blob is bound to its row: moved to another id it does not open.
     StoredRow moved = **row;
     moved.id = "k2";
@@ -86,7 +86,7 @@ TEST(StoreTest, KillNineLeavesConsistentState) {
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    auto s = Store::Open(path, SecretBytes(std::vector<std::uint8_t>(32, 7)));
+    auto s = Store::Open(path, crypto::Secret::Copy(std::vector<std::uint8_t>(32, 7)));
     if (!s.ok()) _exit(1);
     for (int i = 0;; ++i) {
       std::string id = std::to_string(i);

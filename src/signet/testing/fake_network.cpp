@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "signet/core/util.h"
 #include "signet/testing/fake_network.h"
+#include "signet/util/util.h"
 
 namespace xs::signet {
 

@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "codec/base64.h"
-#include "signet/core/util.h"
+#include "signet/util/util.h"
 
 namespace xs::transport {
 

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codec/base64.h"
-#include "signet/core/test_util.h"
+#include "signet/testing/temp_dir.h"
 
 namespace xs::transport {
 namespace {

@@ -1,6 +1,7 @@
 #include "transport/admin/admin_protocol.h"
 
-#include "signet/core/util.h"
+#include "base/clock.h"
+#include "signet/util/util.h"
 
 namespace xs::transport {
 
@@ -21,7 +22,7 @@ std::string DumpLine(const Json& value) {
 
 Json MetaJson(const ResponseMeta& meta) {
   return {{"requestId", meta.request_id},
-          {"timestamp", signet::IsoTime(meta.started_ms)},
+          {"timestamp", IsoTime(meta.started_ms)},
           {"durationMs", meta.duration_ms}};
 }
 

@@ -12,8 +12,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "signet/core/util.h"
-#include "signet/store/file_util.h"
+#include "signet/util/file_util.h"
+#include "signet/util/util.h"
 #include "transport/admin/admin_jwt.h"
 #include "transport/admin/line_socket.h"
 

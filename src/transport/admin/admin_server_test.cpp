@@ -11,8 +11,8 @@
 #include <set>
 #include <thread>
 
-#include "signet/core/test_util.h"
 #include "signet/keys/admin_key.h"
+#include "signet/testing/temp_dir.h"
 #include "transport/admin/admin_client.h"
 #include "transport/admin/admin_jwt.h"
 #include "transport/admin/line_socket.h"

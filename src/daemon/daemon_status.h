@@ -9,12 +9,12 @@
 #include <cstdint>
 #include <string>
 
+#include "daemon/credential_counts.h"
 #include "signet/config/config.h"
 #include "signet/core/runtime.h"
 #include "transport/admin/admin_server.h"
-#include "transport/daemon/credential_counts.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 
 struct DaemonFacts {
   int pid = 0;
@@ -27,7 +27,7 @@ struct DaemonFacts {
 };
 
 nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config& config,
-                                 signet::Runtime& runtime, const AdminServer& server,
+                                 signet::Runtime& runtime, const transport::AdminServer& server,
                                  const CredentialCounts& credentials);
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

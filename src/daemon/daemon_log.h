@@ -16,7 +16,7 @@
 
 #include "base/result.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 
 enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 
@@ -59,4 +59,4 @@ class DaemonLog {
   std::mutex mu_;
 };
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

@@ -1,4 +1,4 @@
-#include "transport/daemon/local_node.h"
+#include "daemon/local_node.h"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -11,7 +11,7 @@
 
 #include "node/node.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 
 Result<HostPort> ParseHostPort(std::string_view text) {
   HostPort out;
@@ -111,4 +111,4 @@ void LocalNetwork::Shutdown() {
   }
 }
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

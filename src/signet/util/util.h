@@ -1,13 +1,11 @@
-// Small helpers shared by the signet managers: clock, ISO-8601 time, hex,
-// random ids and JSON-string helpers.
+// Small helpers shared by the signet libraries: hex, random ids, fingerprints
+// and JSON-string helpers. (The clock and ISO-8601 time are base/clock.h.)
 //
-// Thread contract: pure functions, except Clock implementations which must be
-// safe to call from several threads.
+// Thread contract: pure functions.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
-#include <atomic>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -20,34 +18,6 @@
 namespace xs::signet {
 
 using Json = nlohmann::json;
-
-// Time source in unix milliseconds; injectable so tests can move time.
-class Clock {
- public:
-  virtual ~Clock() = default;
-  virtual std::int64_t NowMs() const = 0;
-};
-
-class SystemClock final : public Clock {
- public:
-  std::int64_t NowMs() const override;
-  static const SystemClock* Get();
-};
-
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(std::int64_t start_ms = 1'700'000'000'000) : now_(start_ms) {}
-  std::int64_t NowMs() const override { return now_.load(); }
-  void Advance(std::int64_t ms) { now_ += ms; }
-
- private:
-  std::atomic<std::int64_t> now_;
-};
-
-// "2026-11-24T15:42:38.123Z".
-std::string IsoTime(std::int64_t unix_ms);
-// Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z" (or a "+00:00" suffix).
-Result<std::int64_t> ParseIsoTime(std::string_view text);
 
 std::string ToHex(std::span<const std::uint8_t> bytes);
 Result<std::vector<std::uint8_t>> FromHex(std::string_view hex);

@@ -1,4 +1,4 @@
-#include "transport/daemon/daemon_log.h"
+#include "daemon/daemon_log.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,9 +8,10 @@
 #include <chrono>
 #include <cstring>
 
-#include "signet/core/util.h"
+#include "base/clock.h"
+#include "signet/util/util.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 
 Result<LogLevel> ParseLogLevel(std::string_view text) {
   if (text == "debug") return LogLevel::kDebug;
@@ -53,8 +54,7 @@ void DaemonLog::Log(LogLevel level, std::string_view event, const nlohmann::json
   auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
-  nlohmann::json line = {
-      {"ts", signet::IsoTime(now_ms)}, {"level", LogLevelName(level)}, {"event", event}};
+  nlohmann::json line = {{"ts", IsoTime(now_ms)}, {"level", LogLevelName(level)}, {"event", event}};
   if (fields.is_object()) {
     for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
   }
@@ -66,4 +66,4 @@ void DaemonLog::Log(LogLevel level, std::string_view event, const nlohmann::json
   if (echo_) (void)!::write(STDERR_FILENO, text.data(), text.size());
 }
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

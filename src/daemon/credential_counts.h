@@ -16,7 +16,7 @@
 
 #include "signet/core/runtime.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 
 class CredentialCounts {
  public:
@@ -34,4 +34,4 @@ class CredentialCounts {
   std::array<std::size_t, 4> counts_{};
 };
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

@@ -1,6 +1,6 @@
 // The daemon in this process (RunDaemon on a thread) over a temporary data
 // dir with every XDG directory pointed into it.
-#include "transport/daemon/daemon.h"
+#include "daemon/daemon.h"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -10,15 +10,15 @@
 #include <future>
 #include <thread>
 
+#include "daemon/daemon_log.h"
+#include "daemon/instance_lock.h"
+#include "daemon/local_node.h"
 #include "signet/core/runtime.h"
-#include "signet/core/test_util.h"
 #include "signet/testing/fake_network.h"
+#include "signet/testing/temp_dir.h"
 #include "transport/admin/admin_client.h"
-#include "transport/daemon/daemon_log.h"
-#include "transport/daemon/instance_lock.h"
-#include "transport/daemon/local_node.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 namespace {
 
 using signet::testing::FileMode;
@@ -154,7 +154,7 @@ TEST(DaemonTest, LifecycleStatusAndStop) {
   EXPECT_EQ(ReadAll(config.PidFilePath()), std::to_string(::getpid()) + "\n");
   EXPECT_EQ(RunningDaemonPid(config), static_cast<int>(::getpid()));
 
-  auto client = AdminClient::Connect(config.SocketPath(), config.DataDir());
+  auto client = transport::AdminClient::Connect(config.SocketPath(), config.DataDir());
   ASSERT_TRUE(client.ok()) << client.error().ToString();
   auto issued = client->Call("operator.create", {{"label", "alice"}});
   ASSERT_TRUE(issued.ok());
@@ -283,7 +283,7 @@ TEST(DaemonTest, LocalEnvEmbedsTheNodeAndRegistersInboxesOnIt) {
   EXPECT_EQ((*status)["network"]["url"], "http://" + options.local_node_address);
   EXPECT_TRUE(std::filesystem::exists(config.NodeDataDir()));
 
-  auto client = AdminClient::Connect(config.SocketPath(), config.DataDir());
+  auto client = transport::AdminClient::Connect(config.SocketPath(), config.DataDir());
   ASSERT_TRUE(client.ok());
   auto inbox = client->Call("inbox.create", {{"label", "bot"}});
   ASSERT_TRUE(inbox.ok()) << inbox.error().ToString();
@@ -298,4 +298,4 @@ TEST(DaemonTest, LocalEnvEmbedsTheNodeAndRegistersInboxesOnIt) {
 }
 
 }  // namespace
-}  // namespace xs::transport
+}  // namespace xs::daemon

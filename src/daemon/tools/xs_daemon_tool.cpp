@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "daemon/daemon.h"
 #include "signet/config/config.h"
 #include "signet/core/runtime.h"
 #include "signet/testing/fake_network.h"
 #include "transport/admin/admin_client.h"
-#include "transport/daemon/daemon.h"
 
 namespace {
 
@@ -113,27 +113,27 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args.command == "run" || args.command == "start") {
-    xs::transport::DaemonOptions options;
+    xs::daemon::DaemonOptions options;
     options.config = *config;
     options.passphrase = ReadPassphrase(args);
     if (args.fake_network) options.network = std::make_shared<xs::signet::FakeXmtpNetwork>();
     if (args.command == "run") {
-      Status s = xs::transport::RunDaemon(options);
+      Status s = xs::daemon::RunDaemon(options);
       return s.ok() ? 0 : Fail(s.error());
     }
-    auto pid = xs::transport::StartDaemonInBackground(options);
+    auto pid = xs::daemon::StartDaemonInBackground(options);
     if (!pid.ok()) return Fail(pid.error());
     std::cout << nlohmann::json{{"status", "running"}, {"pid", *pid}}.dump() << "\n";
     return 0;
   }
   if (args.command == "stop") {
-    Status s = xs::transport::StopDaemon(*config, std::chrono::milliseconds(args.timeout_ms));
+    Status s = xs::daemon::StopDaemon(*config, std::chrono::milliseconds(args.timeout_ms));
     if (!s.ok()) return Fail(s.error());
     std::cout << "{\"stopped\":true}\n";
     return 0;
   }
   if (args.command == "status") {
-    auto status = xs::transport::DaemonStatus(*config);
+    auto status = xs::daemon::DaemonStatus(*config);
     if (!status.ok()) return Fail(status.error());
     std::cout << status->dump() << "\n";
     return 0;

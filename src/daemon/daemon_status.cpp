@@ -1,11 +1,12 @@
-#include "transport/daemon/daemon_status.h"
+#include "daemon/daemon_status.h"
 
 #include <chrono>
 #include <mutex>
 
-#include "signet/core/util.h"
+#include "base/clock.h"
+#include "signet/util/util.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 
 namespace {
 
@@ -18,7 +19,7 @@ std::int64_t NowMs() {
 }  // namespace
 
 nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config& config,
-                                 signet::Runtime& runtime, const AdminServer& server,
+                                 signet::Runtime& runtime, const transport::AdminServer& server,
                                  const CredentialCounts& credential_counts) {
   using nlohmann::json;
   json credentials = credential_counts.ToJson();
@@ -32,7 +33,7 @@ nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config&
       {"state", "running"},
       {"pid", facts.pid},
       {"version", facts.version},
-      {"startedAt", signet::IsoTime(facts.started_ms)},
+      {"startedAt", IsoTime(facts.started_ms)},
       {"uptimeSeconds", (now - facts.started_ms) / 1000},
       {"onboardingScheme", config.onboarding.scheme},
       {"xmtpEnv", config.signet.env},
@@ -71,4 +72,4 @@ nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config&
   return status;
 }
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

@@ -1,8 +1,8 @@
-#include "signet/core/lookup.h"
+#include "signet/util/lookup.h"
 
 #include <algorithm>
 
-#include "signet/core/util.h"
+#include "signet/util/util.h"
 
 namespace xs::signet {
 

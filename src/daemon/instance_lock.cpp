@@ -1,4 +1,4 @@
-#include "transport/daemon/instance_lock.h"
+#include "daemon/instance_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -8,7 +8,7 @@
 #include <charconv>
 #include <cstring>
 
-namespace xs::transport {
+namespace xs::daemon {
 
 namespace {
 
@@ -87,4 +87,4 @@ std::optional<int> InstanceLock::Holder(const std::string& path) {
   return holder;
 }
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

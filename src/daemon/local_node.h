@@ -15,7 +15,7 @@ namespace xs::node {
 class Node;
 }
 
-namespace xs::transport {
+namespace xs::daemon {
 
 struct HostPort {
   std::string host;
@@ -51,4 +51,4 @@ class LocalNetwork {
   std::unique_ptr<node::Node> node_;
 };
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

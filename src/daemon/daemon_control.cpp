@@ -9,12 +9,12 @@
 #include <cstring>
 #include <thread>
 
+#include "daemon/daemon.h"
+#include "daemon/instance_lock.h"
 #include "transport/admin/admin_client.h"
 #include "transport/admin/admin_protocol.h"
-#include "transport/daemon/daemon.h"
-#include "transport/daemon/instance_lock.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 
 namespace {
 
@@ -113,9 +113,10 @@ Result<int> StartDaemonInBackground(const DaemonOptions& options) {
     daemon_options.foreground = false;
     daemon_options.on_started = [report_fd](const Status& status) {
       nlohmann::json report =
-          status.ok() ? nlohmann::json{{"ok", true}, {"pid", ::getpid()}}
-                      : nlohmann::json{{"ok", false}, {"error", ErrorObject(status.error())}};
-      WriteAll(report_fd, DumpLine(report) + "\n");
+          status.ok()
+              ? nlohmann::json{{"ok", true}, {"pid", ::getpid()}}
+              : nlohmann::json{{"ok", false}, {"error", transport::ErrorObject(status.error())}};
+      WriteAll(report_fd, transport::DumpLine(report) + "\n");
       ::close(report_fd);
     };
     Status status = RunDaemon(daemon_options);
@@ -133,7 +134,8 @@ Result<int> StartDaemonInBackground(const DaemonOptions& options) {
     return Error::Internal("the daemon exited during start-up; see " +
                            options.config.LogFilePath());
   }
-  if (!parsed.value("ok", false)) return ErrorFromObject(parsed.value("error", nlohmann::json()));
+  if (!parsed.value("ok", false))
+    return transport::ErrorFromObject(parsed.value("error", nlohmann::json()));
   return parsed.value("pid", 0);
 }
 
@@ -141,7 +143,8 @@ Status StopDaemon(const signet::Config& config, std::chrono::milliseconds timeou
   std::optional<int> pid = RunningDaemonPid(config);
   if (!pid) return NotRunning(config);
   // The polite way first: the daemon finishes in-flight requests.
-  if (auto client = AdminClient::Connect(config.SocketPath(), config.DataDir()); client.ok()) {
+  if (auto client = transport::AdminClient::Connect(config.SocketPath(), config.DataDir());
+      client.ok()) {
     client->set_timeout(timeout);
     (void)client->Call("daemon.stop");
   }
@@ -157,8 +160,9 @@ Status StopDaemon(const signet::Config& config, std::chrono::milliseconds timeou
 }
 
 Result<nlohmann::json> DaemonStatus(const signet::Config& config) {
-  XS_TRY(AdminClient client, AdminClient::Connect(config.SocketPath(), config.DataDir()));
+  XS_TRY(transport::AdminClient client,
+         transport::AdminClient::Connect(config.SocketPath(), config.DataDir()));
   return client.Call("daemon.status");
 }
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

@@ -34,7 +34,7 @@
 #include "signet/config/config.h"
 #include "signet/network/xmtp_network.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 
 inline constexpr std::chrono::seconds kSweepInterval{5};
 inline constexpr const char* kLocalNodeAddress = "127.0.0.1:5556";
@@ -81,4 +81,4 @@ Result<nlohmann::json> DaemonStatus(const signet::Config& config);
 // The pid holding the data dir's lock, if a daemon runs for it.
 std::optional<int> RunningDaemonPid(const signet::Config& config);
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

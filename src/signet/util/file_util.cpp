@@ -1,4 +1,4 @@
-#include "signet/store/file_util.h"
+#include "signet/util/file_util.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,5 +1,5 @@
 // RunDaemon: start-up, the sweep loop, and the clean shutdown.
-#include "transport/daemon/daemon.h"
+#include "daemon/daemon.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -12,20 +12,21 @@
 #include <cstring>
 #include <mutex>
 
+#include "base/clock.h"
+#include "daemon/daemon_log.h"
+#include "daemon/daemon_status.h"
+#include "daemon/instance_lock.h"
+#include "daemon/local_node.h"
 #include "signet/core/runtime.h"
 #include "signet/network/grpc_network.h"
-#include "signet/store/file_util.h"
+#include "signet/util/file_util.h"
 #include "transport/admin/admin_server.h"
-#include "transport/daemon/daemon_log.h"
-#include "transport/daemon/daemon_status.h"
-#include "transport/daemon/instance_lock.h"
-#include "transport/daemon/local_node.h"
 
 #ifndef XS_VERSION
 #define XS_VERSION "dev"
 #endif
 
-namespace xs::transport {
+namespace xs::daemon {
 
 namespace {
 
@@ -108,7 +109,7 @@ class Daemon {
   std::shared_ptr<signet::XmtpNetwork> network_;
   CredentialCounts credential_counts_;  // outlives runtime_ (its listener)
   std::unique_ptr<signet::Runtime> runtime_;
-  std::unique_ptr<AdminServer> server_;
+  std::unique_ptr<transport::AdminServer> server_;
   DaemonFacts facts_;
   int wake_fd_ = -1;
   bool pid_file_written_ = false;
@@ -218,11 +219,11 @@ Status Daemon::Start() {
   runtime_ = std::move(runtime).value();
   credential_counts_.Attach(*runtime_);
 
-  server_ = std::make_unique<AdminServer>(runtime_.get(),
-                                          AdminServerOptions{.socket_path = config_.SocketPath()});
+  server_ = std::make_unique<transport::AdminServer>(
+      runtime_.get(), transport::AdminServerOptions{.socket_path = config_.SocketPath()});
   RegisterDaemonMethods();
   if (log_->Enabled(LogLevel::kDebug)) {
-    server_->SetRequestObserver([this](const AdminRequestRecord& r) {
+    server_->SetRequestObserver([this](const transport::AdminRequestRecord& r) {
       log_->Debug("admin.request",
                   {{"method", r.method},
                    {"requestId", r.request_id},
@@ -343,4 +344,4 @@ Status RunDaemon(const DaemonOptions& options) {
   return OkStatus();
 }
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

@@ -1,6 +1,6 @@
-#include "transport/daemon/credential_counts.h"
+#include "daemon/credential_counts.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 
 namespace {
 std::size_t Index(signet::CredentialStatus status) { return static_cast<std::size_t>(status); }
@@ -34,4 +34,4 @@ nlohmann::json CredentialCounts::ToJson() const {
           {"total", status_.size()}};
 }
 
-}  // namespace xs::transport
+}  // namespace xs::daemon

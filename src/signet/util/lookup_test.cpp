@@ -1,4 +1,4 @@
-#include "signet/core/lookup.h"
+#include "signet/util/lookup.h"
 
 #include <gtest/gtest.h>
 

@@ -14,7 +14,7 @@
 
 #include "base/result.h"
 
-namespace xs::transport {
+namespace xs::daemon {
 
 class InstanceLock {
  public:
@@ -37,4 +37,4 @@ class InstanceLock {
   int fd_ = -1;
 };
 
-}  // namespace xs::transport
+}  // namespace xs::daemon
