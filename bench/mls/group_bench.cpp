@@ -52,9 +52,9 @@ void Apply(GroupState& member, const MlsMessage& commit) {
 struct Fixture {
   crypto::CipherSuite suite = *crypto::CipherSuite::Create(kXmtpCipherSuite);
   std::unique_ptr<GroupState> creator;
-  Bytes last_member_state;  // serialized GroupState of the last member
-  MlsMessage commit;        // leaf 0's empty commit in the current epoch
-  MlsMessage welcome;       // adds `joiner`
+  crypto::Secret last_member_state;  // serialized GroupState of the last member
+  MlsMessage commit;                 // leaf 0's empty commit in the current epoch
+  MlsMessage welcome;                // adds `joiner`
   TestClient joiner;
   KeyPackageBundle joiner_key_package;
   std::size_t encryptions = 0;       // HPKE encryptions of leaf 0's UpdatePath
@@ -149,7 +149,7 @@ void ProcessCommitBench(benchmark::State& state, Shape shape, bool warm_hashes =
   const Bytes wire = Serialize(f.commit);
   for (auto _ : state) {
     state.PauseTiming();
-    auto member = GroupState::Deserialize(f.last_member_state);
+    auto member = GroupState::Deserialize(f.last_member_state.bytes());
     if (warm_hashes) benchmark::DoNotOptimize(member->tree().TreeHash());
     state.ResumeTiming();
     auto message = Deserialize<MlsMessage>(wire);

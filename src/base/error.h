@@ -3,6 +3,12 @@
 // code, HTTP status and JSON-RPC code), a numeric code, a `_tag`, a message
 // and an optional JSON-object context.
 //
+// An error may also carry a kind: a stable dotted name chosen by the layer
+// that made it ("mls.tree.parent_hash_mismatch"), so that callers branch on
+// data instead of matching message text. Base knows no kinds; each layer
+// names its own. The kind stays in-process: the wire and JSON forms of an
+// error carry category, code, tag, message and context only.
+//
 // Lower layers (codec, crypto, mls) mostly produce Validation errors with a
 // precise message; the signet layers add context. Messages never contain
 // secret material: callers pass descriptions, never key bytes.
@@ -13,6 +19,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace xs {
 
@@ -61,6 +68,8 @@ class Error {
   const std::string& message() const { return message_; }
   // Serialized JSON object, or empty for `null`.
   const std::string& context_json() const { return context_json_; }
+  // The machine-readable kind ("mls.tree.blank_leaf"), or empty for none.
+  const std::string& kind() const { return kind_; }
 
   bool IsValidation() const { return category_ == Category::kValidation; }
   bool IsNotFound() const { return category_ == Category::kNotFound; }
@@ -76,7 +85,13 @@ class Error {
     context_json_ = std::move(context_json);
     return std::move(*this);
   }
-  // Prefixes the message with where the error arose ("identity update: ...").
+  // Sets the kind (a stable dotted name, or "" for none).
+  Error&& WithKind(std::string kind) && {
+    kind_ = std::move(kind);
+    return std::move(*this);
+  }
+  // Prefixes the message with where the error arose ("identity update: ...");
+  // category, code, tag, context and kind are kept.
   Error&& Within(std::string_view where) &&;
 
   // "<_tag> (<code>, <category>): <message>"; for logs and test failures.
@@ -91,6 +106,7 @@ class Error {
   std::string tag_;
   std::string message_;
   std::string context_json_;
+  std::string kind_;
 };
 
 }  // namespace xs

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace xs {
 namespace {
 
@@ -65,6 +67,39 @@ TEST(ErrorTest, WithinPrefixesMessage) {
   Error e = Error::NotFound("no such inbox").Within("identity");
   EXPECT_EQ(e.message(), "identity: no such inbox");
   EXPECT_EQ(e.ToString(), "NotFoundError (1100, not_found): identity: no such inbox");
+}
+
+TEST(ErrorTest, NamedConstructorsCarryNoKind) {
+  EXPECT_EQ(Error::Validation("mls.tree.blank_leaf", "x").kind(), "");
+  EXPECT_EQ(Error::NotFound("x").kind(), "");
+  EXPECT_EQ(Error::Internal("x").kind(), "");
+}
+
+TEST(ErrorTest, KindIsDataKeptByEveryTransformation) {
+  Error e = Error::Validation("field", "reason").WithKind("layer.thing.broken");
+  EXPECT_EQ(e.kind(), "layer.thing.broken");
+
+  Error within = Error(e).Within("outer").Within("outermost");
+  EXPECT_EQ(within.kind(), "layer.thing.broken");
+  EXPECT_EQ(within.message(), "outermost: outer: Validation failed on 'field': reason");
+  EXPECT_EQ(within.code(), 1000);
+  EXPECT_EQ(within.context_json(), e.context_json());
+
+  Error with_context = Error(e).WithContext(R"({"a":"b"})");
+  EXPECT_EQ(with_context.kind(), "layer.thing.broken");
+  EXPECT_EQ(with_context.context_json(), R"({"a":"b"})");
+
+  Error moved = std::move(with_context);
+  EXPECT_EQ(moved.kind(), "layer.thing.broken");
+  EXPECT_EQ(Error(e).WithKind("").kind(), "");
+}
+
+TEST(ErrorTest, KindStaysOutOfTheWireForm) {
+  const Error plain = Error::Validation("field", "reason");
+  const Error kinded = Error::Validation("field", "reason").WithKind("layer.thing.broken");
+  EXPECT_EQ(kinded.ToString(), plain.ToString());
+  EXPECT_EQ(kinded.message(), plain.message());
+  EXPECT_EQ(kinded.context_json(), plain.context_json());
 }
 
 }  // namespace

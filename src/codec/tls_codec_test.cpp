@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "codec/tls_reader.h"
@@ -241,6 +242,32 @@ TEST(TlsWriter, OpaqueRoundTripAcrossLengthBoundaries) {
     EXPECT_EQ(Bytes(read->begin(), read->end()), payload);
     EXPECT_TRUE(reader.ExpectEnd().ok());
   }
+}
+
+TEST(TlsWriter, ForSecretsWritesTheSameBytesThroughEveryGrowth) {
+  TlsWriter plain;
+  TlsWriter wiping = TlsWriter::ForSecrets();
+  for (std::size_t n = 0; n < 300; ++n) {
+    const std::vector<std::uint8_t> chunk(n % 70, static_cast<std::uint8_t>(n));
+    for (TlsWriter* w : {&plain, &wiping}) {
+      w->WriteU8(static_cast<std::uint8_t>(n));
+      w->WriteU64(n * 0x0101010101010101u);
+      w->WriteOpaque(chunk);
+    }
+  }
+  EXPECT_EQ(std::vector<std::uint8_t>(wiping.bytes().begin(), wiping.bytes().end()),
+            std::vector<std::uint8_t>(plain.bytes().begin(), plain.bytes().end()));
+  EXPECT_EQ(std::move(wiping).Take(), std::move(plain).Take());
+}
+
+TEST(TlsWriter, ScratchWipesLikeItsParent) {
+  EXPECT_FALSE(TlsWriter().wipes());
+  EXPECT_FALSE(TlsWriter().Scratch().wipes());
+  EXPECT_TRUE(TlsWriter::ForSecrets().wipes());
+  EXPECT_TRUE(TlsWriter::ForSecrets().Scratch().wipes());
+  TlsWriter assigned;
+  assigned = TlsWriter::ForSecrets();
+  EXPECT_TRUE(assigned.wipes());
 }
 
 }  // namespace

@@ -1,10 +1,46 @@
 #include "codec/tls_writer.h"
 
+#include <string.h>  // explicit_bzero
+
+#include <algorithm>
 #include <cassert>
+#include <utility>
 
 #include "codec/tls_reader.h"
 
 namespace xs::codec {
+
+TlsWriter TlsWriter::ForSecrets() {
+  TlsWriter w;
+  w.wipes_ = true;
+  return w;
+}
+
+TlsWriter TlsWriter::Scratch() const { return wipes_ ? ForSecrets() : TlsWriter(); }
+
+TlsWriter::~TlsWriter() { Wipe(); }
+
+TlsWriter& TlsWriter::operator=(TlsWriter&& other) noexcept {
+  if (this != &other) {
+    Wipe();
+    bytes_ = std::move(other.bytes_);
+    wipes_ = other.wipes_;
+  }
+  return *this;
+}
+
+void TlsWriter::Wipe() {
+  if (wipes_ && !bytes_.empty()) explicit_bzero(bytes_.data(), bytes_.size());
+}
+
+void TlsWriter::Reserve(std::size_t extra) {
+  if (bytes_.capacity() - bytes_.size() >= extra) return;
+  std::vector<std::uint8_t> grown;
+  grown.reserve(std::max(bytes_.size() + extra, 2 * bytes_.capacity()));
+  grown.assign(bytes_.begin(), bytes_.end());
+  Wipe();
+  bytes_.swap(grown);
+}
 
 void TlsWriter::WriteU16(std::uint16_t value) {
   WriteU8(static_cast<std::uint8_t>(value >> 8));
@@ -43,6 +79,7 @@ void TlsWriter::WriteVarint(std::uint64_t value) {
 }
 
 void TlsWriter::WriteFixed(std::span<const std::uint8_t> bytes) {
+  if (wipes_) Reserve(bytes.size());
   bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
 }
 

@@ -1,8 +1,8 @@
 // Typed error kinds carried inside Error::Validation, shared by the tree and
 // group layers (tree/tree_error.h, group/group_error.h): each kind has a name
-// and a default reason, its errors use the field "<prefix><name>", and the
-// kind is recovered from an error's message. The error stays an ordinary
-// Validation error for every other caller.
+// and a default reason, and its errors use "<prefix><name>" both as the
+// Validation field and as Error::kind(), from which the kind is recovered.
+// The error stays an ordinary Validation error for every other caller.
 //
 // Thread contract: an ErrorKinds table is immutable; its functions are pure.
 #pragma once
@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/error.h"
 
@@ -34,20 +35,24 @@ class ErrorKinds {
     return info != nullptr ? info->name : "unknown";
   }
 
-  // Error::Validation("<prefix><name>", detail or the kind's reason).
+  // Error::Validation("<prefix><name>", detail or the kind's reason) with
+  // kind() "<prefix><name>"; an unknown kind gets field "<prefix>" and no kind.
   Error Make(Kind kind, std::string_view detail) const {
     const ErrorKindInfo<Kind>* info = Find(kind);
     if (info == nullptr) return Error::Validation(field_prefix_, detail);
-    return Error::Validation(FieldOf(*info), detail.empty() ? info->reason : detail);
+    std::string name = FullName(*info);
+    Error error = Error::Validation(name, detail.empty() ? info->reason : detail);
+    return std::move(error).WithKind(std::move(name));
   }
 
-  // The kind of an error made by Make, nullopt for any other error.
+  // The kind of an error made by Make (read from Error::kind(), so it
+  // survives Within), nullopt for any other error.
   std::optional<Kind> Of(const Error& error) const {
-    if (!error.IsValidation()) return std::nullopt;
+    std::string_view name = error.kind();
+    if (!name.starts_with(field_prefix_)) return std::nullopt;
+    name.remove_prefix(field_prefix_.size());
     for (const ErrorKindInfo<Kind>& info : kinds_) {
-      // Error::Validation spells its message "Validation failed on '<field>': <reason>".
-      const std::string prefix = "Validation failed on '" + FieldOf(info) + "'";
-      if (error.message().compare(0, prefix.size(), prefix) == 0) return info.kind;
+      if (info.name == name) return info.kind;
     }
     return std::nullopt;
   }
@@ -60,7 +65,7 @@ class ErrorKinds {
     return nullptr;
   }
 
-  std::string FieldOf(const ErrorKindInfo<Kind>& info) const {
+  std::string FullName(const ErrorKindInfo<Kind>& info) const {
     std::string field(field_prefix_);
     field += info.name;
     return field;

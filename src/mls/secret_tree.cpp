@@ -22,37 +22,39 @@ constexpr std::string_view kSecretLabel = "secret";
 // The last generation is never handed out, so that the counter cannot wrap.
 constexpr std::uint32_t kLastGeneration = std::numeric_limits<std::uint32_t>::max();
 
-std::string_view ReasonOf(SecretTreeError kind) {
-  switch (kind) {
-    case SecretTreeError::kLeafOutOfRange:
-      return "leaf index is outside the tree";
-    case SecretTreeError::kGenerationTooOld:
-      return "generation is older than the out-of-order window";
-    case SecretTreeError::kGenerationReused:
-      return "generation was already used";
-    case SecretTreeError::kGenerationTooFarAhead:
-      return "generation is beyond the maximum forward distance";
-    case SecretTreeError::kRatchetExhausted:
-      return "ratchet generations are exhausted";
-  }
-  return "unknown secret tree error";
-}
+struct SecretTreeErrorInfo {
+  SecretTreeError kind;
+  std::string_view name;  // Error::kind()
+  std::string_view reason;
+};
+
+constexpr std::array<SecretTreeErrorInfo, 5> kErrorInfos = {{
+    {SecretTreeError::kLeafOutOfRange, "mls.secret_tree.leaf_out_of_range",
+     "leaf index is outside the tree"},
+    {SecretTreeError::kGenerationTooOld, "mls.secret_tree.generation_too_old",
+     "generation is older than the out-of-order window"},
+    {SecretTreeError::kGenerationReused, "mls.secret_tree.generation_reused",
+     "generation was already used"},
+    {SecretTreeError::kGenerationTooFarAhead, "mls.secret_tree.generation_too_far_ahead",
+     "generation is beyond the maximum forward distance"},
+    {SecretTreeError::kRatchetExhausted, "mls.secret_tree.ratchet_exhausted",
+     "ratchet generations are exhausted"},
+}};
 
 }  // namespace
 
 Error MakeSecretTreeError(SecretTreeError kind) {
-  return Error::Validation(kErrorField, ReasonOf(kind));
+  for (const SecretTreeErrorInfo& info : kErrorInfos) {
+    if (info.kind == kind) {
+      return Error::Validation(kErrorField, info.reason).WithKind(std::string(info.name));
+    }
+  }
+  return Error::Validation(kErrorField, "unknown secret tree error");
 }
 
 std::optional<SecretTreeError> SecretTreeErrorOf(const Error& error) {
-  for (SecretTreeError kind :
-       {SecretTreeError::kLeafOutOfRange, SecretTreeError::kGenerationTooOld,
-        SecretTreeError::kGenerationReused, SecretTreeError::kGenerationTooFarAhead,
-        SecretTreeError::kRatchetExhausted}) {
-    const Error candidate = MakeSecretTreeError(kind);
-    if (error.category() == candidate.category() && error.message() == candidate.message()) {
-      return kind;
-    }
+  for (const SecretTreeErrorInfo& info : kErrorInfos) {
+    if (error.kind() == info.name) return info.kind;
   }
   return std::nullopt;
 }

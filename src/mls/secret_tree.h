@@ -70,7 +70,8 @@ struct RatchetWindow {
 };
 
 // Why a Next / Get failed; every such failure is a Validation error on field
-// "mls.SecretTree" whose kind SecretTreeErrorOf recovers.
+// "mls.SecretTree" with Error::kind() "mls.secret_tree.<kind>", which
+// SecretTreeErrorOf reads.
 enum class SecretTreeError {
   kLeafOutOfRange,         // no such leaf (or the tree's leaf count was invalid)
   kGenerationTooOld,       // below the out-of-order window: key already deleted

@@ -23,13 +23,6 @@ constexpr std::string_view kStateField = "mls.SecretTree.state";
 
 Error Bad(std::string_view reason) { return Error::Validation(kStateField, reason); }
 
-// The scratch buffers hold key material. (Copies left in memory freed by the
-// vector's reallocations are out of reach: TlsWriter has no secure allocator.)
-void WipeScratch(codec::TlsWriter&& scratch) {
-  std::vector<std::uint8_t> bytes = std::move(scratch).Take();
-  crypto::Wipe(bytes);
-}
-
 Result<crypto::Secret> ReadSecret(codec::TlsReader& r, std::size_t size) {
   XS_TRY(auto bytes, r.ReadOpaque(size));
   if (bytes.size() != size) return Bad("secret has the wrong length");
@@ -41,14 +34,13 @@ Result<crypto::Secret> ReadSecret(codec::TlsReader& r, std::size_t size) {
 void SecretTree::EncodeRatchet(codec::TlsWriter& w, const Ratchet& ratchet) const {
   w.WriteU32(ratchet.generation);
   w.WriteOpaque(ratchet.secret.bytes());
-  codec::TlsWriter kept;
+  codec::TlsWriter kept = codec::TlsWriter::ForSecrets();  // holds key material
   for (const auto& [generation, key] : ratchet.skipped) {
     kept.WriteU32(generation);
     kept.WriteOpaque(key.key.bytes());
     kept.WriteOpaque(key.nonce.bytes());
   }
   w.WriteOpaque(kept.bytes());
-  WipeScratch(std::move(kept));
 }
 
 Status SecretTree::DecodeRatchet(codec::TlsReader& r, Ratchet& ratchet) const {
@@ -80,21 +72,19 @@ void SecretTree::Encode(codec::TlsWriter& w) const {
   w.WriteU32(leaf_count_);
   w.WriteU32(window_.out_of_order_tolerance);
   w.WriteU32(window_.maximum_forward_distance);
-  codec::TlsWriter nodes;
+  codec::TlsWriter nodes = codec::TlsWriter::ForSecrets();  // holds key material
   for (const auto& [node, secret] : node_secrets_) {
     nodes.WriteU32(node);
     nodes.WriteOpaque(secret.bytes());
   }
   w.WriteOpaque(nodes.bytes());
-  WipeScratch(std::move(nodes));
-  codec::TlsWriter leaves;
+  codec::TlsWriter leaves = codec::TlsWriter::ForSecrets();  // holds key material
   for (const auto& [leaf, ratchets] : leaves_) {
     leaves.WriteU32(leaf);
     EncodeRatchet(leaves, ratchets.handshake);
     EncodeRatchet(leaves, ratchets.application);
   }
   w.WriteOpaque(leaves.bytes());
-  WipeScratch(std::move(leaves));
 }
 
 Result<SecretTree> SecretTree::Decode(const crypto::CipherSuite& suite, codec::TlsReader& r) {

@@ -222,14 +222,19 @@ TEST(MlsSecretTree, BadLeavesAndCountsFail) {
 }
 
 TEST(MlsSecretTree, ErrorsAreTyped) {
-  EXPECT_EQ(SecretTreeErrorOf(Error::Validation("mls.SecretTree", "something else")), std::nullopt);
+  // The kind is read from data only: the same field and reason without it is none.
+  EXPECT_EQ(SecretTreeErrorOf(Error::Validation("mls.SecretTree", "generation was already used")),
+            std::nullopt);
   EXPECT_EQ(SecretTreeErrorOf(Error::Internal("x")), std::nullopt);
   for (SecretTreeError kind :
        {SecretTreeError::kLeafOutOfRange, SecretTreeError::kGenerationTooOld,
         SecretTreeError::kGenerationReused, SecretTreeError::kGenerationTooFarAhead,
         SecretTreeError::kRatchetExhausted}) {
     EXPECT_EQ(SecretTreeErrorOf(MakeSecretTreeError(kind)), kind);
+    EXPECT_EQ(SecretTreeErrorOf(MakeSecretTreeError(kind).Within("epoch 3")), kind);
   }
+  EXPECT_EQ(MakeSecretTreeError(SecretTreeError::kGenerationReused).kind(),
+            "mls.secret_tree.generation_reused");
 }
 
 }  // namespace

@@ -101,7 +101,10 @@ Result<UnprotectedContent> UnprotectPrivateMessage(const crypto::CipherSuite& su
         const crypto::Secret nonce = GuardNonce(ratchet_key.nonce, sender_data.reuse_guard);
         auto opened = suite.Open(ratchet_key.key.bytes(), nonce.bytes(),
                                  EncodePrivateContentAad(message), message.ciphertext);
-        if (!opened.ok()) return Error::Auth("mls: PrivateMessage content does not decrypt");
+        if (!opened.ok()) {
+          return Error::Auth("mls: PrivateMessage content does not decrypt")
+              .WithKind(std::string(kContentUndecryptableKind));
+        }
         plaintext = std::move(*opened);
         return OkStatus();
       }));

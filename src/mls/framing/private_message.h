@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #include "base/result.h"
 #include "crypto/cipher_suite.h"
@@ -40,9 +41,14 @@ struct UnprotectedContent {
   FramedContentAuthData auth;
 };
 
+// Error::kind() of the Auth error for content that does not decrypt under
+// the key its (decrypted) sender data names.
+inline constexpr std::string_view kContentUndecryptableKind = "mls.framing.content_undecryptable";
+
 // Decrypts the sender data, then the content with the key of that sender and
-// generation from `tree`. Auth error when either AEAD fails; Validation
-// error for malformed plaintexts or non-zero padding.
+// generation from `tree`. Auth error when either AEAD fails (the content's
+// with kind kContentUndecryptableKind); Validation error for malformed
+// plaintexts or non-zero padding.
 Result<UnprotectedContent> UnprotectPrivateMessage(const crypto::CipherSuite& suite,
                                                    const PrivateMessage& message, SecretTree& tree,
                                                    const crypto::Secret& sender_data_secret);

@@ -6,6 +6,7 @@ namespace xs::mls {
 namespace {
 
 constexpr ErrorKindInfo<GroupError> kKindInfos[] = {
+    {GroupError::kUnsupportedVersion, "unsupported_version", "unsupported protocol version"},
     {GroupError::kWrongGroup, "wrong_group", "message is for another group"},
     {GroupError::kWrongEpoch, "wrong_epoch", "message is not for the current epoch"},
     {GroupError::kEpochTooOld, "epoch_too_old", "message epoch is no longer kept"},

@@ -1,7 +1,7 @@
 // Typed failures of the MLS group state machine (RFC 9420 §6, §10-12 and the
-// XMTP profile). Every failure is an Error::Validation whose field is
-// "mls.group.<kind>" (kind spelled by GroupErrorName), so a caller branches
-// on GroupErrorOf(error) while logs still read naturally. Reasons name the
+// XMTP profile). Every failure is an Error::Validation whose field and
+// Error::kind() are "mls.group.<kind>" (kind spelled by GroupErrorName), so a
+// caller branches on GroupErrorOf(error) while logs still read naturally. Reasons name the
 // rule (RFC section) that failed and never carry key or secret bytes.
 //
 // Errors of the layers below pass through unchanged: tree errors
@@ -19,6 +19,7 @@
 namespace xs::mls {
 
 enum class GroupError {
+  kUnsupportedVersion,       // MLSMessage.version other than mls10 (§6)
   kWrongGroup,               // message for another group id
   kWrongEpoch,               // handshake message not for the current epoch (§12.4.2)
   kEpochTooOld,              // application message older than the kept past epochs

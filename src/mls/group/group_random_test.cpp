@@ -193,7 +193,7 @@ class Simulation {
 
   void SaveAndRestore() {
     Member& member = RandomMember();
-    auto restored = GroupState::Deserialize(member.group->Serialize());
+    auto restored = GroupState::Deserialize(member.group->Serialize().bytes());
     ASSERT_TRUE(restored.ok()) << restored.error().ToString();
     member.group = std::make_unique<GroupState>(std::move(restored).value());
   }

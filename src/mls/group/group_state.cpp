@@ -20,9 +20,11 @@ constexpr std::uint8_t kFlagCheckLifetime = 4;
 using codec::TlsReader;
 using codec::TlsWriter;
 
+// Writes a vector whose body is produced by `body(writer)`; the body's writer
+// wipes if `w` does.
 template <typename F>
 void WriteNested(TlsWriter& w, F&& body) {
-  TlsWriter inner;
+  TlsWriter inner = w.Scratch();
   body(inner);
   w.WriteOpaque(inner.bytes());
 }
@@ -242,8 +244,8 @@ void GroupState::AddExternalPsk(Bytes psk_id, crypto::Secret psk) {
   external_psks[std::move(psk_id)] = std::move(psk);
 }
 
-Bytes GroupState::Serialize() const {
-  TlsWriter w;
+crypto::Secret GroupState::Serialize() const {
+  TlsWriter w = TlsWriter::ForSecrets();
   w.WriteU8(kStateFormat);
   w.WriteU16(cipher_suite.id());
   EncodeConfig(w, config);
@@ -291,7 +293,7 @@ Bytes GroupState::Serialize() const {
     }
   });
   w.WriteU8(is_active ? 1 : 0);
-  return std::move(w).Take();
+  return crypto::Secret::Copy(w.bytes());  // w wipes its buffer when it goes
 }
 
 Result<GroupState> GroupState::Deserialize(std::span<const std::uint8_t> bytes) {

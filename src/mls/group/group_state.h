@@ -14,8 +14,9 @@
 //   welcome.h     JoinFromWelcome
 //   application.h EncryptApplicationMessage / DecryptApplicationMessage
 //
-// Persistence: Serialize() writes the whole state, secrets included, as
-// bytes; the caller encrypts them at rest. Deserialize() restores it.
+// Persistence: Serialize() writes the whole state, secrets included, into a
+// crypto::Secret (every intermediate buffer is wiped); the caller encrypts it
+// at rest. Deserialize() restores it.
 //
 // Thread contract: a move-only value; not thread-safe (every operation,
 // including decryption, mutates it). One owner per group, or external
@@ -124,7 +125,7 @@ class GroupState {
   void AddExternalPsk(Bytes psk_id, crypto::Secret psk);
 
   // ---- Persistence ----
-  Bytes Serialize() const;
+  crypto::Secret Serialize() const;
   static Result<GroupState> Deserialize(std::span<const std::uint8_t> bytes);
 
   // ---- The state itself. Public for the operation files (create.cpp,

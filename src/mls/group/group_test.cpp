@@ -6,6 +6,7 @@
 #include "mls/group/group_error.h"
 #include "mls/group/group_testing.h"
 #include "mls/messages/serialize.h"
+#include "mls/tree/tree_error.h"
 
 namespace xs::mls {
 namespace {
@@ -122,11 +123,11 @@ TEST(GroupTest, ForgedCopyDoesNotUseUpTheGenuineMessagesKey) {
   for (const MlsMessage* genuine : {&*hello, &commit->commit}) {
     MlsMessage forged = *genuine;
     std::get<PrivateMessage>(forged.body).ciphertext.back() ^= 1;
-    const Bytes before = bob_group.Serialize();
+    const crypto::Secret before = bob_group.Serialize();
     auto rejected = ProcessMessage(bob_group, Wire(forged));
     ASSERT_FALSE(rejected.ok());
     EXPECT_TRUE(rejected.error().IsAuth()) << rejected.error().ToString();
-    EXPECT_EQ(bob_group.Serialize(), before);
+    EXPECT_TRUE(bob_group.Serialize().Equals(before.bytes()));
   }
   EXPECT_EQ(Decrypt(bob_group, *hello), Text("hello"));
   ASSERT_TRUE(Merge(alice_group, std::move(commit->staged)).ok());
@@ -286,11 +287,11 @@ TEST(GroupTest, StateSurvivesSerialization) {
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(Decrypt(b, *first), Text("one"));
 
-  auto restored_a = GroupState::Deserialize(a.Serialize());
-  auto restored_b = GroupState::Deserialize(b.Serialize());
+  auto restored_a = GroupState::Deserialize(a.Serialize().bytes());
+  auto restored_b = GroupState::Deserialize(b.Serialize().bytes());
   ASSERT_TRUE(restored_a.ok()) << restored_a.error().ToString();
   ASSERT_TRUE(restored_b.ok()) << restored_b.error().ToString();
-  EXPECT_EQ(restored_b->Serialize(), b.Serialize());
+  EXPECT_TRUE(restored_b->Serialize().Equals(b.Serialize().bytes()));
   ExpectSameEpoch(*restored_a, *restored_b);
 
   EXPECT_EQ(Decrypt(*restored_b, *second), Text("two"));
@@ -305,7 +306,8 @@ TEST(GroupTest, StateSurvivesSerialization) {
 TEST(GroupTest, CorruptStoredStateIsRejected) {
   const auto suite = Suite();
   GroupState a = CreateTestGroup(MakeClient(suite, 1));
-  const Bytes stored = a.Serialize();
+  const crypto::Secret secret = a.Serialize();
+  const Bytes stored(secret.bytes().begin(), secret.bytes().end());
   for (std::size_t length = 0; length < stored.size(); length += 7) {
     auto restored = GroupState::Deserialize(std::span(stored).first(length));
     ASSERT_FALSE(restored.ok()) << length;
@@ -317,6 +319,23 @@ TEST(GroupTest, CorruptStoredStateIsRejected) {
   Bytes wrong_format = stored;
   wrong_format[0] ^= 0xFF;
   EXPECT_FALSE(GroupState::Deserialize(wrong_format).ok());
+}
+
+TEST(GroupErrorTest, KindIsCarriedAsData) {
+  for (int i = 0; i <= static_cast<int>(GroupError::kStateCorrupt); ++i) {
+    const auto kind = static_cast<GroupError>(i);
+    const Error error = MakeGroupError(kind, "detail");
+    EXPECT_TRUE(error.IsValidation());
+    EXPECT_EQ(error.kind(), "mls.group." + std::string(GroupErrorName(kind)));
+    EXPECT_EQ(GroupErrorOf(error), kind);
+    // Context added in front of the message keeps the kind.
+    EXPECT_EQ(GroupErrorOf(MakeGroupError(kind).Within("welcome")), kind) << GroupErrorName(kind);
+  }
+  EXPECT_EQ(MakeGroupError(GroupError::kWrongEpoch).kind(), "mls.group.wrong_epoch");
+  // The kind is read from data only: text spelled like a group error is none,
+  // and a tree error is not a group error.
+  EXPECT_FALSE(GroupErrorOf(Error::Validation("mls.group.wrong_epoch", "x")).has_value());
+  EXPECT_FALSE(GroupErrorOf(MakeTreeError(TreeError::kBlankLeaf)).has_value());
 }
 
 }  // namespace

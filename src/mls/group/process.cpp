@@ -145,7 +145,7 @@ Result<ProcessedMessage> ProcessMessage(GroupState& state, const MlsMessage& mes
   if (const auto* priv = std::get_if<PrivateMessage>(&message.body);
       priv != nullptr && priv->content_type == ContentType::kApplication) {
     if (message.version != kProtocolVersionMls10) {
-      return Error::Validation("mls.MLSMessage.version", "unsupported protocol version");
+      return MakeGroupError(GroupError::kUnsupportedVersion);
     }
     ProcessedMessage out;
     out.kind = ProcessedMessage::Kind::kApplication;

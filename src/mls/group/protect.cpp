@@ -142,7 +142,7 @@ Bytes MakeProposalRef(const crypto::CipherSuite& suite, WireFormat wire_format,
 
 Result<VerifiedContent> UnprotectHandshake(GroupState& state, const MlsMessage& message) {
   if (message.version != kProtocolVersionMls10) {
-    return Error::Validation("mls.MLSMessage.version", "unsupported protocol version");
+    return MakeGroupError(GroupError::kUnsupportedVersion);
   }
   if (const auto* pub = std::get_if<PublicMessage>(&message.body)) {
     return UnprotectPublic(state, *pub);

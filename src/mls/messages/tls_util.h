@@ -29,10 +29,11 @@ inline Status ReadBytes(codec::TlsReader& r, std::size_t max, Bytes& out) {
   return OkStatus();
 }
 
-// Writes `vector<V>` whose body is produced by `body(writer)`.
+// Writes `vector<V>` whose body is produced by `body(writer)`; the body's
+// writer wipes if `w` does.
 template <typename F>
 void WriteNested(codec::TlsWriter& w, F&& body) {
-  codec::TlsWriter inner;
+  codec::TlsWriter inner = w.Scratch();
   body(inner);
   w.WriteOpaque(inner.bytes());
 }

@@ -204,15 +204,22 @@ TEST(MlsPublicTree, WireRoundTrip) {
             std::optional<LeafIndex>(LeafIndex(4)));
 }
 
-TEST(MlsTreeError, KindsRoundTrip) {
-  for (TreeError kind : {TreeError::kMalformedTree, TreeError::kParentHashMismatch,
-                         TreeError::kPrivateKeyMismatch, TreeError::kPathKeyMismatch}) {
+TEST(MlsTreeError, KindIsCarriedAsData) {
+  for (int i = 0; i <= static_cast<int>(TreeError::kPrivateKeyMismatch); ++i) {
+    const auto kind = static_cast<TreeError>(i);
     const Error error = MakeTreeError(kind, "detail");
     EXPECT_TRUE(error.IsValidation());
+    EXPECT_EQ(error.kind(), "mls.tree." + std::string(TreeErrorName(kind)));
     EXPECT_EQ(TreeErrorOf(error), kind);
+    // Context added in front of the message keeps the kind.
+    EXPECT_EQ(TreeErrorOf(MakeTreeError(kind).Within("commit")), kind) << TreeErrorName(kind);
   }
+  EXPECT_EQ(MakeTreeError(TreeError::kParentHashMismatch).kind(), "mls.tree.parent_hash_mismatch");
+  // The kind is read from data only: text spelled like a tree error is none.
+  EXPECT_FALSE(TreeErrorOf(Error::Validation("mls.tree.parent_hash_mismatch", "x")).has_value());
   EXPECT_FALSE(TreeErrorOf(Error::Validation("mls.other", "x")).has_value());
   EXPECT_FALSE(TreeErrorOf(Error::Internal("x")).has_value());
+  EXPECT_FALSE(TreeErrorOf(Error::Internal("x").WithKind("mls.tree.no_such_kind")).has_value());
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Typed failures of the ratchet tree and TreeKEM (RFC 9420 §4, §7, §12.4).
-// Every failure is an Error::Validation whose field is "mls.tree.<kind>"
-// (kind spelled by TreeErrorName), so callers can branch on the kind with
+// Every failure is an Error::Validation whose field and Error::kind() are
+// "mls.tree.<kind>" (kind spelled by TreeErrorName), so callers branch on it with
 // TreeErrorOf while logs still read naturally. The reason text names node or
 // leaf indices only, never key or secret bytes.
 //
