@@ -11,8 +11,6 @@
 // Thread contract: not thread-safe; the Runtime serializes access.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -24,6 +22,7 @@
 #include "base/result.h"
 #include "signet/core/util.h"
 #include "signet/keys/secret_bytes.h"
+#include "sqlite/sqlite.h"
 
 namespace xs::signet {
 
@@ -78,12 +77,10 @@ class Store {
   const std::string& path() const { return path_; }
 
  private:
-  Store(sqlite3* db, std::string path, SecretBytes key);
-  Status Exec(const char* sql);
+  Store(sqlite::Db db, std::string path, SecretBytes key);
   Status Migrate();
-  Status SqlError(std::string_view what) const;
 
-  sqlite3* db_;
+  sqlite::Db db_;
   std::string path_;
   SecretBytes data_key_;
   int version_ = 0;
