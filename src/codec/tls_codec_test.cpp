@@ -213,6 +213,19 @@ TEST(TlsReader, EnforcesTheCallerMaximum) {
   }
 }
 
+TEST(TlsReader, ErrorsNameTheFieldBeingRead) {
+  const Bytes bytes = {0x00, 0x01, 0x05};
+  TlsReader reader(bytes, "outer");
+  EXPECT_TRUE(reader.Named("version").ReadU16().ok());
+  auto opaque = reader.Named("group_id").ReadOpaque(64);
+  ASSERT_FALSE(opaque.ok());
+  EXPECT_EQ(opaque.error().context_json(),
+            R"({"field":"group_id","reason":"truncated: needs 5 more bytes at offset 2, has 1"})");
+  auto body = TlsReader(bytes).Named("body").ReadU64();
+  ASSERT_FALSE(body.ok());
+  EXPECT_NE(body.error().message().find("'body'"), std::string::npos);
+}
+
 TEST(TlsReader, ExpectEnd) {
   const Bytes bytes = {1, 2, 3};
   TlsReader reader(bytes);

@@ -29,6 +29,14 @@ class TlsReader {
   explicit TlsReader(std::span<const std::uint8_t> bytes, std::string_view field = "tls")
       : bytes_(bytes), field_(field) {}
 
+  // Names the field that the following reads report in their Validation
+  // errors, for one reader walking several fields: in.Named("epoch").ReadU64().
+  // The name is borrowed and must outlive the reader.
+  TlsReader& Named(std::string_view field) {
+    field_ = field;
+    return *this;
+  }
+
   Result<std::uint8_t> ReadU8();
   Result<std::uint16_t> ReadU16();
   Result<std::uint32_t> ReadU32();

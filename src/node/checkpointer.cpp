@@ -6,7 +6,7 @@ namespace xs::node {
 
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& path) {
   std::unique_ptr<Checkpointer> c(new Checkpointer());
-  XS_TRY(c->db_, Db::Open(path));
+  XS_TRY(c->db_, sqlite::Db::Open(path));
   c->thread_ = std::thread([raw = c.get()] { raw->Run(); });
   return c;
 }

@@ -18,7 +18,7 @@
 #include <thread>
 
 #include "base/result.h"
-#include "node/sqlite.h"
+#include "sqlite/sqlite.h"
 
 namespace xs::node {
 
@@ -36,7 +36,7 @@ class Checkpointer {
   Checkpointer() = default;
   void Run();
 
-  Db db_;
+  sqlite::Db db_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

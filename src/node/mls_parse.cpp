@@ -2,47 +2,11 @@
 
 #include <string>
 
+#include "codec/tls_reader.h"
 #include "node/limits.h"
 
 namespace xs::node {
 namespace {
-
-// A forward-only reader over untrusted bytes; every read checks the bounds.
-class Reader {
- public:
-  explicit Reader(std::span<const std::uint8_t> data) : data_(data) {}
-
-  bool done() const { return pos_ == data_.size(); }
-
-  Result<std::uint64_t> Uint(std::size_t width, std::string_view field) {
-    if (data_.size() - pos_ < width) return Truncated(field);
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < width; ++i) v = (v << 8) | data_[pos_ + i];
-    pos_ += width;
-    return v;
-  }
-
-  // RFC 9420 §2.1.2 variable-length vector: a 1/2/4-byte length whose top two
-  // bits give the width (0b11 is reserved), then the bytes.
-  Result<std::span<const std::uint8_t>> Vector(std::string_view field, std::size_t max) {
-    if (pos_ >= data_.size()) return Truncated(field);
-    const std::uint8_t prefix = data_[pos_] >> 6;
-    if (prefix == 3) return Error::Validation(field, "invalid variable-length prefix");
-    const std::size_t width = std::size_t{1} << prefix;
-    XS_TRY(std::uint64_t len, Uint(width, field));
-    len &= (width == 1) ? 0x3f : (width == 2) ? 0x3fff : 0x3fffffff;
-    if (len > max) return Error::Validation(field, "longer than " + std::to_string(max) + " bytes");
-    if (data_.size() - pos_ < len) return Truncated(field);
-    auto out = data_.subspan(pos_, len);
-    pos_ += len;
-    return out;
-  }
-
- private:
-  static Error Truncated(std::string_view field) { return Error::Validation(field, "truncated"); }
-  std::span<const std::uint8_t> data_;
-  std::size_t pos_ = 0;
-};
 
 Status CheckContentType(std::uint8_t ct) {
   if (ct < kContentTypeApplication || ct > kContentTypeCommit) {
@@ -52,10 +16,10 @@ Status CheckContentType(std::uint8_t ct) {
 }
 
 // RFC 9420 §6 Sender: sender_type u8; member and external carry a u32 index.
-Status SkipSender(Reader& in) {
-  XS_TRY(std::uint64_t type, in.Uint(1, "sender.sender_type"));
+Status SkipSender(codec::TlsReader& in) {
+  XS_TRY(std::uint8_t type, in.Named("sender.sender_type").ReadU8());
   if (type == 1 || type == 2) {
-    XS_TRY(std::uint64_t index, in.Uint(4, "sender.index"));
+    XS_TRY(std::uint32_t index, in.Named("sender.index").ReadU32());
     (void)index;
     return OkStatus();
   }
@@ -66,40 +30,39 @@ Status SkipSender(Reader& in) {
 }  // namespace
 
 Result<GroupMessageHeader> ParseGroupMessage(std::span<const std::uint8_t> data) {
-  Reader in(data);
+  codec::TlsReader in(data);
   GroupMessageHeader h;
-  XS_TRY(std::uint64_t version, in.Uint(2, "version"));
+  XS_TRY(std::uint16_t version, in.Named("version").ReadU16());
   if (version != kMlsVersion10) return Error::Validation("version", "not MLS 1.0");
-  XS_TRY(std::uint64_t wire_format, in.Uint(2, "wire_format"));
-  h.wire_format = static_cast<std::uint16_t>(wire_format);
+  XS_TRY(h.wire_format, in.Named("wire_format").ReadU16());
   if (h.wire_format != kWireFormatPublicMessage && h.wire_format != kWireFormatPrivateMessage) {
     return Error::Validation("wire_format", "not a PublicMessage or PrivateMessage (" +
-                                                std::to_string(wire_format) + ")");
+                                                std::to_string(h.wire_format) + ")");
   }
-  XS_TRY(auto group_id, in.Vector("group_id", kMaxGroupIdBytes));
+  XS_TRY(auto group_id, in.Named("group_id").ReadOpaque(kMaxGroupIdBytes));
   if (group_id.empty()) return Error::Validation("group_id", "empty");
   h.group_id.assign(group_id.begin(), group_id.end());
-  XS_TRY(h.epoch, in.Uint(8, "epoch"));
-  std::uint64_t ct = 0;
+  XS_TRY(h.epoch, in.Named("epoch").ReadU64());
+  std::uint8_t ct = 0;
   if (h.wire_format == kWireFormatPrivateMessage) {
     // §6.3.1 PrivateMessage: group_id, epoch, content_type,
     // authenticated_data, encrypted_sender_data, ciphertext; nothing after.
-    XS_TRY(ct, in.Uint(1, "content_type"));
-    XS_TRY(auto aad, in.Vector("authenticated_data", kMaxPayloadBytes));
-    XS_TRY(auto sender_data, in.Vector("encrypted_sender_data", kMaxPayloadBytes));
-    XS_TRY(auto ciphertext, in.Vector("ciphertext", kMaxPayloadBytes));
+    XS_TRY(ct, in.Named("content_type").ReadU8());
+    XS_TRY(auto aad, in.Named("authenticated_data").ReadOpaque(kMaxPayloadBytes));
+    XS_TRY(auto sender_data, in.Named("encrypted_sender_data").ReadOpaque(kMaxPayloadBytes));
+    XS_TRY(auto ciphertext, in.Named("ciphertext").ReadOpaque(kMaxPayloadBytes));
     (void)aad, (void)sender_data;
     if (ciphertext.empty()) return Error::Validation("ciphertext", "empty");
-    if (!in.done()) return Error::Validation("private_message", "trailing bytes");
+    if (!in.empty()) return Error::Validation("private_message", "trailing bytes");
   } else {
     // §6.2 PublicMessage.content (FramedContent): group_id, epoch, sender,
     // authenticated_data, content_type, then the body we do not need.
     XS_RETURN_IF_ERROR(SkipSender(in));
-    XS_TRY(auto aad, in.Vector("authenticated_data", kMaxPayloadBytes));
+    XS_TRY(auto aad, in.Named("authenticated_data").ReadOpaque(kMaxPayloadBytes));
     (void)aad;
-    XS_TRY(ct, in.Uint(1, "content_type"));
+    XS_TRY(ct, in.Named("content_type").ReadU8());
   }
-  h.content_type = static_cast<std::uint8_t>(ct);
+  h.content_type = ct;
   XS_RETURN_IF_ERROR(CheckContentType(h.content_type));
   return h;
 }
@@ -108,23 +71,28 @@ Result<KeyPackageInfo> ParseKeyPackage(std::span<const std::uint8_t> data) {
   if (data.size() > kMaxKeyPackageBytes) {
     return Error::Validation("key_package", "larger than " + std::to_string(kMaxKeyPackageBytes));
   }
-  Reader in(data);
+  codec::TlsReader in(data);
   KeyPackageInfo info;
-  XS_TRY(std::uint64_t version, in.Uint(2, "key_package.version"));
+  XS_TRY(std::uint16_t version, in.Named("key_package.version").ReadU16());
   if (version != kMlsVersion10) return Error::Validation("key_package.version", "not MLS 1.0");
-  XS_TRY(std::uint64_t suite, in.Uint(2, "key_package.cipher_suite"));
-  if (suite == 0) return Error::Validation("key_package.cipher_suite", "reserved value 0");
-  info.cipher_suite = static_cast<std::uint16_t>(suite);
-  XS_TRY(auto init_key, in.Vector("key_package.init_key", kMaxKeyPackageBytes));
+  XS_TRY(info.cipher_suite, in.Named("key_package.cipher_suite").ReadU16());
+  if (info.cipher_suite == 0) {
+    return Error::Validation("key_package.cipher_suite", "reserved value 0");
+  }
+  XS_TRY(auto init_key, in.Named("key_package.init_key").ReadOpaque(kMaxKeyPackageBytes));
   if (init_key.empty()) return Error::Validation("key_package.init_key", "empty");
-  XS_TRY(auto enc_key, in.Vector("key_package.leaf_node.encryption_key", kMaxKeyPackageBytes));
+  XS_TRY(auto enc_key,
+         in.Named("key_package.leaf_node.encryption_key").ReadOpaque(kMaxKeyPackageBytes));
   if (enc_key.empty()) return Error::Validation("key_package.leaf_node.encryption_key", "empty");
-  XS_TRY(auto sig_key, in.Vector("key_package.leaf_node.signature_key", kMaxInstallationKeyBytes));
+  XS_TRY(auto sig_key,
+         in.Named("key_package.leaf_node.signature_key").ReadOpaque(kMaxInstallationKeyBytes));
   if (sig_key.empty()) return Error::Validation("key_package.leaf_node.signature_key", "empty");
   info.installation_key.assign(sig_key.begin(), sig_key.end());
   // The credential, capabilities, extensions and signature follow; the node
   // needs only to know the key package is not obviously truncated.
-  if (in.done()) return Error::Validation("key_package.leaf_node", "truncated after signature_key");
+  if (in.empty()) {
+    return Error::Validation("key_package.leaf_node", "truncated after signature_key");
+  }
   return info;
 }
 

@@ -1,8 +1,9 @@
 // Just enough of the MLS wire format (RFC 9420) for the node to route and
 // index what clients publish, without any keys: the group id and content type
 // of a group message, and the installation (signature) key of a key package.
-// Both parsers are bounds-checked and never throw; anything that is not the
-// expected structure is a Validation error.
+// Both parsers read through codec::TlsReader (bounds-checked, vector lengths
+// minimally encoded per RFC 9420 §2.1.2) and never throw; anything that is not
+// the expected structure is a Validation error naming the field.
 //
 // Thread contract: pure functions.
 #pragma once

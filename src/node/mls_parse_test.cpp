@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "node/test_util.h"
 
 namespace xs::node {
@@ -81,6 +83,56 @@ TEST(ParseGroupMessage, RejectsReservedLengthPrefix) {
   std::string msg = testing::PrivateMessage("g", 1, "b");
   msg[4] = static_cast<char>(0xc0);
   EXPECT_FALSE(ParseGroupMessage(Span(msg)).ok());
+}
+
+// The field of a Validation error, from its context.
+std::string FieldOf(const Error& e) {
+  const std::string& ctx = e.context_json();
+  const std::string key = "\"field\":\"";
+  const auto start = ctx.find(key);
+  if (start == std::string::npos) return "";
+  const auto end = ctx.find('"', start + key.size());
+  return ctx.substr(start + key.size(), end - start - key.size());
+}
+
+TEST(ParseGroupMessage, ErrorsNameTheField) {
+  const std::string msg = testing::PrivateMessage("g", 1, "b");
+  struct Case {
+    std::size_t keep;  // bytes of msg kept
+    const char* field;
+  };
+  // version(2) wire_format(2) group_id(1+1) epoch(8) content_type(1) ...
+  for (const Case& c : {Case{1, "version"}, Case{3, "wire_format"}, Case{5, "group_id"},
+                        Case{10, "epoch"}, Case{14, "content_type"}, Case{15, "authenticated_data"},
+                        Case{17, "encrypted_sender_data"}, Case{msg.size() - 1, "ciphertext"}}) {
+    auto h = ParseGroupMessage(Span(msg.substr(0, c.keep)));
+    ASSERT_FALSE(h.ok()) << c.keep;
+    EXPECT_TRUE(h.error().IsValidation());
+    EXPECT_EQ(FieldOf(h.error()), c.field) << h.error().ToString();
+  }
+  auto big = ParseGroupMessage(Span(testing::PrivateMessage(std::string(300, 'g'), 1, "b")));
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(FieldOf(big.error()), "group_id");
+  EXPECT_NE(big.error().message().find("maximum"), std::string::npos);
+}
+
+TEST(ParseGroupMessage, RejectsNonMinimalLengthEncoding) {
+  // RFC 9420 §2.1.2: a 1-byte group id length sent in two bytes (0x40 0x01).
+  std::string msg = testing::PrivateMessage("g", 1, "b");
+  msg.replace(4, 1, std::string("\x40\x01", 2));
+  auto h = ParseGroupMessage(Span(msg));
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(FieldOf(h.error()), "group_id");
+}
+
+TEST(ParseKeyPackage, ErrorsNameTheField) {
+  const std::string kp = testing::KeyPackage(std::string(32, 'k'));
+  auto h = ParseKeyPackage(Span(kp.substr(0, 40)));  // inside the encryption key
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(FieldOf(h.error()), "key_package.leaf_node.encryption_key");
+  auto tail = ParseKeyPackage(Span(testing::KeyPackage(std::string(32, 'k'), "")));
+  ASSERT_FALSE(tail.ok());
+  EXPECT_EQ(FieldOf(tail.error()), "key_package.leaf_node");
 }
 
 TEST(ParseKeyPackage, ExtractsSignatureKey) {

@@ -1,7 +1,6 @@
 #include "node/store.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "crypto/hash.h"
 #include "node/store_internal.h"
 #include "node/store_schema.h"
 
@@ -21,20 +21,16 @@ std::uint64_t NowNs() {
 }
 
 std::string DedupHash(std::initializer_list<std::string_view> parts) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  crypto::Sha256Hasher hasher;
   for (std::string_view p : parts) {
     std::uint8_t len[8];
     std::uint64_t n = p.size();
     for (int i = 7; i >= 0; --i, n >>= 8) len[i] = static_cast<std::uint8_t>(n);
-    EVP_DigestUpdate(ctx, len, sizeof(len));
-    EVP_DigestUpdate(ctx, p.data(), p.size());
+    hasher.Update(len);
+    hasher.Update(p);
   }
-  std::string out(32, '\0');
-  unsigned int out_len = 0;
-  EVP_DigestFinal_ex(ctx, reinterpret_cast<unsigned char*>(out.data()), &out_len);
-  EVP_MD_CTX_free(ctx);
-  return out;
+  const crypto::Digest256 digest = hasher.Final();
+  return std::string(digest.begin(), digest.end());
 }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
@@ -49,7 +45,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
       return Error::Internal("database " + path + " is in use by another node");
     }
   }
-  XS_TRY(store->db_, Db::Open(path.empty() ? ":memory:" : path));
+  XS_TRY(store->db_, sqlite::Db::Open(path.empty() ? ":memory:" : path));
   XS_RETURN_IF_ERROR(store->Init());
   if (!path.empty()) {
     XS_TRY(store->checkpointer_, Checkpointer::Start(path));
@@ -61,7 +57,7 @@ Store::~Store() {
   checkpointer_.reset();
   // Statements must be finalized before the connection closes.
   st_.reset();
-  db_ = Db();
+  db_ = sqlite::Db();
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
@@ -70,12 +66,9 @@ Status Store::Init() {
   XS_RETURN_IF_ERROR(db_.Exec(sql::kSchema));
   st_ = std::make_unique<Statements>();
   struct {
-    Stmt* stmt;
+    sqlite::Stmt* stmt;
     const char* text;
   } const all[] = {
-      {&st_->begin, "BEGIN IMMEDIATE"},
-      {&st_->commit, "COMMIT"},
-      {&st_->rollback, "ROLLBACK"},
       {&st_->insert_group_message, sql::kInsertGroupMessage},
       {&st_->group_messages_asc, sql::kGroupMessagesAsc},
       {&st_->group_messages_desc, sql::kGroupMessagesDesc},
@@ -101,24 +94,9 @@ Status Store::Init() {
   return OkStatus();
 }
 
-Status Store::Begin() {
-  ResetOnExit r(st_->begin);
-  return st_->begin.Run();
-}
-
-Status Store::Commit() {
-  ResetOnExit r(st_->commit);
-  return st_->commit.Run();
-}
-
-void Store::Rollback() {
-  ResetOnExit r(st_->rollback);
-  (void)st_->rollback.Run();
-}
-
 namespace {
 
-GroupMessage GroupMessageFromRow(const Stmt& row) {
+GroupMessage GroupMessageFromRow(const sqlite::Stmt& row) {
   GroupMessage m;
   auto* v1 = m.mutable_v1();
   v1->set_id(static_cast<std::uint64_t>(row.Int(0)));
@@ -135,7 +113,7 @@ GroupMessage GroupMessageFromRow(const Stmt& row) {
 constexpr std::int64_t kWelcomeKindV1 = 1;
 constexpr std::int64_t kWelcomeKindPointer = 2;
 
-WelcomeMessage WelcomeFromRow(const Stmt& row) {
+WelcomeMessage WelcomeFromRow(const sqlite::Stmt& row) {
   WelcomeMessage m;
   const auto id = static_cast<std::uint64_t>(row.Int(0));
   const auto created = static_cast<std::uint64_t>(row.Int(1));
@@ -193,9 +171,9 @@ Status Store::AppendGroupMessages(std::span<const NewGroupMessage> batch,
 
 Status Store::WriteGroupAppends(std::span<GroupAppend* const> appends) {
   std::lock_guard lock(mu_);
-  XS_RETURN_IF_ERROR(Begin());
+  XS_TRY(sqlite::Transaction tx, sqlite::Transaction::Begin(db_));
   std::vector<std::vector<std::shared_ptr<const GroupMessage>>> stored(appends.size());
-  Stmt& ins = st_->insert_group_message;
+  sqlite::Stmt& ins = st_->insert_group_message;
   for (std::size_t a = 0; a < appends.size(); ++a) {
     for (const NewGroupMessage& in : appends[a]->batch) {
       ResetOnExit r(ins);
@@ -207,10 +185,7 @@ Status Store::WriteGroupAppends(std::span<GroupAppend* const> appends) {
           .Bind(5, std::int64_t{in.should_push})
           .Bind(6, std::int64_t{in.is_commit})
           .BindBlob(7, DedupHash({in.data}));
-      if (auto s = ins.Run(); !s.ok()) {
-        Rollback();
-        return s;
-      }
+      XS_RETURN_IF_ERROR(ins.Run());
       if (db_.Changes() == 0) continue;  // duplicate data: already stored
       auto m = std::make_shared<GroupMessage>();
       auto* v1 = m->mutable_v1();
@@ -224,10 +199,7 @@ Status Store::WriteGroupAppends(std::span<GroupAppend* const> appends) {
       stored[a].push_back(std::move(m));
     }
   }
-  if (auto s = Commit(); !s.ok()) {
-    Rollback();
-    return s;
-  }
+  XS_RETURN_IF_ERROR(tx.Commit());
   // Still under mu_, so subscribers see every topic's rows in id order.
   for (std::size_t a = 0; a < appends.size(); ++a) {
     const OnStored<GroupMessage>& on_stored = *appends[a]->on_stored;
@@ -252,7 +224,7 @@ Result<std::optional<GroupMessage>> Store::NewestGroupMessage(std::string_view g
     return std::optional<GroupMessage>(std::move(rows.front()));
   }
   std::lock_guard lock(mu_);
-  Stmt& q = st_->newest_group_message;
+  sqlite::Stmt& q = st_->newest_group_message;
   ResetOnExit r(q);
   q.BindBlob(1, group_id);
   XS_TRY(bool row, q.Step());
@@ -276,9 +248,9 @@ Result<std::uint64_t> Store::CountGroupMessages() {
 Status Store::AppendWelcomes(std::span<const WelcomeMessage> batch,
                              const OnStored<WelcomeMessage>& on_stored) {
   std::lock_guard lock(mu_);
-  XS_RETURN_IF_ERROR(Begin());
+  XS_TRY(sqlite::Transaction tx, sqlite::Transaction::Begin(db_));
   std::vector<std::shared_ptr<const WelcomeMessage>> stored;
-  Stmt& ins = st_->insert_welcome;
+  sqlite::Stmt& ins = st_->insert_welcome;
   for (const WelcomeMessage& in : batch) {
     ResetOnExit r(ins);
     const std::uint64_t now = NowNs();
@@ -297,10 +269,7 @@ Status Store::AppendWelcomes(std::span<const WelcomeMessage> batch,
       ins.BindBlob(8, DedupHash({"v1", v.installation_key(), v.data()}));
     }
     ins.Bind(2, static_cast<std::int64_t>(now));
-    if (auto s = ins.Run(); !s.ok()) {
-      Rollback();
-      return s;
-    }
+    XS_RETURN_IF_ERROR(ins.Run());
     if (db_.Changes() == 0) continue;
     const auto id = static_cast<std::uint64_t>(db_.LastInsertRowId());
     if (m->has_welcome_pointer()) {
@@ -312,10 +281,7 @@ Status Store::AppendWelcomes(std::span<const WelcomeMessage> batch,
     }
     stored.push_back(std::move(m));
   }
-  if (auto s = Commit(); !s.ok()) {
-    Rollback();
-    return s;
-  }
+  XS_RETURN_IF_ERROR(tx.Commit());
   if (on_stored) {
     for (auto& m : stored) on_stored(std::move(m));
   }

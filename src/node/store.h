@@ -35,7 +35,7 @@
 
 #include "base/result.h"
 #include "node/checkpointer.h"
-#include "node/sqlite.h"
+#include "sqlite/sqlite.h"
 #include "xmtp/identity/api/v1/identity.pb.h"
 #include "xmtp/mls/api/v1/mls.pb.h"
 
@@ -133,9 +133,6 @@ class Store {
   struct Statements;
   Store() = default;
   Status Init();
-  Status Begin();
-  Status Commit();
-  void Rollback();
 
   // One caller's batch waiting in the group-commit queue.
   struct GroupAppend {
@@ -150,7 +147,7 @@ class Store {
 
   int lock_fd_ = -1;  // flock on "<path>.lock"; -1 in memory
   std::mutex mu_;     // the connection and statements
-  Db db_;
+  sqlite::Db db_;
   std::unique_ptr<Statements> st_;
   std::unique_ptr<Checkpointer> checkpointer_;  // null in memory
 

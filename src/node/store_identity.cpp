@@ -7,7 +7,7 @@ namespace xs::node {
 
 Status Store::PutKeyPackage(std::string_view installation_key, std::string_view key_package) {
   std::lock_guard lock(mu_);
-  Stmt& s = st_->put_key_package;
+  sqlite::Stmt& s = st_->put_key_package;
   ResetOnExit r(s);
   s.BindBlob(1, installation_key)
       .BindBlob(2, key_package)
@@ -19,7 +19,7 @@ Result<std::vector<std::string>> Store::GetKeyPackages(std::span<const std::stri
   std::lock_guard lock(mu_);
   std::vector<std::string> out;
   out.reserve(keys.size());
-  Stmt& q = st_->get_key_package;
+  sqlite::Stmt& q = st_->get_key_package;
   for (const std::string& key : keys) {
     ResetOnExit r(q);
     q.BindBlob(1, key);
@@ -32,7 +32,7 @@ Result<std::vector<std::string>> Store::GetKeyPackages(std::span<const std::stri
 Result<std::vector<IdentityUpdateLog>> Store::IdentityUpdates(std::string_view inbox_id,
                                                               std::uint64_t after) {
   std::lock_guard lock(mu_);
-  Stmt& q = st_->identity_updates;
+  sqlite::Stmt& q = st_->identity_updates;
   ResetOnExit r(q);
   q.Bind(1, inbox_id).Bind(2, static_cast<std::int64_t>(after));
   std::vector<IdentityUpdateLog> out;
@@ -59,42 +59,35 @@ Result<std::uint64_t> Store::AppendIdentityUpdate(
   std::string bytes;
   if (!update.SerializeToString(&bytes)) return Error::Internal("serialize identity update");
   std::lock_guard lock(mu_);
-  XS_RETURN_IF_ERROR(Begin());
+  XS_TRY(sqlite::Transaction tx, sqlite::Transaction::Begin(db_));
   auto body = [&]() -> Result<std::uint64_t> {
-    Stmt& ins = st_->insert_identity_update;
+    sqlite::Stmt& ins = st_->insert_identity_update;
     ResetOnExit r(ins);
     ins.Bind(1, update.inbox_id()).Bind(2, static_cast<std::int64_t>(NowNs())).BindBlob(3, bytes);
     XS_RETURN_IF_ERROR(ins.Run());
     const std::int64_t seq = db_.LastInsertRowId();
     for (const std::string& id : removed_identifiers) {
-      Stmt& rev = st_->revoke_address;
+      sqlite::Stmt& rev = st_->revoke_address;
       ResetOnExit rr(rev);
       rev.Bind(1, id).Bind(2, update.inbox_id()).Bind(3, seq);
       XS_RETURN_IF_ERROR(rev.Run());
     }
     for (const std::string& id : added_identifiers) {
-      Stmt& add = st_->insert_address;
+      sqlite::Stmt& add = st_->insert_address;
       ResetOnExit ra(add);
       add.Bind(1, id).Bind(2, update.inbox_id()).Bind(3, seq);
       XS_RETURN_IF_ERROR(add.Run());
     }
     return static_cast<std::uint64_t>(seq);
   };
-  auto seq = body();
-  if (!seq.ok()) {
-    Rollback();
-    return seq;
-  }
-  if (auto s = Commit(); !s.ok()) {
-    Rollback();
-    return s.error();
-  }
+  XS_TRY(std::uint64_t seq, body());
+  XS_RETURN_IF_ERROR(tx.Commit());
   return seq;
 }
 
 Result<std::optional<std::string>> Store::InboxForIdentifier(std::string_view identifier) {
   std::lock_guard lock(mu_);
-  Stmt& q = st_->inbox_for_identifier;
+  sqlite::Stmt& q = st_->inbox_for_identifier;
   ResetOnExit r(q);
   q.Bind(1, identifier);
   XS_TRY(bool row, q.Step());
@@ -104,29 +97,22 @@ Result<std::optional<std::string>> Store::InboxForIdentifier(std::string_view id
 
 Status Store::AppendCommitLog(std::span<const NewCommitLogEntry> batch) {
   std::lock_guard lock(mu_);
-  XS_RETURN_IF_ERROR(Begin());
+  XS_TRY(sqlite::Transaction tx, sqlite::Transaction::Begin(db_));
   for (const NewCommitLogEntry& e : batch) {
-    Stmt& ins = st_->insert_commit_log;
+    sqlite::Stmt& ins = st_->insert_commit_log;
     ResetOnExit r(ins);
     ins.BindBlob(1, e.group_id)
         .Bind(2, static_cast<std::int64_t>(NowNs()))
         .BindBlob(3, e.entry)
         .BindBlob(4, e.signature);
-    if (auto s = ins.Run(); !s.ok()) {
-      Rollback();
-      return s;
-    }
+    XS_RETURN_IF_ERROR(ins.Run());
   }
-  if (auto s = Commit(); !s.ok()) {
-    Rollback();
-    return s;
-  }
-  return OkStatus();
+  return tx.Commit();
 }
 
 namespace {
 
-Result<CommitLogEntry> CommitLogFromRow(const Stmt& row) {
+Result<CommitLogEntry> CommitLogFromRow(const sqlite::Stmt& row) {
   CommitLogEntry e;
   e.set_sequence_id(static_cast<std::uint64_t>(row.Int(0)));
   e.set_serialized_commit_log_entry(row.BlobString(1));

@@ -12,38 +12,35 @@ namespace xs::signet {
 namespace {
 
 constexpr mode_t kFileMode = 0600;
-
-struct Stmt {
-  sqlite3_stmt* s = nullptr;
-  ~Stmt() { sqlite3_finalize(s); }
-};
+// How long a write waits for another connection (an `xs` CLI process) to
+// release the database lock.
+constexpr int kBusyTimeoutMillis = 5000;
 
 std::string AdFor(std::string_view kind, std::string_view id) {
   return std::string(kind) + "/" + std::string(id);
 }
 
-void BindText(sqlite3_stmt* s, int i, std::string_view v) {
-  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+StoredRow ReadRow(const sqlite::Stmt& s) {
+  StoredRow row;
+  row.kind = s.Text(0);
+  row.id = s.Text(1);
+  row.body = Json::parse(s.Text(2), nullptr, /*allow_exceptions=*/false);
+  row.sealed_secret = s.Blob(3);
+  return row;
 }
 
-StoredRow ReadRow(sqlite3_stmt* s) {
-  StoredRow row;
-  row.kind = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-  row.id = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
-  row.body = Json::parse(reinterpret_cast<const char*>(sqlite3_column_text(s, 2)), nullptr,
-                         /*allow_exceptions=*/false);
-  const auto* blob = static_cast<const std::uint8_t*>(sqlite3_column_blob(s, 3));
-  int n = sqlite3_column_bytes(s, 3);
-  if (blob != nullptr && n > 0) row.sealed_secret.assign(blob, blob + n);
-  return row;
+Result<int> ReadUserVersion(sqlite::Db& db) {
+  XS_TRY(sqlite::Stmt st, db.Prepare("PRAGMA user_version;"));
+  XS_TRY(bool row, st.Step());
+  return row ? static_cast<int>(st.Int(0)) : 0;
 }
 
 }  // namespace
 
-Store::Store(sqlite3* db, std::string path, crypto::Secret key)
-    : db_(db), path_(std::move(path)), data_key_(std::move(key)) {}
+Store::Store(sqlite::Db db, std::string path, crypto::Secret key)
+    : db_(std::move(db)), path_(std::move(path)), data_key_(std::move(key)) {}
 
-Store::~Store() { sqlite3_close(db_); }
+Store::~Store() = default;
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, crypto::Secret data_key) {
   if (data_key.size() != kDataKeyBytes) return Error::Internal("store data key has wrong size");
@@ -53,47 +50,26 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, crypto::Secr
   if (fd < 0) return Error::Internal("cannot create store file");
   ::fchmod(fd, kFileMode);
   ::close(fd);
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
-      SQLITE_OK) {
-    sqlite3_close(db);
-    return Error::Internal("cannot open store database");
-  }
-  std::unique_ptr<Store> store(new Store(db, path, std::move(data_key)));
-  XS_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL;"));
-  XS_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL;"));
-  XS_RETURN_IF_ERROR(store->Exec("PRAGMA foreign_keys=ON;"));
-  sqlite3_busy_timeout(db, 5000);
+  XS_TRY(sqlite::Db db, sqlite::Db::Open(path, sqlite::Threading::kSerialized));
+  std::unique_ptr<Store> store(new Store(std::move(db), path, std::move(data_key)));
+  XS_RETURN_IF_ERROR(store->db_.Exec("PRAGMA journal_mode=WAL;"));
+  XS_RETURN_IF_ERROR(store->db_.Exec("PRAGMA synchronous=FULL;"));
+  XS_RETURN_IF_ERROR(store->db_.Exec("PRAGMA foreign_keys=ON;"));
+  XS_RETURN_IF_ERROR(store->db_.SetBusyTimeout(kBusyTimeoutMillis));
   XS_RETURN_IF_ERROR(store->Migrate());
   return store;
 }
 
-Status Store::SqlError(std::string_view what) const {
-  return Error::Internal(std::string("store: ") + std::string(what) + ": " + sqlite3_errmsg(db_));
-}
-
-Status Store::Exec(const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown";
-    sqlite3_free(err);
-    return Error::Internal("store: " + msg);
-  }
-  return OkStatus();
-}
-
 Status Store::Migrate() {
-  Stmt st;
-  sqlite3_prepare_v2(db_, "PRAGMA user_version;", -1, &st.s, nullptr);
-  if (sqlite3_step(st.s) == SQLITE_ROW) version_ = sqlite3_column_int(st.s, 0);
+  XS_TRY(version_, ReadUserVersion(db_));
   if (version_ > static_cast<int>(kMigrations.size())) {
     return Error::Internal("store schema is newer than this build");
   }
   while (version_ < static_cast<int>(kMigrations.size())) {
     int next = version_ + 1;
     Status migrated = Transaction([&]() -> Status {
-      XS_RETURN_IF_ERROR(Exec(kMigrations[static_cast<std::size_t>(version_)]));
-      return Exec(("PRAGMA user_version=" + std::to_string(next) + ";").c_str());
+      XS_RETURN_IF_ERROR(db_.Exec(kMigrations[static_cast<std::size_t>(version_)]));
+      return db_.Exec(("PRAGMA user_version=" + std::to_string(next) + ";").c_str());
     });
     XS_RETURN_IF_ERROR(migrated);
     version_ = next;
@@ -108,98 +84,64 @@ Status Store::Transaction(const std::function<Status()>& fn) {
     --tx_depth_;
     return s;
   }
-  XS_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE;"));
+  XS_TRY(sqlite::Transaction tx, sqlite::Transaction::Begin(db_));
   ++tx_depth_;
   Status s = fn();
   --tx_depth_;
-  if (!s.ok()) {
-    (void)Exec("ROLLBACK;");
-    return s;
-  }
-  Status c = Exec("COMMIT;");
-  if (!c.ok()) (void)Exec("ROLLBACK;");
-  return c;
+  XS_RETURN_IF_ERROR(s);  // tx rolls back
+  return tx.Commit();
 }
 
 Status Store::Put(std::string_view kind, std::string_view id, const Json& body,
                   const crypto::Secret* secret) {
-  Stmt st;
-  if (sqlite3_prepare_v2(db_,
-                         "INSERT OR REPLACE INTO records(kind,id,body,secret,updated_at) "
-                         "VALUES(?,?,?,?,unixepoch());",
-                         -1, &st.s, nullptr) != SQLITE_OK) {
-    return SqlError("prepare put");
-  }
-  std::string text = SafeDump(body);
-  BindText(st.s, 1, kind);
-  BindText(st.s, 2, id);
-  BindText(st.s, 3, text);
+  XS_TRY(sqlite::Stmt st, db_.Prepare("INSERT OR REPLACE INTO records(kind,id,body,secret,"
+                                      "updated_at) VALUES(?,?,?,?,unixepoch());"));
+  const std::string text = SafeDump(body);
+  st.Bind(1, kind).Bind(2, id).Bind(3, std::string_view(text));
   std::vector<std::uint8_t> sealed;
   if (secret != nullptr) {
-    sealed = AeadSeal(data_key_, secret->bytes(), AdFor(kind, id));
-    sqlite3_bind_blob(st.s, 4, sealed.data(), static_cast<int>(sealed.size()), SQLITE_TRANSIENT);
+    sealed = AeadSeal(data_key_, secret->span(), AdFor(kind, id));
+    st.Bind(4, std::span<const std::uint8_t>(sealed));
   } else {
-    sqlite3_bind_null(st.s, 4);
+    st.BindNull(4);
   }
-  if (sqlite3_step(st.s) != SQLITE_DONE) return SqlError("put");
-  return OkStatus();
+  return st.Run();
 }
 
 Status Store::UpdateBody(std::string_view kind, std::string_view id, const Json& body) {
-  Stmt st;
-  if (sqlite3_prepare_v2(db_,
-                         "UPDATE records SET body=?, updated_at=unixepoch() "
-                         "WHERE kind=? AND id=?;",
-                         -1, &st.s, nullptr) != SQLITE_OK) {
-    return SqlError("prepare update");
-  }
-  std::string text = SafeDump(body);
-  BindText(st.s, 1, text);
-  BindText(st.s, 2, kind);
-  BindText(st.s, 3, id);
-  if (sqlite3_step(st.s) != SQLITE_DONE) return SqlError("update");
-  if (sqlite3_changes(db_) == 0) return Put(kind, id, body);
+  XS_TRY(sqlite::Stmt st, db_.Prepare("UPDATE records SET body=?, updated_at=unixepoch() "
+                                      "WHERE kind=? AND id=?;"));
+  const std::string text = SafeDump(body);
+  st.Bind(1, std::string_view(text)).Bind(2, kind).Bind(3, id);
+  XS_RETURN_IF_ERROR(st.Run());
+  if (db_.Changes() == 0) return Put(kind, id, body);
   return OkStatus();
 }
 
 Result<std::optional<StoredRow>> Store::Get(std::string_view kind, std::string_view id) {
-  Stmt st;
-  if (sqlite3_prepare_v2(db_, "SELECT kind,id,body,secret FROM records WHERE kind=? AND id=?;", -1,
-                         &st.s, nullptr) != SQLITE_OK) {
-    return SqlError("prepare get").error();
-  }
-  BindText(st.s, 1, kind);
-  BindText(st.s, 2, id);
-  int rc = sqlite3_step(st.s);
-  if (rc == SQLITE_DONE) return std::optional<StoredRow>();
-  if (rc != SQLITE_ROW) return SqlError("get").error();
-  return std::optional<StoredRow>(ReadRow(st.s));
+  XS_TRY(sqlite::Stmt st,
+         db_.Prepare("SELECT kind,id,body,secret FROM records WHERE kind=? AND id=?;"));
+  st.Bind(1, kind).Bind(2, id);
+  XS_TRY(bool row, st.Step());
+  if (!row) return std::optional<StoredRow>();
+  return std::optional<StoredRow>(ReadRow(st));
 }
 
 Result<std::vector<StoredRow>> Store::List(std::string_view kind) {
-  Stmt st;
-  if (sqlite3_prepare_v2(db_, "SELECT kind,id,body,secret FROM records WHERE kind=? ORDER BY id;",
-                         -1, &st.s, nullptr) != SQLITE_OK) {
-    return SqlError("prepare list").error();
-  }
-  BindText(st.s, 1, kind);
+  XS_TRY(sqlite::Stmt st,
+         db_.Prepare("SELECT kind,id,body,secret FROM records WHERE kind=? ORDER BY id;"));
+  st.Bind(1, kind);
   std::vector<StoredRow> rows;
-  int rc;
-  while ((rc = sqlite3_step(st.s)) == SQLITE_ROW) rows.push_back(ReadRow(st.s));
-  if (rc != SQLITE_DONE) return SqlError("list").error();
-  return rows;
+  while (true) {
+    XS_TRY(bool row, st.Step());
+    if (!row) return rows;
+    rows.push_back(ReadRow(st));
+  }
 }
 
 Status Store::Delete(std::string_view kind, std::string_view id) {
-  Stmt st;
-  if (sqlite3_prepare_v2(db_, "DELETE FROM records WHERE kind=? AND id=?;", -1, &st.s, nullptr) !=
-      SQLITE_OK) {
-    return SqlError("prepare delete");
-  }
-  BindText(st.s, 1, kind);
-  BindText(st.s, 2, id);
-  if (sqlite3_step(st.s) != SQLITE_DONE) return SqlError("delete");
-  return OkStatus();
+  XS_TRY(sqlite::Stmt st, db_.Prepare("DELETE FROM records WHERE kind=? AND id=?;"));
+  return st.Bind(1, kind).Bind(2, id).Run();
 }
 
 Result<crypto::Secret> Store::OpenSecret(const StoredRow& row) const {

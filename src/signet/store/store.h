@@ -11,8 +11,6 @@
 // Thread contract: not thread-safe; the Runtime serializes access.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,8 +20,9 @@
 #include <vector>
 
 #include "base/result.h"
-#include "crypto/secret.h"
 #include "signet/util/util.h"
+#include "crypto/secret.h"
+#include "sqlite/sqlite.h"
 
 namespace xs::signet {
 
@@ -62,7 +61,7 @@ class Store {
   std::vector<std::uint8_t> SealBlob(std::span<const std::uint8_t> plain,
                                      std::string_view associated_data) const;
   Result<crypto::Secret> OpenBlob(std::span<const std::uint8_t> sealed,
-                                  std::string_view associated_data) const;
+                               std::string_view associated_data) const;
 
   // Network id <-> local id map (concepts.md §5); resource_type is
   // "message" | "conversation" | "inbox".
@@ -78,12 +77,10 @@ class Store {
   const std::string& path() const { return path_; }
 
  private:
-  Store(sqlite3* db, std::string path, crypto::Secret key);
-  Status Exec(const char* sql);
+  Store(sqlite::Db db, std::string path, crypto::Secret key);
   Status Migrate();
-  Status SqlError(std::string_view what) const;
 
-  sqlite3* db_;
+  sqlite::Db db_;
   std::string path_;
   crypto::Secret data_key_;
   int version_ = 0;

@@ -1,29 +1,39 @@
-#include "node/sqlite.h"
+#include "sqlite/sqlite.h"
 
-namespace xs::node {
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace xs::sqlite {
+
+Stmt::Stmt(Stmt&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)), bind_rc_(std::exchange(other.bind_rc_, 0)) {}
 
 Stmt& Stmt::operator=(Stmt&& other) noexcept {
   if (this != &other) {
     sqlite3_finalize(stmt_);
-    stmt_ = other.stmt_;
-    other.stmt_ = nullptr;
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    bind_rc_ = std::exchange(other.bind_rc_, 0);
   }
   return *this;
 }
 
 Stmt::~Stmt() { sqlite3_finalize(stmt_); }
 
-Stmt& Stmt::Bind(int index, std::int64_t value) {
-  sqlite3_bind_int64(stmt_, index, value);
+Stmt& Stmt::Check(int rc) {
+  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   return *this;
+}
+
+Stmt& Stmt::Bind(int index, std::int64_t value) {
+  return Check(sqlite3_bind_int64(stmt_, index, value));
 }
 
 Stmt& Stmt::Bind(int index, std::span<const std::uint8_t> blob) {
   // A zero-length blob must still bind as a blob, not NULL.
   static const std::uint8_t kEmpty = 0;
   const void* p = blob.empty() ? &kEmpty : blob.data();
-  sqlite3_bind_blob64(stmt_, index, p, blob.size(), SQLITE_TRANSIENT);
-  return *this;
+  return Check(sqlite3_bind_blob64(stmt_, index, p, blob.size(), SQLITE_TRANSIENT));
 }
 
 Stmt& Stmt::BindBlob(int index, std::string_view blob) {
@@ -32,16 +42,16 @@ Stmt& Stmt::BindBlob(int index, std::string_view blob) {
 }
 
 Stmt& Stmt::Bind(int index, std::string_view text) {
-  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  return *this;
+  return Check(
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
-Stmt& Stmt::BindNull(int index) {
-  sqlite3_bind_null(stmt_, index);
-  return *this;
-}
+Stmt& Stmt::BindNull(int index) { return Check(sqlite3_bind_null(stmt_, index)); }
 
 Result<bool> Stmt::Step() {
+  if (bind_rc_ != SQLITE_OK) {
+    return Error::Internal(std::string("sqlite bind: ") + sqlite3_errstr(bind_rc_));
+  }
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -58,6 +68,7 @@ Status Stmt::Run() {
 void Stmt::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  bind_rc_ = SQLITE_OK;
 }
 
 std::int64_t Stmt::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
@@ -85,11 +96,13 @@ std::string Stmt::Text(int column) const {
 
 bool Stmt::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-Result<Db> Db::Open(const std::string& path) {
+Result<Db> Db::Open(const std::string& path, Threading threading) {
   sqlite3* raw = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int mutex =
+      threading == Threading::kSerialized ? SQLITE_OPEN_FULLMUTEX : SQLITE_OPEN_NOMUTEX;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | mutex;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  Db db(raw);
+  Db db(raw);  // closes `raw` on every path, also when the open failed
   if (rc != SQLITE_OK) {
     return Error::Internal("open database " + path + ": " +
                            (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
@@ -97,21 +110,39 @@ Result<Db> Db::Open(const std::string& path) {
   return db;
 }
 
+Db::Db(Db&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      begin_(std::move(other.begin_)),
+      commit_(std::move(other.commit_)),
+      rollback_(std::move(other.rollback_)) {}
+
 Db& Db::operator=(Db&& other) noexcept {
   if (this != &other) {
-    sqlite3_close_v2(db_);
-    db_ = other.db_;
-    other.db_ = nullptr;
+    Close();
+    db_ = std::exchange(other.db_, nullptr);
+    begin_ = std::move(other.begin_);
+    commit_ = std::move(other.commit_);
+    rollback_ = std::move(other.rollback_);
   }
   return *this;
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() { Close(); }
+
+void Db::Close() {
+  // Our own statements first; close_v2 defers the close until any statement
+  // a caller still holds is finalized.
+  begin_ = Stmt();
+  commit_ = Stmt();
+  rollback_ = Stmt();
+  sqlite3_close_v2(db_);
+  db_ = nullptr;
+}
 
 Status Db::Exec(const char* sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
+    std::string msg = err ? err : ErrorMessage();
     sqlite3_free(err);
     return Error::Internal("sqlite exec: " + msg);
   }
@@ -126,8 +157,40 @@ Result<Stmt> Db::Prepare(const char* sql) {
   return Stmt(stmt);
 }
 
+Status Db::SetBusyTimeout(int millis) {
+  if (sqlite3_busy_timeout(db_, millis) != SQLITE_OK) {
+    return Error::Internal("sqlite busy timeout: " + ErrorMessage());
+  }
+  return OkStatus();
+}
+
 std::int64_t Db::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Db::Changes() const { return sqlite3_changes(db_); }
 std::string Db::ErrorMessage() const { return db_ ? sqlite3_errmsg(db_) : "no database"; }
 
-}  // namespace xs::node
+Status Db::RunCached(Stmt& stmt, const char* sql) {
+  if (!stmt.valid()) {
+    XS_TRY(stmt, Prepare(sql));
+  }
+  Status s = stmt.Run();
+  stmt.Reset();
+  return s;
+}
+
+Result<Transaction> Transaction::Begin(Db& db) {
+  XS_RETURN_IF_ERROR(db.RunCached(db.begin_, "BEGIN IMMEDIATE"));
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  // A failure leaves nothing to undo: SQLite has already rolled back.
+  if (db_ != nullptr) (void)db_->RunCached(db_->rollback_, "ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  XS_RETURN_IF_ERROR(db_->RunCached(db_->commit_, "COMMIT"));
+  db_ = nullptr;
+  return OkStatus();
+}
+
+}  // namespace xs::sqlite
