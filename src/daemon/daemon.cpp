@@ -12,6 +12,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "base/unique_fd.h"
 #include "base/clock.h"
 #include "daemon/daemon_log.h"
 #include "daemon/daemon_status.h"
@@ -91,7 +92,7 @@ class Daemon {
       if (stop_reason_.empty()) stop_reason_ = std::move(reason);
     }
     std::uint64_t one = 1;
-    (void)!::write(wake_fd_, &one, sizeof one);
+    (void)!::write(wake_fd_.get(), &one, sizeof one);
   }
 
  private:
@@ -111,7 +112,7 @@ class Daemon {
   std::unique_ptr<signet::Runtime> runtime_;
   std::unique_ptr<transport::AdminServer> server_;
   DaemonFacts facts_;
-  int wake_fd_ = -1;
+  UniqueFd wake_fd_;
   bool pid_file_written_ = false;
   bool handlers_installed_ = false;
   bool shut_down_ = false;
@@ -124,7 +125,7 @@ class Daemon {
 
 void Daemon::InstallSignalHandlers() {
   g_stop_signal = 0;
-  g_stop_fd = wake_fd_;
+  g_stop_fd = wake_fd_.get();
   struct sigaction action {};
   action.sa_handler = OnStopSignal;
   sigemptyset(&action.sa_mask);
@@ -182,8 +183,8 @@ Status Daemon::Start() {
   facts_.pid = static_cast<int>(::getpid());
   facts_.started_ms = NowMs();
   facts_.version = XS_VERSION;
-  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wake_fd_ < 0) return Error::Internal(std::string("eventfd: ") + std::strerror(errno));
+  wake_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_fd_) return Error::Internal(std::string("eventfd: ") + std::strerror(errno));
   InstallSignalHandlers();
 
   XS_RETURN_IF_ERROR(config_.Validate());
@@ -277,12 +278,12 @@ void Daemon::Run() {
   auto next_sweep = Clock::now() + kSweepInterval;
   for (;;) {
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_sweep - Clock::now());
-    pollfd p{wake_fd_, POLLIN, 0};
+    pollfd p{wake_fd_.get(), POLLIN, 0};
     int ready = ::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(wait.count(), 0)));
     if (ready < 0 && errno != EINTR) break;
     if (ready > 0) {
       std::uint64_t value = 0;
-      (void)!::read(wake_fd_, &value, sizeof value);
+      (void)!::read(wake_fd_.get(), &value, sizeof value);
       int signal_number = g_stop_signal.load();
       RequestStop(signal_number == SIGINT    ? "SIGINT"
                   : signal_number == SIGTERM ? "SIGTERM"
@@ -324,8 +325,7 @@ void Daemon::Shutdown() {
   }
   server_.reset();
   RestoreSignalHandlers();
-  if (wake_fd_ >= 0) ::close(wake_fd_);
-  wake_fd_ = -1;
+  wake_fd_.reset();
   lock_.reset();  // last: a new daemon may start from here on
 }
 

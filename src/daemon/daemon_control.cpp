@@ -7,8 +7,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <thread>
 
+#include "base/unique_fd.h"
 #include "daemon/daemon.h"
 #include "daemon/instance_lock.h"
 #include "transport/admin/admin_client.h"
@@ -94,40 +96,37 @@ Result<int> StartDaemonInBackground(const DaemonOptions& options) {
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
     return Error::Internal(std::string("pipe: ") + std::strerror(errno));
   }
+  UniqueFd read_end(pipe_fds[0]);
+  UniqueFd write_end(pipe_fds[1]);
   pid_t child = ::fork();
-  if (child < 0) {
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    return Error::Internal(std::string("fork: ") + std::strerror(errno));
-  }
+  if (child < 0) return Error::Internal(std::string("fork: ") + std::strerror(errno));
   if (child == 0) {
     // Intermediate: new session, then fork again so the daemon is not a
     // session leader and is reparented away from the caller (no zombie).
-    ::close(pipe_fds[0]);
+    read_end.reset();
     ::setsid();
     pid_t daemon_pid = ::fork();
     if (daemon_pid != 0) ::_exit(daemon_pid < 0 ? 1 : 0);
     RedirectStdioToDevNull();
-    const int report_fd = pipe_fds[1];
+    auto report_fd = std::make_shared<UniqueFd>(std::move(write_end));
     DaemonOptions daemon_options = options;
     daemon_options.foreground = false;
     daemon_options.on_started = [report_fd](const Status& status) {
       nlohmann::json report =
-          status.ok()
-              ? nlohmann::json{{"ok", true}, {"pid", ::getpid()}}
-              : nlohmann::json{{"ok", false}, {"error", transport::ErrorObject(status.error())}};
-      WriteAll(report_fd, transport::DumpLine(report) + "\n");
-      ::close(report_fd);
+          status.ok() ? nlohmann::json{{"ok", true}, {"pid", ::getpid()}}
+                      : nlohmann::json{{"ok", false}, {"error", transport::ErrorObject(status.error())}};
+      WriteAll(report_fd->get(), transport::DumpLine(report) + "\n");
+      report_fd->reset();
     };
     Status status = RunDaemon(daemon_options);
     ::_exit(status.ok() ? 0 : 1);
   }
-  ::close(pipe_fds[1]);
+  write_end.reset();
   int wait_status = 0;
   while (::waitpid(child, &wait_status, 0) < 0 && errno == EINTR) {
   }
-  auto report = ReadReport(pipe_fds[0], kStartupTimeout);
-  ::close(pipe_fds[0]);
+  auto report = ReadReport(read_end.get(), kStartupTimeout);
+  read_end.reset();
   if (!report.ok()) return report.error();
   nlohmann::json parsed = nlohmann::json::parse(*report, nullptr, false);
   if (!parsed.is_object()) {

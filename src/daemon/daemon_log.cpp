@@ -37,16 +37,12 @@ std::string_view LogLevelName(LogLevel level) {
 
 Result<std::unique_ptr<DaemonLog>> DaemonLog::Open(const std::string& path, LogLevel level,
                                                    bool echo_to_stderr) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+  if (!fd) {
     return xs::Error::Internal("cannot open the daemon log " + path + ": " + std::strerror(errno));
   }
-  ::fchmod(fd, 0600);
-  return std::unique_ptr<DaemonLog>(new DaemonLog(fd, path, level, echo_to_stderr));
-}
-
-DaemonLog::~DaemonLog() {
-  if (fd_ >= 0) ::close(fd_);
+  ::fchmod(fd.get(), 0600);
+  return std::unique_ptr<DaemonLog>(new DaemonLog(std::move(fd), path, level, echo_to_stderr));
 }
 
 void DaemonLog::Log(LogLevel level, std::string_view event, const nlohmann::json& fields) {
@@ -62,7 +58,7 @@ void DaemonLog::Log(LogLevel level, std::string_view event, const nlohmann::json
   text.push_back('\n');
   std::lock_guard lock(mu_);
   // A full disk must not stop the daemon; the line is dropped.
-  (void)!::write(fd_, text.data(), text.size());
+  (void)!::write(fd_.get(), text.data(), text.size());
   if (echo_) (void)!::write(STDERR_FILENO, text.data(), text.size());
 }
 

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace xs::daemon {
 
@@ -28,7 +29,7 @@ class DaemonLog {
   // Opens (creates 0600) `path` for appending; the directory must exist.
   static Result<std::unique_ptr<DaemonLog>> Open(const std::string& path, LogLevel level,
                                                  bool echo_to_stderr);
-  ~DaemonLog();
+  ~DaemonLog() = default;
   DaemonLog(const DaemonLog&) = delete;
   DaemonLog& operator=(const DaemonLog&) = delete;
 
@@ -50,9 +51,9 @@ class DaemonLog {
   const std::string& path() const { return path_; }
 
  private:
-  DaemonLog(int fd, std::string path, LogLevel level, bool echo)
-      : fd_(fd), path_(std::move(path)), level_(level), echo_(echo) {}
-  int fd_;
+  DaemonLog(UniqueFd fd, std::string path, LogLevel level, bool echo)
+      : fd_(std::move(fd)), path_(std::move(path)), level_(level), echo_(echo) {}
+  UniqueFd fd_;
   std::string path_;
   LogLevel level_;
   bool echo_;

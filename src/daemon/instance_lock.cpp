@@ -27,63 +27,58 @@ std::optional<int> ReadPid(int fd) {
 InstanceLock& InstanceLock::operator=(InstanceLock&& other) noexcept {
   if (this != &other) {
     Release();
-    fd_ = other.fd_;
-    other.fd_ = -1;
+    fd_ = std::move(other.fd_);
   }
   return *this;
 }
 
 void InstanceLock::Release() {
-  if (fd_ < 0) return;
+  if (!fd_) return;
   // Cleared first, so a reader never takes a dead daemon's pid for a live one.
-  if (::ftruncate(fd_, 0) != 0) {
+  if (::ftruncate(fd_.get(), 0) != 0) {
     // Nothing to do: the lock itself is what counts.
   }
-  ::flock(fd_, LOCK_UN);
-  ::close(fd_);
-  fd_ = -1;
+  ::flock(fd_.get(), LOCK_UN);
+  fd_.reset();
 }
 
 Result<InstanceLock> InstanceLock::Acquire(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Error::Internal("cannot open " + path + ": " + std::strerror(errno));
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd) return Error::Internal("cannot open " + path + ": " + std::strerror(errno));
   // A holder without a pid is a Holder() probe (a shared lock held for a
   // moment) or a daemon between flock and pwrite: worth a few retries.
   int retries = 10;
-  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
     int err = errno;
-    std::optional<int> pid = err == EWOULDBLOCK ? ReadPid(fd) : std::nullopt;
+    std::optional<int> pid = err == EWOULDBLOCK ? ReadPid(fd.get()) : std::nullopt;
     if (err == EWOULDBLOCK && !pid && retries-- > 0) {
       ::usleep(20000);
       continue;
     }
-    ::close(fd);
     if (err != EWOULDBLOCK)
       return Error::Internal("cannot lock " + path + ": " + std::strerror(err));
     return Error::Validation("daemon", pid ? "already running (pid " + std::to_string(*pid) + ")"
                                            : std::string("already running"));
   }
   std::string text = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) != 0 ||
-      ::pwrite(fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
-    ::close(fd);
+  if (::ftruncate(fd.get(), 0) != 0 ||
+      ::pwrite(fd.get(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
     return Error::Internal("cannot write " + path);
   }
-  return InstanceLock(fd);
+  return InstanceLock(std::move(fd));
 }
 
 std::optional<int> InstanceLock::Holder(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
   std::optional<int> holder;
-  if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
-    ::flock(fd, LOCK_UN);
+  if (::flock(fd.get(), LOCK_SH | LOCK_NB) == 0) {
+    ::flock(fd.get(), LOCK_UN);
   } else if (errno == EWOULDBLOCK) {
-    holder = ReadPid(fd);
+    holder = ReadPid(fd.get());
     if (!holder) holder = 0;  // held, pid not written yet
   }
-  ::close(fd);
   return holder;
 }
 

@@ -11,8 +11,10 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace xs::daemon {
 
@@ -25,7 +27,7 @@ class InstanceLock {
   // or nullopt when nobody holds the lock.
   static std::optional<int> Holder(const std::string& path);
 
-  InstanceLock(InstanceLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  InstanceLock(InstanceLock&& other) noexcept = default;
   InstanceLock& operator=(InstanceLock&& other) noexcept;
   InstanceLock(const InstanceLock&) = delete;
   InstanceLock& operator=(const InstanceLock&) = delete;
@@ -33,8 +35,8 @@ class InstanceLock {
   void Release();
 
  private:
-  explicit InstanceLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  explicit InstanceLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
 };
 
 }  // namespace xs::daemon

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <charconv>
 
+#include "base/unique_fd.h"
 #include "node/node.h"
 
 namespace xs::daemon {
@@ -48,20 +49,19 @@ bool TcpPortAnswers(const HostPort& address, std::chrono::milliseconds timeout) 
   if (::getaddrinfo(address.host.c_str(), port.c_str(), &hints, &found) != 0) return false;
   bool answered = false;
   for (addrinfo* ai = found; ai != nullptr && !answered; ai = ai->ai_next) {
-    int fd =
-        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) continue;
-    if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+    UniqueFd fd(
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol));
+    if (!fd) continue;
+    if (::connect(fd.get(), ai->ai_addr, ai->ai_addrlen) == 0) {
       answered = true;
     } else if (errno == EINPROGRESS) {
-      pollfd p{fd, POLLOUT, 0};
+      pollfd p{fd.get(), POLLOUT, 0};
       if (::poll(&p, 1, static_cast<int>(timeout.count())) == 1) {
         int err = 0;
         socklen_t len = sizeof err;
-        answered = ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
+        answered = ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0;
       }
     }
-    ::close(fd);
   }
   ::freeaddrinfo(found);
   return answered;

@@ -11,10 +11,14 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <variant>
+
+#include "base/unique_fd.h"
 
 #include "signet/util/file_util.h"
 #include "signet/util/util.h"
 #include "transport/admin/admin_jwt.h"
+#include "transport/admin/json_rpc.h"
 #include "transport/admin/line_socket.h"
 
 namespace xs::transport {
@@ -40,7 +44,16 @@ double MillisSince(std::chrono::steady_clock::time_point start) {
 
 Error InvalidRequest(std::string reason) { return Error::Validation("request", reason); }
 
-bool ValidId(const Json& id) { return id.is_string() || id.is_number_integer(); }
+AdminRequestRecord Record(std::string method, std::string request_id, const Status& status,
+                          double duration_ms) {
+  AdminRequestRecord record;
+  record.method = std::move(method);
+  record.request_id = std::move(request_id);
+  record.ok = status.ok();
+  if (!status.ok()) record.category = std::string(CategoryName(status.error().category()));
+  record.duration_ms = duration_ms;
+  return record;
+}
 
 }  // namespace
 
@@ -164,32 +177,29 @@ Status AdminServer::Start() {
   }
 
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) return Error::Internal(std::string("socket: ") + std::strerror(errno));
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+  UniqueFd listen_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!listen_fd) return Error::Internal(std::string("socket: ") + std::strerror(errno));
+  if (::bind(listen_fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     int err = errno;
-    ::close(listen_fd_);
-    listen_fd_ = -1;
     return Error::Internal("cannot bind " + path + ": " + std::strerror(err));
   }
   // The directory is 0700; the file is tightened before anyone is accepted.
   if (::chmod(path.c_str(), signet::kPrivateFileMode) != 0 || ::lstat(path.c_str(), &st) != 0 ||
-      ::listen(listen_fd_, kListenBacklog) != 0) {
+      ::listen(listen_fd.get(), kListenBacklog) != 0) {
     int err = errno;
-    ::close(listen_fd_);
-    listen_fd_ = -1;
     ::unlink(path.c_str());
     return Error::Internal("cannot listen on " + path + ": " + std::strerror(err));
   }
+  UniqueFd wake_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_fd) {
+    int err = errno;
+    ::unlink(path.c_str());
+    return Error::Internal(std::string("eventfd: ") + std::strerror(err));
+  }
   socket_dev_ = st.st_dev;
   socket_ino_ = st.st_ino;
-  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wake_fd_ < 0) {
-    ::close(listen_fd_);
-    listen_fd_ = -1;
-    ::unlink(path.c_str());
-    return Error::Internal(std::string("eventfd: ") + std::strerror(errno));
-  }
+  listen_fd_ = std::move(listen_fd);
+  wake_fd_ = std::move(wake_fd);
   started_ = true;
   stopping_ = false;
   acceptor_ = std::thread([this] { AcceptLoop(); });
@@ -201,10 +211,9 @@ void AdminServer::Stop() {
   started_ = false;
   stopping_ = true;
   std::uint64_t one = 1;
-  (void)!::write(wake_fd_, &one, sizeof one);
+  (void)!::write(wake_fd_.get(), &one, sizeof one);
   if (acceptor_.joinable()) acceptor_.join();
-  ::close(listen_fd_);
-  listen_fd_ = -1;
+  listen_fd_.reset();
   // Remove the socket file only if it is still ours (a new daemon may have
   // replaced it).
   struct stat st {};
@@ -243,8 +252,7 @@ void AdminServer::Stop() {
   for (auto& c : connections) {
     if (c->thread.joinable()) c->thread.join();
   }
-  ::close(wake_fd_);
-  wake_fd_ = -1;
+  wake_fd_.reset();
 }
 
 void AdminServer::ReapFinished() {
@@ -261,14 +269,14 @@ void AdminServer::ReapFinished() {
 
 void AdminServer::AcceptLoop() {
   while (!stopping_.load()) {
-    pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {wake_fd_.get(), POLLIN, 0}};
     int ready = ::poll(fds, 2, 1000);
     if (ready < 0 && errno != EINTR) break;
     if (stopping_.load() || (fds[1].revents & POLLIN)) break;
     ReapFinished();
     if (ready <= 0 || !(fds[0].revents & POLLIN)) continue;
 
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    int fd = ::accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
       // EMFILE and friends: back off instead of spinning on a full table.
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
@@ -380,99 +388,42 @@ void AdminServer::HandleLine(Connection* connection, const std::string& line,
   ResponseMeta meta;
   meta.started_ms = NowMs();
   meta.request_id = signet::NewPrefixedId("req_");
-  AdminRequestRecord record;
-  record.request_id = meta.request_id;
 
-  Json request = Json::parse(line, nullptr, false);
-  auto fail_framing = [&](const Json& id, Error error, int code) {
+  ParsedRequest parsed = ParseRequest(line);
+  if (auto* rejected = std::get_if<RpcRejection>(&parsed)) {
     meta.duration_ms = MillisSince(start);
-    connection->socket.WriteLine(ErrorLine(id, error, &meta, code));
-    record.ok = false;
-    record.category = std::string(CategoryName(error.category()));
-    record.duration_ms = meta.duration_ms;
-    Observe(record);
-  };
-  if (request.is_discarded()) {
-    return fail_framing(nullptr, InvalidRequest("invalid JSON"), kJsonRpcParseError);
-  }
-  if (!request.is_object()) {
-    return fail_framing(nullptr, InvalidRequest("a JSON-RPC request must be an object"),
-                        kJsonRpcInvalidRequest);
-  }
-  Json id = request.contains("id") ? request["id"] : Json();
-  if (!ValidId(id)) {
-    return fail_framing(nullptr, InvalidRequest("id must be a string or an integer"),
-                        kJsonRpcInvalidRequest);
-  }
-  auto version = request.find("jsonrpc");
-  auto method_it = request.find("method");
-  if (version == request.end() || *version != "2.0") {
-    return fail_framing(id, InvalidRequest("jsonrpc must be \"2.0\""), kJsonRpcInvalidRequest);
-  }
-  if (method_it == request.end() || !method_it->is_string() ||
-      method_it->get_ref<const std::string&>().empty()) {
-    return fail_framing(id, InvalidRequest("method must be a non-empty string"),
-                        kJsonRpcInvalidRequest);
-  }
-  const std::string method = method_it->get<std::string>();
-  record.method = method;
-  Json params = Json::object();
-  if (auto p = request.find("params"); p != request.end() && !p->is_null()) {
-    if (!p->is_object()) {
-      return fail_framing(id, Error::Validation("params", "must be a JSON object"), 0);
-    }
-    params = std::move(*p);
-  }
-
-  signet::CallContext ctx;
-  ctx.caller = signet::CallContext::Caller::kAdmin;
-  ctx.admin_key_fingerprint = fingerprint;
-  ctx.request_id = meta.request_id;
-  if (auto flag = params.find("dangerouslyAllowMessageRead");
-      flag != params.end() && flag->is_boolean()) {
-    ctx.dangerously_allow_message_read = flag->get<bool>();
-  }
-
-  if (auto stream = stream_methods_.find(method); stream != stream_methods_.end()) {
-    Sink sink(this, connection, id, method, meta);
-    Status status = OkStatus();
-    try {
-      status = stream->second(params, ctx, sink);
-    } catch (const std::exception&) {
-      status = Error::Internal("internal error in " + method);
-    }
-    sink.Finish(status);
-    record.ok = status.ok();
-    if (!status.ok()) record.category = std::string(CategoryName(status.error().category()));
-    record.duration_ms = MillisSince(start);
-    ++requests_served_;
-    Observe(record);
+    connection->socket.WriteLine(WriteEnvelope(*rejected, meta));
+    Observe(Record(rejected->method, meta.request_id, rejected->error, meta.duration_ms));
     return;
   }
-
-  Result<Json> result = Error::Internal("unreachable");
-  // Handlers return errors as values; an exception (a bug) must not take the
-  // daemon down with it.
-  try {
-    if (auto local = methods_.find(method); local != methods_.end()) {
-      result = local->second(params, ctx);
-    } else {
-      result = runtime_->Call(method, params, ctx);
-    }
-  } catch (const std::exception&) {
-    result = Error::Internal("internal error in " + method);
-  }
-  meta.duration_ms = MillisSince(start);
-  if (result.ok()) {
-    connection->socket.WriteLine(SuccessLine(id, std::move(result).value(), meta));
+  const RpcRequest& request = std::get<RpcRequest>(parsed);
+  const signet::CallContext ctx = AdminCallContext(request, fingerprint, meta.request_id);
+  Status status = OkStatus();
+  if (auto stream = stream_methods_.find(request.method); stream != stream_methods_.end()) {
+    status = RunStream(connection, stream->second, request, ctx, meta);
+    meta.duration_ms = MillisSince(start);
   } else {
-    connection->socket.WriteLine(ErrorLine(id, result.error(), &meta));
-    record.ok = false;
-    record.category = std::string(CategoryName(result.error().category()));
+    Result<Json> result = Dispatch(request, methods_, runtime_->registry(), ctx);
+    meta.duration_ms = MillisSince(start);
+    if (!result.ok()) status = result.error();
+    connection->socket.WriteLine(WriteEnvelope(request.id, std::move(result), meta));
   }
-  record.duration_ms = meta.duration_ms;
   ++requests_served_;
-  Observe(record);
+  Observe(Record(request.method, meta.request_id, status, meta.duration_ms));
+}
+
+Status AdminServer::RunStream(Connection* connection, const StreamMethod& method,
+                              const RpcRequest& request, const signet::CallContext& ctx,
+                              const ResponseMeta& meta) {
+  Sink sink(this, connection, request.id, request.method, meta);
+  Status status = OkStatus();
+  try {
+    status = method(request.params, ctx, sink);
+  } catch (const std::exception&) {
+    status = Error::Internal("internal error in " + request.method);
+  }
+  sink.Finish(status);
+  return status;
 }
 
 void AdminServer::Observe(const AdminRequestRecord& record) {

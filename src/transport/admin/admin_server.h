@@ -34,8 +34,10 @@
 #include <thread>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 #include "signet/core/runtime.h"
 #include "transport/admin/admin_protocol.h"
+#include "transport/admin/json_rpc.h"
 
 namespace xs::transport {
 
@@ -76,7 +78,7 @@ class NotificationSink {
 
 class AdminServer {
  public:
-  using Method = std::function<Result<Json>(const Json& params, const signet::CallContext& ctx)>;
+  using Method = RpcMethod;
   using StreamMethod = std::function<Status(const Json& params, const signet::CallContext& ctx,
                                             NotificationSink& sink)>;
 
@@ -108,18 +110,22 @@ class AdminServer {
   void AcceptLoop();
   void Serve(Connection* connection);
   bool Authenticate(Connection* connection, std::string* fingerprint);
+  // Parse, dispatch, answer and log one request line (json_rpc.h).
   void HandleLine(Connection* connection, const std::string& line, const std::string& fingerprint);
+  // Runs a stream method; its answer and notifications go out through a Sink.
+  Status RunStream(Connection* connection, const StreamMethod& method, const RpcRequest& request,
+                   const signet::CallContext& ctx, const ResponseMeta& meta);
   void ReapFinished();
   void Observe(const AdminRequestRecord& record);
 
   signet::Runtime* runtime_;
   AdminServerOptions options_;
-  std::map<std::string, Method, std::less<>> methods_;
+  RpcMethodTable methods_;
   std::map<std::string, StreamMethod, std::less<>> stream_methods_;
   std::function<void(const AdminRequestRecord&)> observer_;
 
-  int listen_fd_ = -1;
-  int wake_fd_ = -1;  // eventfd that ends the accept loop
+  UniqueFd listen_fd_;
+  UniqueFd wake_fd_;  // eventfd that ends the accept loop
   dev_t socket_dev_ = 0;
   ino_t socket_ino_ = 0;
   std::thread acceptor_;

@@ -3,11 +3,11 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 namespace xs::transport {
 
@@ -16,36 +16,31 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 }
 
 LineSocket::LineSocket(LineSocket&& other) noexcept
-    : fd_(other.fd_), buffer_(std::move(other.buffer_)), scanned_(other.scanned_) {
-  other.fd_ = -1;
-  other.scanned_ = 0;
-}
+    : fd_(std::move(other.fd_)),
+      buffer_(std::move(other.buffer_)),
+      scanned_(std::exchange(other.scanned_, 0)) {}
 
 LineSocket& LineSocket::operator=(LineSocket&& other) noexcept {
   if (this != &other) {
-    Close();
-    fd_ = other.fd_;
+    fd_ = std::move(other.fd_);
     buffer_ = std::move(other.buffer_);
-    scanned_ = other.scanned_;
-    other.fd_ = -1;
-    other.scanned_ = 0;
+    scanned_ = std::exchange(other.scanned_, 0);
   }
   return *this;
 }
 
 void LineSocket::Close() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
+  fd_.reset();
   buffer_.clear();
   scanned_ = 0;
 }
 
 void LineSocket::ShutdownRead() {
-  if (fd_ >= 0) ::shutdown(fd_, SHUT_RD);
+  if (fd_) ::shutdown(fd_.get(), SHUT_RD);
 }
 
 void LineSocket::ShutdownBoth() {
-  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+  if (fd_) ::shutdown(fd_.get(), SHUT_RDWR);
 }
 
 LineSocket::ReadStatus LineSocket::ReadLine(std::string* line, std::size_t max_bytes,
@@ -63,7 +58,7 @@ LineSocket::ReadStatus LineSocket::ReadLine(std::string* line, std::size_t max_b
     }
     scanned_ = buffer_.size();
     if (buffer_.size() > max_bytes) return ReadStatus::kTooLong;
-    if (fd_ < 0) return ReadStatus::kError;
+    if (!fd_) return ReadStatus::kError;
 
     int wait_ms = -1;
     if (timeout_ms >= 0) {
@@ -71,7 +66,7 @@ LineSocket::ReadStatus LineSocket::ReadLine(std::string* line, std::size_t max_b
       if (left.count() <= 0) return ReadStatus::kTimeout;
       wait_ms = static_cast<int>(left.count());
     }
-    pollfd p{fd_, POLLIN, 0};
+    pollfd p{fd_.get(), POLLIN, 0};
     int ready = ::poll(&p, 1, wait_ms);
     if (ready < 0) {
       if (errno == EINTR) continue;
@@ -80,7 +75,7 @@ LineSocket::ReadStatus LineSocket::ReadLine(std::string* line, std::size_t max_b
     if (ready == 0) return ReadStatus::kTimeout;
 
     char chunk[kReadChunk];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    ssize_t n = ::recv(fd_.get(), chunk, sizeof chunk, 0);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       return ReadStatus::kError;
@@ -91,7 +86,7 @@ LineSocket::ReadStatus LineSocket::ReadLine(std::string* line, std::size_t max_b
 }
 
 bool LineSocket::WriteLine(std::string_view line) {
-  if (fd_ < 0) return false;
+  if (!fd_) return false;
   // One buffer, so a line is written by as few syscalls as possible and a
   // concurrent reader on the other side never sees a line without its '\n'.
   std::string data;
@@ -100,7 +95,7 @@ bool LineSocket::WriteLine(std::string_view line) {
   data.push_back('\n');
   std::size_t off = 0;
   while (off < data.size()) {
-    ssize_t n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+    ssize_t n = ::send(fd_.get(), data.data() + off, data.size() - off, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       return false;
@@ -111,13 +106,13 @@ bool LineSocket::WriteLine(std::string_view line) {
 }
 
 bool LineSocket::PeerClosed() {
-  if (fd_ < 0) return true;
-  pollfd p{fd_, POLLIN | POLLRDHUP, 0};
+  if (!fd_) return true;
+  pollfd p{fd_.get(), POLLIN | POLLRDHUP, 0};
   int ready = ::poll(&p, 1, 0);
   if (ready <= 0) return false;
   if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) return true;
   char probe;
-  ssize_t n = ::recv(fd_, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+  ssize_t n = ::recv(fd_.get(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
   return n == 0;
 }
 

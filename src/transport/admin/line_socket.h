@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace xs::transport {
 
@@ -21,14 +22,13 @@ class LineSocket {
 
   LineSocket() = default;
   explicit LineSocket(int fd) : fd_(fd) {}
-  ~LineSocket() { Close(); }
   LineSocket(LineSocket&& other) noexcept;
   LineSocket& operator=(LineSocket&& other) noexcept;
   LineSocket(const LineSocket&) = delete;
   LineSocket& operator=(const LineSocket&) = delete;
 
-  bool is_open() const { return fd_ >= 0; }
-  int fd() const { return fd_; }
+  bool is_open() const { return fd_.valid(); }
+  int fd() const { return fd_.get(); }
 
   // Reads the next line (without its '\n'; a trailing '\r' is kept).
   // timeout_ms < 0 waits indefinitely.
@@ -44,7 +44,7 @@ class LineSocket {
   void Close();
 
  private:
-  int fd_ = -1;
+  UniqueFd fd_;
   std::string buffer_;
   std::size_t scanned_ = 0;  // bytes of buffer_ known to hold no '\n'
 };
