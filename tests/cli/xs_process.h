@@ -1,11 +1,14 @@
 // Test and benchmark helper: runs the real `xs` binary as a child process in
 // a private environment (HOME and every XDG base directory inside one temp
 // dir, no inherited XMTP_SIGNET_* variables), capturing stdout, stderr and
-// the exit code. The environment is torn down on destruction: a daemon that
-// was started is stopped (and killed if it does not stop), the temp dir
-// removed. Header-only; not part of any library.
+// the exit code. Every run (init, daemon start/stop included) is recorded,
+// so a test can scan all its outputs for secrets. The environment is torn
+// down on destruction: a daemon that was started is stopped (and killed if
+// it does not stop), the temp dir removed. Header-only; not part of any
+// library.
 //
-// Thread contract: one owning thread.
+// Thread contract: one owning thread; Run() may also be called from a helper
+// thread (a foreground daemon), the record is guarded.
 #pragma once
 
 #include <arpa/inet.h>
@@ -25,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -33,6 +37,7 @@ namespace xs::cli::testing {
 
 struct RunResult {
   int code = -1;
+  std::size_t index = 0;  // position in XsEnv::runs()
   std::string out;
   std::string err;
 
@@ -189,8 +194,25 @@ class XsEnv {
     for (const auto& [k, v] : extra) vars[k] = v;
     std::vector<std::string> env;
     for (const auto& [k, v] : vars) env.push_back(k + "=" + v);
-    return Spawn(argv, env);
+    RunResult r = Spawn(argv, env);
+    std::lock_guard lock(runs_mu_);
+    r.index = runs_.size();
+    std::string command = "xs";
+    for (const auto& a : args) command += " " + a;
+    runs_.push_back({std::move(command), r});
+    return r;
   }
+
+  // Every run so far, in order: the command line and what it printed.
+  struct Recorded {
+    std::string command;
+    RunResult result;
+  };
+  std::vector<Recorded> runs() const {
+    std::lock_guard lock(runs_mu_);
+    return runs_;
+  }
+  bool daemon_started() const { return daemon_started_; }
 
   // `xs init --env local` then `xs daemon start --daemon`.
   RunResult InitAndStart(const std::vector<std::string>& init_args = {},
@@ -241,6 +263,8 @@ class XsEnv {
   std::map<std::string, std::string> stop_env_;
   bool daemon_started_ = false;
   bool keep_ = false;
+  mutable std::mutex runs_mu_;
+  mutable std::vector<Recorded> runs_;
 };
 
 }  // namespace xs::cli::testing

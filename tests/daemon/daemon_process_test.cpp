@@ -1,7 +1,10 @@
 // Integration tests of the daemon as a separate process (xs-daemon-tool, a
 // thin driver of the daemon library): background start / status / stop, and
 // the issue 5 §2 crash test: kill -9 during bursts of admin writes, restart,
-// and every acknowledged write must be there.
+// and every acknowledged write must be there. Every test ends with the secret
+// scan (TearDown): what the tool and the daemons printed, every file under the
+// test's home (logs, audit log, database), searched for the data dir's
+// secrets (read through the vault and store) and the issued tokens.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -20,6 +23,8 @@
 
 #include "signet/config/config.h"
 #include "signet/testing/temp_dir.h"
+#include "support/data_dir_secrets.h"
+#include "support/secret_scan.h"
 #include "transport/admin/admin_client.h"
 
 namespace xs::transport {
@@ -46,7 +51,7 @@ bool ExitedOrZombie(int pid) {
 
 struct ToolResult {
   int exit_code = -1;
-  std::string out;
+  std::string out;  // stdout; stderr goes to a file under captured/
 };
 
 class DaemonProcessTest : public ::testing::Test {
@@ -62,6 +67,7 @@ class DaemonProcessTest : public ::testing::Test {
     auto config = signet::LoadConfig({.config_path = std::nullopt, .env = env_});
     ASSERT_TRUE(config.ok());
     config_ = std::move(config).value();
+    std::filesystem::create_directories(CapturedDir());
   }
   void TearDown() override {
     for (pid_t pid : spawned_) {
@@ -70,6 +76,35 @@ class DaemonProcessTest : public ::testing::Test {
     }
     // A background daemon is not our child: stop it through its lock's pid.
     RunTool({"stop", "--timeout", "5000"});
+    ScanForSecrets();
+  }
+
+  // Tool stdout as outputs; stderr and foreground daemon output are files
+  // under captured/, scanned with the rest of the home.
+  void ScanForSecrets() {
+    xs::testing::SecretScan scan;
+    for (const auto& [where, text] : outputs_) scan.AddOutput(where, text);
+    for (const auto& [response, token] : issued_) {
+      scan.AddToken("token", token, scan.AddOutput("admin call credential.issue", response));
+    }
+    bool initialized = false;
+    Status collected = xs::testing::AddDataDir(config_.DataDir(), std::nullopt, scan, &initialized);
+    EXPECT_TRUE(collected.ok()) << collected.error().ToString();
+    scan.AddFilesUnder(dir_.path(), xs::testing::SecretHolderFiles());
+    if (initialized) {
+      EXPECT_TRUE(scan.HasFileNamed("audit.jsonl")) << "no audit log scanned";
+    }
+    if (daemon_ran_) {
+      EXPECT_TRUE(scan.HasFileNamed("signet.log")) << "no daemon log scanned";
+    }
+    for (const auto& finding : scan.Findings()) ADD_FAILURE() << "secret leak: " << finding;
+  }
+
+  std::string CapturedDir() const { return dir_.path() + "/captured"; }
+  // A fresh file under captured/ for one process's stderr (or all output).
+  int CaptureFile(const std::string& name) {
+    const std::string path = CapturedDir() + "/" + std::to_string(++captures_) + "-" + name;
+    return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   }
 
   std::vector<std::string> EnvStrings() const {
@@ -78,8 +113,8 @@ class DaemonProcessTest : public ::testing::Test {
     return out;
   }
 
-  // fork + execve of the tool; stdout captured into `out_fd` when given.
-  pid_t Spawn(const std::vector<std::string>& args, int out_fd) {
+  // fork + execve of the tool; stdout into `out_fd`, stderr into `err_fd`.
+  pid_t Spawn(const std::vector<std::string>& args, int out_fd, int err_fd) {
     std::vector<std::string> argv_strings = {XS_DAEMON_TOOL};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<std::string> env_strings = EnvStrings();
@@ -91,8 +126,8 @@ class DaemonProcessTest : public ::testing::Test {
     pid_t pid = ::fork();
     if (pid == 0) {
       int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-      ::dup2(out_fd >= 0 ? out_fd : null_fd, STDOUT_FILENO);
-      ::dup2(null_fd, STDERR_FILENO);
+      ::dup2(out_fd, STDOUT_FILENO);
+      ::dup2(err_fd, STDERR_FILENO);
       ::dup2(null_fd, STDIN_FILENO);
       ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
@@ -105,8 +140,10 @@ class DaemonProcessTest : public ::testing::Test {
     // CLOEXEC: only the tool's stdout (a dup2 copy) may hold the write end;
     // a background daemon must not keep it open.
     EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
-    pid_t pid = Spawn(args, fds[1]);
+    const int err_fd = CaptureFile(args.front() + ".err");
+    pid_t pid = Spawn(args, fds[1], err_fd);
     ::close(fds[1]);
+    ::close(err_fd);
     ToolResult result;
     char buf[4096];
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -124,13 +161,20 @@ class DaemonProcessTest : public ::testing::Test {
     int status = 0;
     ::waitpid(pid, &status, 0);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::string command = "xs-daemon-tool";
+    for (const auto& a : args) command += " " + a;
+    outputs_.emplace_back(command, result.out);
+    daemon_ran_ |= args.front() == "start" && result.exit_code == 0;
     return result;
   }
 
   // A foreground daemon as our child, so the test can SIGKILL it.
   pid_t StartForeground() {
-    pid_t pid = Spawn({"run", "--fake-network"}, -1);
+    const int fd = CaptureFile("run.out");
+    pid_t pid = Spawn({"run", "--fake-network"}, fd, fd);
+    ::close(fd);
     spawned_.insert(pid);
+    daemon_ran_ = true;
     return pid;
   }
   void Reap(pid_t pid) {
@@ -151,6 +195,11 @@ class DaemonProcessTest : public ::testing::Test {
   signet::EnvMap env_;
   signet::Config config_;
   std::set<pid_t> spawned_;
+  std::vector<std::pair<std::string, std::string>> outputs_;  // command, stdout
+  std::mutex issued_mu_;
+  std::vector<std::pair<std::string, std::string>> issued_;  // response, token
+  int captures_ = 0;
+  bool daemon_ran_ = false;
 };
 
 TEST_F(DaemonProcessTest, BackgroundStartStatusStop) {
@@ -260,6 +309,10 @@ TEST_F(DaemonProcessTest, AcknowledgedWritesSurviveSigkill) {
               "credential.issue",
               {{"operatorId", op_id}, {"chatIds", {chat}}, {"allow", {"send", "read-messages"}}});
           if (!cred.ok()) return;
+          {
+            std::lock_guard issued_lock(issued_mu_);
+            issued_.emplace_back(cred->dump(), cred->value("token", ""));
+          }
           std::lock_guard lock(mu);
           acknowledged_credentials[(*cred)["credential"]["id"]] = op_id;
         }
