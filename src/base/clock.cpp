@@ -11,6 +11,11 @@ std::int64_t SystemClock::NowMs() const {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+std::int64_t SystemClock::NowNs() const {
+  using namespace std::chrono;
+  return duration_cast<nanoseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 const SystemClock* SystemClock::Get() {
   static const SystemClock clock;
   return &clock;

@@ -21,12 +21,16 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual std::int64_t NowMs() const = 0;
+  // Unix nanoseconds (XMTP timestamps); by default NowMs() scaled.
+  virtual std::int64_t NowNs() const { return NowMs() * 1'000'000; }
+  std::int64_t NowSeconds() const { return NowMs() / 1000; }
 };
 
 // Wall-clock time (std::chrono::system_clock).
 class SystemClock final : public Clock {
  public:
   std::int64_t NowMs() const override;
+  std::int64_t NowNs() const override;
   static const SystemClock* Get();
 };
 

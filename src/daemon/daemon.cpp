@@ -12,8 +12,8 @@
 #include <cstring>
 #include <mutex>
 
-#include "base/unique_fd.h"
 #include "base/clock.h"
+#include "base/unique_fd.h"
 #include "daemon/daemon_log.h"
 #include "daemon/daemon_status.h"
 #include "daemon/instance_lock.h"
@@ -45,12 +45,6 @@ extern "C" void OnStopSignal(int signal_number) {
   }
 }
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // The runtime dir holds the socket and the pid file: ours alone, 0700.
 Status PreparePrivateDir(const std::string& dir, std::string_view what) {
   XS_RETURN_IF_ERROR(signet::MakeDirs(dir));
@@ -80,7 +74,10 @@ std::string LocalNodeAddress(const DaemonOptions& options) {
 
 class Daemon {
  public:
-  explicit Daemon(const DaemonOptions& options) : options_(options), config_(options.config) {}
+  explicit Daemon(const DaemonOptions& options)
+      : options_(options),
+        clock_(options.clock != nullptr ? options.clock : SystemClock::Get()),
+        config_(options.config) {}
   ~Daemon() { Shutdown(); }
 
   Status Start();
@@ -103,6 +100,7 @@ class Daemon {
   void Sweep();
 
   const DaemonOptions& options_;
+  const Clock* clock_;
   signet::Config config_;
   std::optional<InstanceLock> lock_;
   std::unique_ptr<DaemonLog> log_;
@@ -175,13 +173,13 @@ Status Daemon::StartNetwork() {
     facts_.network_state = "remote";
   }
   facts_.network_url = url;
-  network_ = std::make_shared<signet::GrpcXmtpNetwork>(url, config_.signet.env);
+  network_ = std::make_shared<signet::GrpcXmtpNetwork>(url, config_.signet.env, clock_);
   return OkStatus();
 }
 
 Status Daemon::Start() {
   facts_.pid = static_cast<int>(::getpid());
-  facts_.started_ms = NowMs();
+  facts_.started_ms = clock_->NowMs();
   facts_.version = XS_VERSION;
   wake_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_fd_) return Error::Internal(std::string("eventfd: ") + std::strerror(errno));
@@ -197,7 +195,7 @@ Status Daemon::Start() {
   XS_RETURN_IF_ERROR(PreparePrivateDir(config_.RuntimeDir(), "runtime dir"));
   XS_RETURN_IF_ERROR(signet::MakeDirs(config_.StateDir()));
   XS_TRY(LogLevel level, ParseLogLevel(config_.logging.level));
-  XS_TRY(log_, DaemonLog::Open(config_.LogFilePath(), level, options_.foreground));
+  XS_TRY(log_, DaemonLog::Open(config_.LogFilePath(), level, options_.foreground, clock_));
   log_->Info("daemon.starting", {{"pid", facts_.pid},
                                  {"version", facts_.version},
                                  {"env", config_.signet.env},
@@ -213,6 +211,7 @@ Status Daemon::Start() {
 
   signet::RuntimeOptions runtime_options = config_.ToRuntimeOptions();
   runtime_options.network = network_;
+  runtime_options.clock = clock_;
   runtime_options.network_endpoint = facts_.network_url;
   if (options_.passphrase) runtime_options.passphrase = *options_.passphrase;
   auto runtime = signet::Runtime::Open(std::move(runtime_options));
@@ -221,7 +220,8 @@ Status Daemon::Start() {
   credential_counts_.Attach(*runtime_);
 
   server_ = std::make_unique<transport::AdminServer>(
-      runtime_.get(), transport::AdminServerOptions{.socket_path = config_.SocketPath()});
+      runtime_.get(),
+      transport::AdminServerOptions{.socket_path = config_.SocketPath(), .clock = clock_});
   RegisterDaemonMethods();
   if (log_->Enabled(LogLevel::kDebug)) {
     server_->SetRequestObserver([this](const transport::AdminRequestRecord& r) {
@@ -253,7 +253,8 @@ void Daemon::RegisterDaemonMethods() {
   server_->AddMethod(
       "daemon.status",
       [this](const nlohmann::json&, const signet::CallContext&) -> Result<nlohmann::json> {
-        return BuildDaemonStatus(facts_, config_, *runtime_, *server_, credential_counts_);
+        return BuildDaemonStatus(facts_, config_, *runtime_, *server_, credential_counts_,
+                                 clock_->NowMs());
       });
   server_->AddMethod(
       "daemon.stop",
@@ -320,8 +321,8 @@ void Daemon::Shutdown() {
     }
   }
   if (log_ && server_) {
-    log_->Info("daemon.stopped",
-               {{"pid", facts_.pid}, {"uptimeSeconds", (NowMs() - facts_.started_ms) / 1000}});
+    log_->Info("daemon.stopped", {{"pid", facts_.pid},
+                                  {"uptimeSeconds", (clock_->NowMs() - facts_.started_ms) / 1000}});
   }
   server_.reset();
   RestoreSignalHandlers();

@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "signet/config/config.h"
 #include "signet/network/xmtp_network.h"
@@ -58,6 +59,9 @@ struct DaemonOptions {
   // Called once: OkStatus when the admin socket is serving, or the startup
   // error. StartDaemonInBackground uses it to report readiness.
   std::function<void(const Status&)> on_started;
+  // The daemon's time (logs, status, the runtime, admin tokens, identity
+  // updates); null = the system clock.
+  const Clock* clock = nullptr;
 };
 
 // Blocks until SIGTERM/SIGINT/daemon.stop; returns OkStatus after a clean

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
 #include "base/clock.h"
@@ -36,21 +35,20 @@ std::string_view LogLevelName(LogLevel level) {
 }
 
 Result<std::unique_ptr<DaemonLog>> DaemonLog::Open(const std::string& path, LogLevel level,
-                                                   bool echo_to_stderr) {
+                                                   bool echo_to_stderr, const Clock* clock) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
   if (!fd) {
     return xs::Error::Internal("cannot open the daemon log " + path + ": " + std::strerror(errno));
   }
   ::fchmod(fd.get(), 0600);
-  return std::unique_ptr<DaemonLog>(new DaemonLog(std::move(fd), path, level, echo_to_stderr));
+  return std::unique_ptr<DaemonLog>(new DaemonLog(std::move(fd), path, level, echo_to_stderr,
+                                                  clock != nullptr ? clock : SystemClock::Get()));
 }
 
 void DaemonLog::Log(LogLevel level, std::string_view event, const nlohmann::json& fields) {
   if (!Enabled(level)) return;
-  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
-  nlohmann::json line = {{"ts", IsoTime(now_ms)}, {"level", LogLevelName(level)}, {"event", event}};
+  nlohmann::json line = {
+      {"ts", IsoTime(clock_->NowMs())}, {"level", LogLevelName(level)}, {"event", event}};
   if (fields.is_object()) {
     for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
   }

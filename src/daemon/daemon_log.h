@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
 
@@ -27,8 +28,9 @@ std::string_view LogLevelName(LogLevel level);
 class DaemonLog {
  public:
   // Opens (creates 0600) `path` for appending; the directory must exist.
+  // Lines are stamped with `clock` (null = the system clock).
   static Result<std::unique_ptr<DaemonLog>> Open(const std::string& path, LogLevel level,
-                                                 bool echo_to_stderr);
+                                                 bool echo_to_stderr, const Clock* clock = nullptr);
   ~DaemonLog() = default;
   DaemonLog(const DaemonLog&) = delete;
   DaemonLog& operator=(const DaemonLog&) = delete;
@@ -51,12 +53,13 @@ class DaemonLog {
   const std::string& path() const { return path_; }
 
  private:
-  DaemonLog(UniqueFd fd, std::string path, LogLevel level, bool echo)
-      : fd_(std::move(fd)), path_(std::move(path)), level_(level), echo_(echo) {}
+  DaemonLog(UniqueFd fd, std::string path, LogLevel level, bool echo, const Clock* clock)
+      : fd_(std::move(fd)), path_(std::move(path)), level_(level), echo_(echo), clock_(clock) {}
   UniqueFd fd_;
   std::string path_;
   LogLevel level_;
   bool echo_;
+  const Clock* clock_;
   std::mutex mu_;
 };
 

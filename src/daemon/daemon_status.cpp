@@ -1,6 +1,5 @@
 #include "daemon/daemon_status.h"
 
-#include <chrono>
 #include <mutex>
 
 #include "base/clock.h"
@@ -8,19 +7,11 @@
 
 namespace xs::daemon {
 
-namespace {
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config& config,
                                  signet::Runtime& runtime, const transport::AdminServer& server,
-                                 const CredentialCounts& credential_counts) {
+                                 const CredentialCounts& credential_counts, std::int64_t now_ms) {
   using nlohmann::json;
   json credentials = credential_counts.ToJson();
   const signet::Runtime::Counts counts = runtime.CountRecords();
@@ -28,13 +19,12 @@ nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config&
   const std::size_t policies = counts.policies;
   const std::size_t inboxes = counts.inboxes;
   const std::string& network_description = counts.network;
-  const std::int64_t now = NowMs();
   json status = {
       {"state", "running"},
       {"pid", facts.pid},
       {"version", facts.version},
       {"startedAt", IsoTime(facts.started_ms)},
-      {"uptimeSeconds", (now - facts.started_ms) / 1000},
+      {"uptimeSeconds", (now_ms - facts.started_ms) / 1000},
       {"onboardingScheme", config.onboarding.scheme},
       {"xmtpEnv", config.signet.env},
       {"env", config.signet.env},

@@ -28,6 +28,6 @@ struct DaemonFacts {
 
 nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config& config,
                                  signet::Runtime& runtime, const transport::AdminServer& server,
-                                 const CredentialCounts& credentials);
+                                 const CredentialCounts& credentials, std::int64_t now_ms);
 
 }  // namespace xs::daemon

@@ -69,7 +69,7 @@ Result<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   node->impl_ = std::make_unique<Impl>();
   Impl& impl = *node->impl_;
   XS_TRY(node->database_path_, PrepareDatabasePath(options));
-  XS_TRY(impl.store, Store::Open(node->database_path_));
+  XS_TRY(impl.store, Store::Open(node->database_path_, options.clock));
   impl.handlers = std::make_unique<Handlers>(impl.store.get(), &impl.groups, &impl.welcomes);
   impl.mls = std::make_unique<MlsService>(impl.handlers.get(), &impl.groups, &impl.welcomes);
   impl.identity = std::make_unique<IdentityService>(impl.handlers.get());

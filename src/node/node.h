@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "base/clock.h"
 #include "base/result.h"
 
 namespace xs::node {
@@ -26,6 +27,8 @@ struct NodeOptions {
   // Directory of the database (created if missing); ignored when in_memory.
   std::string data_dir;
   bool in_memory = false;
+  // Stamps stored messages and identity updates (null = the system clock).
+  const Clock* clock = nullptr;
 };
 
 // File name of the database inside the data directory.

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
 #include "crypto/hash.h"
@@ -13,12 +12,6 @@
 #include "node/store_schema.h"
 
 namespace xs::node {
-
-std::uint64_t NowNs() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
 
 std::string DedupHash(std::initializer_list<std::string_view> parts) {
   crypto::Sha256Hasher hasher;
@@ -33,15 +26,16 @@ std::string DedupHash(std::initializer_list<std::string_view> parts) {
   return std::string(digest.begin(), digest.end());
 }
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Clock* clock) {
   std::unique_ptr<Store> store(new Store());
+  if (clock != nullptr) store->clock_ = clock;
   if (!path.empty()) {
     const std::string lock_path = path + ".lock";
-    store->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (store->lock_fd_ < 0) {
+    store->lock_fd_.reset(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    if (!store->lock_fd_) {
       return Error::Internal("cannot open " + lock_path + ": " + std::strerror(errno));
     }
-    if (::flock(store->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (::flock(store->lock_fd_.get(), LOCK_EX | LOCK_NB) != 0) {
       return Error::Internal("database " + path + " is in use by another node");
     }
   }
@@ -58,7 +52,7 @@ Store::~Store() {
   // Statements must be finalized before the connection closes.
   st_.reset();
   db_ = sqlite::Db();
-  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+  lock_fd_.reset();  // releases the flock
 }
 
 Status Store::Init() {

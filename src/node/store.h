@@ -33,7 +33,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/result.h"
+#include "base/unique_fd.h"
 #include "node/checkpointer.h"
 #include "sqlite/sqlite.h"
 #include "xmtp/identity/api/v1/identity.pb.h"
@@ -82,7 +84,8 @@ using OnStored = std::function<void(std::shared_ptr<const T>)>;
 class Store {
  public:
   // Opens (creating if needed) the database at `path`; empty = in memory.
-  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  // `clock` stamps stored rows (null = the system clock).
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, const Clock* clock = nullptr);
   ~Store();
 
   // Stores the batch; a message whose data is already stored is skipped
@@ -145,7 +148,10 @@ class Store {
   // takes mu_.
   Status WriteGroupAppends(std::span<GroupAppend* const> appends);
 
-  int lock_fd_ = -1;  // flock on "<path>.lock"; -1 in memory
+  std::uint64_t NowNs() const { return static_cast<std::uint64_t>(clock_->NowNs()); }
+
+  const Clock* clock_ = SystemClock::Get();
+  UniqueFd lock_fd_;  // flock on "<path>.lock"; empty in memory
   std::mutex mu_;     // the connection and statements
   sqlite::Db db_;
   std::unique_ptr<Statements> st_;
@@ -156,7 +162,5 @@ class Store {
   std::vector<GroupAppend*> queue_;
   bool committing_ = false;
 };
-
-std::uint64_t NowNs();
 
 }  // namespace xs::node

@@ -174,7 +174,8 @@ Result<CommitOutput> CreateCommit(GroupState& state, const CommitOptions& option
 
   const std::uint32_t self = state.own_leaf().value;
   XS_TRY(std::vector<ResolvedProposal> resolved, ResolveProposals(state, commit, self));
-  XS_TRY(AppliedProposals applied, ValidateAndApplyProposals(state, resolved, self, NowSeconds()));
+  XS_TRY(AppliedProposals applied,
+         ValidateAndApplyProposals(state, resolved, self, NowSeconds(state)));
 
   TreePrivateKeys keys = state.private_keys.Clone();
   XS_TRY(PathResult path, MakePath(state, options, applied, keys));

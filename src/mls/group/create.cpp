@@ -12,8 +12,8 @@
 namespace xs::mls {
 namespace {
 
-Lifetime DefaultLifetime() {
-  const std::uint64_t now = NowSeconds();
+Lifetime DefaultLifetime(const Clock& clock) {
+  const std::uint64_t now = static_cast<std::uint64_t>(clock.NowSeconds());
   return Lifetime{now > kKeyPackageNotBeforeSkewSeconds ? now - kKeyPackageNotBeforeSkewSeconds : 0,
                   now + kKeyPackageLifetimeSeconds};
 }
@@ -32,7 +32,7 @@ Result<GroupState> CreateGroup(const CreateGroupOptions& options,
   leaf.credential = options.leaf.credential;
   leaf.capabilities = options.leaf.capabilities;
   leaf.source = LeafNodeSource::kKeyPackage;
-  leaf.lifetime = options.lifetime.value_or(DefaultLifetime());
+  leaf.lifetime = options.lifetime.value_or(DefaultLifetime(*options.config.clock));
   leaf.extensions = options.leaf.extensions;
   XS_RETURN_IF_ERROR(SignLeafNode(suite, leaf, signature_private_key, {}, LeafIndex(0)));
 

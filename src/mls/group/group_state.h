@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "crypto/cipher_suite.h"
 #include "crypto/secret.h"
@@ -62,6 +63,10 @@ struct GroupConfig {
   bool check_key_package_lifetime = true;
   // Longest acceptable leaf lifetime (0 = unlimited).
   std::uint64_t max_lifetime_range = kMaxLeafLifetimeRangeSeconds;
+  // The time of lifetime checks and of new leaves' lifetimes. Not part of
+  // the serialized state: a restored group uses the system clock until the
+  // owner sets another.
+  const Clock* clock = SystemClock::Get();
 };
 
 // A proposal received (or sent) in the current epoch, kept for commits that

@@ -36,8 +36,9 @@ inline TestClient MakeClient(const crypto::CipherSuite& suite, std::uint32_t id)
 }
 
 inline KeyPackageBundle MakeKeyPackage(const TestClient& client) {
-  auto bundle = CreateKeyPackage(XmtpKeyPackageOptions(client.inbox_id, NowSeconds()),
-                                 client.signature.private_key.bytes());
+  auto bundle =
+      CreateKeyPackage(XmtpKeyPackageOptions(client.inbox_id, SystemClock::Get()->NowSeconds()),
+                       client.signature.private_key.bytes());
   if (!bundle.ok()) std::abort();
   return std::move(bundle).value();
 }
@@ -49,7 +50,7 @@ inline std::vector<Extension> TestGroupExtensions() {
 
 inline GroupState CreateTestGroup(const TestClient& creator, GroupConfig config = {}) {
   CreateGroupOptions options;
-  options.leaf = XmtpKeyPackageOptions(creator.inbox_id, NowSeconds()).leaf;
+  options.leaf = XmtpKeyPackageOptions(creator.inbox_id, SystemClock::Get()->NowSeconds()).leaf;
   options.group_context_extensions = TestGroupExtensions();
   options.config = config;
   auto group = CreateGroup(options, creator.signature.private_key.bytes());

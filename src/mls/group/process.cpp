@@ -90,7 +90,7 @@ Result<StagedCommit> StageCommit(GroupState& state, WireFormat wire_format,
   const std::uint32_t committer = content.sender.index;
   XS_TRY(std::vector<ResolvedProposal> resolved, ResolveProposals(state, *commit, committer));
   XS_TRY(AppliedProposals applied,
-         ValidateAndApplyProposals(state, resolved, committer, NowSeconds()));
+         ValidateAndApplyProposals(state, resolved, committer, NowSeconds(state)));
   if (applied.path_required && !commit->path) {
     return MakeGroupError(GroupError::kPathRequired, "§12.4: path required by the proposals");
   }

@@ -1,7 +1,6 @@
 #include "mls/group/proposal_list.h"
 
 #include <algorithm>
-#include <chrono>
 #include <set>
 
 #include "mls/group/group_error.h"
@@ -206,12 +205,6 @@ Status CheckGroupContextExtensions(const PublicTree& tree,
     }
   });
   return status;
-}
-
-std::uint64_t NowSeconds() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
 }
 
 Result<std::vector<ResolvedProposal>> ResolveProposals(const GroupState& state,

@@ -75,7 +75,9 @@ Status CheckGroupContextExtensions(const PublicTree& tree,
 // PSK only when config.allow_psks).
 Status CheckSupportedProposalType(const GroupState& state, const Proposal& proposal);
 
-// Seconds since the Unix epoch (the clock the lifetime checks use).
-std::uint64_t NowSeconds();
+// Seconds since the Unix epoch on the group's clock (lifetime checks).
+inline std::uint64_t NowSeconds(const GroupState& state) {
+  return static_cast<std::uint64_t>(state.config.clock->NowSeconds());
+}
 
 }  // namespace xs::mls

@@ -26,7 +26,7 @@ Result<ProposalOutput> ProposeAdd(GroupState& state, const KeyPackage& key_packa
          RequiredCapabilitiesOf(state.context().extensions));
   KeyPackageValidationOptions options;
   options.cipher_suite = state.suite().id();
-  if (state.config.check_key_package_lifetime) options.now = NowSeconds();
+  if (state.config.check_key_package_lifetime) options.now = NowSeconds(state);
   options.max_lifetime_range = state.config.max_lifetime_range;
   options.required_capabilities = required ? &*required : nullptr;
   if (auto valid = ValidateKeyPackage(state.suite(), key_package, options); !valid.ok()) {

@@ -12,6 +12,7 @@
 
 #include <functional>
 
+#include "base/testing/fake_clock.h"
 #include "mls/framing/public_message.h"
 #include "mls/group/group_error.h"
 #include "mls/group/group_testing.h"
@@ -211,11 +212,33 @@ TEST_F(RfcRulesTest, Rfc9420_6_2_ApplicationDataAsPublicMessageIsRejected) {
 TEST_F(RfcRulesTest, Rfc9420_7_3_AddWithExpiredKeyPackageIsInvalid) {
   TestClient dave = MakeClient(suite_, 4);
   constexpr std::uint64_t kHundredDays = 100ull * 24 * 3600;
-  auto old = CreateKeyPackage(XmtpKeyPackageOptions(dave.inbox_id, NowSeconds() - kHundredDays),
-                              dave.signature.private_key.bytes());
+  auto old = CreateKeyPackage(
+      XmtpKeyPackageOptions(dave.inbox_id, SystemClock::Get()->NowSeconds() - kHundredDays),
+      dave.signature.private_key.bytes());
   ASSERT_TRUE(old.ok());
   EXPECT_EQ(AliceRejects(BobCommits({Proposal{AddProposal{old->key_package}}}, BobPath())),
             GroupError::kInvalidProposal);
+}
+
+// The lifetime check reads the group's injected clock: a key package that is
+// fresh today has expired for a member whose clock says a hundred days later.
+TEST_F(RfcRulesTest, Rfc9420_7_3_LifetimeIsCheckedAgainstTheGroupClock) {
+  TestClient dave = MakeClient(suite_, 4);
+  auto fresh =
+      CreateKeyPackage(XmtpKeyPackageOptions(dave.inbox_id, SystemClock::Get()->NowSeconds()),
+                       dave.signature.private_key.bytes());
+  ASSERT_TRUE(fresh.ok());
+  const MlsMessage commit = BobCommits({Proposal{AddProposal{fresh->key_package}}}, BobPath());
+  FakeClock later(SystemClock::Get()->NowMs() + 100ll * 24 * 3600 * 1000);
+  a_->config.clock = &later;
+  EXPECT_EQ(AliceRejects(commit), GroupError::kInvalidProposal);
+  // On the real clock the same key package passes the lifetime check (this
+  // hand-built commit then fails later, on its confirmation tag).
+  a_->config.clock = SystemClock::Get();
+  const std::optional<Error> now_error =
+      AliceError(BobCommits({Proposal{AddProposal{fresh->key_package}}}, BobPath()));
+  ASSERT_TRUE(now_error.has_value());
+  EXPECT_NE(GroupErrorOf(*now_error), GroupError::kInvalidProposal) << now_error->ToString();
 }
 
 TEST_F(RfcRulesTest, Rfc9420_7_3_UpdateLackingRequiredCapabilitiesIsInvalid) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "base/clock.h"
+#include "base/unique_fd.h"
 #include "signet/util/file_util.h"
 
 namespace xs::signet {
@@ -20,16 +21,15 @@ Status AuditLog::Append(std::string_view action, const Json& fields) {
   std::lock_guard lock(mu_);
   auto slash = path_.rfind('/');
   if (slash != std::string::npos && slash > 0) XS_RETURN_IF_ERROR(MakeDirs(path_.substr(0, slash)));
-  int fd = ::open(path_.c_str(), O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, kPrivateFileMode);
-  if (fd < 0) return Error::Internal("cannot open audit log " + path_);
+  UniqueFd fd(::open(path_.c_str(), O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, kPrivateFileMode));
+  if (!fd) return Error::Internal("cannot open audit log " + path_);
   // O_APPEND makes a single write of one line atomic with respect to other
   // appenders; a short write leaves a torn last line that Read() skips.
   ssize_t n;
   do {
-    n = ::write(fd, line.data(), line.size());
+    n = ::write(fd.get(), line.data(), line.size());
   } while (n < 0 && errno == EINTR);
-  bool ok = n == static_cast<ssize_t>(line.size()) && ::fdatasync(fd) == 0;
-  ::close(fd);
+  const bool ok = n == static_cast<ssize_t>(line.size()) && ::fdatasync(fd.get()) == 0;
   if (!ok) return Error::Internal("cannot append to audit log " + path_);
   return OkStatus();
 }

@@ -21,8 +21,10 @@ Result<std::string> NodeUrlForEnv(std::string_view env) {
   return Error::Validation("signet.env", "must be local, dev or production");
 }
 
-GrpcXmtpNetwork::GrpcXmtpNetwork(std::string url, std::string env_name)
-    : url_(std::move(url)), env_name_(std::move(env_name)) {}
+GrpcXmtpNetwork::GrpcXmtpNetwork(std::string url, std::string env_name, const Clock* clock)
+    : url_(std::move(url)),
+      env_name_(std::move(env_name)),
+      clock_(clock != nullptr ? clock : SystemClock::Get()) {}
 
 GrpcXmtpNetwork::~GrpcXmtpNetwork() = default;
 
@@ -68,14 +70,14 @@ Result<RegisteredInbox> GrpcXmtpNetwork::RegisterInbox(const RegistrationKeys& k
     inbox_id = *existing;
     XS_TRY(auto state, FetchState(*client, inbox_id));
     if (!state || !state->HasInstallation(installation.public_key())) {
-      XS_TRY(auto update, id::UpdateBuilder(inbox_id, id::NowNs())
+      XS_TRY(auto update, id::UpdateBuilder(inbox_id, static_cast<std::uint64_t>(clock_->NowNs()))
                               .AddAssociation(installation.identity(), wallet.identity())
                               .Sign({&wallet, &installation}));
       XS_RETURN_IF_ERROR(client->PublishIdentityUpdate(update));
     }
   } else {
-    XS_TRY(auto update,
-           id::BuildRegistrationUpdate(wallet, installation, id::kDefaultInboxNonce, id::NowNs()));
+    XS_TRY(auto update, id::BuildRegistrationUpdate(wallet, installation, id::kDefaultInboxNonce,
+                                                    static_cast<std::uint64_t>(clock_->NowNs())));
     inbox_id = update.inbox_id();
     XS_RETURN_IF_ERROR(client->PublishIdentityUpdate(update));
   }

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "base/clock.h"
 #include "signet/network/xmtp_network.h"
 
 namespace xs::xmtp::api {
@@ -23,7 +24,8 @@ class GrpcXmtpNetwork final : public XmtpNetwork {
  public:
   // `url` is http://host:port (plaintext, local) or https://host:port (TLS).
   // The connection is made lazily, so a daemon can start before its node.
-  GrpcXmtpNetwork(std::string url, std::string env_name);
+  // `clock` stamps identity updates (null = the system clock).
+  GrpcXmtpNetwork(std::string url, std::string env_name, const Clock* clock = nullptr);
   ~GrpcXmtpNetwork() override;
 
   Result<RegisteredInbox> RegisterInbox(const RegistrationKeys& keys) override;
@@ -35,6 +37,7 @@ class GrpcXmtpNetwork final : public XmtpNetwork {
 
   std::string url_;
   std::string env_name_;
+  const Clock* clock_;
   std::mutex mu_;
   std::unique_ptr<xmtp::api::ApiClient> client_;
 };

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/unique_fd.h"
 #include "signet/keys/aead.h"
 #include "signet/store/migrations.h"
 
@@ -46,10 +47,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, crypto::Secr
   if (data_key.size() != kDataKeyBytes) return Error::Internal("store data key has wrong size");
   // Create the file ourselves so it is 0600 from the first byte; SQLite gives
   // the -wal and -shm files the same mode.
-  int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, kFileMode);
-  if (fd < 0) return Error::Internal("cannot create store file");
-  ::fchmod(fd, kFileMode);
-  ::close(fd);
+  {
+    UniqueFd fd(::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, kFileMode));
+    if (!fd) return Error::Internal("cannot create store file");
+    ::fchmod(fd.get(), kFileMode);
+  }
   XS_TRY(sqlite::Db db, sqlite::Db::Open(path, sqlite::Threading::kSerialized));
   std::unique_ptr<Store> store(new Store(std::move(db), path, std::move(data_key)));
   XS_RETURN_IF_ERROR(store->db_.Exec("PRAGMA journal_mode=WAL;"));
@@ -100,7 +102,7 @@ Status Store::Put(std::string_view kind, std::string_view id, const Json& body,
   st.Bind(1, kind).Bind(2, id).Bind(3, std::string_view(text));
   std::vector<std::uint8_t> sealed;
   if (secret != nullptr) {
-    sealed = AeadSeal(data_key_, secret->span(), AdFor(kind, id));
+    sealed = AeadSeal(data_key_, secret->bytes(), AdFor(kind, id));
     st.Bind(4, std::span<const std::uint8_t>(sealed));
   } else {
     st.BindNull(4);

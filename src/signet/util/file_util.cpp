@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/unique_fd.h"
+
 namespace xs::signet {
 
 namespace {
@@ -20,30 +22,22 @@ std::string DirOf(const std::string& path) {
 
 Status WriteFileAtomic(const std::string& path, std::span<const std::uint8_t> data, unsigned mode) {
   std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode);
-  if (fd < 0) return Error::Internal("cannot write " + path + ": " + std::strerror(errno));
-  ::fchmod(fd, static_cast<mode_t>(mode));
-  std::size_t off = 0;
-  while (off < data.size()) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return Error::Internal("cannot write " + path);
+  {
+    UniqueFd fd(::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode));
+    if (!fd) return Error::Internal("cannot write " + path + ": " + std::strerror(errno));
+    ::fchmod(fd.get(), static_cast<mode_t>(mode));
+    std::size_t off = 0;
+    while (off < data.size()) {
+      ssize_t n = ::write(fd.get(), data.data() + off, data.size() - off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return Error::Internal("cannot write " + path);
+      off += static_cast<std::size_t>(n);
     }
-    off += static_cast<std::size_t>(n);
+    if (::fsync(fd.get()) != 0) return Error::Internal("cannot sync " + path);
   }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    return Error::Internal("cannot sync " + path);
-  }
-  ::close(fd);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Error::Internal("cannot rename " + path);
-  int dfd = ::open(DirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  UniqueFd dir(::open(DirOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir) ::fsync(dir.get());
   return OkStatus();
 }
 
@@ -55,25 +49,18 @@ Status WriteFileAtomic(const std::string& path, const std::string& text, unsigne
 }
 
 Result<std::string> ReadSmallFile(const std::string& path, std::size_t max_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error::NotFound("file not found: " + path);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Error::NotFound("file not found: " + path);
   std::string out;
   char buf[4096];
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return Error::Internal("cannot read " + path);
-    }
+    if (n < 0) return Error::Internal("cannot read " + path);
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > max_bytes) {
-      ::close(fd);
-      return Error::Validation("file", path + " is too large");
-    }
+    if (out.size() > max_bytes) return Error::Validation("file", path + " is too large");
   }
-  ::close(fd);
   return out;
 }
 

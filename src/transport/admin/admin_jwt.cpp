@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
-#include <chrono>
 
 #include "codec/base64.h"
 #include "signet/util/util.h"
@@ -59,12 +58,6 @@ bool IntegerClaim(const Json& claims, const char* name, std::int64_t* out) {
 }
 
 }  // namespace
-
-std::int64_t UnixSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<std::string> MintAdminJwtWith(const AdminSigner& sign, std::string_view fingerprint,
                                      std::int64_t now_seconds, std::int64_t ttl_seconds) {

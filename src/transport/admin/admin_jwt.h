@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "signet/keys/admin_key.h"
 #include "signet/keys/ed25519_key.h"
@@ -52,8 +53,9 @@ struct AdminJwtClaims {
 
 using AdminSigner = std::function<signet::Signature64(std::span<const std::uint8_t>)>;
 
-// Current unix time in seconds.
-std::int64_t UnixSeconds();
+// Unix seconds on the system clock (callers with an injected clock pass its
+// NowSeconds()).
+inline std::int64_t UnixSeconds() { return SystemClock::Get()->NowSeconds(); }
 
 // Mints a token signed by `key`. ttl must be 1..3600 s (validation error).
 Result<std::string> MintAdminJwt(const signet::AdminKey& key,

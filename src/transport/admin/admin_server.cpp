@@ -31,12 +31,6 @@ constexpr std::chrono::milliseconds kPeerPollInterval{100};
 // A client that stops reading cannot hold a connection thread longer.
 constexpr int kSendTimeoutSeconds = 30;
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 double MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
       .count();
@@ -374,7 +368,7 @@ bool AdminServer::Authenticate(Connection* connection, std::string* fingerprint)
   }
   static_assert(kJsonRpcAuthFailed == -32000);
   auto claims = VerifyAdminJwt(token->get_ref<const std::string&>(), runtime_->admin_public_key(),
-                               runtime_->admin_fingerprint());
+                               runtime_->admin_fingerprint(), options_.clock->NowSeconds());
   if (!claims.ok()) return reject(claims.error());
   *fingerprint = claims->iss;
   return connection->socket.WriteLine(
@@ -386,7 +380,7 @@ void AdminServer::HandleLine(Connection* connection, const std::string& line,
                              const std::string& fingerprint) {
   const auto start = std::chrono::steady_clock::now();
   ResponseMeta meta;
-  meta.started_ms = NowMs();
+  meta.started_ms = options_.clock->NowMs();
   meta.request_id = signet::NewPrefixedId("req_");
 
   ParsedRequest parsed = ParseRequest(line);

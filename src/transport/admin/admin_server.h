@@ -33,6 +33,7 @@
 #include <string>
 #include <thread>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "signet/core/runtime.h"
@@ -48,6 +49,8 @@ struct AdminServerOptions {
   int auth_timeout_ms = kAdminAuthTimeoutMs;
   // How long Stop() lets in-flight requests finish before failing their sends.
   int stop_grace_ms = 5000;
+  // Request timestamps and admin-token expiry checks.
+  const Clock* clock = SystemClock::Get();
 };
 
 // What the daemon logs per request (never params or results: they may hold

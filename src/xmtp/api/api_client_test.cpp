@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include "base/clock.h"
 #include "xmtp/api/status.h"
 #include "xmtp/identity/association_state.h"
 #include "xmtp/identity/test_support.h"
@@ -122,7 +123,9 @@ TEST_F(ApiClientTest, PublishReadBackAndLookup) {
   ASSERT_TRUE(client.ok()) << client.error().ToString();
   auto wallet = id::testing::TestWallet(0x51);
   auto inst = id::testing::TestInstallation(0x52);
-  auto update = id::BuildRegistrationUpdate(wallet, inst, 1, id::NowNs()).value();
+  auto update = id::BuildRegistrationUpdate(wallet, inst, 1,
+                                            static_cast<std::uint64_t>(SystemClock::Get()->NowNs()))
+                    .value();
 
   auto before = (*client)->GetInboxIdForAddress(wallet.address());
   ASSERT_TRUE(before.ok()) << before.error().ToString();

@@ -1,6 +1,5 @@
 #include "xmtp/identity/update_builder.h"
 
-#include <chrono>
 #include <map>
 
 #include "xmtp/identity/inbox_id.h"
@@ -33,12 +32,6 @@ std::vector<pb::Signature*> Slots(pb::IdentityAction& action) {
 }
 
 }  // namespace
-
-std::uint64_t NowNs() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
-}
 
 UpdateBuilder::UpdateBuilder(std::string inbox_id, std::uint64_t client_timestamp_ns)
     : inbox_id_(std::move(inbox_id)), client_timestamp_ns_(client_timestamp_ns) {}

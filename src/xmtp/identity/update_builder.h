@@ -4,7 +4,7 @@
 // the inbox and adds an installation contributes the same signature bytes to
 // both actions, as observed from the SDK).
 //
-//   UpdateBuilder b(inbox_id, NowNs());
+//   UpdateBuilder b(inbox_id, clock.NowNs());
 //   b.CreateInbox(wallet.identity(), 1).AddAssociation(inst.identity(), wallet.identity());
 //   XS_TRY(auto update, b.Sign({&wallet, &inst}));
 //
@@ -22,9 +22,6 @@
 #include "xmtp/identity/signer.h"
 
 namespace xs::xmtp::identity {
-
-// Current Unix time in nanoseconds.
-std::uint64_t NowNs();
 
 class UpdateBuilder {
  public:

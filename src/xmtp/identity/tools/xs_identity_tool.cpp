@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/clock.h"
 #include "codec/hex.h"
 #include "xmtp/api/api_client.h"
 #include "xmtp/identity/association_state.h"
@@ -76,7 +77,9 @@ Result<nlohmann::json> Register(const Options& opts) {
                                    ? id::WalletKey::Generate()
                                    : id::WalletKey::FromPrivateKeyHex(opts.wallet_key_hex));
   XS_TRY(id::InstallationKey installation, id::InstallationKey::Generate());
-  XS_TRY(auto update, id::BuildRegistrationUpdate(wallet, installation, opts.nonce, id::NowNs()));
+  XS_TRY(auto update,
+         id::BuildRegistrationUpdate(wallet, installation, opts.nonce,
+                                     static_cast<std::uint64_t>(xs::SystemClock::Get()->NowNs())));
   // Check locally first: a node rejecting it would be a less precise error.
   XS_TRY(id::AssociationState local, id::ApplyUpdate(std::nullopt, update));
 
