@@ -100,7 +100,7 @@ Status Store::Put(std::string_view kind, std::string_view id, const Json& body,
   st.Bind(1, kind).Bind(2, id).Bind(3, std::string_view(text));
   std::vector<std::uint8_t> sealed;
   if (secret != nullptr) {
-    sealed = AeadSeal(data_key_, secret->span(), AdFor(kind, id));
+    sealed = AeadSeal(data_key_, secret->bytes(), AdFor(kind, id));
     st.Bind(4, std::span<const std::uint8_t>(sealed));
   } else {
     st.BindNull(4);
