@@ -72,14 +72,16 @@ class Fields {
 
   std::string Path(std::string_view name) const { return prefix_ + std::string(name); }
 
-  // nullptr when absent (or null) and not required.
+  // nullptr when absent and not required. We never store null, so a null is
+  // malformed rather than absent.
   Result<const Json*> Find(std::string_view name, bool required) {
     seen_.emplace(name);
     auto it = object_.find(name);
-    if (it == object_.end() || it->is_null()) {
+    if (it == object_.end()) {
       if (required) return Error::Validation(Path(name), "is required");
       return nullptr;
     }
+    if (it->is_null()) return Error::Validation(Path(name), "must not be null");
     return &*it;
   }
 
@@ -172,6 +174,7 @@ Status CheckWalletId(const Fields& f, std::string_view name, const std::string& 
   return Error::Validation(f.Path(name), "must be a wallet_ id");
 }
 
+// `prefix` is the object's path plus a trailing '.'.
 Result<OperatorDisclosures> StoredDisclosures(const Json& object, std::string_view prefix) {
   Fields f(object, std::string(prefix));
   for (const char* name : {kInferenceModeField, kEgressField, kHostingField, kRetentionField}) {
@@ -184,7 +187,9 @@ Result<OperatorDisclosures> StoredDisclosures(const Json& object, std::string_vi
   }
   XS_RETURN_IF_ERROR(f.Done());
   XS_TRY(OperatorDisclosures d, MergeDisclosures(object, {}, prefix));
-  if (d.empty()) return Error::Validation(prefix, "must not be empty when present");
+  if (d.empty()) {
+    return Error::Validation(prefix.substr(0, prefix.size() - 1), "must not be empty when present");
+  }
   return d;
 }
 
