@@ -5,54 +5,33 @@
 
 #include "base/clock.h"
 #include "signet/policy/scopes.h"
+#include "signet/util/enum_names.h"
 
 namespace xs::signet {
 
 namespace {
 
-template <typename E>
-struct Spelling {
-  E value;
-  std::string_view name;
-};
-
-template <typename E, std::size_t N>
-std::string_view NameIn(const Spelling<E> (&table)[N], E v) {
-  for (const auto& s : table) {
-    if (s.value == v) return s.name;
-  }
-  return "unknown";
-}
-
-template <typename E, std::size_t N>
-Result<E> ParseIn(const Spelling<E> (&table)[N], std::string_view text, std::string_view field) {
-  for (const auto& s : table) {
-    if (s.name == text) return s.value;
-  }
-  return Error::Validation(field, "unsupported value '" + std::string(text) + "'");
-}
-
-constexpr Spelling<OperatorRole> kRoles[] = {{OperatorRole::kOperator, "operator"},
+constexpr EnumName<OperatorRole> kRoles[] = {{OperatorRole::kOperator, "operator"},
                                              {OperatorRole::kAdmin, "admin"},
                                              {OperatorRole::kSuperadmin, "superadmin"}};
-constexpr Spelling<ScopeMode> kScopeModes[] = {{ScopeMode::kPerChat, "per-chat"},
+constexpr EnumName<ScopeMode> kScopeModes[] = {{ScopeMode::kPerChat, "per-chat"},
                                                {ScopeMode::kShared, "shared"}};
-constexpr Spelling<WalletProvider> kProviders[] = {{WalletProvider::kInternal, "internal"},
+constexpr EnumName<WalletProvider> kProviders[] = {{WalletProvider::kInternal, "internal"},
                                                    {WalletProvider::kOws, "ows"}};
-constexpr Spelling<OperatorStatus> kStatuses[] = {{OperatorStatus::kActive, "active"},
+constexpr EnumName<OperatorStatus> kStatuses[] = {{OperatorStatus::kActive, "active"},
                                                   {OperatorStatus::kSuspended, "suspended"},
                                                   {OperatorStatus::kRemoved, "removed"}};
-constexpr Spelling<InferenceMode> kInferenceModes[] = {{InferenceMode::kLocal, "local"},
+constexpr EnumName<InferenceMode> kInferenceModes[] = {{InferenceMode::kLocal, "local"},
                                                        {InferenceMode::kCloud, "cloud"},
                                                        {InferenceMode::kHybrid, "hybrid"}};
-constexpr Spelling<ContentEgressScope> kEgressScopes[] = {
+constexpr EnumName<ContentEgressScope> kEgressScopes[] = {
     {ContentEgressScope::kNone, "none"},
     {ContentEgressScope::kProviderOnly, "provider-only"},
     {ContentEgressScope::kUnrestricted, "unrestricted"}};
-constexpr Spelling<HostingMode> kHostingModes[] = {{HostingMode::kSelfHosted, "self-hosted"},
+constexpr EnumName<HostingMode> kHostingModes[] = {{HostingMode::kSelfHosted, "self-hosted"},
                                                    {HostingMode::kCloud, "cloud"},
                                                    {HostingMode::kTee, "tee"}};
-constexpr Spelling<TrustTier> kTrustTiers[] = {
+constexpr EnumName<TrustTier> kTrustTiers[] = {
     {TrustTier::kUnverified, "unverified"},
     {TrustTier::kSourceVerified, "source-verified"},
     {TrustTier::kReproduciblyVerified, "reproducibly-verified"},
@@ -195,47 +174,24 @@ Result<OperatorDisclosures> StoredDisclosures(const Json& object, std::string_vi
 
 }  // namespace
 
-std::string_view Name(OperatorRole v) { return NameIn(kRoles, v); }
-std::string_view Name(ScopeMode v) { return NameIn(kScopeModes, v); }
-std::string_view Name(WalletProvider v) { return NameIn(kProviders, v); }
-std::string_view Name(OperatorStatus v) { return NameIn(kStatuses, v); }
-std::string_view Name(InferenceMode v) { return NameIn(kInferenceModes, v); }
-std::string_view Name(ContentEgressScope v) { return NameIn(kEgressScopes, v); }
-std::string_view Name(HostingMode v) { return NameIn(kHostingModes, v); }
-std::string_view Name(TrustTier v) { return NameIn(kTrustTiers, v); }
+// Name() and Parse<E>() of one enum, both read from its table.
+#define XS_RECORD_ENUM(E, table)                                   \
+  std::string_view Name(E v) { return NameIn(table, v); }          \
+  template <>                                                      \
+  Result<E> Parse(std::string_view text, std::string_view field) { \
+    return ParseIn(table, text, field);                            \
+  }
 
-template <>
-Result<OperatorRole> Parse(std::string_view text, std::string_view field) {
-  return ParseIn(kRoles, text, field);
-}
-template <>
-Result<ScopeMode> Parse(std::string_view text, std::string_view field) {
-  return ParseIn(kScopeModes, text, field);
-}
-template <>
-Result<WalletProvider> Parse(std::string_view text, std::string_view field) {
-  return ParseIn(kProviders, text, field);
-}
-template <>
-Result<OperatorStatus> Parse(std::string_view text, std::string_view field) {
-  return ParseIn(kStatuses, text, field);
-}
-template <>
-Result<InferenceMode> Parse(std::string_view text, std::string_view field) {
-  return ParseIn(kInferenceModes, text, field);
-}
-template <>
-Result<ContentEgressScope> Parse(std::string_view text, std::string_view field) {
-  return ParseIn(kEgressScopes, text, field);
-}
-template <>
-Result<HostingMode> Parse(std::string_view text, std::string_view field) {
-  return ParseIn(kHostingModes, text, field);
-}
-template <>
-Result<TrustTier> Parse(std::string_view text, std::string_view field) {
-  return ParseIn(kTrustTiers, text, field);
-}
+XS_RECORD_ENUM(OperatorRole, kRoles)
+XS_RECORD_ENUM(ScopeMode, kScopeModes)
+XS_RECORD_ENUM(WalletProvider, kProviders)
+XS_RECORD_ENUM(OperatorStatus, kStatuses)
+XS_RECORD_ENUM(InferenceMode, kInferenceModes)
+XS_RECORD_ENUM(ContentEgressScope, kEgressScopes)
+XS_RECORD_ENUM(HostingMode, kHostingModes)
+XS_RECORD_ENUM(TrustTier, kTrustTiers)
+
+#undef XS_RECORD_ENUM
 
 bool OperatorDisclosures::empty() const {
   return !inference_mode && !inference_providers && !content_egress_scope &&

@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/ids.h"
+#include "signet/util/enum_names.h"
 
 namespace xs::signet {
 
@@ -59,21 +60,14 @@ Status CredentialManager::Persist(const Credential& c, const crypto::Secret* tok
 }
 
 std::string_view Name(CredentialEventType type) {
-  switch (type) {
-    case CredentialEventType::kIssued:
-      return "credential.issued";
-    case CredentialEventType::kRevoked:
-      return "credential.revoked";
-    case CredentialEventType::kExpired:
-      return "credential.expired";
-    case CredentialEventType::kReauthorizationRequired:
-      return "credential.reauthorization_required";
-    case CredentialEventType::kScopesUpdated:
-      return "scopes.updated";
-    case CredentialEventType::kRenewed:
-      return "credential.renewed";
-  }
-  return "credential.unknown";
+  static constexpr EnumName<CredentialEventType> kNames[] = {
+      {CredentialEventType::kIssued, "credential.issued"},
+      {CredentialEventType::kRevoked, "credential.revoked"},
+      {CredentialEventType::kExpired, "credential.expired"},
+      {CredentialEventType::kReauthorizationRequired, "credential.reauthorization_required"},
+      {CredentialEventType::kScopesUpdated, "scopes.updated"},
+      {CredentialEventType::kRenewed, "credential.renewed"}};
+  return NameIn(kNames, type);
 }
 
 void CredentialManager::AddListener(std::function<void(const CredentialEvent&)> fn) {
