@@ -268,9 +268,9 @@ void Daemon::RegisterDaemonMethods() {
 void Daemon::Sweep() {
   std::vector<signet::CredentialEvent> events = runtime_->Sweep();
   for (const auto& event : events) {
-    log_->Info(
-        "sweep.event",
-        {{"type", event.type}, {"credentialId", event.credential.id}, {"reason", event.reason}});
+    log_->Info("sweep.event", {{"type", Name(event.type)},
+                               {"credentialId", event.credential.id},
+                               {"reason", event.reason}});
   }
 }
 

@@ -9,15 +9,16 @@ namespace {
 
 struct Domain {
   const char* type;
-  RecordSet* set;
+  const RecordSet* set;
 };
 
 Result<Json> Lookup(RuntimeState& s, const Json& p) {
   XS_TRY(std::string q, GetString(p, "query"));
   if (q.empty()) return Error::Validation("query", "must not be empty");
-  std::vector<Domain> domains = {{"operator", s.operators.get()},
-                                 {"policy", s.policies.get()},
-                                 {"inbox", s.inboxes.get()},
+  // Every kind alike, through the JSON view of its records.
+  std::vector<Domain> domains = {{"operator", &s.operators->json()},
+                                 {"policy", &s.policies->json()},
+                                 {"inbox", &s.inboxes->json()},
                                  {"wallet", s.wallets.get()},
                                  {"key", s.keys.get()}};
   // Prefixed ids (full or short) go straight to their domain.
@@ -115,7 +116,7 @@ Result<Json> VerifyKeys(RuntimeState& s) {
   }
   bool all = true;
   for (const auto& c : checks) all = all && c["ok"].get<bool>();
-  return Json{{"ok", all}, {"trustTier", kTrustTier}, {"checks", checks}};
+  return Json{{"ok", all}, {"trustTier", Name(kTrustTier)}, {"checks", checks}};
 }
 
 }  // namespace

@@ -11,9 +11,9 @@ namespace {
 Result<ScopePair> PolicyScopes(RuntimeState& s, const std::string& policy_id) {
   ScopePair out;
   if (policy_id.empty()) return out;
-  XS_TRY(Json rec, s.policies->Get(policy_id));
-  out.allow = rec["config"].value("allow", std::vector<std::string>{});
-  out.deny = rec["config"].value("deny", std::vector<std::string>{});
+  XS_TRY(PolicyRecord rec, s.policies->Get(policy_id));
+  out.allow = std::move(rec.allow);
+  out.deny = std::move(rec.deny);
   return out;
 }
 
@@ -43,9 +43,9 @@ Result<Json> Issue(RuntimeState& s, const Json& p) {
   if (HasField(p, "sessionId")) return Error::Validation("sessionId", "legacy field is rejected");
   XS_TRY(std::string op_ref, GetString(p, "operatorId"));
   XS_TRY(std::string op_id, s.operators->Resolve(op_ref));
-  XS_TRY(Json op, s.operators->Get(op_id));
-  if (op.value("status", "") != "active") {
-    return Error::Validation("operatorId", "operator is " + op.value("status", "unknown"));
+  XS_TRY(OperatorRecord op, s.operators->Get(op_id));
+  if (op.status != OperatorStatus::kActive) {
+    return Error::Validation("operatorId", "operator is " + std::string(Name(op.status)));
   }
   IssueRequest req;
   req.operator_id = op_id;
@@ -77,8 +77,8 @@ Result<Json> Issue(RuntimeState& s, const Json& p) {
     XS_RETURN_IF_ERROR(EffectiveAllowlist(s.options.content_types, req.content_types));
   }
   req.issued_by = kOwner;
-  req.inbox_ids = op["config"].value("inboxIds", std::vector<std::string>{});
-  req.per_chat = op["config"].value("scopeMode", "per-chat") == "per-chat";
+  req.inbox_ids = op.inbox_ids;
+  req.per_chat = op.scope_mode == ScopeMode::kPerChat;
   ScopeSet eff = Resolve(MergeScopes(req.policy_scopes, req.inline_scopes));
   if (HasEgress(eff)) {
     XS_RETURN_IF_ERROR(s.OwnerConfirm(s.options.gates.egress_expansion, p, "granting egress"));

@@ -10,34 +10,31 @@ namespace xs::signet {
 namespace {
 
 void ReloadAll(RuntimeState& s) {
-  for (RecordSet* set : {s.inboxes.get(), s.wallets.get(), s.keys.get(), s.operators.get()}) {
-    (void)set->Load();
-  }
+  (void)s.inboxes->Load();
+  (void)s.operators->Load();
+  (void)s.wallets->Load();
+  (void)s.keys->Load();
 }
 
-Status AttachToOperator(RuntimeState& s, Json& inbox, const std::string& op_id) {
-  XS_TRY(Json op, s.operators->Get(op_id));
-  if (op.value("status", "") != "active") return Error::Validation("operatorId", "not active");
-  auto& ids = op["config"]["inboxIds"];
-  if (!ids.is_array()) ids = Json::array();
-  std::string inbox_id = inbox.value("id", "");
-  if (std::find(ids.begin(), ids.end(), inbox_id) == ids.end()) ids.push_back(inbox_id);
+Status AttachToOperator(RuntimeState& s, InboxRecord& inbox, const std::string& op_id) {
+  XS_TRY(OperatorRecord op, s.operators->Get(op_id));
+  if (op.status != OperatorStatus::kActive) return Error::Validation("operatorId", "not active");
+  auto& ids = op.inbox_ids;
+  if (std::find(ids.begin(), ids.end(), inbox.id) == ids.end()) ids.push_back(inbox.id);
   XS_RETURN_IF_ERROR(s.operators->Put(op));
-  inbox["operatorId"] = op_id;
+  inbox.operator_id = op_id;
   return OkStatus();
 }
 
-Status DetachFromOperator(RuntimeState& s, Json& inbox) {
-  std::string op_id = inbox.value("operatorId", "");
-  inbox.erase("operatorId");
-  if (op_id.empty()) return OkStatus();
-  const Json* op = s.operators->Find(op_id);
+Status DetachFromOperator(RuntimeState& s, InboxRecord& inbox) {
+  std::optional<std::string> op_id = std::move(inbox.operator_id);
+  inbox.operator_id.reset();
+  if (!op_id) return OkStatus();
+  const OperatorRecord* op = s.operators->Find(*op_id);
   if (op == nullptr) return OkStatus();
-  Json next = *op;
-  auto& ids = next["config"]["inboxIds"];
-  if (ids.is_array()) {
-    ids.erase(std::remove(ids.begin(), ids.end(), inbox.value("id", "")), ids.end());
-  }
+  OperatorRecord next = *op;
+  auto& ids = next.inbox_ids;
+  ids.erase(std::remove(ids.begin(), ids.end(), inbox.id), ids.end());
   return s.operators->Put(next);
 }
 
@@ -59,7 +56,7 @@ Result<Json> CreateInbox(RuntimeState& s, const Json& p) {
   // Register first: a network failure leaves nothing behind locally.
   XS_TRY(XmtpNetwork * network, s.Network());
   XS_TRY(RegisteredInbox reg, network->RegisterInbox(rk));
-  Json inbox;
+  InboxRecord inbox;
   Status st = s.store->Transaction([&]() -> Status {
     std::string now = s.Now();
     Json w = {{"id", NewPrefixedId(kWalletPrefix)},
@@ -81,17 +78,17 @@ Result<Json> CreateInbox(RuntimeState& s, const Json& p) {
               {"storage", "store"},
               {"createdAt", now}};
     XS_RETURN_IF_ERROR(s.keys->Put(k, &install.seed()));
-    inbox = {{"id", inbox_id},
-             {"label", label},
-             {"networkInboxId", reg.network_inbox_id},
-             {"installationId", reg.installation_id},
-             {"address", wallet.address()},
-             {"walletId", w["id"]},
-             {"installationKeyId", k["id"]},
-             {"env", s.options.env},
-             {"network", network->Describe()},
-             {"trustTier", kTrustTier},
-             {"createdAt", now}};
+    inbox.id = inbox_id;
+    inbox.label = label;
+    inbox.network_inbox_id = reg.network_inbox_id;
+    inbox.installation_id = reg.installation_id;
+    inbox.address = wallet.address();
+    inbox.wallet_id = w["id"].get<std::string>();
+    inbox.installation_key_id = k["id"].get<std::string>();
+    inbox.env = s.options.env;
+    inbox.network = network->Describe();
+    inbox.trust_tier = kTrustTier;
+    inbox.created_at = now;
     if (!op_id.empty()) XS_RETURN_IF_ERROR(AttachToOperator(s, inbox, op_id));
     // The per-identity DB encryption key (concepts.md §8) rides sealed in the row.
     crypto::Secret db_key = crypto::Secret::Random(kDataKeyBytes);
@@ -101,23 +98,17 @@ Result<Json> CreateInbox(RuntimeState& s, const Json& p) {
     ReloadAll(s);
     return st.error();
   }
-  return inbox;
+  return inbox.ToJson();
 }
 
 Result<std::string> ResolveInbox(RuntimeState& s, const Json& p) {
   XS_TRY(std::string ref, GetString(p, "inboxId"));
-  // Also accept the network inbox id (64 hex) or the wallet address.
-  for (const auto& in : s.inboxes->All()) {
-    if (in.value("networkInboxId", "") == ref || in.value("address", "") == ref) {
-      return in.value("id", "");
-    }
-  }
-  return s.inboxes->Resolve(ref);
+  return s.ResolveInbox(ref);
 }
 
 Result<Json> LinkInbox(RuntimeState& s, const Json& p, bool link) {
   XS_TRY(std::string id, ResolveInbox(s, p));
-  XS_TRY(Json inbox, s.inboxes->Get(id));
+  XS_TRY(InboxRecord inbox, s.inboxes->Get(id));
   Status st = s.store->Transaction([&]() -> Status {
     XS_RETURN_IF_ERROR(DetachFromOperator(s, inbox));
     if (link) {
@@ -131,12 +122,12 @@ Result<Json> LinkInbox(RuntimeState& s, const Json& p, bool link) {
     ReloadAll(s);
     return st.error();
   }
-  return inbox;
+  return inbox.ToJson();
 }
 
 Result<Json> RemoveInbox(RuntimeState& s, const Json& p) {
   XS_TRY(std::string id, ResolveInbox(s, p));
-  XS_TRY(Json inbox, s.inboxes->Get(id));
+  XS_TRY(InboxRecord inbox, s.inboxes->Get(id));
   std::vector<std::string> creds;
   for (const auto& c : s.credentials->List()) {
     if (std::find(c.inbox_ids.begin(), c.inbox_ids.end(), id) != c.inbox_ids.end()) {
@@ -148,22 +139,20 @@ Result<Json> RemoveInbox(RuntimeState& s, const Json& p) {
     for (const auto& c : creds) {
       actions.push_back({{"action", "revoke-credential"}, {"credentialId", c}});
     }
-    if (inbox.contains("operatorId")) {
-      actions.push_back({{"action", "unlink-operator"}, {"operatorId", inbox["operatorId"]}});
+    if (inbox.operator_id) {
+      actions.push_back({{"action", "unlink-operator"}, {"operatorId", *inbox.operator_id}});
     }
     actions.push_back({{"action", "delete-keys"},
-                       {"walletId", inbox.value("walletId", "")},
-                       {"installationKeyId", inbox.value("installationKeyId", "")}});
+                       {"walletId", inbox.wallet_id},
+                       {"installationKeyId", inbox.installation_key_id}});
     actions.push_back({{"action", "remove-inbox"}, {"inboxId", id}});
     return DryRun(actions);
   }
   for (const auto& c : creds) XS_RETURN_IF_ERROR(s.credentials->Revoke(c, kReasonOwnerInitiated));
   Status st = s.store->Transaction([&]() -> Status {
     XS_RETURN_IF_ERROR(DetachFromOperator(s, inbox));
-    if (inbox.contains("walletId")) XS_RETURN_IF_ERROR(s.wallets->Remove(inbox["walletId"]));
-    if (inbox.contains("installationKeyId")) {
-      XS_RETURN_IF_ERROR(s.keys->Remove(inbox["installationKeyId"]));
-    }
+    XS_RETURN_IF_ERROR(s.wallets->Remove(inbox.wallet_id));
+    XS_RETURN_IF_ERROR(s.keys->Remove(inbox.installation_key_id));
     return s.inboxes->Remove(id);
   });
   if (!st.ok()) {
@@ -182,16 +171,17 @@ void RegisterInboxActions(ActionRegistry& r, RuntimeState& s) {
               [st](const Json& p, const CallContext&) { return CreateInbox(*st, p); }});
   r.Register(
       {"inbox.list", "List inboxes", Intent::kRead, true, true,
-       [st](const Json&, const CallContext&) -> Result<Json> { return Json(st->inboxes->All()); }});
+       [st](const Json&, const CallContext&) -> Result<Json> { return st->inboxes->AllJson(); }});
   r.Register(
       {"inbox.info", "Show an inbox", Intent::kRead, true, true,
        [st](const Json& p, const CallContext&) -> Result<Json> {
          XS_TRY(std::string id, ResolveInbox(*st, p));
-         XS_TRY(Json inbox, st->inboxes->Get(id));
+         XS_TRY(InboxRecord rec, st->inboxes->Get(id));
+         Json inbox = rec.ToJson();
          if (GetBool(p, "network")) {
            // `xs inbox info --network`: ask the network about the inbox.
            XS_TRY(XmtpNetwork * network, st->Network());
-           XS_TRY(bool known, network->InboxExists(inbox.value("networkInboxId", "")));
+           XS_TRY(bool known, network->InboxExists(rec.network_inbox_id));
            inbox["networkStatus"] = {{"registered", known}, {"network", network->Describe()}};
          }
          return inbox;

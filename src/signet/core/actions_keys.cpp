@@ -60,15 +60,15 @@ namespace {
 Result<Json> KeysInit(RuntimeState& s, const Json& p) {
   XS_TRY(std::string ref, GetString(p, "operatorId"));
   XS_TRY(std::string op_id, s.operators->Resolve(ref));
-  XS_TRY(Json op, s.operators->Get(op_id));
+  XS_TRY(OperatorRecord op, s.operators->Get(op_id));
   Json result;
   Status st = s.store->Transaction([&]() -> Status {
     if (HasField(p, "walletId")) {
       XS_TRY(std::string wref, GetString(p, "walletId"));
-      XS_TRY(op["config"]["walletId"], s.wallets->Resolve(wref));
-    } else if (!op["config"].contains("walletId")) {
-      XS_TRY(Json w, CreateWalletRecord(s, op["config"].value("label", "") + "-wallet", nullptr));
-      op["config"]["walletId"] = w["id"];
+      XS_TRY(op.wallet_id, s.wallets->Resolve(wref));
+    } else if (!op.wallet_id) {
+      XS_TRY(Json w, CreateWalletRecord(s, op.label + "-wallet", nullptr));
+      op.wallet_id = w["id"].get<std::string>();
     }
     XS_RETURN_IF_ERROR(s.operators->Put(op));
     if (const Json* existing = ActiveKeyFor(s, op_id, "operational")) {
@@ -84,14 +84,14 @@ Result<Json> KeysInit(RuntimeState& s, const Json& p) {
     (void)s.keys->Load();
     return st.error();
   }
-  result["walletId"] = op["config"]["walletId"];
+  result["walletId"] = *op.wallet_id;
   return result;
 }
 
 Result<std::string> ResolveKeyOrIdentity(RuntimeState& s, const std::string& ref) {
   auto key = s.keys->Resolve(ref);
   if (key.ok()) return key;
-  for (RecordSet* set : {s.operators.get(), s.inboxes.get()}) {
+  for (const RecordSet* set : {&s.operators->json(), &s.inboxes->json()}) {
     auto id = set->Resolve(ref);
     if (!id.ok()) continue;
     for (const char* kind : {"operational", "installation"}) {

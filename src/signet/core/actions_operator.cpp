@@ -7,90 +7,70 @@ namespace xs::signet {
 
 namespace {
 
-Status CheckEnum(const Json& p, std::string_view field, std::initializer_list<const char*> ok) {
+// Parses an optional enum param; absent leaves `out` as it is.
+template <typename E>
+Status ReadEnum(const Json& p, std::string_view field, E& out) {
   if (!HasField(p, field)) return OkStatus();
   XS_TRY(std::string v, GetString(p, field));
-  for (const char* o : ok) {
-    if (v == o) return OkStatus();
-  }
-  return Error::Validation(field, "unsupported value '" + v + "'");
+  XS_TRY(out, Parse<E>(v, field));
+  return OkStatus();
 }
 
-Result<Json> Disclosures(const Json& p, Json current) {
-  XS_RETURN_IF_ERROR(CheckEnum(p, "inferenceMode", {"local", "cloud", "hybrid"}));
-  XS_RETURN_IF_ERROR(CheckEnum(p, "contentEgressScope", {"none", "provider-only", "unrestricted"}));
-  XS_RETURN_IF_ERROR(CheckEnum(p, "hostingMode", {"self-hosted", "cloud", "tee"}));
-  for (const char* f :
-       {"inferenceMode", "contentEgressScope", "hostingMode", "retentionAtProvider"}) {
-    if (HasField(p, f)) {
-      XS_TRY(current[f], GetString(p, f));
-    }
-  }
-  if (HasField(p, "inferenceProviders")) {
-    XS_TRY(current["inferenceProviders"], GetStringList(p, "inferenceProviders"));
-  }
-  return current;
-}
-
-Status CheckRole(const Json& p) {
+Status ReadRole(const Json& p, OperatorRole& out) {
   if (!HasField(p, "role")) return OkStatus();
   XS_TRY(std::string role, GetString(p, "role"));
-  if (role == "superadmin") {
+  if (role == Name(OperatorRole::kSuperadmin)) {
     return Error::Permission("the superadmin role cannot be granted through any surface");
   }
-  return CheckEnum(p, "role", {"operator", "admin"});
+  return ReadEnum(p, "role", out);
+}
+
+Result<std::string> ReadLabel(const Json& p) {
+  XS_TRY(std::string label, GetString(p, "label"));
+  if (label.empty()) return Error::Validation("label", "must not be empty");
+  return label;
 }
 
 Result<Json> CreateOperator(RuntimeState& s, const Json& p) {
   XS_RETURN_IF_ERROR(s.OwnerConfirm(s.options.gates.agent_creation, p, "operator creation"));
-  XS_TRY(std::string label, GetString(p, "label"));
-  if (label.empty()) return Error::Validation("label", "must not be empty");
-  XS_RETURN_IF_ERROR(CheckRole(p));
-  XS_RETURN_IF_ERROR(CheckEnum(p, "scopeMode", {"per-chat", "shared"}));
-  XS_RETURN_IF_ERROR(CheckEnum(p, "provider", {"internal", "ows"}));
-  Json config = {{"label", label},
-                 {"role", p.value("role", "operator")},
-                 {"scopeMode", p.value("scopeMode", "per-chat")},
-                 {"provider", p.value("provider", "internal")},
-                 {"inboxIds", Json::array()}};
+  OperatorRecord rec;
+  XS_TRY(rec.label, ReadLabel(p));
+  XS_RETURN_IF_ERROR(ReadRole(p, rec.role));
+  XS_RETURN_IF_ERROR(ReadEnum(p, "scopeMode", rec.scope_mode));
+  XS_RETURN_IF_ERROR(ReadEnum(p, "provider", rec.provider));
   if (HasField(p, "walletId")) {
     XS_TRY(std::string w, GetString(p, "walletId"));
-    XS_TRY(config["walletId"], s.wallets->Resolve(w));
+    XS_TRY(rec.wallet_id, s.wallets->Resolve(w));
   }
-  XS_TRY(Json disclosures, Disclosures(p, Json::object()));
-  if (!disclosures.empty()) config["operatorDisclosures"] = disclosures;
-  Json rec = {{"id", NewId(IdType::kOperator)},
-              {"config", config},
-              {"createdAt", s.Now()},
-              {"createdBy", kOwner},
-              {"status", "active"}};
+  XS_TRY(rec.disclosures, MergeDisclosures(p, {}));
+  rec.id = NewId(IdType::kOperator);
+  rec.created_at = s.Now();
+  rec.created_by = kOwner;
+  rec.status = OperatorStatus::kActive;
   XS_RETURN_IF_ERROR(s.operators->Put(rec));
-  return rec;
+  return rec.ToJson();
+}
+
+Result<OperatorRecord> OperatorOf(RuntimeState& s, const Json& p) {
+  XS_TRY(std::string ref, GetString(p, "operatorId"));
+  XS_TRY(std::string id, s.operators->Resolve(ref));
+  return s.operators->Get(id);
 }
 
 Result<Json> UpdateOperator(RuntimeState& s, const Json& p) {
-  XS_TRY(std::string ref, GetString(p, "operatorId"));
-  XS_TRY(std::string id, s.operators->Resolve(ref));
-  XS_TRY(Json rec, s.operators->Get(id));
-  XS_RETURN_IF_ERROR(CheckRole(p));
+  XS_TRY(OperatorRecord rec, OperatorOf(s, p));
+  XS_RETURN_IF_ERROR(ReadRole(p, rec.role));
   if (HasField(p, "label")) {
-    XS_TRY(std::string label, GetString(p, "label"));
-    if (label.empty()) return Error::Validation("label", "must not be empty");
-    rec["config"]["label"] = label;
+    XS_TRY(rec.label, ReadLabel(p));
   }
-  if (HasField(p, "role")) rec["config"]["role"] = p["role"];
-  XS_TRY(Json disclosures,
-         Disclosures(p, rec["config"].value("operatorDisclosures", Json::object())));
-  if (!disclosures.empty()) rec["config"]["operatorDisclosures"] = disclosures;
+  XS_TRY(rec.disclosures, MergeDisclosures(p, rec.disclosures));
   XS_RETURN_IF_ERROR(s.operators->Put(rec));
-  return rec;
+  return rec.ToJson();
 }
 
 Result<Json> RemoveOperator(RuntimeState& s, const Json& p) {
-  XS_TRY(std::string ref, GetString(p, "operatorId"));
-  XS_TRY(std::string id, s.operators->Resolve(ref));
-  XS_TRY(Json rec, s.operators->Get(id));
-  std::vector<Credential> creds = s.credentials->List(id);
+  XS_TRY(OperatorRecord rec, OperatorOf(s, p));
+  std::vector<Credential> creds = s.credentials->List(rec.id);
   if (!GetBool(p, "force")) {
     Json actions = Json::array();
     for (const auto& c : creds) {
@@ -98,10 +78,10 @@ Result<Json> RemoveOperator(RuntimeState& s, const Json& p) {
                          {"credentialId", c.id},
                          {"reason", kReasonOwnerInitiated}});
     }
-    for (const auto& inbox : rec["config"].value("inboxIds", Json::array())) {
+    for (const auto& inbox : rec.inbox_ids) {
       actions.push_back({{"action", "unlink-inbox"}, {"inboxId", inbox}});
     }
-    actions.push_back({{"action", "remove-operator"}, {"operatorId", id}});
+    actions.push_back({{"action", "remove-operator"}, {"operatorId", rec.id}});
     return DryRun(actions);
   }
   // decisions.md #18: revoke first; if that fails the operator stays.
@@ -110,23 +90,25 @@ Result<Json> RemoveOperator(RuntimeState& s, const Json& p) {
     XS_RETURN_IF_ERROR(s.credentials->Revoke(c.id, kReasonOwnerInitiated));
     revoked.push_back(c.id);
   }
-  for (const auto& inbox_id : rec["config"].value("inboxIds", Json::array())) {
-    if (const Json* inbox = s.inboxes->Find(inbox_id.get<std::string>())) {
-      Json next = *inbox;
-      next.erase("operatorId");
+  for (const auto& inbox_id : rec.inbox_ids) {
+    if (const InboxRecord* inbox = s.inboxes->Find(inbox_id)) {
+      InboxRecord next = *inbox;
+      next.operator_id.reset();
       XS_RETURN_IF_ERROR(s.inboxes->Put(next));
     }
   }
-  rec["status"] = "removed";
-  rec["config"]["inboxIds"] = Json::array();
+  rec.status = OperatorStatus::kRemoved;
+  rec.inbox_ids.clear();
   XS_RETURN_IF_ERROR(s.operators->Put(rec));
-  return Json{{"removed", true}, {"operatorId", id}, {"revokedCredentials", revoked}};
+  return Json{{"removed", true}, {"operatorId", rec.id}, {"revokedCredentials", revoked}};
 }
 
-Result<Json> InfoOf(RecordSet& set, const Json& p, const char* field) {
+template <typename T>
+Result<Json> InfoOf(const TypedRecordSet<T>& set, const Json& p, const char* field) {
   XS_TRY(std::string ref, GetString(p, field));
   XS_TRY(std::string id, set.Resolve(ref));
-  return set.Get(id);
+  XS_TRY(T rec, set.Get(id));
+  return rec.ToJson();
 }
 
 }  // namespace
@@ -138,9 +120,9 @@ void RegisterOperatorActions(ActionRegistry& r, RuntimeState& s) {
   r.Register({"operator.list", "List operators", Intent::kRead, true, true,
               [st](const Json& p, const CallContext&) -> Result<Json> {
                 Json out = Json::array();
-                for (auto& op : st->operators->All()) {
-                  if (op.value("status", "") != "removed" || GetBool(p, "includeRemoved")) {
-                    out.push_back(op);
+                for (const auto& [id, op] : st->operators->All()) {
+                  if (op.status != OperatorStatus::kRemoved || GetBool(p, "includeRemoved")) {
+                    out.push_back(op.ToJson());
                   }
                 }
                 return out;
@@ -159,39 +141,34 @@ void RegisterOperatorActions(ActionRegistry& r, RuntimeState& s) {
 namespace {
 
 Result<Json> CreatePolicy(RuntimeState& s, const Json& p) {
-  XS_TRY(std::string label, GetString(p, "label"));
-  if (label.empty()) return Error::Validation("label", "must not be empty");
-  XS_TRY(auto allow, GetStringList(p, "allow"));
-  XS_TRY(auto deny, GetStringList(p, "deny"));
-  XS_RETURN_IF_ERROR(ValidateScopes(allow, "allow"));
-  XS_RETURN_IF_ERROR(ValidateScopes(deny, "deny"));
-  std::string now = s.Now();
-  Json rec = {{"id", NewId(IdType::kPolicy)},
-              {"config", {{"label", label}, {"allow", allow}, {"deny", deny}}},
-              {"createdAt", now},
-              {"updatedAt", now}};
+  PolicyRecord rec;
+  XS_TRY(rec.label, ReadLabel(p));
+  XS_TRY(rec.allow, GetStringList(p, "allow"));
+  XS_TRY(rec.deny, GetStringList(p, "deny"));
+  XS_RETURN_IF_ERROR(ValidateScopes(rec.allow, "allow"));
+  XS_RETURN_IF_ERROR(ValidateScopes(rec.deny, "deny"));
+  rec.id = NewId(IdType::kPolicy);
+  rec.created_at = s.Now();
+  rec.updated_at = rec.created_at;
   XS_RETURN_IF_ERROR(s.policies->Put(rec));
-  return rec;
+  return rec.ToJson();
 }
 
 Result<Json> UpdatePolicy(RuntimeState& s, const Json& p) {
   XS_TRY(std::string ref, GetString(p, "policyId"));
   XS_TRY(std::string id, s.policies->Resolve(ref));
-  XS_TRY(Json rec, s.policies->Get(id));
+  XS_TRY(PolicyRecord rec, s.policies->Get(id));
   if (HasField(p, "label")) {
-    XS_TRY(std::string label, GetString(p, "label"));
-    if (label.empty()) return Error::Validation("label", "must not be empty");
-    rec["config"]["label"] = label;
+    XS_TRY(rec.label, ReadLabel(p));
   }
-  for (const char* f : {"allow", "deny"}) {
-    if (!HasField(p, f)) continue;
-    XS_TRY(auto list, GetStringList(p, f));
-    XS_RETURN_IF_ERROR(ValidateScopes(list, f));
-    rec["config"][f] = list;
+  for (auto [field, list] : {std::pair{"allow", &rec.allow}, std::pair{"deny", &rec.deny}}) {
+    if (!HasField(p, field)) continue;
+    XS_TRY(*list, GetStringList(p, field));
+    XS_RETURN_IF_ERROR(ValidateScopes(*list, field));
   }
-  rec["updatedAt"] = s.Now();
+  rec.updated_at = s.Now();
   XS_RETURN_IF_ERROR(s.policies->Put(rec));
-  return rec;
+  return rec.ToJson();
 }
 
 Result<Json> RemovePolicy(RuntimeState& s, const Json& p) {
@@ -215,10 +192,9 @@ void RegisterPolicyActions(ActionRegistry& r, RuntimeState& s) {
   RuntimeState* st = &s;
   r.Register({"policy.create", "Create a policy", Intent::kWrite, false, true,
               [st](const Json& p, const CallContext&) { return CreatePolicy(*st, p); }});
-  r.Register({"policy.list", "List policies", Intent::kRead, true, true,
-              [st](const Json&, const CallContext&) -> Result<Json> {
-                return Json(st->policies->All());
-              }});
+  r.Register(
+      {"policy.list", "List policies", Intent::kRead, true, true,
+       [st](const Json&, const CallContext&) -> Result<Json> { return st->policies->AllJson(); }});
   r.Register(
       {"policy.info", "Show a policy", Intent::kRead, true, true,
        [st](const Json& p, const CallContext&) { return InfoOf(*st->policies, p, "policyId"); }});

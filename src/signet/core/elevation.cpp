@@ -99,7 +99,7 @@ Result<AdminReadElevation> ElevationManager::Authorize(
     return Error::Internal("read elevation rolled back: cannot write the audit log");
   }
   for (const auto& chat : need) {
-    for (const auto& fn : listeners_) fn({"approved", chat, e.expires_at_ms});
+    for (const auto& fn : listeners_) fn({ElevationEventType::kApproved, chat, e.expires_at_ms});
   }
   return e;
 }
@@ -114,7 +114,8 @@ void ElevationManager::Sweep() {
     (void)audit_->Append("admin.read-elevation.expired", {{"adminFingerprint", it->first.first},
                                                           {"chatId", it->first.second},
                                                           {"approvalId", it->second.approval_id}});
-    for (const auto& fn : listeners_) fn({"expired", it->first.second, it->second.expires_at_ms});
+    for (const auto& fn : listeners_)
+      fn({ElevationEventType::kExpired, it->first.second, it->second.expires_at_ms});
     it = grants_.erase(it);
   }
 }

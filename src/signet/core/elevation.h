@@ -34,8 +34,10 @@ struct AdminReadElevation {
   Json ToJson() const;
 };
 
+enum class ElevationEventType { kApproved, kExpired };
+
 struct ElevationEvent {
-  std::string type;  // "approved" | "expired"
+  ElevationEventType type;
   std::string chat_id;
   std::int64_t expires_at_ms = 0;
 };

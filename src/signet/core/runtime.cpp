@@ -60,6 +60,14 @@ Status RuntimeState::OwnerConfirm(bool gate, const Json& params, std::string_vie
   return vault->VerifyOwner(it->get_ref<const std::string&>());
 }
 
+Result<std::string> RuntimeState::ResolveInbox(std::string_view ref) const {
+  // The network inbox id (64 hex) and the wallet address resolve too.
+  for (const auto& [id, inbox] : inboxes->All()) {
+    if (inbox.network_inbox_id == ref || inbox.address == ref) return id;
+  }
+  return inboxes->Resolve(ref);
+}
+
 Json DryRun(Json actions) { return {{"dryRun", true}, {"actions", std::move(actions)}}; }
 
 bool Runtime::IsInitialized(const std::string& data_dir) { return Vault::Exists(data_dir); }
@@ -131,15 +139,16 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
 Status Runtime::Load() {
   RuntimeState& s = state_;
   Store* st = s.store.get();
-  s.operators = std::make_unique<RecordSet>(st, "operator", "op_", "operator", "/config/label");
-  s.policies = std::make_unique<RecordSet>(st, "policy", "policy_", "policy", "/config/label");
-  s.inboxes = std::make_unique<RecordSet>(st, "inbox", "inbox_", "inbox", "/label");
+  s.operators = std::make_unique<TypedRecordSet<OperatorRecord>>(st);
+  s.policies = std::make_unique<TypedRecordSet<PolicyRecord>>(st);
+  s.inboxes = std::make_unique<TypedRecordSet<InboxRecord>>(st);
   s.wallets = std::make_unique<RecordSet>(st, "wallet", kWalletPrefix, "wallet", "/label");
   s.keys = std::make_unique<RecordSet>(st, "key", "key_", "key", "");
-  for (RecordSet* set :
-       {s.operators.get(), s.policies.get(), s.inboxes.get(), s.wallets.get(), s.keys.get()}) {
-    XS_RETURN_IF_ERROR(set->Load());
-  }
+  XS_RETURN_IF_ERROR(s.operators->Load());
+  XS_RETURN_IF_ERROR(s.policies->Load());
+  XS_RETURN_IF_ERROR(s.inboxes->Load());
+  XS_RETURN_IF_ERROR(s.wallets->Load());
+  XS_RETURN_IF_ERROR(s.keys->Load());
   CredentialOptions co;
   co.default_ttl_seconds = s.options.default_ttl_seconds;
   co.max_concurrent_per_operator = s.options.max_concurrent_per_operator;
@@ -152,7 +161,7 @@ Status Runtime::Load() {
       std::make_unique<PendingActions>(s.clock, s.audit.get(), s.options.action_expiry_seconds);
   PendingActions* pending = s.pending.get();
   s.credentials->AddListener([pending](const CredentialEvent& ev) {
-    if (ev.type == "credential.revoked" || ev.type == "credential.expired") {
+    if (ev.type == CredentialEventType::kRevoked || ev.type == CredentialEventType::kExpired) {
       pending->DropCredential(ev.credential.id);
     }
   });
@@ -213,9 +222,9 @@ Result<UpdateResult> Runtime::UpdateScopesFromHarness(const std::string& credent
   req.policy_id = c.policy_id;
   req.via_admin = false;
   if (!c.policy_id.empty()) {
-    if (const Json* pol = state_.policies->Find(c.policy_id)) {
-      req.policy_scopes.allow = (*pol)["config"].value("allow", std::vector<std::string>{});
-      req.policy_scopes.deny = (*pol)["config"].value("deny", std::vector<std::string>{});
+    if (const PolicyRecord* pol = state_.policies->Find(c.policy_id)) {
+      req.policy_scopes.allow = pol->allow;
+      req.policy_scopes.deny = pol->deny;
     }
   }
   if (HasField(params, "allow")) {
@@ -262,8 +271,8 @@ void Runtime::ObserveCredentials(const std::function<void(const Credential&)>& e
 Runtime::Counts Runtime::CountRecords() {
   std::lock_guard lock(mu_);
   Counts counts;
-  for (const Json& op : state_.operators->All()) {
-    if (op.value("status", std::string()) != "removed") ++counts.operators;
+  for (const auto& [id, op] : state_.operators->All()) {
+    if (op.status != OperatorStatus::kRemoved) ++counts.operators;
   }
   counts.policies = state_.policies->All().size();
   counts.inboxes = state_.inboxes->All().size();
@@ -279,22 +288,14 @@ void Runtime::AddElevationListener(std::function<void(const ElevationEvent&)> fn
 Result<InboxSecrets> Runtime::GetInboxSecrets(std::string_view inbox_ref) {
   std::lock_guard lock(mu_);
   RuntimeState& s = state_;
-  std::string id;
-  for (const auto& in : s.inboxes->All()) {
-    if (in.value("networkInboxId", "") == inbox_ref || in.value("address", "") == inbox_ref) {
-      id = in.value("id", "");
-    }
-  }
-  if (id.empty()) {
-    XS_TRY(id, s.inboxes->Resolve(inbox_ref));
-  }
-  XS_TRY(Json inbox, s.inboxes->Get(id));
+  XS_TRY(std::string id, s.ResolveInbox(inbox_ref));
+  XS_TRY(InboxRecord inbox, s.inboxes->Get(id));
   InboxSecrets out;
   out.inbox_id = id;
-  out.network_inbox_id = inbox.value("networkInboxId", "");
-  out.address = inbox.value("address", "");
-  XS_TRY(out.wallet_private_key, s.wallets->Secret(inbox.value("walletId", "")));
-  XS_TRY(out.installation_seed, s.keys->Secret(inbox.value("installationKeyId", "")));
+  out.network_inbox_id = inbox.network_inbox_id;
+  out.address = inbox.address;
+  XS_TRY(out.wallet_private_key, s.wallets->Secret(inbox.wallet_id));
+  XS_TRY(out.installation_seed, s.keys->Secret(inbox.installation_key_id));
   XS_TRY(out.db_key, s.inboxes->Secret(id));
   out.db_path = s.options.data_dir + "/db/" + s.options.env + "/" + id + ".db3";
   return out;
@@ -321,7 +322,7 @@ std::vector<CredentialEvent> Runtime::Sweep() {
   state_.pending->Sweep();
   state_.elevation->Sweep();
   for (const auto& ev : events) {
-    (void)state_.audit->Append(ev.type,
+    (void)state_.audit->Append(Name(ev.type),
                                {{"credentialId", ev.credential.id}, {"reason", ev.reason}});
   }
   return events;

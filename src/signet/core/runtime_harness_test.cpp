@@ -47,7 +47,8 @@ TEST(RuntimeHarnessTest, HarnessEscalationGoesPendingNarrowingApplies) {
   Json issued = env.Issue({"send", "reply"});
   std::string id = issued["credential"]["id"];
   std::vector<std::string> events;
-  env.rt->AddCredentialListener([&](const CredentialEvent& e) { events.push_back(e.type); });
+  env.rt->AddCredentialListener(
+      [&](const CredentialEvent& e) { events.push_back(std::string(Name(e.type))); });
   auto narrow = env.rt->UpdateScopesFromHarness(id, {{"allow", {"send"}}});
   ASSERT_TRUE(narrow.ok());
   EXPECT_TRUE(narrow->updated);
@@ -79,7 +80,7 @@ TEST(RuntimeHarnessTest, SweepExpiresAndAudits) {
   env.clock.Advance(3600 * 1000);
   auto events = env.rt->Sweep();
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].type, "credential.expired");
+  EXPECT_EQ(events[0].type, CredentialEventType::kExpired);
   EXPECT_NE(env.rt->audit().Export()->find("credential.expired"), std::string::npos);
   EXPECT_TRUE(env.Call("credential.list", Json::object()).empty());
 }

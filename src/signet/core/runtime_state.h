@@ -13,7 +13,9 @@
 #include "signet/core/audit_log.h"
 #include "signet/core/elevation.h"
 #include "signet/core/pending_actions.h"
+#include "signet/core/records.h"
 #include "signet/core/runtime_options.h"
+#include "signet/core/typed_record_set.h"
 #include "signet/credentials/credential_manager.h"
 #include "signet/keys/vault.h"
 #include "signet/network/xmtp_network.h"
@@ -24,7 +26,7 @@ namespace xs::signet {
 
 inline constexpr const char* kOwner = "owner";
 inline constexpr const char* kWalletPrefix = "wallet_";
-inline constexpr const char* kTrustTier = "unverified";
+inline constexpr TrustTier kTrustTier = TrustTier::kUnverified;
 
 struct RuntimeState {
   RuntimeOptions options;
@@ -33,9 +35,10 @@ struct RuntimeState {
   std::unique_ptr<Store> store;
   std::unique_ptr<AuditLog> audit;
   std::shared_ptr<XmtpNetwork> network;
-  std::unique_ptr<RecordSet> operators;
-  std::unique_ptr<RecordSet> policies;
-  std::unique_ptr<RecordSet> inboxes;
+  std::unique_ptr<TypedRecordSet<OperatorRecord>> operators;
+  std::unique_ptr<TypedRecordSet<PolicyRecord>> policies;
+  std::unique_ptr<TypedRecordSet<InboxRecord>> inboxes;
+  // Wallets and keys are still JSON records.
   std::unique_ptr<RecordSet> wallets;
   std::unique_ptr<RecordSet> keys;
   std::unique_ptr<CredentialManager> credentials;
@@ -53,6 +56,9 @@ struct RuntimeState {
   // Owner confirmation gate (decisions.md #13): ok when the gate is off;
   // otherwise params.ownerPassphrase must match the owner verifier.
   Status OwnerConfirm(bool gate, const Json& params, std::string_view what) const;
+  // An inbox by network inbox id or wallet address, else by id, short id or
+  // label.
+  Result<std::string> ResolveInbox(std::string_view ref) const;
 };
 
 // A dry-run answer for destructive actions without force.

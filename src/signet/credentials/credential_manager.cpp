@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/ids.h"
+#include "signet/util/enum_names.h"
 
 namespace xs::signet {
 
@@ -58,12 +59,23 @@ Status CredentialManager::Persist(const Credential& c, const crypto::Secret* tok
   return store_->UpdateBody(kKind, c.id, CredentialToStored(c));
 }
 
+std::string_view Name(CredentialEventType type) {
+  static constexpr EnumName<CredentialEventType> kNames[] = {
+      {CredentialEventType::kIssued, "credential.issued"},
+      {CredentialEventType::kRevoked, "credential.revoked"},
+      {CredentialEventType::kExpired, "credential.expired"},
+      {CredentialEventType::kReauthorizationRequired, "credential.reauthorization_required"},
+      {CredentialEventType::kScopesUpdated, "scopes.updated"},
+      {CredentialEventType::kRenewed, "credential.renewed"}};
+  return NameIn(kNames, type);
+}
+
 void CredentialManager::AddListener(std::function<void(const CredentialEvent&)> fn) {
   listeners_.push_back(std::move(fn));
 }
 
-void CredentialManager::Emit(std::string type, const Credential& c, std::string reason) {
-  CredentialEvent ev{std::move(type), c, std::move(reason)};
+void CredentialManager::Emit(CredentialEventType type, const Credential& c, std::string reason) {
+  CredentialEvent ev{type, c, std::move(reason)};
   for (const auto& fn : listeners_) fn(ev);
   pending_events_.push_back(std::move(ev));
 }
@@ -181,12 +193,12 @@ Result<IssueResult> CredentialManager::Issue(const IssueRequest& req) {
     creds_[e.id] = e;
     Reindex(e);
     out.evicted.push_back(e.id);
-    Emit("credential.revoked", e, std::string(kReasonOwnerInitiated));
+    Emit(CredentialEventType::kRevoked, e, std::string(kReasonOwnerInitiated));
   }
   index_.Upsert(HashToken(token), c);
   live_by_operator_[c.operator_id].push_back(c.id);
   creds_[c.id] = c;
-  Emit("credential.issued", c);
+  Emit(CredentialEventType::kIssued, c);
   return out;
 }
 
@@ -198,7 +210,7 @@ bool CredentialManager::ApplyExpiry(Credential& c) {
   c.status = CredentialStatus::kExpired;
   (void)Persist(c);  // if this write fails, Load() re-applies expiry after restart
   Reindex(c);
-  Emit("credential.expired", c, std::string(kReasonExpired));
+  Emit(CredentialEventType::kExpired, c, std::string(kReasonExpired));
   return true;
 }
 
@@ -234,7 +246,7 @@ Status CredentialManager::RevokeLocked(Credential& c, std::string_view reason) {
   XS_RETURN_IF_ERROR(Persist(next));
   c = next;
   Reindex(c);
-  Emit("credential.revoked", c, std::string(reason));
+  Emit(CredentialEventType::kRevoked, c, std::string(reason));
   return OkStatus();
 }
 

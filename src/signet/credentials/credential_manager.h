@@ -79,10 +79,19 @@ struct UpdateResult {
   Credential credential;
 };
 
+enum class CredentialEventType {
+  kIssued,                   // credential.issued
+  kRevoked,                  // credential.revoked
+  kExpired,                  // credential.expired
+  kReauthorizationRequired,  // credential.reauthorization_required
+  kScopesUpdated,            // scopes.updated
+  kRenewed,                  // credential.renewed
+};
+// The wire spelling (audit log action, daemon log field), as listed above.
+std::string_view Name(CredentialEventType type);
+
 struct CredentialEvent {
-  // credential.issued | credential.revoked | credential.expired |
-  // credential.reauthorization_required | scopes.updated | credential.renewed
-  std::string type;
+  CredentialEventType type;
   Credential credential;
   std::string reason;
 };
@@ -126,7 +135,7 @@ class CredentialManager {
   bool ApplyExpiry(Credential& c);
   Status RevokeLocked(Credential& c, std::string_view reason);
   Result<std::string> TokenOf(const Credential& c);
-  void Emit(std::string type, const Credential& c, std::string reason = {});
+  void Emit(CredentialEventType type, const Credential& c, std::string reason = {});
   std::vector<Credential*> ActiveOf(const std::string& operator_id);
 
   Store* store_;

@@ -56,7 +56,7 @@ TEST_F(CredentialManagerTest, IssueDefaultsAndToken) {
   EXPECT_EQ(v->credential_id, c.id);
   EXPECT_TRUE(mgr_->VerifyToken("nope").error().IsNotFound());
   ASSERT_EQ(events_.size(), 1u);
-  EXPECT_EQ(events_[0].type, "credential.issued");
+  EXPECT_EQ(events_[0].type, CredentialEventType::kIssued);
 }
 
 TEST_F(CredentialManagerTest, IssueValidation) {
@@ -123,7 +123,7 @@ TEST_F(CredentialManagerTest, ExpiryAppliedOnLookupAndSweep) {
   clock_.Advance(3601 * 1000);
   auto events = mgr_->Sweep();
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].type, "credential.expired");
+  EXPECT_EQ(events[0].type, CredentialEventType::kExpired);
 }
 
 TEST_F(CredentialManagerTest, RevokeAndErrors) {

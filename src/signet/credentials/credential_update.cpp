@@ -50,7 +50,7 @@ Result<UpdateResult> CredentialManager::UpdateScopes(const std::string& id,
       XS_RETURN_IF_ERROR(Persist(next));
       c = next;
       Reindex(c);
-      Emit("credential.reauthorization_required", c, out.diff.reason());
+      Emit(CredentialEventType::kReauthorizationRequired, c, out.diff.reason());
     }
     out.credential = c;
     return out;
@@ -65,7 +65,8 @@ Result<UpdateResult> CredentialManager::UpdateScopes(const std::string& id,
   c = next;
   out.updated = true;
   if (out.material) {
-    Emit("scopes.updated", c, types_changed ? "contentTypes changed" : out.diff.reason());
+    Emit(CredentialEventType::kScopesUpdated, c,
+         types_changed ? "contentTypes changed" : out.diff.reason());
   }
   out.credential = c;
   return out;
@@ -87,7 +88,7 @@ Result<Credential> CredentialManager::Renew(const std::string& id) {
   XS_RETURN_IF_ERROR(Persist(next));
   c = next;
   Reindex(c);
-  Emit("credential.renewed", c);
+  Emit(CredentialEventType::kRenewed, c);
   return c;
 }
 

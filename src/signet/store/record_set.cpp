@@ -12,9 +12,13 @@ RecordSet::RecordSet(Store* store, std::string kind, std::string prefix, std::st
 
 Status RecordSet::Load() {
   XS_TRY(auto rows, store_->List(kind_));
+  // Replace, not merge: after a rolled back transaction the cache may hold
+  // records that were never committed.
+  std::map<std::string, Json> loaded;
   for (auto& row : rows) {
-    if (row.body.is_object()) records_[row.id] = std::move(row.body);
+    if (row.body.is_object()) loaded[row.id] = std::move(row.body);
   }
+  records_ = std::move(loaded);
   return OkStatus();
 }
 

@@ -21,6 +21,7 @@ class RecordSet {
   RecordSet(Store* store, std::string kind, std::string prefix, std::string type_name,
             std::string label_pointer);
 
+  // Replaces the cache with what the store holds.
   Status Load();
   const Json* Find(const std::string& id) const;
   Result<Json> Get(const std::string& id) const;  // not_found when absent
