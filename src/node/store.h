@@ -84,6 +84,8 @@ class Store {
   // Opens (creating if needed) the database at `path`; empty = in memory.
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
   ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
   // Stores the batch; a message whose data is already stored is skipped
   // silently (protocol.md §1.2). Group commit: batches of concurrent callers
