@@ -30,11 +30,11 @@ TEST(ErrorTest, CategoryTableMatchesSpec) {
     EXPECT_EQ(HttpStatus(r.c), r.http) << r.name;
     EXPECT_EQ(JsonRpcCode(r.c), r.rpc) << r.name;
     EXPECT_EQ(IsRetryable(r.c), r.retry) << r.name;
-    Category parsed;
+    Category parsed{};
     ASSERT_TRUE(ParseCategory(r.name, &parsed));
     EXPECT_EQ(parsed, r.c);
   }
-  Category ignored;
+  Category ignored{};
   EXPECT_FALSE(ParseCategory("bogus", &ignored));
 }
 

@@ -30,6 +30,8 @@ class Sha256Hasher {
  public:
   Sha256Hasher();
   ~Sha256Hasher();
+  Sha256Hasher(const Sha256Hasher&) = delete;
+  Sha256Hasher& operator=(const Sha256Hasher&) = delete;
   Sha256Hasher(Sha256Hasher&&) noexcept;
   Sha256Hasher& operator=(Sha256Hasher&&) noexcept;
   void Update(std::span<const std::uint8_t> data);

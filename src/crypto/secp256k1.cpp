@@ -134,7 +134,7 @@ std::string EthereumAddress(const Secp256k1PublicKey& public_key) {
 
 bool IsEthereumAddress(std::string_view text) {
   if (text.size() != 2 + kAddressHexDigits || text.substr(0, 2) != "0x") return false;
-  std::array<std::uint8_t, kAddressHexDigits / 2> bytes;
+  std::array<std::uint8_t, kAddressHexDigits / 2> bytes{};
   return codec::HexDecodeInto(text.substr(2), bytes).ok();
 }
 

@@ -88,6 +88,7 @@ class SecretTree {
   SecretTree(const crypto::CipherSuite& suite, crypto::Secret encryption_secret,
              std::uint32_t n_leaves, RatchetWindow window = {});
 
+  ~SecretTree() = default;
   SecretTree(SecretTree&&) noexcept = default;
   SecretTree& operator=(SecretTree&&) noexcept = default;
   SecretTree(const SecretTree&) = delete;

@@ -29,6 +29,7 @@ struct LeafIndex {
   constexpr explicit LeafIndex(std::uint32_t v) : value(v) {}
   // Node 2i. Valid for every leaf of a tree of at most kMaxLeafCount leaves.
   constexpr NodeIndex node() const;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>.
   constexpr auto operator<=>(const LeafIndex&) const = default;
 };
 
@@ -39,6 +40,7 @@ struct NodeIndex {
   constexpr bool IsLeaf() const { return (value & 1u) == 0; }
   // The leaf this node is (value / 2); meaningful only when IsLeaf().
   constexpr LeafIndex leaf() const { return LeafIndex(value >> 1); }
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>.
   constexpr auto operator<=>(const NodeIndex&) const = default;
 };
 

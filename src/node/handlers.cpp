@@ -114,7 +114,7 @@ Status Handlers::SendGroupMessages(const mls_api::SendGroupMessagesRequest& req)
     XS_TRY(NewGroupMessage m, CheckGroupMessage(req.messages(i), Indexed("messages", i)));
     batch.push_back(std::move(m));
   }
-  return store_->AppendGroupMessages(batch, [this](std::shared_ptr<const GroupMessage> m) {
+  return store_->AppendGroupMessages(batch, [this](const std::shared_ptr<const GroupMessage>& m) {
     groups_->Publish(m->v1().group_id(), m);
   });
 }
@@ -127,7 +127,7 @@ Status Handlers::SendWelcomeMessages(const mls_api::SendWelcomeMessagesRequest& 
     XS_TRY(WelcomeMessage m, CheckWelcome(req.messages(i), Indexed("messages", i)));
     batch.push_back(std::move(m));
   }
-  return store_->AppendWelcomes(batch, [this](std::shared_ptr<const WelcomeMessage> m) {
+  return store_->AppendWelcomes(batch, [this](const std::shared_ptr<const WelcomeMessage>& m) {
     const std::string& topic = m->has_welcome_pointer() ? m->welcome_pointer().installation_key()
                                                         : m->v1().installation_key();
     welcomes_->Publish(topic, m);

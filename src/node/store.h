@@ -87,6 +87,8 @@ class Store {
   // `clock` stamps stored rows (null = the system clock).
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const Clock* clock = nullptr);
   ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
   // Stores the batch; a message whose data is already stored is skipped
   // silently (protocol.md §1.2). Group commit: batches of concurrent callers

@@ -22,7 +22,7 @@ constexpr std::uint32_t kSenderLeaf = 1;
 constexpr std::uint32_t kTreeLeaves = 2;
 
 struct Fixture {
-  explicit Fixture(crypto::CipherSuite s) : suite(std::move(s)) {}
+  explicit Fixture(crypto::CipherSuite s) : suite(s) {}
   crypto::CipherSuite suite;
   Bytes group_id;
   std::uint64_t epoch = 0;

@@ -85,7 +85,7 @@ std::vector<ProposalOrRef> PendingReferences(const GroupState& state,
     } else if (std::holds_alternative<GroupContextExtensionsProposal>(cached.proposal)) {
       keep = claims.latest_gce == i;
     }
-    if (keep) refs.push_back(ProposalRef{cached.ref});
+    if (keep) refs.emplace_back(ProposalRef{cached.ref});
   }
   return refs;
 }
@@ -170,7 +170,7 @@ Result<CommitOutput> CreateCommit(GroupState& state, const CommitOptions& option
   if (options.include_pending_proposals) {
     commit.proposals = PendingReferences(state, options.proposals);
   }
-  for (const Proposal& proposal : options.proposals) commit.proposals.push_back(proposal);
+  for (const Proposal& proposal : options.proposals) commit.proposals.emplace_back(proposal);
 
   const std::uint32_t self = state.own_leaf().value;
   XS_TRY(std::vector<ResolvedProposal> resolved, ResolveProposals(state, commit, self));

@@ -32,7 +32,8 @@ class Simulation {
       : suite_(*crypto::CipherSuite::Create(kXmtpCipherSuite)), rng_(seed) {
     TestClient creator = MakeClient(suite_, next_id_++);
     auto group = std::make_unique<GroupState>(CreateTestGroup(creator));
-    members_.emplace(creator.inbox_id, Member{std::move(creator), std::move(group)});
+    std::string inbox_id = creator.inbox_id;  // the key, read before creator moves
+    members_.emplace(std::move(inbox_id), Member{std::move(creator), std::move(group)});
   }
 
   std::size_t size() const { return members_.size(); }
@@ -96,7 +97,7 @@ class Simulation {
   // Publishes a commit in the total order, merges it at the committer, lets
   // the joiners in and checks that everyone agrees.
   void Publish(Member& committer, CommitOutput out,
-               std::vector<std::pair<TestClient, KeyPackageBundle>> joiners) {
+               std::vector<std::pair<TestClient, KeyPackageBundle>>&& joiners) {
     ASSERT_TRUE(Merge(*committer.group, std::move(out.staged)).ok());
     removed_.clear();
     Broadcast(committer, out.commit, nullptr);
@@ -139,7 +140,7 @@ class Simulation {
     for (std::uint32_t i = 0; i < count && size() + joiners.size() < kTargetMembers; ++i) {
       TestClient client = MakeClient(suite_, next_id_++);
       KeyPackageBundle kp = MakeKeyPackage(client);
-      options.proposals.push_back(AddProposal{kp.key_package});
+      options.proposals.emplace_back(AddProposal{kp.key_package});
       joiners.emplace_back(std::move(client), std::move(kp));
     }
     auto out = CreateCommit(*committer.group, options);
@@ -152,7 +153,7 @@ class Simulation {
     Member* victim = &RandomMember();
     while (victim == &committer) victim = &RandomMember();
     CommitOptions options;
-    options.proposals.push_back(RemoveProposal{victim->group->own_leaf().value});
+    options.proposals.emplace_back(RemoveProposal{victim->group->own_leaf().value});
     auto out = CreateCommit(*committer.group, options);
     ASSERT_TRUE(out.ok()) << out.error().ToString();
     Publish(committer, std::move(out).value(), {});

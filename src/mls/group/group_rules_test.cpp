@@ -13,7 +13,6 @@
 namespace xs::mls {
 namespace {
 
-using testing::CreateTestGroup;
 using testing::MakeClient;
 using testing::MakeKeyPackage;
 using testing::MakeThreeMembers;
@@ -50,7 +49,7 @@ class RulesTest : public ::testing::Test {
 
   MlsMessage ForgeInline(std::vector<Proposal> proposals, bool with_path = true) {
     Commit commit;
-    for (Proposal& p : proposals) commit.proposals.push_back(std::move(p));
+    for (Proposal& p : proposals) commit.proposals.emplace_back(std::move(p));
     if (with_path) {
       // A syntactically plausible path; list rules are checked before it.
       UpdatePath path;
@@ -212,7 +211,7 @@ TEST_F(RulesTest, Rfc12_1_2_UpdateReusingTheEncryptionKeyIsInvalid) {
   ASSERT_TRUE(ProcessMessage(*a_, *proposal).ok());
   ASSERT_TRUE(ProcessMessage(*b_, *proposal).ok());
   Commit commit;
-  commit.proposals.push_back(ProposalRef{b_->proposals.back().ref});
+  commit.proposals.emplace_back(ProposalRef{b_->proposals.back().ref});
   EXPECT_EQ(AliceRejects(ForgeCommit(commit)), GroupError::kInvalidProposal);
 }
 
@@ -244,7 +243,7 @@ TEST_F(RulesTest, Rfc12_4_AddOnlyCommitMayOmitThePath) {
 
 TEST_F(RulesTest, Rfc12_4_UnknownProposalReferenceIsRejected) {
   Commit commit;
-  commit.proposals.push_back(ProposalRef{Bytes(32, 0xAB)});
+  commit.proposals.emplace_back(ProposalRef{Bytes(32, 0xAB)});
   EXPECT_EQ(AliceRejects(ForgeCommit(commit)), GroupError::kUnknownProposalRef);
 }
 

@@ -219,7 +219,7 @@ Result<GroupState> DecodeState(TlsReader& r) {
 
 GroupState::GroupState(crypto::CipherSuite suite, PublicTree tree, TreePrivateKeys keys,
                        SecretTree epoch_secret_tree)
-    : cipher_suite(std::move(suite)),
+    : cipher_suite(suite),
       public_tree(std::move(tree)),
       private_keys(std::move(keys)),
       secret_tree(std::move(epoch_secret_tree)) {}

@@ -104,6 +104,7 @@ class GroupState {
   GroupState(crypto::CipherSuite suite, PublicTree tree, TreePrivateKeys keys,
              SecretTree secret_tree);
 
+  ~GroupState() = default;
   GroupState(GroupState&&) noexcept = default;
   GroupState& operator=(GroupState&&) noexcept = default;
   GroupState(const GroupState&) = delete;

@@ -131,15 +131,16 @@ Result<std::optional<RequiredCapabilities>> RequiredCapabilitiesOf(
   return std::optional<RequiredCapabilities>(std::move(required));
 }
 
-bool SupportsRequiredCapabilities(const Capabilities& caps, const RequiredCapabilities& required) {
+bool SupportsRequiredCapabilities(const Capabilities& capabilities,
+                                  const RequiredCapabilities& required) {
   for (std::uint16_t type : required.extension_types) {
-    if (!IsDefaultExtensionType(type) && !Contains(caps.extensions, type)) return false;
+    if (!IsDefaultExtensionType(type) && !Contains(capabilities.extensions, type)) return false;
   }
   for (std::uint16_t type : required.proposal_types) {
-    if (!IsDefaultProposalType(type) && !Contains(caps.proposals, type)) return false;
+    if (!IsDefaultProposalType(type) && !Contains(capabilities.proposals, type)) return false;
   }
   for (std::uint16_t type : required.credential_types) {
-    if (!Contains(caps.credentials, type)) return false;
+    if (!Contains(capabilities.credentials, type)) return false;
   }
   return true;
 }

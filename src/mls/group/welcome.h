@@ -40,7 +40,7 @@ struct JoinOptions {
   std::map<Bytes, crypto::Secret> external_psks;
 };
 
-Result<GroupState> JoinFromWelcome(const Welcome& welcome, const KeyPackageBundle& key_package,
+Result<GroupState> JoinFromWelcome(const Welcome& welcome, const KeyPackageBundle& bundle,
                                    std::span<const std::uint8_t> signature_private_key,
                                    JoinOptions options = {});
 

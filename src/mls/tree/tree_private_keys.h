@@ -44,6 +44,7 @@ class TreePrivateKeys {
   // Restores exported keys without checking them against a tree.
   static TreePrivateKeys FromEntries(LeafIndex own_leaf, std::vector<NodePrivateKey> entries);
 
+  ~TreePrivateKeys() = default;
   TreePrivateKeys(TreePrivateKeys&&) noexcept = default;
   TreePrivateKeys& operator=(TreePrivateKeys&&) noexcept = default;
   TreePrivateKeys(const TreePrivateKeys&) = delete;

@@ -56,6 +56,7 @@ bool ParentHashValidThrough(const PublicTree& tree, NodeIndex parent_index, Node
   resolution.erase(match);
   // The rest of C's resolution must be exactly P's unmerged leaves under C.
   std::vector<std::uint32_t> rest;
+  rest.reserve(resolution.size());
   for (NodeIndex n : resolution) rest.push_back(n.value);
   std::vector<std::uint32_t> unmerged;
   for (std::uint32_t leaf : tree.parent(parent_index)->unmerged_leaves) {
@@ -162,7 +163,7 @@ Status VerifyUniqueKeys(const PublicTree& tree) {
     const NodeIndex node(i);
     if (tree.IsBlank(node)) continue;
     encryption_keys.push_back(tree.EncryptionKey(node));
-    if (node.IsLeaf()) signature_keys.push_back(tree.leaf(node.leaf())->signature_key);
+    if (node.IsLeaf()) signature_keys.emplace_back(tree.leaf(node.leaf())->signature_key);
   }
   auto has_duplicate = [](std::vector<std::span<const std::uint8_t>>& keys) {
     auto less = [](std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {

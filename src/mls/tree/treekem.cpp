@@ -30,8 +30,8 @@ std::string NodeText(NodeIndex node) { return "node " + std::to_string(node.valu
 // later step fails.
 class PathSnapshot {
  public:
-  PathSnapshot(const PublicTree& tree, LeafIndex leaf) : leaf_(leaf) {
-    leaf_node_ = tree.node(leaf.node());
+  PathSnapshot(const PublicTree& tree, LeafIndex leaf)
+      : leaf_(leaf), leaf_node_(tree.node(leaf.node())) {
     for (NodeIndex node : DirectPath(leaf.node(), tree.leaf_count())) {
       path_.emplace_back(node, tree.node(node));
     }
@@ -178,6 +178,7 @@ Result<CreatedUpdatePath> CreateUpdatePath(PublicTree& tree, TreePrivateKeys& ke
   out.commit_secret = std::move(secret);
 
   std::vector<std::span<const std::uint8_t>> public_keys;
+  public_keys.reserve(node_keys.size());
   for (const crypto::HpkeKeyPair& pair : node_keys) public_keys.emplace_back(pair.public_key);
   std::vector<Bytes> hashes = PathParentHashes(tree, filtered, public_keys);
 
@@ -270,7 +271,7 @@ Result<AppliedUpdatePath> ApplyUpdatePath(PublicTree& tree, TreePrivateKeys& key
 
   const PathSnapshot snapshot(tree, sender);
   XS_TRY(std::vector<FilteredPathStep> filtered, MergeUpdatePath(tree, sender, path));
-  auto fail = [&](TreeError kind, std::string detail) {
+  auto fail = [&](TreeError kind, const std::string& detail) {
     snapshot.Restore(tree);
     return MakeTreeError(kind, detail);
   };

@@ -15,7 +15,6 @@ namespace xs::xmtp::api {
 namespace {
 
 namespace idv1 = ::xmtp::identity::api::v1;
-namespace pb = ::xmtp::identity::associations;
 namespace id = xs::xmtp::identity;
 
 TEST(ParseUrlTest, SchemesAndErrors) {

@@ -41,6 +41,7 @@ struct MemberId {
   // lowercase hex of the key.
   std::string ToString() const;
 
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>.
   auto operator<=>(const MemberId&) const = default;
 };
 

@@ -57,7 +57,8 @@ UpdateBuilder& UpdateBuilder::AddAssociation(MemberId new_member, MemberId exist
   return *this;
 }
 
-UpdateBuilder& UpdateBuilder::RevokeAssociation(MemberId member, MemberId recovery_identifier) {
+UpdateBuilder& UpdateBuilder::RevokeAssociation(const MemberId& member,
+                                                MemberId recovery_identifier) {
   Pending p;
   *p.action.mutable_revoke()->mutable_member_to_revoke() = MemberIdToProto(member);
   p.text = RevokeAssociationText(member);
@@ -66,7 +67,7 @@ UpdateBuilder& UpdateBuilder::RevokeAssociation(MemberId member, MemberId recove
   return *this;
 }
 
-UpdateBuilder& UpdateBuilder::ChangeRecoveryAddress(MemberId new_recovery,
+UpdateBuilder& UpdateBuilder::ChangeRecoveryAddress(const MemberId& new_recovery,
                                                     MemberId recovery_identifier) {
   Pending p;
   auto* c = p.action.mutable_change_recovery_address();

@@ -29,8 +29,8 @@ class UpdateBuilder {
 
   UpdateBuilder& CreateInbox(MemberId owner, std::uint64_t nonce);
   UpdateBuilder& AddAssociation(MemberId new_member, MemberId existing_member);
-  UpdateBuilder& RevokeAssociation(MemberId member, MemberId recovery_identifier);
-  UpdateBuilder& ChangeRecoveryAddress(MemberId new_recovery, MemberId recovery_identifier);
+  UpdateBuilder& RevokeAssociation(const MemberId& member, MemberId recovery_identifier);
+  UpdateBuilder& ChangeRecoveryAddress(const MemberId& new_recovery, MemberId recovery_identifier);
 
   // The text every signer signs.
   std::string SignatureText() const;
