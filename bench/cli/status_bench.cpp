@@ -36,8 +36,10 @@ Stats Measure(const XsEnv& env, const std::vector<std::string>& args, int iterat
   std::sort(ms.begin(), ms.end());
   double sum = 0;
   for (double v : ms) sum += v;
-  auto pct = [&](double p) { return ms[static_cast<std::size_t>(p * (ms.size() - 1))]; };
-  return {pct(0.5), pct(0.95), sum / ms.size(), ms.front()};
+  auto pct = [&](double p) {
+    return ms[static_cast<std::size_t>(p * static_cast<double>(ms.size() - 1))];
+  };
+  return {pct(0.5), pct(0.95), sum / static_cast<double>(ms.size()), ms.front()};
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Group operation costs (issue 4): create a commit, process a commit, join
+// Group operation costs: create a commit, process a commit, join
 // from a Welcome, in XMTP-profile groups (suite 3, PrivateMessage, ratchet
 // tree in the Welcome) of 2, 10, 100, 250 and 2,500 members, in two shapes:
 //
@@ -69,7 +69,7 @@ struct Fixture {
     for (std::uint32_t i = 1; i < members; ++i) {
       clients.push_back(MakeClient(suite, i));
       packages.push_back(MakeKeyPackage(clients.back()));
-      add.proposals.push_back(AddProposal{packages.back().key_package});
+      add.proposals.emplace_back(AddProposal{packages.back().key_package});
     }
     auto added = CreateCommit(*creator, add);
     if (!added.ok() || !Merge(*creator, std::move(added->staged)).ok()) std::abort();
@@ -116,7 +116,7 @@ struct Fixture {
     joiner = MakeClient(suite, members);
     joiner_key_package = MakeKeyPackage(joiner);
     CommitOptions add_one;
-    add_one.proposals.push_back(AddProposal{joiner_key_package.key_package});
+    add_one.proposals.emplace_back(AddProposal{joiner_key_package.key_package});
     auto grown = CreateCommit(*creator, add_one);
     if (!grown.ok()) std::abort();
     welcome = *grown->welcome;

@@ -1,4 +1,4 @@
-// Application-message protection cost (issue 3 §6): PrivateMessage protect +
+// Application-message protection cost: PrivateMessage protect +
 // unprotect of a 100-byte message (sign, encrypt, serialize, parse, decrypt,
 // verify) in a 2-member and a 1,000-member group, suite 3, against the raw
 // primitives it needs (one Ed25519 sign, one verify, two ChaCha20-Poly1305

@@ -41,7 +41,7 @@ const Fixture& FixtureFor(std::uint32_t members) {
   if (!slot) {
     std::vector<LeafIndex> committers;
     for (std::uint32_t leaf = (members - 1) & ~1u;; leaf -= 2) {
-      committers.push_back(LeafIndex(leaf));
+      committers.emplace_back(leaf);
       if (leaf == 0) break;
     }
     auto group = testing::BuildTestGroup(Suite(), members, LeafIndex(members - 1), committers);

@@ -70,7 +70,8 @@ std::int64_t NowNs() {
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  const std::size_t i = std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()));
+  const std::size_t i =
+      std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())));
   return v[i];
 }
 
@@ -208,8 +209,9 @@ void RunPublish(const std::string& address, pid_t node_pid, const Options& opt) 
       errors += p->errors();
     }
     std::printf("| %d | %zu | %.1f | %.0f | %.2f | %.2f | %.0f | %d |\n", clients, all.size(), secs,
-                all.size() / secs, Percentile(all, 0.5) / 1000, Percentile(all, 0.99) / 1000,
-                all.empty() ? 0.0 : cpu * 1e6 / all.size(), errors);
+                static_cast<double>(all.size()) / secs, Percentile(all, 0.5) / 1000,
+                Percentile(all, 0.99) / 1000,
+                all.empty() ? 0.0 : cpu * 1e6 / static_cast<double>(all.size()), errors);
     std::fflush(stdout);
   }
 }
@@ -242,7 +244,7 @@ class Subscriber final : public grpc::ClientReadReactor<api::GroupMessage> {
     if (data.size() >= kTimestampDigits) {
       const std::int64_t sent =
           std::strtoll(data.c_str() + data.size() - kTimestampDigits, nullptr, 10);
-      const double us = (NowNs() - sent) / 1000.0;
+      const double us = static_cast<double>(NowNs() - sent) / 1000.0;
       std::lock_guard lock(mu_);
       latencies_us_.push_back(us);
       cv_.notify_all();
@@ -370,8 +372,8 @@ void RunStream(const std::string& address, pid_t node_pid, const Options& opt, i
   std::printf("| %d | %d | %.0f | %zu | %d/%d | %.2f | %.2f | %.2f | %.0f | %.0f | %.1f | %d |\n",
               connections, total, total / send_secs, all.size(), complete, opt.subscribers,
               Percentile(all, 0.5) / 1000, Percentile(all, 0.99) / 1000,
-              Percentile(all, 1.0) / 1000, 100 * cpu / secs, 100 * self_cpu / secs, rss / 1024.0,
-              errors);
+              Percentile(all, 1.0) / 1000, 100 * cpu / secs, 100 * self_cpu / secs,
+              static_cast<double>(rss) / 1024.0, errors);
   std::fflush(stdout);
 }
 
@@ -406,7 +408,7 @@ void RunQuery(const std::string& address, pid_t node_pid, const Options& opt) {
   const double fill_secs = std::chrono::duration<double>(Clock::now() - fill_start).count();
   const long rss_after_fill = RssKiB(node_pid, "VmRSS");
 
-  std::mt19937 rng(42);
+  std::mt19937 rng(42);  // NOLINT(cert-msc51-cpp): the same query mix every run
   std::uniform_int_distribution<int> pick_group(0, kStoredGroups - 1);
   std::uniform_int_distribution<std::uint64_t> pick_cursor(1, opt.stored);
   struct Kind {
@@ -456,8 +458,9 @@ void RunQuery(const std::string& address, pid_t node_pid, const Options& opt) {
   std::printf(
       "\nnode RSS after fill: %.1f MiB; after queries: %.1f MiB; peak (VmHWM): %.1f "
       "MiB\n",
-      rss_after_fill / 1024.0, RssKiB(node_pid, "VmRSS") / 1024.0,
-      RssKiB(node_pid, "VmHWM") / 1024.0);
+      static_cast<double>(rss_after_fill) / 1024.0,
+      static_cast<double>(RssKiB(node_pid, "VmRSS")) / 1024.0,
+      static_cast<double>(RssKiB(node_pid, "VmHWM")) / 1024.0);
 }
 
 bool ParseArgs(int argc, char** argv, Options* opt) {
@@ -505,7 +508,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "xs_node_load: the node did not start\n");
       return 1;
     }
-    std::printf("node RSS at start: %.1f MiB\n", RssKiB(node.pid(), "VmRSS") / 1024.0);
+    std::printf("node RSS at start: %.1f MiB\n",
+                static_cast<double>(RssKiB(node.pid(), "VmRSS")) / 1024.0);
     RunPublish(address, node.pid(), opt);
     RunStream(address, node.pid(), opt, opt.subscribers, true);
     RunStream(address, node.pid(), opt, std::max(1, opt.subscribers / 10), false);

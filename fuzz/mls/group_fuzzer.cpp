@@ -1,4 +1,4 @@
-// Stateful fuzzing of the MLS group state machine (issue 4, MLS part 2).
+// Stateful fuzzing of the MLS group state machine.
 //
 // The input is a program. Each byte picks an operation and its arguments for
 // a group of up to kMaxMembers members: commits that add, remove or only
@@ -243,7 +243,7 @@ class Simulation {
       CommitOptions options;
       for (std::uint32_t i = 0; i < initial; ++i) {
         const std::size_t joiner = NewJoiner();
-        options.proposals.push_back(AddProposal{members_[joiner].key_package->key_package});
+        options.proposals.emplace_back(AddProposal{members_[joiner].key_package->key_package});
       }
       MakeCommit(0, options, true);
       for (std::size_t i = 0; i < members_.size(); ++i) CatchUp(i);
@@ -692,7 +692,7 @@ class Simulation {
     for (std::uint32_t i = 0; i < count; ++i) {
       auto joiner = PickJoiner();
       if (!joiner || !chosen.insert(*joiner).second) continue;
-      options.proposals.push_back(AddProposal{members_[*joiner].key_package->key_package});
+      options.proposals.emplace_back(AddProposal{members_[*joiner].key_package->key_package});
     }
     if (options.proposals.empty()) return;
     MakeCommit(index, options, in_.Bit());
@@ -707,7 +707,7 @@ class Simulation {
     }
     if (others.empty()) return;
     CommitOptions options;
-    options.proposals.push_back(RemoveProposal{others[in_.Pick(others.size())]});
+    options.proposals.emplace_back(RemoveProposal{others[in_.Pick(others.size())]});
     MakeCommit(index, options, in_.Bit());
   }
 

@@ -154,7 +154,7 @@ TEST(AppTest, EveryCommandHasHelpListingItsFlags) {
   std::function<void(const Command&, std::vector<std::string>)> visit =
       [&](const Command& c, std::vector<std::string> path) {
         std::vector<std::string> argv = path;
-        argv.push_back("--help");
+        argv.emplace_back("--help");
         std::string out, err;
         EXPECT_EQ(RunXs(argv, &out, &err), 0) << err;
         EXPECT_NE(out.find("Usage:"), std::string::npos);

@@ -19,7 +19,7 @@ void FlattenInto(const Json& value, const std::string& prefix, Fields* out) {
     if (prefix.empty() && value.contains("id")) out->emplace_back("id", value["id"]);
     for (const auto& [key, child] : value.items()) {
       if (prefix.empty() && key == "id") continue;
-      FlattenInto(child, prefix.empty() ? key : prefix + "." + key, out);
+      FlattenInto(child, prefix.empty() ? key : std::string(prefix).append(".").append(key), out);
     }
     return;
   }

@@ -39,11 +39,15 @@ TEST(MlsTreeMathVectors, AllEntries) {
     ASSERT_EQ(e["left"].size(), NodeWidth(n)) << where;
     for (std::uint32_t x = 0; x < NodeWidth(n); ++x) {
       const NodeIndex node(x);
-      const std::string at = "[" + std::to_string(x) + "]";
-      ExpectNode(e["left"][x], node.IsLeaf(), Left(node), where + ".left" + at);
-      ExpectNode(e["right"][x], node.IsLeaf(), Right(node), where + ".right" + at);
-      ExpectNode(e["parent"][x], IsRoot(node, n), Parent(node, n), where + ".parent" + at);
-      ExpectNode(e["sibling"][x], IsRoot(node, n), Sibling(node, n), where + ".sibling" + at);
+      const auto at = [&](std::string_view field) {
+        std::string name = where;
+        name.append(".").append(field).append("[").append(std::to_string(x)).append("]");
+        return name;
+      };
+      ExpectNode(e["left"][x], node.IsLeaf(), Left(node), at("left"));
+      ExpectNode(e["right"][x], node.IsLeaf(), Right(node), at("right"));
+      ExpectNode(e["parent"][x], IsRoot(node, n), Parent(node, n), at("parent"));
+      ExpectNode(e["sibling"][x], IsRoot(node, n), Sibling(node, n), at("sibling"));
     }
   });
   EXPECT_EQ(checked, 10);  // all entries in the shared vectors

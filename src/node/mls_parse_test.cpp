@@ -56,7 +56,7 @@ TEST(ParseGroupMessage, RejectsGarbage) {
 }
 
 TEST(ParseGroupMessage, RejectsWelcomeAndKeyPackageWireFormats) {
-  for (char wf : {3, 4, 5, 9}) {
+  for (const char wf : {char{3}, char{4}, char{5}, char{9}}) {
     std::string msg = testing::PrivateMessage("g", 1, "b");
     msg[3] = wf;
     auto h = ParseGroupMessage(Span(msg));

@@ -49,8 +49,8 @@ class StreamReactor final : public grpc::ServerWriteReactor<Msg>, public Subscri
       topics_.push_back(std::move(f.topic));
       hwm_.push_back(f.cursor);
     }
-    // Claimed until the headers are out; replay starts after that.
-    writing_ = true;
+    // writing_ starts true: claimed until the headers are out; replay starts
+    // after that.
     ctx->AddInitialMetadata("subscribed", "true");
     broker_->Subscribe(this, topics_);
     this->StartSendInitialMetadata();
@@ -199,7 +199,7 @@ class StreamReactor final : public grpc::ServerWriteReactor<Msg>, public Subscri
   std::deque<Item> replay_;
   std::deque<Item> live_;
   std::shared_ptr<const Msg> current_;  // the write in flight
-  bool writing_ = false;
+  bool writing_ = true;                 // see the constructor
   bool want_finish_ = false;
   bool finished_ = false;
   grpc::Status finish_status_;

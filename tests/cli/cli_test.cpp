@@ -123,7 +123,7 @@ class CliTest : public ::testing::Test {
 
   // Runs with --json, expects exit 0 and one JSON document.
   Json Ok(std::vector<std::string> args) {
-    args.push_back("--json");
+    args.emplace_back("--json");
     RunResult r = Xs(args);
     EXPECT_EQ(r.code, 0) << r.Describe();
     Json j = r.Json();
@@ -137,7 +137,7 @@ class CliTest : public ::testing::Test {
     EXPECT_EQ(r.code, code) << r.Describe();
     EXPECT_TRUE(r.out.empty()) << r.Describe();
     EXPECT_TRUE(Contains(r.err, "error: ")) << r.Describe();
-    args.push_back("--json");
+    args.emplace_back("--json");
     RunResult j = Xs(args);
     EXPECT_EQ(j.code, code) << j.Describe();
     Json e = j.ErrJson();
@@ -295,7 +295,7 @@ TEST_F(CliTest, HelpOnEveryCommandAndGroup) {
     for (std::string w; words >> w;) args.push_back(w);
     for (const char* flag : {"--help", "-h"}) {
       auto with = args;
-      with.push_back(flag);
+      with.emplace_back(flag);
       RunResult r = Xs(with);
       EXPECT_EQ(r.code, 0) << path << "\n" << r.Describe();
       EXPECT_TRUE(Contains(r.out, "Usage:\n  xs" + (path.empty() ? "" : " " + path)))

@@ -193,7 +193,7 @@ class XsEnv {
     auto vars = vars_;
     for (const auto& [k, v] : extra) vars[k] = v;
     std::vector<std::string> env;
-    for (const auto& [k, v] : vars) env.push_back(k + "=" + v);
+    for (const auto& [k, v] : vars) env.push_back(std::string(k).append("=").append(v));
     RunResult r = Spawn(argv, env);
     std::lock_guard lock(runs_mu_);
     r.index = runs_.size();

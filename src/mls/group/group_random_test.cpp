@@ -14,7 +14,7 @@
 #include "mls/group/group_error.h"
 #include "mls/group/group_testing.h"
 #include "mls/messages/serialize.h"
-#include "mls/testing/seed.h"
+#include "base/testing/seed.h"
 
 namespace xs::mls {
 namespace {
@@ -220,7 +220,7 @@ class Simulation {
 };
 
 TEST(GroupRandomTest, FiftyMembersAgreeAndDecryptEverything) {
-  const std::uint32_t seed = testing::TestSeed();
+  const std::uint32_t seed = ::xs::testing::TestSeed();
   XS_TRACE_SEED(seed);
   Simulation simulation(seed);
   int steps = 0;

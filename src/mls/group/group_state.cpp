@@ -2,6 +2,7 @@
 
 #include "mls/group/group_error.h"
 #include "mls/messages/serialize.h"
+#include "mls/messages/tls_util.h"
 
 namespace xs::mls {
 namespace {
@@ -19,15 +20,6 @@ constexpr std::uint8_t kFlagCheckLifetime = 4;
 
 using codec::TlsReader;
 using codec::TlsWriter;
-
-// Writes a vector whose body is produced by `body(writer)`; the body's writer
-// wipes if `w` does.
-template <typename F>
-void WriteNested(TlsWriter& w, F&& body) {
-  TlsWriter inner = w.Scratch();
-  body(inner);
-  w.WriteOpaque(inner.bytes());
-}
 
 Status ReadSecret(TlsReader& r, crypto::Secret& out) {
   XS_TRY(auto bytes, r.ReadOpaque(kMaxStoredSecret));
@@ -88,7 +80,7 @@ void EncodePastEpoch(TlsWriter& w, const PastEpoch& past) {
   w.WriteOpaque(past.sender_data_secret.bytes());
   past.secret_tree.Encode(w);
   w.WriteOpaque(past.group_context);
-  WriteNested(w, [&](TlsWriter& keys) {
+  detail::WriteNested(w, [&](TlsWriter& keys) {
     for (const Bytes& key : past.signature_keys) keys.WriteOpaque(key);
   });
 }
@@ -253,7 +245,7 @@ crypto::Secret GroupState::Serialize() const {
   Encode(w, public_tree.ToWire());
   w.WriteU32(own_leaf_index.value);
   w.WriteOpaque(signature_private_key.bytes());
-  WriteNested(w, [&](TlsWriter& keys) {
+  detail::WriteNested(w, [&](TlsWriter& keys) {
     for (const NodePrivateKey& entry : private_keys.Entries()) {
       keys.WriteU32(entry.node.value);
       keys.WriteOpaque(entry.private_key.bytes());
@@ -263,30 +255,30 @@ crypto::Secret GroupState::Serialize() const {
   ForEachEpochSecret(secrets, [&](const crypto::Secret& s) { w.WriteOpaque(s.bytes()); });
   secret_tree.Encode(w);
   w.WriteOpaque(interim_transcript_hash);
-  WriteNested(w, [&](TlsWriter& list) {
+  detail::WriteNested(w, [&](TlsWriter& list) {
     for (const CachedProposal& cached : proposals) {
       list.WriteOpaque(cached.ref);
       Encode(list, cached.proposal);
       list.WriteU32(cached.sender);
     }
   });
-  WriteNested(w, [&](TlsWriter& list) {
+  detail::WriteNested(w, [&](TlsWriter& list) {
     for (const PendingUpdate& update : pending_updates) {
       list.WriteOpaque(update.ref);
       list.WriteOpaque(update.encryption_private_key.bytes());
       list.WriteOpaque(update.encryption_key);
     }
   });
-  WriteNested(w, [&](TlsWriter& list) {
+  detail::WriteNested(w, [&](TlsWriter& list) {
     for (const PastEpoch& past : past_epochs) EncodePastEpoch(list, past);
   });
-  WriteNested(w, [&](TlsWriter& list) {
+  detail::WriteNested(w, [&](TlsWriter& list) {
     for (const auto& [epoch, psk] : resumption_psks) {
       list.WriteU64(epoch);
       list.WriteOpaque(psk.bytes());
     }
   });
-  WriteNested(w, [&](TlsWriter& list) {
+  detail::WriteNested(w, [&](TlsWriter& list) {
     for (const auto& [id, psk] : external_psks) {
       list.WriteOpaque(id);
       list.WriteOpaque(psk.bytes());

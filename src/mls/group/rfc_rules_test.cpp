@@ -26,7 +26,6 @@
 namespace xs::mls {
 namespace {
 
-using testing::CreateTestGroup;
 using testing::MakeClient;
 using testing::MakeKeyPackage;
 using testing::MakeThreeMembers;
@@ -418,7 +417,7 @@ class RfcWelcomeTest : public RfcRulesTest {
     if (!with_path_) {
       // Erin (leaf 4) lands in a half of the tree no parent hash covers.
       erin_ = MakeClient(suite_, 5);
-      options.proposals.push_back(AddProposal{MakeKeyPackage(erin_).key_package});
+      options.proposals.emplace_back(AddProposal{MakeKeyPackage(erin_).key_package});
     }
     options.force_path = with_path_;
     auto out = CreateCommit(*a_, options);

@@ -1,4 +1,5 @@
-// Internal helpers of the mls/messages codec: opaque byte fields, vectors of
+// Internal helpers of xs_mls's codecs (the mls/messages wire structs and the
+// group state's storage form): opaque byte fields, nested vectors, vectors of
 // structs and of uint16 values, optionals and enum checks, all bounded by a
 // named maximum. Not part of the public API of xs_mls.
 //

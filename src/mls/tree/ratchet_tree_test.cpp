@@ -7,7 +7,7 @@
 #include <random>
 
 #include "mls/messages/serialize.h"
-#include "mls/testing/seed.h"
+#include "base/testing/seed.h"
 #include "mls/tree/test_members.h"
 
 namespace xs::mls {
@@ -131,7 +131,7 @@ TEST(MlsPublicTree, IncrementalHashMatchesFreshHashOverRandomOperations) {
   auto group = testing::BuildTestGroup(suite, 12, LeafIndex(5), {LeafIndex(0), LeafIndex(9)});
   ASSERT_TRUE(group.ok()) << group.error().ToString();
   PublicTree& tree = group->tree;
-  const std::uint32_t seed = testing::TestSeed();
+  const std::uint32_t seed = ::xs::testing::TestSeed();
   XS_TRACE_SEED(seed);
   std::mt19937 rng(seed);
   std::uint32_t next_id = 100;

@@ -43,7 +43,8 @@ int ParseArgs(int argc, char** argv, xs::node::NodeOptions* options) {
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return -1;
-    } else if (arg == "--in-memory") {
+    }
+    if (arg == "--in-memory") {
       options->in_memory = true;
     } else if (arg == "--host" && has_value) {
       options->host = argv[++i];

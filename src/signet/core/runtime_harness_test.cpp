@@ -48,7 +48,7 @@ TEST(RuntimeHarnessTest, HarnessEscalationGoesPendingNarrowingApplies) {
   std::string id = issued["credential"]["id"];
   std::vector<std::string> events;
   env.rt->AddCredentialListener(
-      [&](const CredentialEvent& e) { events.push_back(std::string(Name(e.type))); });
+      [&](const CredentialEvent& e) { events.emplace_back(Name(e.type)); });
   auto narrow = env.rt->UpdateScopesFromHarness(id, {{"allow", {"send"}}});
   ASSERT_TRUE(narrow.ok());
   EXPECT_TRUE(narrow->updated);

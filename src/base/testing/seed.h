@@ -1,8 +1,8 @@
-// Test-only helper (header-only, not part of xs_mls): the seed of a
+// Test-only helper (header-only, not part of any library): the seed of a
 // randomized test. Taken from the environment variable XS_TEST_SEED (a
 // decimal number), else drawn from std::random_device. A test writes
 //
-//   const std::uint32_t seed = xs::mls::testing::TestSeed();
+//   const std::uint32_t seed = xs::testing::TestSeed();
 //   XS_TRACE_SEED(seed);
 //   std::mt19937 rng(seed);
 //
@@ -19,7 +19,7 @@
 #include <random>
 #include <string>
 
-namespace xs::mls::testing {
+namespace xs::testing {
 
 inline std::uint32_t TestSeed() {
   if (const char* env = std::getenv("XS_TEST_SEED"); env != nullptr && *env != '\0') {
@@ -36,9 +36,9 @@ inline std::string SeedTrace(std::uint32_t seed) {
          ")";
 }
 
-}  // namespace xs::mls::testing
+}  // namespace xs::testing
 
 // In a test body: every failure after this line names the seed.
 #define XS_TRACE_SEED(seed)                                      \
   ::testing::Test::RecordProperty("seed", std::to_string(seed)); \
-  SCOPED_TRACE(::xs::mls::testing::SeedTrace(seed))
+  SCOPED_TRACE(::xs::testing::SeedTrace(seed))
