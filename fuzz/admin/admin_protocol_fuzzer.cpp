@@ -15,8 +15,8 @@ namespace {
 
 const xs::signet::Ed25519Key& Key() {
   static const xs::signet::Ed25519Key* key = [] {
-    xs::signet::crypto::Secret seed(32);
-    for (std::size_t i = 0; i < 32; ++i) seed.data()[i] = static_cast<std::uint8_t>(i);
+    xs::crypto::Secret seed(32);
+    for (std::size_t i = 0; i < 32; ++i) seed.mutable_bytes()[i] = static_cast<std::uint8_t>(i);
     return new xs::signet::Ed25519Key(xs::signet::Ed25519Key::FromSeed(std::move(seed)).value());
   }();
   return *key;

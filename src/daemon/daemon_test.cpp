@@ -13,6 +13,7 @@
 #include <future>
 #include <thread>
 
+#include "base/testing/fake_clock.h"
 #include "daemon/daemon_log.h"
 #include "daemon/instance_lock.h"
 #include "daemon/local_node.h"
@@ -57,6 +58,16 @@ signet::Config TestConfig(const TempDir& dir, const std::string& env = "dev") {
 void InitDataDir(const signet::Config& config) {
   auto rt = signet::Runtime::Init(config.ToRuntimeOptions());
   ASSERT_TRUE(rt.ok()) << rt.error().ToString();
+}
+
+// Options of a daemon on `config`'s freshly initialized data dir with the
+// in-memory network.
+DaemonOptions InitializedDaemon(const signet::Config& config) {
+  InitDataDir(config);
+  DaemonOptions options;
+  options.config = config;
+  options.network = std::make_shared<signet::FakeXmtpNetwork>();
+  return options;
 }
 
 class ScannedTest : public ::testing::Test {
@@ -174,10 +185,7 @@ TEST_F(HostPortTest, Parses) {
 
 TEST_F(DaemonTest, LifecycleStatusAndStop) {
   signet::Config config = TestConfig(dir_);
-  InitDataDir(config);
-  DaemonOptions options;
-  options.config = config;
-  options.network = std::make_shared<signet::FakeXmtpNetwork>();
+  DaemonOptions options = InitializedDaemon(config);
   DaemonThread daemon(options);
   ASSERT_TRUE(daemon.Start().ok());
 
@@ -208,8 +216,7 @@ TEST_F(DaemonTest, LifecycleStatusAndStop) {
   EXPECT_TRUE((*status)["version"].is_string());
 
   // A second daemon on the same data dir is refused with the first one's pid.
-  DaemonOptions again = options;
-  DaemonThread second(again);
+  DaemonThread second(options);
   Status refused = second.Start();
   ASSERT_FALSE(refused.ok());
   Record("second daemon", refused.error().ToString());
@@ -241,12 +248,32 @@ TEST_F(DaemonTest, LifecycleStatusAndStop) {
   EXPECT_NE(audit.find("daemon.stopped"), std::string::npos);
 }
 
+// The daemon's time is the injected clock: its status and its log read it.
+// (It starts at the real time because the in-process admin client mints its
+// token on the system clock and the server checks it on the injected one.)
+TEST_F(DaemonTest, KeepsTimeWithTheInjectedClock) {
+  signet::Config config = TestConfig(dir_);
+  const std::int64_t start = SystemClock::Get()->NowMs() / 1000 * 1000 + 123;
+  FakeClock clock(start);
+  DaemonOptions options = InitializedDaemon(config);
+  options.clock = &clock;
+  DaemonThread daemon(options);
+  ASSERT_TRUE(daemon.Start().ok());
+  clock.Advance(90'000);
+
+  auto status = DaemonStatus(config);
+  ASSERT_TRUE(status.ok()) << status.error().ToString();
+  Record("daemon status", status->dump());
+  EXPECT_EQ((*status)["startedAt"], IsoTime(start));
+  EXPECT_EQ((*status)["uptimeSeconds"], 90);
+  ASSERT_TRUE(StopDaemon(config, std::chrono::seconds(5)).ok());
+  EXPECT_TRUE(daemon.Join().ok());
+  EXPECT_NE(ReadAll(config.LogFilePath()).find("\"ts\":\"" + IsoTime(start)), std::string::npos);
+}
+
 TEST_F(DaemonTest, SigtermStopsCleanly) {
   signet::Config config = TestConfig(dir_);
-  InitDataDir(config);
-  DaemonOptions options;
-  options.config = config;
-  options.network = std::make_shared<signet::FakeXmtpNetwork>();
+  DaemonOptions options = InitializedDaemon(config);
   DaemonThread daemon(options);
   ASSERT_TRUE(daemon.Start().ok());
   ::kill(::getpid(), SIGTERM);

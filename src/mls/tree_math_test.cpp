@@ -39,8 +39,8 @@ TEST(MlsTreeMathVectors, AllEntries) {
     ASSERT_EQ(e["left"].size(), NodeWidth(n)) << where;
     for (std::uint32_t x = 0; x < NodeWidth(n); ++x) {
       const NodeIndex node(x);
-      const auto at = [&](std::string_view field) {
-        std::string name = where;
+      const auto at = [&base = where, x](std::string_view field) {
+        std::string name = base;
         name.append(".").append(field).append("[").append(std::to_string(x)).append("]");
         return name;
       };
