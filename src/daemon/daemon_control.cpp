@@ -113,8 +113,9 @@ Result<int> StartDaemonInBackground(const DaemonOptions& options) {
     daemon_options.foreground = false;
     daemon_options.on_started = [report_fd](const Status& status) {
       nlohmann::json report =
-          status.ok() ? nlohmann::json{{"ok", true}, {"pid", ::getpid()}}
-                      : nlohmann::json{{"ok", false}, {"error", transport::ErrorObject(status.error())}};
+          status.ok()
+              ? nlohmann::json{{"ok", true}, {"pid", ::getpid()}}
+              : nlohmann::json{{"ok", false}, {"error", transport::ErrorObject(status.error())}};
       WriteAll(report_fd->get(), transport::DumpLine(report) + "\n");
       report_fd->reset();
     };

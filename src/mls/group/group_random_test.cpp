@@ -11,10 +11,10 @@
 #include <memory>
 #include <random>
 
+#include "base/testing/seed.h"
 #include "mls/group/group_error.h"
 #include "mls/group/group_testing.h"
 #include "mls/messages/serialize.h"
-#include "base/testing/seed.h"
 
 namespace xs::mls {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <random>
 
-#include "mls/messages/serialize.h"
 #include "base/testing/seed.h"
+#include "mls/messages/serialize.h"
 #include "mls/tree/test_members.h"
 
 namespace xs::mls {

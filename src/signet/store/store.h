@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "base/result.h"
-#include "signet/util/util.h"
 #include "crypto/secret.h"
+#include "signet/util/util.h"
 #include "sqlite/sqlite.h"
 
 namespace xs::signet {
@@ -61,7 +61,7 @@ class Store {
   std::vector<std::uint8_t> SealBlob(std::span<const std::uint8_t> plain,
                                      std::string_view associated_data) const;
   Result<crypto::Secret> OpenBlob(std::span<const std::uint8_t> sealed,
-                               std::string_view associated_data) const;
+                                  std::string_view associated_data) const;
 
   // Network id <-> local id map (concepts.md §5); resource_type is
   // "message" | "conversation" | "inbox".
