@@ -34,8 +34,11 @@ class TypedRecordSet {
     for (const Json& j : set_.All()) {
       Result<T> rec = T::FromJson(j);
       if (!rec.ok()) {
-        return std::move(rec).error().Within("stored " + set_.type_name() + " " +
-                                             j.value("id", std::string("(no id)")));
+        // The row itself is untrusted: its id may be missing or not a string.
+        const auto id = j.find("id");
+        const std::string name =
+            id != j.end() && id->is_string() ? id->get<std::string>() : "(no id)";
+        return std::move(rec).error().Within("stored " + set_.type_name() + " " + name);
       }
       std::string id = rec->id;
       loaded.emplace(std::move(id), std::move(rec).value());

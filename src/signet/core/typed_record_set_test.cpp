@@ -55,6 +55,17 @@ TEST_F(TypedRecordSetTest, LoadRejectsAMalformedStoredRecordNamingIt) {
   EXPECT_NE(st.error().message().find("config.allow"), std::string::npos) << st.error().ToString();
 }
 
+TEST_F(TypedRecordSetTest, LoadRejectsARecordWhoseIdIsNotAString) {
+  Json bad = Policy("policy_00000000000000b3", "x").ToJson();
+  bad["id"] = 7;
+  ASSERT_TRUE(store_->Put("policy", "policy_00000000000000b3", bad).ok());
+  TypedRecordSet<PolicyRecord> set(store_.get());
+  Status st = set.Load();  // an error, not a nlohmann exception
+  ASSERT_FALSE(st.ok());
+  EXPECT_TRUE(st.error().IsValidation()) << st.error().ToString();
+  EXPECT_NE(st.error().message().find("(no id)"), std::string::npos) << st.error().ToString();
+}
+
 TEST_F(TypedRecordSetTest, LoadAfterRollbackDropsUncommittedRecords) {
   TypedRecordSet<PolicyRecord> set(store_.get());
   ASSERT_TRUE(set.Load().ok());
