@@ -1,0 +1,196 @@
+// The native XMTP client: one object per inbox installation, many per
+// process, all sharing one gRPC channel (ClientContext). It sits in the same
+// MLS groups as libxmtp (protocol.md §2, profile §2):
+//
+//   ClientContext ctx(api, clock);
+//   XS_TRY(auto alice, Client::Register(ctx, wallet));       // key package, then inbox
+//   XS_TRY(Bytes group, alice->CreateGroup({bob_inbox}));     // commit, read back, welcomes
+//   XS_TRY(Bytes id, alice->Send(group, content::EncodeText("hi")));
+//   XS_RETURN_IF_ERROR(bob->SyncWelcomes());                  // joins
+//   XS_RETURN_IF_ERROR(bob->SyncGroup(group));                // applies in order
+//
+// Every change to a group is a commit published the way libxmtp publishes
+// its intents: catch up, build the commit on the newest epoch, send, then
+// read the group back. If our commit is the first of its epoch we merge it
+// (and only then send the Welcomes, with the commit's cursor); if another
+// member's commit won, we apply theirs and rebuild ours on the new epoch —
+// never lost, never sent twice.
+//
+// Received commits get the XMTP checks on top of MLS (xmtp/group
+// ValidateCommit: permissions, membership against identity state,
+// credentials). A commit that fails them is rejected, logged, and not merged;
+// the group keeps its epoch, as every honest member does.
+//
+// Thread contract: a Client is used by one thread at a time (the signet
+// serialises work per inbox). ClientContext is shared and thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "crypto/secret.h"
+#include "mls/group/group_state.h"
+#include "mls/group/key_package.h"
+#include "xmtp/api/api_client.h"
+#include "xmtp/client/identity_cache.h"
+#include "xmtp/content/content.h"
+#include "xmtp/group/extensions.h"
+#include "xmtp/identity/signer.h"
+
+namespace xs::xmtp::client {
+
+// What the clients of one process share: the node connection, the identity
+// cache, the clock and the log of rejected input.
+class ClientContext {
+ public:
+  using LogSink = std::function<void(std::string_view line)>;
+  ClientContext(api::ApiClient& api, const Clock& clock, LogSink log = {})
+      : api_(api), clock_(clock), identities_(api), log_(std::move(log)) {}
+
+  api::ApiClient& api() { return api_; }
+  const Clock& clock() const { return clock_; }
+  IdentityCache& identities() { return identities_; }
+  // Rejected network input (never secrets).
+  void Log(std::string_view line) const {
+    if (log_) log_(line);
+  }
+
+ private:
+  api::ApiClient& api_;
+  const Clock& clock_;
+  IdentityCache identities_;
+  LogSink log_;
+};
+
+// A message as the client shows it.
+struct Message {
+  enum class Kind { kApplication, kMembershipChange };
+  Bytes id;  // protocol.md §4.5
+  Bytes group_id;
+  Kind kind = Kind::kApplication;
+  std::string sender_inbox_id;
+  Bytes sender_installation;
+  std::uint64_t sent_ns = 0;  // the idempotency key (sender's clock); commits: created_ns
+  std::uint64_t node_id = 0;  // 0 while unpublished
+  content::EncodedContent content;
+};
+
+enum class ConversationKind { kGroup, kDm };
+
+struct GroupView {
+  Bytes group_id;
+  ConversationKind kind = ConversationKind::kGroup;
+  std::uint64_t epoch = 0;
+  std::string name, description, image_url;
+  std::string creator_inbox_id;
+  std::vector<std::string> members;  // inbox ids, sorted
+  std::vector<std::string> admins, super_admins;
+  std::string dm_peer_inbox_id;  // DMs
+  bool active = true;            // false once we were removed
+  std::uint64_t created_ns = 0;
+  std::uint64_t last_activity_ns = 0;
+};
+
+struct CreateGroupOptions {
+  std::optional<group::PolicySet> policies;  // DefaultPolicies() when unset
+  std::string name, description, image_url;
+};
+
+class Client {
+ public:
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // A new inbox for `wallet` with a new installation (protocol.md §2
+  // Client.create): upload a key package, then publish CreateInbox +
+  // AddAssociation, then read the inbox back.
+  static Result<std::unique_ptr<Client>> Register(ClientContext& ctx,
+                                                  const identity::WalletKey& wallet,
+                                                  std::uint64_t nonce = 1);
+  // A further installation of the wallet's existing inbox.
+  static Result<std::unique_ptr<Client>> AddInstallation(ClientContext& ctx,
+                                                         const identity::WalletKey& wallet);
+
+  const std::string& inbox_id() const { return inbox_id_; }
+  const Bytes& installation_key() const { return installation_key_; }
+
+  // --- Conversations
+  Result<Bytes> CreateGroup(const std::vector<std::string>& member_inbox_ids,
+                            const CreateGroupOptions& options = {});
+  // The DM with `peer` (the newest if several exist), created when none.
+  Result<Bytes> FindOrCreateDm(const std::string& peer_inbox_id);
+  std::vector<GroupView> Conversations() const;
+  Result<GroupView> Group(const Bytes& group_id) const;
+
+  // --- Changes (each one commit)
+  Status AddMembers(const Bytes& group_id, const std::vector<std::string>& inbox_ids);
+  Status RemoveMembers(const Bytes& group_id, const std::vector<std::string>& inbox_ids);
+  // Mutable metadata attribute (group::kGroupName, kDescription, kImageUrl, ...).
+  Status UpdateMetadata(const Bytes& group_id, const std::string& key, const std::string& value);
+  enum class AdminChange { kAddAdmin, kRemoveAdmin, kAddSuperAdmin, kRemoveSuperAdmin };
+  Status UpdateAdmins(const Bytes& group_id, AdminChange change, const std::string& inbox_id);
+
+  // --- Messages
+  // Encrypts, publishes and reads back; returns the message id.
+  Result<Bytes> Send(const Bytes& group_id, const content::EncodedContent& content);
+  Result<std::vector<Message>> Messages(const Bytes& group_id) const;
+
+  // --- Sync
+  // Joins the groups of new Welcomes; returns their ids.
+  Result<std::vector<Bytes>> SyncWelcomes();
+  // Applies the group's new messages in node order.
+  Status SyncGroup(const Bytes& group_id);
+  // Welcomes, then every active group.
+  Status SyncAll();
+
+  struct GroupRecord;  // per-group state, client.cpp
+
+ private:
+  Client(ClientContext& ctx, std::string inbox_id, identity::InstallationKey installation);
+
+  static Result<std::unique_ptr<Client>> Finish(std::unique_ptr<Client> client);
+  Status UploadKeyPackage();
+  Result<GroupRecord*> Find(const Bytes& group_id);
+  Result<const GroupRecord*> Find(const Bytes& group_id) const;
+
+  // A change to publish: given the group at its newest epoch, the proposals
+  // (and the extensions they lead to). Rebuilt on every attempt.
+  struct Change;
+  using ChangeBuilder = std::function<Result<Change>(GroupRecord&)>;
+  Status PublishCommit(GroupRecord& group, const ChangeBuilder& build);
+  // Applies the group's messages after its cursor, in node order.
+  Status Catchup(GroupRecord& group);
+  Status SendGroupMessageBytes(GroupRecord& group, const Bytes& data, bool should_push);
+  // One message from the node; the cursor moves past it whatever happens.
+  // Hostile or undecryptable input is logged and skipped.
+  Status ApplyNodeMessage(GroupRecord& group, const ::xmtp::mls::api::v1::GroupMessage& message);
+  // XMTP checks, then merge. A received commit that fails them is logged and
+  // not merged; our own (`own`) failing them is an error.
+  Status ApplyCommit(GroupRecord& group, std::uint64_t node_id, std::uint64_t created_ns,
+                     mls::StagedCommit staged, bool own);
+  Status JoinFromWelcome(const ::xmtp::mls::api::v1::WelcomeMessage& message);
+  void AddMembershipMessage(GroupRecord& group, const std::string& actor,
+                            std::uint64_t created_ns, std::uint64_t node_id,
+                            const group::ValidatedCommit& change);
+
+  ClientContext& ctx_;
+  std::string inbox_id_;
+  identity::InstallationKey installation_;
+  Bytes installation_key_;
+  crypto::Secret hmac_ikm_;
+  // Key packages not yet retired, by init public key (welcomes name the key
+  // they were wrapped to).
+  std::map<Bytes, mls::KeyPackageBundle> key_packages_;
+  std::uint64_t welcome_cursor_ = 0;
+  std::map<Bytes, std::unique_ptr<GroupRecord>> groups_;
+};
+
+}  // namespace xs::xmtp::client
