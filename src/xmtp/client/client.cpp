@@ -720,7 +720,11 @@ Status Client::JoinFromWelcome(const mlsv1::WelcomeMessage& message) {
   options.config.clock = &ctx_.clock();
   XS_TRY(mls::GroupState state, mls::JoinFromWelcome(*welcome, bundle->second,
                                                      installation_.seed().bytes(), options));
-  if (groups_.contains(state.group_id())) return OkStatus();  // a second Welcome for it
+  // A second Welcome for a group we are in is ignored; one for a group that
+  // removed us earlier starts it afresh.
+  if (auto it = groups_.find(state.group_id()); it != groups_.end() && it->second->active) {
+    return OkStatus();
+  }
   XS_TRY(group::GroupExtensions ext, group::ParseGroupContextExtensions(state.context().extensions));
   auto resolver = [this](const std::string& inbox, std::uint64_t seq) {
     return ctx_.identities().InstallationsAt(inbox, seq);
@@ -733,7 +737,7 @@ Status Client::JoinFromWelcome(const mlsv1::WelcomeMessage& message) {
   record->cursor = unwrapped.message_cursor.value_or(0);
   record->created_ns = message.v1().created_ns();
   record->last_activity_ns = record->created_ns;
-  groups_.emplace(std::move(group_id), std::move(record));
+  groups_.insert_or_assign(std::move(group_id), std::move(record));
   return OkStatus();
 }
 

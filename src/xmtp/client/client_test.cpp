@@ -1,0 +1,252 @@
+// Our clients against a real node on a free port (in-memory database): the
+// group life cycle, welcomes, ordering, the commit race, and hostile input.
+#include "xmtp/client/client.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mls/messages/serialize.h"
+#include "node/node.h"
+#include "xmtp/content/content.h"
+
+namespace xs::xmtp::client {
+namespace {
+
+namespace mlsv1 = ::xmtp::mls::api::v1;
+
+class ClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    node::NodeOptions options;
+    options.port = 0;
+    options.in_memory = true;
+    auto node = node::Node::Start(options);
+    ASSERT_TRUE(node.ok()) << node.error().ToString();
+    node_ = std::move(*node);
+    auto api = api::ApiClient::Connect("http://" + node_->address());
+    ASSERT_TRUE(api.ok()) << api.error().ToString();
+    api_ = std::move(*api);
+    ctx_ = std::make_unique<ClientContext>(*api_, *SystemClock::Get(),
+                                           [this](std::string_view line) {
+                                             std::lock_guard lock(log_mu_);
+                                             log_.emplace_back(line);
+                                           });
+  }
+
+  std::unique_ptr<Client> NewClient() {
+    auto wallet = identity::WalletKey::Generate();
+    EXPECT_TRUE(wallet.ok());
+    auto client = Client::Register(*ctx_, *wallet);
+    EXPECT_TRUE(client.ok()) << client.error().ToString();
+    return client.ok() ? std::move(*client) : nullptr;
+  }
+
+  static std::vector<std::string> Texts(const Client& client, const Bytes& group) {
+    std::vector<std::string> out;
+    auto messages = client.Messages(group);
+    EXPECT_TRUE(messages.ok());
+    if (!messages.ok()) return out;
+    for (const auto& m : *messages) {
+      if (auto text = content::DecodeText(m.content); text.ok()) out.push_back(*text);
+    }
+    return out;
+  }
+
+  static std::vector<std::string> Sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  }
+
+  bool LogMentions(std::string_view needle) {
+    std::lock_guard lock(log_mu_);
+    return std::any_of(log_.begin(), log_.end(),
+                       [&](const std::string& l) { return l.find(needle) != std::string::npos; });
+  }
+
+  std::unique_ptr<node::Node> node_;
+  std::unique_ptr<api::ApiClient> api_;
+  std::unique_ptr<ClientContext> ctx_;
+  std::mutex log_mu_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(ClientTest, CreateGroupWelcomeAndTextsBothWays) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  CreateGroupOptions options;
+  options.name = "first";
+  auto group = alice->CreateGroup({bob->inbox_id()}, options);
+  ASSERT_TRUE(group.ok()) << group.error().ToString();
+
+  auto joined = bob->SyncWelcomes();
+  ASSERT_TRUE(joined.ok()) << joined.error().ToString();
+  ASSERT_EQ(*joined, std::vector<Bytes>{*group});
+  auto view = bob->Group(*group);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->name, "first");
+  EXPECT_EQ(view->members, Sorted({alice->inbox_id(), bob->inbox_id()}));
+  EXPECT_EQ(view->super_admins, std::vector<std::string>{alice->inbox_id()});
+
+  ASSERT_TRUE(alice->Send(*group, content::EncodeText("hi bob")).ok());
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  EXPECT_EQ(Texts(*bob, *group), std::vector<std::string>{"hi bob"});
+  auto reply = bob->Send(*group, content::EncodeText("hi alice"));
+  ASSERT_TRUE(reply.ok()) << reply.error().ToString();
+  ASSERT_TRUE(alice->SyncGroup(*group).ok());
+  EXPECT_EQ(Texts(*alice, *group), (std::vector<std::string>{"hi bob", "hi alice"}));
+
+  // Both compute the same message ids (protocol.md §4.5).
+  auto a = alice->Messages(*group);
+  auto b = bob->Messages(*group);
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto ids = [](const std::vector<Message>& list, Message::Kind kind) {
+    std::vector<Bytes> out;
+    for (const auto& m : list) {
+      if (m.kind == kind) out.push_back(m.id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids(*a, Message::Kind::kApplication), ids(*b, Message::Kind::kApplication));
+  EXPECT_EQ(ids(*a, Message::Kind::kApplication).back(), *reply);
+}
+
+TEST_F(ClientTest, AddRemoveRenameAgreeAcrossMembers) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  auto carol = NewClient();
+  ASSERT_TRUE(alice && bob && carol);
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok()) << group.error().ToString();
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  ASSERT_TRUE(alice->AddMembers(*group, {carol->inbox_id()}).ok());
+  ASSERT_TRUE(carol->SyncWelcomes().ok());
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  auto everyone = Sorted({alice->inbox_id(), bob->inbox_id(), carol->inbox_id()});
+  for (auto* c : {alice.get(), bob.get(), carol.get()}) {
+    auto view = c->Group(*group);
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(view->members, everyone);
+    EXPECT_EQ(view->epoch, 2u);
+  }
+
+  // Under the default policies any member may rename.
+  ASSERT_TRUE(bob->UpdateMetadata(*group, group::kGroupName, "renamed").ok());
+  ASSERT_TRUE(alice->SyncGroup(*group).ok());
+  ASSERT_TRUE(carol->SyncGroup(*group).ok());
+  EXPECT_EQ(alice->Group(*group)->name, "renamed");
+  EXPECT_EQ(carol->Group(*group)->name, "renamed");
+
+  ASSERT_TRUE(alice->RemoveMembers(*group, {bob->inbox_id()}).ok());
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  ASSERT_TRUE(carol->SyncGroup(*group).ok());
+  EXPECT_FALSE(bob->Group(*group)->active);
+  EXPECT_EQ(carol->Group(*group)->members, Sorted({alice->inbox_id(), carol->inbox_id()}));
+  EXPECT_FALSE(bob->Send(*group, content::EncodeText("still here?")).ok());
+  ASSERT_TRUE(carol->Send(*group, content::EncodeText("after bob")).ok());
+  ASSERT_TRUE(alice->SyncGroup(*group).ok());
+  EXPECT_EQ(Texts(*alice, *group), std::vector<std::string>{"after bob"});
+
+  // Removed and added back: a fresh Welcome, the group is active again.
+  ASSERT_TRUE(alice->AddMembers(*group, {bob->inbox_id()}).ok());
+  // Bob's old record is inactive; the new Welcome replaces it.
+  auto joined = bob->SyncWelcomes();
+  ASSERT_TRUE(joined.ok()) << joined.error().ToString();
+  EXPECT_TRUE(bob->Group(*group)->active);
+  ASSERT_TRUE(carol->Send(*group, content::EncodeText("welcome back")).ok());
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  auto texts = Texts(*bob, *group);
+  EXPECT_NE(std::find(texts.begin(), texts.end(), "welcome back"), texts.end());
+}
+
+TEST_F(ClientTest, ConcurrentCommitsFromTwoMembersAreAllAppliedOnce) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  constexpr int kEach = 10;
+  auto rename = [&](Client* c, std::string who) {
+    for (int i = 0; i < kEach; ++i) {
+      auto s = c->UpdateMetadata(*group, group::kDescription, who + std::to_string(i));
+      ASSERT_TRUE(s.ok()) << s.error().ToString();
+    }
+  };
+  std::thread t1(rename, alice.get(), "a");
+  std::thread t2(rename, bob.get(), "b");
+  t1.join();
+  t2.join();
+  ASSERT_TRUE(alice->SyncGroup(*group).ok());
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  auto va = alice->Group(*group);
+  auto vb = bob->Group(*group);
+  // One epoch per change: nothing lost, nothing applied twice.
+  EXPECT_EQ(va->epoch, 1u + 2 * kEach);
+  EXPECT_EQ(vb->epoch, va->epoch);
+  EXPECT_EQ(va->description, vb->description);
+  auto changes = [](const Client& c, const Bytes& g) {
+    int n = 0;
+    for (const auto& m : *c.Messages(g)) n += m.kind == Message::Kind::kMembershipChange;
+    return n;
+  };
+  EXPECT_EQ(changes(*alice, *group), changes(*bob, *group));
+}
+
+TEST_F(ClientTest, DuplicateDmsShowAsOneConversationNewestWins) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  // Both start a DM before seeing the other's.
+  auto from_alice = alice->FindOrCreateDm(bob->inbox_id());
+  auto from_bob = bob->FindOrCreateDm(alice->inbox_id());
+  ASSERT_TRUE(from_alice.ok() && from_bob.ok());
+  ASSERT_NE(*from_alice, *from_bob);
+  ASSERT_TRUE(alice->SyncAll().ok());
+  ASSERT_TRUE(bob->SyncAll().ok());
+  ASSERT_TRUE(bob->Send(*from_alice, content::EncodeText("newest")).ok());
+  ASSERT_TRUE(alice->SyncAll().ok());
+  for (auto* c : {alice.get(), bob.get()}) {
+    auto list = c->Conversations();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].kind, ConversationKind::kDm);
+    EXPECT_EQ(list[0].group_id, *from_alice);
+  }
+  // FindOrCreateDm returns the shown one, not a third.
+  EXPECT_EQ(*alice->FindOrCreateDm(bob->inbox_id()), *from_alice);
+}
+
+TEST_F(ClientTest, GarbageOnTheGroupTopicIsSkippedAndLogged) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  // A PrivateMessage header the node accepts, with a body nobody can decrypt.
+  mls::PrivateMessage bogus;
+  bogus.group_id = *group;
+  bogus.epoch = 1;
+  bogus.content_type = mls::ContentType::kApplication;
+  bogus.encrypted_sender_data = Bytes(32, 7);
+  bogus.ciphertext = Bytes(64, 9);
+  mls::MlsMessage message;
+  message.body = bogus;
+  Bytes data = mls::Serialize(message);
+  mlsv1::SendGroupMessagesRequest req;
+  auto* v1 = req.add_messages()->mutable_v1();
+  v1->set_data(data.data(), data.size());
+  v1->set_sender_hmac(std::string(32, 'h'));
+  ASSERT_TRUE(api_->SendGroupMessages(req).ok());
+  ASSERT_TRUE(alice->Send(*group, content::EncodeText("still fine")).ok());
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  EXPECT_EQ(Texts(*bob, *group), std::vector<std::string>{"still fine"});
+  EXPECT_TRUE(LogMentions("skipped"));
+}
+
+}  // namespace
+}  // namespace xs::xmtp::client
