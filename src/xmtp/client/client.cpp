@@ -42,6 +42,8 @@ struct Client::GroupRecord {
   std::map<Bytes, std::size_t> unconfirmed;
   // Our commits that lost their epoch: skipped when they come back.
   std::set<Bytes> abandoned_commits;
+  // How many of `messages` a stream has delivered.
+  std::size_t emitted = 0;
 };
 
 struct Client::Change {
@@ -203,6 +205,7 @@ GroupView ViewOf(const Bytes& group_id, const mls::GroupState& state,
 }  // namespace
 
 Result<GroupView> Client::Group(const Bytes& group_id) const {
+  std::lock_guard lock(mu_);
   XS_TRY(const GroupRecord* g, Find(group_id));
   GroupView view = ViewOf(group_id, g->state, g->ext, inbox_id_);
   view.active = g->active;
@@ -212,6 +215,7 @@ Result<GroupView> Client::Group(const Bytes& group_id) const {
 }
 
 std::vector<GroupView> Client::Conversations() const {
+  std::lock_guard lock(mu_);
   std::vector<GroupView> out;
   // Duplicate DMs with one peer show as one conversation: the most recently
   // active (libxmtp's rule).
@@ -238,6 +242,7 @@ std::vector<GroupView> Client::Conversations() const {
 }
 
 Result<std::vector<Message>> Client::Messages(const Bytes& group_id) const {
+  std::lock_guard lock(mu_);
   XS_TRY(const GroupRecord* g, Find(group_id));
   std::vector<Message> out = g->messages;
   std::stable_sort(out.begin(), out.end(),
@@ -249,6 +254,7 @@ Result<std::vector<Message>> Client::Messages(const Bytes& group_id) const {
 
 Result<Bytes> Client::CreateGroup(const std::vector<std::string>& member_inbox_ids,
                                   const CreateGroupOptions& options) {
+  std::lock_guard lock(mu_);
   XS_TRY(ResolvedInbox self, ctx_.identities().Latest(inbox_id_));
   group::GroupExtensions ext =
       group::NewGroup(inbox_id_, options.policies.value_or(group::DefaultPolicies()));
@@ -272,11 +278,13 @@ Result<Bytes> Client::CreateGroup(const std::vector<std::string>& member_inbox_i
   record->created_ns = static_cast<std::uint64_t>(ctx_.clock().NowNs());
   record->last_activity_ns = record->created_ns;
   groups_.emplace(group_id, std::move(record));
+  if (stream_ != nullptr) stream_->Resubscribe();
   if (!member_inbox_ids.empty()) XS_RETURN_IF_ERROR(AddMembers(group_id, member_inbox_ids));
   return group_id;
 }
 
 Result<Bytes> Client::FindOrCreateDm(const std::string& peer_inbox_id) {
+  std::lock_guard lock(mu_);
   if (peer_inbox_id == inbox_id_) return Error::Validation("peer", "a DM needs another inbox");
   for (const auto& view : Conversations()) {
     if (view.kind == ConversationKind::kDm && view.active && view.dm_peer_inbox_id == peer_inbox_id) {
@@ -300,6 +308,7 @@ Result<Bytes> Client::FindOrCreateDm(const std::string& peer_inbox_id) {
   record->created_ns = static_cast<std::uint64_t>(ctx_.clock().NowNs());
   record->last_activity_ns = record->created_ns;
   groups_.emplace(group_id, std::move(record));
+  if (stream_ != nullptr) stream_->Resubscribe();
   XS_RETURN_IF_ERROR(AddMembers(group_id, {peer_inbox_id}));
   return group_id;
 }
@@ -307,6 +316,7 @@ Result<Bytes> Client::FindOrCreateDm(const std::string& peer_inbox_id) {
 // ---------------------------------------------------------------- changes
 
 Status Client::AddMembers(const Bytes& group_id, const std::vector<std::string>& inbox_ids) {
+  std::lock_guard lock(mu_);
   XS_TRY(GroupRecord * g, Find(group_id));
   return PublishCommit(*g, [&](GroupRecord& rec) -> Result<Change> {
     XS_RETURN_IF_ERROR(ctx_.identities().Refresh(inbox_ids));
@@ -370,6 +380,7 @@ Status Client::AddMembers(const Bytes& group_id, const std::vector<std::string>&
 }
 
 Status Client::RemoveMembers(const Bytes& group_id, const std::vector<std::string>& inbox_ids) {
+  std::lock_guard lock(mu_);
   XS_TRY(GroupRecord * g, Find(group_id));
   std::set<std::string> removed(inbox_ids.begin(), inbox_ids.end());
   if (removed.contains(inbox_id_)) {
@@ -397,6 +408,7 @@ Status Client::RemoveMembers(const Bytes& group_id, const std::vector<std::strin
 
 Status Client::UpdateMetadata(const Bytes& group_id, const std::string& key,
                               const std::string& value) {
+  std::lock_guard lock(mu_);
   XS_TRY(GroupRecord * g, Find(group_id));
   return PublishCommit(*g, [&](GroupRecord& rec) -> Result<Change> {
     group::GroupExtensions ext = rec.ext;
@@ -410,6 +422,7 @@ Status Client::UpdateMetadata(const Bytes& group_id, const std::string& key,
 
 Status Client::UpdateAdmins(const Bytes& group_id, AdminChange change_kind,
                             const std::string& inbox_id) {
+  std::lock_guard lock(mu_);
   XS_TRY(GroupRecord * g, Find(group_id));
   return PublishCommit(*g, [&](GroupRecord& rec) -> Result<Change> {
     group::GroupExtensions ext = rec.ext;
@@ -452,8 +465,10 @@ Status Client::Catchup(GroupRecord& group) {
   while (true) {
     XS_TRY(auto page, QueryPage(ctx_.api(), group.state.group_id(), group.cursor));
     for (const auto& message : page) XS_RETURN_IF_ERROR(ApplyNodeMessage(group, message));
-    if (page.size() < kPageSize) return OkStatus();
+    if (page.size() < kPageSize) break;
   }
+  Emit(group);
+  return OkStatus();
 }
 
 Status Client::SendGroupMessageBytes(GroupRecord& group, const Bytes& data, bool should_push) {
@@ -676,6 +691,7 @@ Status Client::ApplyNodeMessage(GroupRecord& group, const mlsv1::GroupMessage& m
 }
 
 Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent& content) {
+  std::lock_guard lock(mu_);
   XS_TRY(GroupRecord * g, Find(group_id));
   XS_RETURN_IF_ERROR(Catchup(*g));
   if (!g->active) return Error::Permission("no longer a member of this conversation");
@@ -697,7 +713,13 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
   g->unconfirmed.emplace(data, g->messages.size());
   g->messages.push_back(std::move(message));
   g->last_activity_ns = std::max(g->last_activity_ns, now);
-  XS_RETURN_IF_ERROR(SendGroupMessageBytes(*g, data, /*should_push=*/true));
+  if (Status sent = SendGroupMessageBytes(*g, data, /*should_push=*/true); !sent.ok()) {
+    // Not on the network: the message is not kept (the caller may retry).
+    g->unconfirmed.erase(data);
+    g->messages.pop_back();
+    return sent.error();
+  }
+  Emit(*g);
   // Read back: confirms the message and applies whatever came before it.
   XS_RETURN_IF_ERROR(Catchup(*g));
   return id;
@@ -738,10 +760,12 @@ Status Client::JoinFromWelcome(const mlsv1::WelcomeMessage& message) {
   record->created_ns = message.v1().created_ns();
   record->last_activity_ns = record->created_ns;
   groups_.insert_or_assign(std::move(group_id), std::move(record));
+  if (stream_ != nullptr) stream_->Resubscribe();
   return OkStatus();
 }
 
 Result<std::vector<Bytes>> Client::SyncWelcomes() {
+  std::lock_guard lock(mu_);
   std::vector<Bytes> joined;
   std::set<Bytes> before;
   for (const auto& [id, g] : groups_) before.insert(id);
@@ -776,17 +800,186 @@ Result<std::vector<Bytes>> Client::SyncWelcomes() {
 }
 
 Status Client::SyncGroup(const Bytes& group_id) {
+  std::lock_guard lock(mu_);
   XS_TRY(GroupRecord * g, Find(group_id));
   return Catchup(*g);
 }
 
 Status Client::SyncAll() {
+  std::lock_guard lock(mu_);
   XS_TRY(auto joined, SyncWelcomes());
   (void)joined;
   for (auto& [id, g] : groups_) {
     if (g->active) XS_RETURN_IF_ERROR(Catchup(*g));
   }
   return OkStatus();
+}
+
+// ---------------------------------------------------------------- streams
+
+void Client::Emit(GroupRecord& group) {
+  if (!stream_callback_) {
+    group.emitted = group.messages.size();
+    return;
+  }
+  while (group.emitted < group.messages.size()) {
+    stream_callback_(group.messages[group.emitted++]);
+  }
+}
+
+std::unique_ptr<MessageStream> Client::StreamAll(MessageStream::OnMessage on_message) {
+  std::unique_ptr<MessageStream> stream(new MessageStream(*this, std::move(on_message)));
+  {
+    std::lock_guard lock(mu_);
+    stream_callback_ = [s = stream.get()](const Message& m) { s->on_message_(m); };
+    stream_ = stream.get();
+    for (auto& [id, g] : groups_) g->emitted = g->messages.size();
+  }
+  stream->welcomes_ = std::thread([s = stream.get()] { s->RunWelcomes(); });
+  stream->groups_ = std::thread([s = stream.get()] { s->RunGroups(); });
+  return stream;
+}
+
+MessageStream::MessageStream(Client& client, OnMessage on_message)
+    : client_(client), on_message_(std::move(on_message)) {}
+
+MessageStream::~MessageStream() { Stop(); }
+
+void MessageStream::Stop() {
+  if (stop_.exchange(true)) {
+    if (welcomes_.joinable()) welcomes_.join();
+    if (groups_.joinable()) groups_.join();
+    return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (cancel_welcomes_) cancel_welcomes_();
+    if (cancel_groups_) cancel_groups_();
+  }
+  wake_.notify_all();
+  if (welcomes_.joinable()) welcomes_.join();
+  if (groups_.joinable()) groups_.join();
+  std::lock_guard lock(client_.mu_);
+  client_.stream_callback_ = nullptr;
+  client_.stream_ = nullptr;
+}
+
+void MessageStream::Backoff(int& failures) {
+  // 100 ms doubling to 2 s while the node is unreachable.
+  auto delay = std::chrono::milliseconds(std::min(2000, 100 << std::min(failures, 5)));
+  ++failures;
+  std::unique_lock lock(mu_);
+  wake_.wait_for(lock, delay, [&] { return stop_.load(); });
+}
+
+void MessageStream::Resubscribe() {
+  std::lock_guard lock(mu_);
+  regroup_ = true;
+  if (cancel_groups_) cancel_groups_();
+  wake_.notify_all();
+}
+
+void MessageStream::RunWelcomes() {
+  int failures = 0;
+  while (!stop_) {
+    mlsv1::SubscribeWelcomeMessagesRequest req;
+    {
+      std::lock_guard lock(client_.mu_);
+      auto* filter = req.add_filters();
+      filter->set_installation_key(client_.installation_key_.data(),
+                                   client_.installation_key_.size());
+      filter->set_id_cursor(client_.welcome_cursor_);
+    }
+    auto sub = client_.ctx_.api().SubscribeWelcomeMessages(req);
+    if (!sub.ok()) {
+      Backoff(failures);
+      continue;
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+      cancel_welcomes_ = [s = sub->get()] { s->Cancel(); };
+    }
+    while (!stop_) {
+      auto next = (*sub)->Next();
+      if (!next.ok() || !next->has_value()) break;
+      failures = 0;
+      std::lock_guard lock(client_.mu_);
+      const auto& message = **next;
+      std::uint64_t id = message.has_v1() ? message.v1().id() : message.welcome_pointer().id();
+      if (id <= client_.welcome_cursor_) continue;
+      // SyncWelcomes applies it (and any before it) the ordinary way; joining
+      // re-subscribes the group stream.
+      (void)client_.SyncWelcomes();
+    }
+    {
+      std::lock_guard lock(mu_);
+      cancel_welcomes_ = nullptr;
+    }
+    if (!stop_) Backoff(failures);
+  }
+}
+
+void MessageStream::RunGroups() {
+  int failures = 0;
+  while (!stop_) {
+    mlsv1::SubscribeGroupMessagesRequest req;
+    {
+      std::lock_guard lock(client_.mu_);
+      for (const auto& [id, g] : client_.groups_) {
+        if (!g->active) continue;
+        auto* filter = req.add_filters();
+        filter->set_group_id(id.data(), id.size());
+        filter->set_id_cursor(g->cursor);
+      }
+    }
+    {
+      std::lock_guard lock(mu_);
+      regroup_ = false;
+    }
+    if (req.filters_size() == 0) {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return stop_.load() || regroup_; });
+      continue;
+    }
+    auto sub = client_.ctx_.api().SubscribeGroupMessages(req);
+    if (!sub.ok()) {
+      Backoff(failures);
+      continue;
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+      if (regroup_) continue;  // the group set changed meanwhile
+      cancel_groups_ = [s = sub->get()] { s->Cancel(); };
+    }
+    bool clean = false;
+    while (!stop_) {
+      auto next = (*sub)->Next();
+      if (!next.ok()) break;
+      if (!next->has_value()) {
+        clean = true;
+        break;
+      }
+      failures = 0;
+      std::lock_guard lock(client_.mu_);
+      const auto& message = **next;
+      Bytes group_id(message.v1().group_id().begin(), message.v1().group_id().end());
+      auto it = client_.groups_.find(group_id);
+      if (it == client_.groups_.end()) continue;
+      Client::GroupRecord& group = *it->second;
+      if (message.v1().id() <= group.cursor) continue;
+      // The node replays from our cursor, then forwards live: in order.
+      (void)client_.ApplyNodeMessage(group, message);
+      client_.Emit(group);
+    }
+    {
+      std::lock_guard lock(mu_);
+      cancel_groups_ = nullptr;
+      if (regroup_) continue;
+    }
+    if (!stop_ && !clean) Backoff(failures);
+  }
 }
 
 }  // namespace xs::xmtp::client

@@ -21,16 +21,21 @@
 // credentials). A commit that fails them is rejected, logged, and not merged;
 // the group keeps its epoch, as every honest member does.
 //
-// Thread contract: a Client is used by one thread at a time (the signet
-// serialises work per inbox). ClientContext is shared and thread-safe.
+// Thread contract: a Client's calls are serialised by its own mutex, so a
+// MessageStream's threads and callers may use it together. ClientContext is
+// shared and thread-safe.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/clock.h"
@@ -40,7 +45,9 @@
 #include "mls/group/key_package.h"
 #include "xmtp/api/api_client.h"
 #include "xmtp/client/identity_cache.h"
-#include "xmtp/content/content.h"
+#include "xmtp/content/codecs.h"
+#include "xmtp/content/encoded_content.h"
+#include "xmtp/content/envelope.h"
 #include "xmtp/group/extensions.h"
 #include "xmtp/identity/signer.h"
 
@@ -103,6 +110,40 @@ struct CreateGroupOptions {
   std::string name, description, image_url;
 };
 
+class Client;
+
+// Live messages of every conversation of one client, and the conversations
+// it joins, delivered in node order to a callback on the stream's own
+// threads (one for welcomes, one for group messages). After a dropped
+// connection or a node restart it re-subscribes from its cursors with
+// backoff, so nothing is missed and nothing delivered twice. Stop() (or the
+// destructor) ends it.
+class MessageStream {
+ public:
+  using OnMessage = std::function<void(const Message&)>;
+  ~MessageStream();
+  MessageStream(const MessageStream&) = delete;
+  MessageStream& operator=(const MessageStream&) = delete;
+  void Stop();
+
+ private:
+  friend class Client;
+  MessageStream(Client& client, OnMessage on_message);
+  void RunWelcomes();
+  void RunGroups();
+  void Backoff(int& failures);
+  void Resubscribe();
+
+  Client& client_;
+  OnMessage on_message_;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;  // guards the two live subscriptions and regroup_
+  std::condition_variable wake_;
+  bool regroup_ = false;
+  std::function<void()> cancel_welcomes_, cancel_groups_;
+  std::thread welcomes_, groups_;
+};
+
 class Client {
  public:
   ~Client();
@@ -150,10 +191,13 @@ class Client {
   Status SyncGroup(const Bytes& group_id);
   // Welcomes, then every active group.
   Status SyncAll();
+  // Streams every conversation's new messages (see MessageStream).
+  std::unique_ptr<MessageStream> StreamAll(MessageStream::OnMessage on_message);
 
   struct GroupRecord;  // per-group state, client.cpp
 
  private:
+  friend class MessageStream;
   Client(ClientContext& ctx, std::string inbox_id, identity::InstallationKey installation);
 
   static Result<std::unique_ptr<Client>> Finish(std::unique_ptr<Client> client);
@@ -181,7 +225,14 @@ class Client {
                             std::uint64_t created_ns, std::uint64_t node_id,
                             const group::ValidatedCommit& change);
 
+  // Delivers the messages of `group` the stream has not delivered yet.
+  void Emit(GroupRecord& group);
+
   ClientContext& ctx_;
+  // Public calls and stream threads take turns.
+  mutable std::recursive_mutex mu_;
+  MessageStream::OnMessage stream_callback_;
+  MessageStream* stream_ = nullptr;
   std::string inbox_id_;
   identity::InstallationKey installation_;
   Bytes installation_key_;

@@ -4,14 +4,22 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "mls/messages/serialize.h"
 #include "node/node.h"
-#include "xmtp/content/content.h"
+#include "xmtp/content/codecs.h"
+#include "xmtp/content/encoded_content.h"
+#include "xmtp/content/envelope.h"
 
 namespace xs::xmtp::client {
 namespace {
@@ -21,12 +29,10 @@ namespace mlsv1 = ::xmtp::mls::api::v1;
 class ClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    node::NodeOptions options;
-    options.port = 0;
-    options.in_memory = true;
-    auto node = node::Node::Start(options);
-    ASSERT_TRUE(node.ok()) << node.error().ToString();
-    node_ = std::move(*node);
+    dir_ = ::testing::TempDir() + "client_test_" + std::to_string(::getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    StartNode(0);
     auto api = api::ApiClient::Connect("http://" + node_->address());
     ASSERT_TRUE(api.ok()) << api.error().ToString();
     api_ = std::move(*api);
@@ -35,6 +41,21 @@ class ClientTest : public ::testing::Test {
                                              std::lock_guard lock(log_mu_);
                                              log_.emplace_back(line);
                                            });
+  }
+
+  void TearDown() override {
+    node_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // A node keeping its database in dir_, so that it can be restarted.
+  void StartNode(int port) {
+    node::NodeOptions options;
+    options.port = port;
+    options.data_dir = dir_;
+    auto node = node::Node::Start(options);
+    ASSERT_TRUE(node.ok()) << node.error().ToString();
+    node_ = std::move(*node);
   }
 
   std::unique_ptr<Client> NewClient() {
@@ -67,6 +88,7 @@ class ClientTest : public ::testing::Test {
                        [&](const std::string& l) { return l.find(needle) != std::string::npos; });
   }
 
+  std::string dir_;
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<api::ApiClient> api_;
   std::unique_ptr<ClientContext> ctx_;
@@ -246,6 +268,58 @@ TEST_F(ClientTest, GarbageOnTheGroupTopicIsSkippedAndLogged) {
   ASSERT_TRUE(bob->SyncGroup(*group).ok());
   EXPECT_EQ(Texts(*bob, *group), std::vector<std::string>{"still fine"});
   EXPECT_TRUE(LogMentions("skipped"));
+}
+
+// Collects what a stream delivers.
+struct Collected {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> texts;
+  void Add(const Message& m) {
+    auto text = content::DecodeText(m.content);
+    if (!text.ok()) return;
+    std::lock_guard lock(mu);
+    texts.push_back(*text);
+    cv.notify_all();
+  }
+  bool WaitFor(std::size_t n) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(20), [&] { return texts.size() >= n; });
+  }
+};
+
+TEST_F(ClientTest, StreamDeliversJoinsAndMessagesAndResumesAfterANodeRestart) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  Collected got;
+  auto stream = bob->StreamAll([&](const Message& m) { got.Add(m); });
+  // A group bob does not know yet: the welcome stream joins it, the group
+  // stream then carries its messages.
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(alice->Send(*group, content::EncodeText("one")).ok());
+  ASSERT_TRUE(got.WaitFor(1));
+
+  // The node goes away and comes back on the same port with its data.
+  int port = node_->port();
+  node_.reset();
+  StartNode(port);
+  // The sender's channel reconnects with gRPC's own backoff: retry until it does.
+  auto send = [&](const char* text) {
+    for (int i = 0; i < 100; ++i) {
+      if (alice->Send(*group, content::EncodeText(text)).ok()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+  ASSERT_TRUE(send("two"));
+  ASSERT_TRUE(send("three"));
+  ASSERT_TRUE(got.WaitFor(3));
+  stream->Stop();
+  std::lock_guard lock(got.mu);
+  // In order, each once.
+  EXPECT_EQ(got.texts, (std::vector<std::string>{"one", "two", "three"}));
 }
 
 }  // namespace

@@ -29,7 +29,9 @@
 #include "codec/hex.h"
 #include "xmtp/api/api_client.h"
 #include "xmtp/client/client.h"
-#include "xmtp/content/content.h"
+#include "xmtp/content/codecs.h"
+#include "xmtp/content/encoded_content.h"
+#include "xmtp/content/envelope.h"
 #include "xmtp/identity/signer.h"
 
 namespace {
