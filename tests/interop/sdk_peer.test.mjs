@@ -177,6 +177,17 @@ test("two SDK clients driven through sdk_peer exchange every basic content type"
     conversations.map((conversation) => [conversation.id, conversation.type]),
     [[groupId, "group"]],
   );
+
+  await peer.request("removeMembers", { client: "alice", groupId, inboxIds: [bob.inboxId] });
+  const aliceAfter = await peer.request("group", { client: "alice", groupId });
+  assert.deepEqual(
+    aliceAfter.members.map((member) => member.inboxId),
+    [alice.inboxId],
+  );
+  await waitFor("bob to learn that he was removed", async () => {
+    const group = await peer.request("group", { client: "bob", groupId });
+    return group.isActive === false;
+  });
 });
 
 test("a DM through sdk_peer, and errors come back as replies", async () => {

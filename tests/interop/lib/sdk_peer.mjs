@@ -282,46 +282,6 @@ const ops = {
     const dm = await clientOf(args).conversations.createDm(args.inboxId);
     return { groupId: dm.id };
   },
-  async addMembers(args) {
-    required(args, "inboxIds");
-    await (await groupOf(args)).addMembers(args.inboxIds);
-    return {};
-  },
-  async removeMembers(args) {
-    required(args, "inboxIds");
-    await (await groupOf(args)).removeMembers(args.inboxIds);
-    return {};
-  },
-  async updateName(args) {
-    required(args, "name");
-    await (await groupOf(args)).updateName(args.name);
-    return {};
-  },
-  async updateDescription(args) {
-    required(args, "description");
-    await (await groupOf(args)).updateDescription(args.description);
-    return {};
-  },
-  async addAdmin(args) {
-    required(args, "inboxId");
-    await (await groupOf(args)).addAdmin(args.inboxId);
-    return {};
-  },
-  async removeAdmin(args) {
-    required(args, "inboxId");
-    await (await groupOf(args)).removeAdmin(args.inboxId);
-    return {};
-  },
-  async addSuperAdmin(args) {
-    required(args, "inboxId");
-    await (await groupOf(args)).addSuperAdmin(args.inboxId);
-    return {};
-  },
-  async removeSuperAdmin(args) {
-    required(args, "inboxId");
-    await (await groupOf(args)).removeSuperAdmin(args.inboxId);
-    return {};
-  },
   async send(args) {
     required(args, "text");
     return { messageId: await (await conversationOf(args)).sendText(args.text) };
@@ -400,6 +360,25 @@ const ops = {
     return {};
   },
 };
+
+// Group changes named after the SDK's Group method, each taking one argument.
+const kGroupChanges = {
+  addMembers: "inboxIds",
+  removeMembers: "inboxIds",
+  updateName: "name",
+  updateDescription: "description",
+  addAdmin: "inboxId",
+  removeAdmin: "inboxId",
+  addSuperAdmin: "inboxId",
+  removeSuperAdmin: "inboxId",
+};
+for (const [op, argument] of Object.entries(kGroupChanges)) {
+  ops[op] = async (args) => {
+    required(args, argument);
+    await (await groupOf(args))[op](args[argument]);
+    return {};
+  };
+}
 
 async function handle(line) {
   let request;
