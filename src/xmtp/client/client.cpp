@@ -14,7 +14,9 @@
 #include "mls/group/welcome.h"
 #include "mls/group/xmtp_profile.h"
 #include "mls/messages/serialize.h"
-#include "xmtp/envelope/welcome_wrap.h"
+#include "xmtp/envelope/sender_hmac.h"
+#include "xmtp/envelope/welcome_proto.h"
+#include "xmtp/envelope/welcome_wrapper.h"
 #include "xmtp/identity/association_state.h"
 #include "xmtp/identity/credential.pb.h"
 #include "xmtp/identity/update_builder.h"
@@ -183,8 +185,8 @@ GroupView ViewOf(const Bytes& group_id, const mls::GroupState& state,
   view.kind = ext.metadata.conversation_type == group::ConversationType::kDm
                   ? ConversationKind::kDm
                   : ConversationKind::kGroup;
-  auto attr = [&](const char* key) {
-    auto it = ext.mutable_metadata.attributes.find(key);
+  auto attr = [&](std::string_view key) {
+    auto it = ext.mutable_metadata.attributes.find(std::string(key));
     return it == ext.mutable_metadata.attributes.end() ? std::string() : it->second;
   };
   view.name = attr(group::kGroupName);
@@ -256,16 +258,15 @@ Result<Bytes> Client::CreateGroup(const std::vector<std::string>& member_inbox_i
                                   const CreateGroupOptions& options) {
   std::lock_guard lock(mu_);
   XS_TRY(ResolvedInbox self, ctx_.identities().Latest(inbox_id_));
-  group::GroupExtensions ext =
-      group::NewGroup(inbox_id_, options.policies.value_or(group::DefaultPolicies()));
-  ext.membership.members[inbox_id_] = self.sequence_id;
-  if (!options.name.empty()) ext.mutable_metadata.attributes[group::kGroupName] = options.name;
+  std::map<std::string, std::string> attributes;
+  if (!options.name.empty()) attributes[std::string(group::kGroupName)] = options.name;
   if (!options.description.empty()) {
-    ext.mutable_metadata.attributes[group::kDescription] = options.description;
+    attributes[std::string(group::kDescription)] = options.description;
   }
-  if (!options.image_url.empty()) {
-    ext.mutable_metadata.attributes[group::kImageUrl] = options.image_url;
-  }
+  if (!options.image_url.empty()) attributes[std::string(group::kImageUrl)] = options.image_url;
+  group::GroupExtensions ext = group::NewGroup(
+      inbox_id_, options.policies.value_or(group::DefaultPolicies()), attributes);
+  ext.membership.members[inbox_id_] = self.sequence_id;
   auto now = static_cast<std::uint64_t>(ctx_.clock().NowSeconds());
   mls::CreateGroupOptions create;
   create.leaf = mls::XmtpKeyPackageOptions(inbox_id_, now).leaf;
@@ -728,7 +729,8 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
 // ---------------------------------------------------------------- welcomes
 
 Status Client::JoinFromWelcome(const mlsv1::WelcomeMessage& message) {
-  XS_TRY(envelope::WrappedWelcome wrapped, envelope::FromWelcomeMessage(message));
+  XS_TRY(envelope::ReceivedWelcome received, envelope::FromWelcomeMessage(message));
+  const envelope::WrappedWelcome& wrapped = received.welcome;
   auto bundle = key_packages_.find(wrapped.hpke_public_key);
   if (bundle == key_packages_.end()) {
     return Error::NotFound("welcome wrapped to a key package this installation does not hold");

@@ -48,7 +48,9 @@
 #include "xmtp/content/codecs.h"
 #include "xmtp/content/encoded_content.h"
 #include "xmtp/content/envelope.h"
+#include "xmtp/group/constants.h"
 #include "xmtp/group/extensions.h"
+#include "xmtp/group/validate.h"
 #include "xmtp/identity/signer.h"
 
 namespace xs::xmtp::client {

@@ -157,7 +157,7 @@ TEST_F(ClientTest, AddRemoveRenameAgreeAcrossMembers) {
   }
 
   // Under the default policies any member may rename.
-  ASSERT_TRUE(bob->UpdateMetadata(*group, group::kGroupName, "renamed").ok());
+  ASSERT_TRUE(bob->UpdateMetadata(*group, std::string(group::kGroupName), "renamed").ok());
   ASSERT_TRUE(alice->SyncGroup(*group).ok());
   ASSERT_TRUE(carol->SyncGroup(*group).ok());
   EXPECT_EQ(alice->Group(*group)->name, "renamed");
@@ -195,7 +195,7 @@ TEST_F(ClientTest, ConcurrentCommitsFromTwoMembersAreAllAppliedOnce) {
   constexpr int kEach = 10;
   auto rename = [&](Client* c, std::string who) {
     for (int i = 0; i < kEach; ++i) {
-      auto s = c->UpdateMetadata(*group, group::kDescription, who + std::to_string(i));
+      auto s = c->UpdateMetadata(*group, std::string(group::kDescription), who + std::to_string(i));
       ASSERT_TRUE(s.ok()) << s.error().ToString();
     }
   };
