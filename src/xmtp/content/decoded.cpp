@@ -3,8 +3,10 @@
 namespace xs::xmtp::content {
 namespace {
 
+// `encoded` is taken by reference so that it is moved from only after the
+// decoder in the argument list has read it.
 template <typename T>
-Result<Decoded> Wrap(Decoded::Kind kind, Result<T> value, EncodedContent encoded) {
+Result<Decoded> Wrap(Decoded::Kind kind, Result<T> value, EncodedContent&& encoded) {
   if (!value.ok()) return std::move(value).error();
   Decoded out;
   out.kind = kind;
