@@ -19,8 +19,17 @@ using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter>;
 // lookup on every initialisation in OpenSSL 3.
 const EVP_CIPHER* Cipher(AeadAlgorithm algorithm) {
   static EVP_CIPHER* const aes = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);
+  static EVP_CIPHER* const aes256 = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
   static EVP_CIPHER* const chacha = EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr);
-  return algorithm == AeadAlgorithm::kAes128Gcm ? aes : chacha;
+  switch (algorithm) {
+    case AeadAlgorithm::kAes128Gcm:
+      return aes;
+    case AeadAlgorithm::kAes256Gcm:
+      return aes256;
+    case AeadAlgorithm::kChaCha20Poly1305:
+      return chacha;
+  }
+  return nullptr;
 }
 
 // OpenSSL takes int lengths; MLS messages are far below 2 GiB, but an
@@ -68,7 +77,7 @@ Result<CipherContext> Start(AeadAlgorithm algorithm, std::span<const std::uint8_
 }  // namespace
 
 std::size_t AeadKeySize(AeadAlgorithm algorithm) {
-  return algorithm == AeadAlgorithm::kAes128Gcm ? 16 : 32;
+  return algorithm == AeadAlgorithm::kAes128Gcm ? 16 : 32;  // AES-256 and ChaCha20: 32
 }
 
 Result<std::vector<std::uint8_t>> AeadSeal(AeadAlgorithm algorithm,

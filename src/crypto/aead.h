@@ -1,7 +1,7 @@
-// AEAD primitives the MLS cipher suites need (RFC 9180 §7.3 ids): AES-128-GCM
-// (0x0001) and ChaCha20-Poly1305 (0x0003), both with 12-byte nonces and
-// 16-byte tags appended to the ciphertext. An implementation detail of
-// CipherSuite and HPKE; other layers go through crypto/cipher_suite.h.
+// AEAD primitives (RFC 9180 §7.3 ids): AES-128-GCM (0x0001) and
+// ChaCha20-Poly1305 (0x0003) for the MLS cipher suites, AES-256-GCM (0x0002)
+// for XMTP remote attachments; all with 12-byte nonces and 16-byte tags
+// appended to the ciphertext. MLS code goes through crypto/cipher_suite.h.
 //
 // Thread contract: pure functions (the OpenSSL cipher objects are fetched
 // once and shared read-only).
@@ -18,6 +18,7 @@ namespace xs::crypto {
 
 enum class AeadAlgorithm : std::uint16_t {
   kAes128Gcm = 0x0001,
+  kAes256Gcm = 0x0002,
   kChaCha20Poly1305 = 0x0003,
 };
 

@@ -1,13 +1,15 @@
 // Known-answer tests of the basic primitives against published vectors:
 // FIPS 180-2 (SHA-256), the Keccak team's Keccak-256, RFC 4231 (HMAC),
 // RFC 5869 (HKDF), RFC 8032 §7.1/§7.3 (Ed25519, Ed25519ph) and the classic
-// web3.js personal_sign example (secp256k1 / EIP-191).
+// web3.js personal_sign example (secp256k1 / EIP-191), the GCM spec test
+// cases 13-14 (AES-256-GCM).
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "codec/hex.h"
+#include "crypto/aead.h"
 #include "crypto/ed25519.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
@@ -64,6 +66,22 @@ TEST(Hkdf, Rfc5869Case1) {
   EXPECT_EQ(codec::HexEncode(okm->bytes()),
             "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
   EXPECT_FALSE(HkdfExpand(prk.bytes(), info, 255 * 32 + 1).ok());
+}
+
+TEST(Aes256Gcm, GcmSpecCases13And14) {
+  const auto key = Hex(std::string(64, '0'));
+  const auto nonce = Hex(std::string(24, '0'));
+  auto empty = AeadSeal(AeadAlgorithm::kAes256Gcm, key, nonce, {}, {});
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(ToHex(*empty), "530f8afbc74536b9a963b4f1c4cb738b");
+  const auto block = Hex(std::string(32, '0'));
+  auto sealed = AeadSeal(AeadAlgorithm::kAes256Gcm, key, nonce, {}, block);
+  ASSERT_TRUE(sealed.ok());
+  EXPECT_EQ(ToHex(*sealed), "cea7403d4d606b6e074ec5d3baf39d18d0d1c8a799996bf0265b98b5d48ab919");
+  auto opened = AeadOpen(AeadAlgorithm::kAes256Gcm, key, nonce, {}, *sealed);
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(*opened, block);
+  EXPECT_FALSE(AeadSeal(AeadAlgorithm::kAes256Gcm, Hex(std::string(32, '0')), nonce, {}, {}).ok());
 }
 
 TEST(Ed25519, Rfc8032Test1) {
