@@ -55,8 +55,6 @@ struct Client::Change {
 
 namespace {
 
-Bytes ToBytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
-
 // The inbox id in an XMTP basic credential (MlsCredential{inbox_id}).
 Result<std::string> InboxOfCredential(const mls::Credential& credential) {
   if (credential.credential_type != mls::kCredentialTypeBasic) {
@@ -743,7 +741,7 @@ Status Client::JoinFromWelcome(const mlsv1::WelcomeMessage& message) {
   mls::JoinOptions options;
   options.config.clock = &ctx_.clock();
   XS_TRY(mls::GroupState state, mls::JoinFromWelcome(*welcome, bundle->second,
-                                                     installation_.seed().bytes(), options));
+                                                     installation_.seed().bytes(), std::move(options)));
   // A second Welcome for a group we are in is ignored; one for a group that
   // removed us earlier starts it afresh.
   if (auto it = groups_.find(state.group_id()); it != groups_.end() && it->second->active) {

@@ -43,6 +43,7 @@
 #include "crypto/secret.h"
 #include "mls/group/group_state.h"
 #include "mls/group/key_package.h"
+#include "mls/group/staged_commit.h"
 #include "xmtp/api/api_client.h"
 #include "xmtp/client/identity_cache.h"
 #include "xmtp/content/codecs.h"
@@ -50,7 +51,7 @@
 #include "xmtp/content/envelope.h"
 #include "xmtp/group/constants.h"
 #include "xmtp/group/extensions.h"
-#include "xmtp/group/validate.h"
+#include "xmtp/group/commit_validation.h"
 #include "xmtp/identity/signer.h"
 
 namespace xs::xmtp::client {
