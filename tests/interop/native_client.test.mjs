@@ -91,8 +91,13 @@ describe("our client and the SDK in the same groups", () => {
     await aliceGroup.sync();
     assert.deepEqual((await aliceGroup.members()).map((m) => m.inboxId).sort(), everyone);
 
-    // The SDK removes our second client; ours sees it.
+    // Only admins may remove under the default policies: the SDK member is
+    // refused until our creator makes it an admin.
     await aliceGroup.sync();
+    await assert.rejects(aliceGroup.removeMembers([ours2.inboxId]), /InsufficientPermissions|synced/);
+    await ours.addAdmin(groupId, sdkAlice.inboxId);
+    await aliceGroup.sync();
+    assert.ok(aliceGroup.isAdmin(sdkAlice.inboxId));
     await aliceGroup.removeMembers([ours2.inboxId]);
     await waitFor("ours to see the removal", async () => {
       await ours.messages(groupId);

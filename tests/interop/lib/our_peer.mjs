@@ -89,6 +89,9 @@ export class OurClient {
   removeMembers(groupId, members) {
     return this.call("removeMembers", { groupId, members });
   }
+  addAdmin(groupId, inboxId) {
+    return this.call("addAdmin", { groupId, inboxId });
+  }
   updateName(groupId, name) {
     return this.call("updateName", { groupId, name });
   }

@@ -10,6 +10,7 @@
 //   {"op":"createDm","client":"a","peer":inboxId}                    -> {"groupId"}
 //   {"op":"addMembers"|"removeMembers","client","groupId","members"} -> {}
 //   {"op":"updateName","client","groupId","name"}                    -> {}
+//   {"op":"addAdmin"|"removeAdmin"|"addSuperAdmin"|"removeSuperAdmin","client","groupId","inboxId"} -> {}
 //   {"op":"send","client","groupId","text"}                          -> {"messageId"}
 //   {"op":"sync","client"}                                           -> {"joined":[groupIds]}
 //   {"op":"syncGroup","client","groupId"}                            -> {}
@@ -137,6 +138,16 @@ Result<json> Handle(Peer& peer, const json& req) {
     XS_TRY(auto members, StrList(req, "members"));
     XS_RETURN_IF_ERROR(op == "addMembers" ? c->AddMembers(group_id, members)
                                           : c->RemoveMembers(group_id, members));
+    return json::object();
+  }
+  if (op == "addAdmin" || op == "removeAdmin" || op == "addSuperAdmin" ||
+      op == "removeSuperAdmin") {
+    XS_TRY(std::string inbox, Str(req, "inboxId"));
+    auto change = op == "addAdmin"        ? client::Client::AdminChange::kAddAdmin
+                  : op == "removeAdmin"   ? client::Client::AdminChange::kRemoveAdmin
+                  : op == "addSuperAdmin" ? client::Client::AdminChange::kAddSuperAdmin
+                                          : client::Client::AdminChange::kRemoveSuperAdmin;
+    XS_RETURN_IF_ERROR(c->UpdateAdmins(group_id, change, inbox));
     return json::object();
   }
   if (op == "updateName") {
