@@ -1,8 +1,32 @@
 #include "xmtp/api/status.h"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <string>
 
 namespace xs::xmtp::api {
+namespace {
+
+bool ContainsNoCase(std::string_view text, std::string_view needle) {
+  auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
+  return it != text.end();
+}
+
+// The text of a failed TLS handshake in gRPC (1.51 with OpenSSL 3):
+// "Ssl handshake failed: SSL_ERROR_SSL: ...:certificate verify failed".
+constexpr std::array<std::string_view, 4> kTlsFailureMarkers = {
+    "handshake failed", "ssl_error", "certificate verify failed", "tsi_"};
+
+}  // namespace
+
+bool IsTlsFailure(std::string_view grpc_message) {
+  return std::any_of(kTlsFailureMarkers.begin(), kTlsFailureMarkers.end(),
+                     [&](std::string_view m) { return ContainsNoCase(grpc_message, m); });
+}
 
 Status FromGrpcStatus(const grpc::Status& status, std::string_view method,
                       std::string_view endpoint) {
@@ -26,6 +50,16 @@ Status FromGrpcStatus(const grpc::Status& status, std::string_view method,
       return Error::Cancelled(what);
     default:
       break;
+  }
+  if (IsTlsFailure(status.error_message())) {
+    const bool certificate = ContainsNoCase(status.error_message(), "certificate");
+    return Error::Network(
+        endpoint, std::string(method) + ": TLS handshake with " + std::string(endpoint) +
+                      " failed" +
+                      (certificate ? " (server certificate not trusted: wrong CA, or not in the "
+                                     "system roots)"
+                                   : "") +
+                      ": " + status.error_message());
   }
   return Error::Network(endpoint, what + " (grpc status " +
                                       std::to_string(static_cast<int>(status.error_code())) + ")");
