@@ -128,6 +128,17 @@ Error FirstCallError(ApiClient& client) {
   return result.ok() ? Error::Internal("call succeeded") : result.error();
 }
 
+// A Network error saying the TLS handshake with `url` failed and, when
+// `certificate`, that the server's certificate was not trusted.
+void ExpectTlsFailure(const Error& error, const std::string& url, bool certificate) {
+  EXPECT_TRUE(error.IsNetwork()) << error.ToString();
+  EXPECT_NE(error.message().find("TLS handshake with " + url + " failed"), std::string::npos)
+      << error.ToString();
+  EXPECT_EQ(error.message().find("server certificate not trusted") != std::string::npos,
+            certificate)
+      << error.ToString();
+}
+
 class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -181,24 +192,14 @@ TEST_F(TlsTest, ClientWithAnotherCaGetsACertificateError) {
   auto other = TestPki::Make("another CA").value();
   auto client = Connect(node_->url(), other.ca_pem);
   ASSERT_NE(client, nullptr);
-  const Error error = FirstCallError(*client);
-  EXPECT_TRUE(error.IsNetwork()) << error.ToString();
-  EXPECT_NE(error.ToString().find("TLS handshake with " + node_->url() + " failed"),
-            std::string::npos)
-      << error.ToString();
-  EXPECT_NE(error.ToString().find("server certificate not trusted"), std::string::npos)
-      << error.ToString();
+  ExpectTlsFailure(FirstCallError(*client), node_->url(), /*certificate=*/true);
 }
 
 TEST_F(TlsTest, ClientWithSystemRootsDoesNotTrustTheTestCa) {
   StartNode();
   auto client = Connect(node_->url(), "");
   ASSERT_NE(client, nullptr);
-  const Error error = FirstCallError(*client);
-  EXPECT_TRUE(error.IsNetwork()) << error.ToString();
-  EXPECT_NE(error.ToString().find("TLS handshake with " + node_->url() + " failed"),
-            std::string::npos)
-      << error.ToString();
+  ExpectTlsFailure(FirstCallError(*client), node_->url(), /*certificate=*/true);
 }
 
 TEST_F(TlsTest, PlaintextClientToTheTlsPortIsANetworkError) {
@@ -214,11 +215,8 @@ TEST_F(TlsTest, HttpsClientToAPlaintextNodeIsATlsError) {
   auto plain = node::Node::Start(PlainOptions()).value();
   auto client = Connect("https://" + plain->address(), pki_.ca_pem);
   ASSERT_NE(client, nullptr);
-  const Error error = FirstCallError(*client);
-  EXPECT_TRUE(error.IsNetwork()) << error.ToString();
-  EXPECT_NE(error.ToString().find("TLS handshake with https://" + plain->address() + " failed"),
-            std::string::npos)
-      << error.ToString();
+  ExpectTlsFailure(FirstCallError(*client), "https://" + plain->address(),
+                   /*certificate=*/false);
 }
 
 TEST_F(TlsTest, CaOptionIsValidated) {
