@@ -1,7 +1,7 @@
 // The local XMTP node: MlsApi and IdentityApi over gRPC backed by a SQLite
 // store; plaintext HTTP/2 (h2c) by default, TLS when given a certificate and
-// key (see tls_credentials.h). Embeddable: the xmtp-node binary is a thin main() around it,
-// and the signet daemon or tests can run one in-process.
+// key (tls_credentials.h). Embeddable: the xmtp-node binary is a thin main()
+// around it, and the signet daemon or tests can run one in-process.
 //
 //   XS_TRY(auto node, Node::Start({.port = 0, .in_memory = true}));
 //   ... node->port() ...

@@ -128,15 +128,18 @@ Error FirstCallError(ApiClient& client) {
   return result.ok() ? Error::Internal("call succeeded") : result.error();
 }
 
+constexpr const char* kNotTrusted = "server certificate not trusted";
+constexpr const char* kWrongName = "server certificate does not name this host";
+
 // A Network error saying the TLS handshake with `url` failed and, when
-// `certificate`, that the server's certificate was not trusted.
-void ExpectTlsFailure(const Error& error, const std::string& url, bool certificate) {
+// `why` is not null, giving that reason.
+void ExpectTlsFailure(const Error& error, const std::string& url, const char* why) {
   EXPECT_TRUE(error.IsNetwork()) << error.ToString();
   EXPECT_NE(error.message().find("TLS handshake with " + url + " failed"), std::string::npos)
       << error.ToString();
-  EXPECT_EQ(error.message().find("server certificate not trusted") != std::string::npos,
-            certificate)
-      << error.ToString();
+  for (const char* reason : {kNotTrusted, kWrongName}) {
+    EXPECT_EQ(error.message().find(reason) != std::string::npos, reason == why) << error.ToString();
+  }
 }
 
 class TlsTest : public ::testing::Test {
@@ -192,14 +195,28 @@ TEST_F(TlsTest, ClientWithAnotherCaGetsACertificateError) {
   auto other = TestPki::Make("another CA").value();
   auto client = Connect(node_->url(), other.ca_pem);
   ASSERT_NE(client, nullptr);
-  ExpectTlsFailure(FirstCallError(*client), node_->url(), /*certificate=*/true);
+  ExpectTlsFailure(FirstCallError(*client), node_->url(), kNotTrusted);
 }
 
 TEST_F(TlsTest, ClientWithSystemRootsDoesNotTrustTheTestCa) {
   StartNode();
   auto client = Connect(node_->url(), "");
   ASSERT_NE(client, nullptr);
-  ExpectTlsFailure(FirstCallError(*client), node_->url(), /*certificate=*/true);
+  ExpectTlsFailure(FirstCallError(*client), node_->url(), kNotTrusted);
+}
+
+TEST_F(TlsTest, NameNotInTheCertificateIsACertificateError) {
+  node::NodeOptions options = PlainOptions();
+  options.host = "0.0.0.0";
+  options.tls_cert_file = files_.cert_file;
+  options.tls_key_file = files_.key_file;
+  auto node = node::Node::Start(options).value();
+  // 127.0.0.2 reaches the node (loopback) but the certificate names only
+  // localhost, 127.0.0.1 and ::1.
+  const std::string url = "https://127.0.0.2:" + std::to_string(node->port());
+  auto client = Connect(url, pki_.ca_pem);
+  ASSERT_NE(client, nullptr);
+  ExpectTlsFailure(FirstCallError(*client), url, kWrongName);
 }
 
 TEST_F(TlsTest, PlaintextClientToTheTlsPortIsANetworkError) {
@@ -215,8 +232,7 @@ TEST_F(TlsTest, HttpsClientToAPlaintextNodeIsATlsError) {
   auto plain = node::Node::Start(PlainOptions()).value();
   auto client = Connect("https://" + plain->address(), pki_.ca_pem);
   ASSERT_NE(client, nullptr);
-  ExpectTlsFailure(FirstCallError(*client), "https://" + plain->address(),
-                   /*certificate=*/false);
+  ExpectTlsFailure(FirstCallError(*client), "https://" + plain->address(), nullptr);
 }
 
 TEST_F(TlsTest, CaOptionIsValidated) {

@@ -16,17 +16,32 @@ bool ContainsNoCase(std::string_view text, std::string_view needle) {
   return it != text.end();
 }
 
-// The text of a failed TLS handshake in gRPC (1.51 with OpenSSL 3):
-// "Ssl handshake failed: SSL_ERROR_SSL: ...:certificate verify failed".
-constexpr std::array<std::string_view, 4> kTlsFailureMarkers = {
-    "handshake failed", "ssl_error", "certificate verify failed", "tsi_"};
+// gRPC (1.51 with OpenSSL 3) reports a failed TLS handshake only in the text
+// of an UNAVAILABLE status, e.g. "Ssl handshake failed: SSL_ERROR_SSL:
+// ...:certificate verify failed" or "Peer name h is not in peer certificate".
+struct TlsFailure {
+  std::string_view marker;
+  std::string_view explanation;  // "" when the text says enough
+};
+constexpr std::array<TlsFailure, 5> kTlsFailures = {{
+    {"certificate verify failed",
+     " (server certificate not trusted: wrong CA, or not in the system roots)"},
+    {"not in peer certificate", " (server certificate does not name this host)"},
+    {"handshake failed", ""},
+    {"ssl_error", ""},
+    {"tsi_", ""},
+}};
+
+const TlsFailure* FindTlsFailure(std::string_view grpc_message) {
+  for (const TlsFailure& f : kTlsFailures) {
+    if (ContainsNoCase(grpc_message, f.marker)) return &f;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
-bool IsTlsFailure(std::string_view grpc_message) {
-  return std::any_of(kTlsFailureMarkers.begin(), kTlsFailureMarkers.end(),
-                     [&](std::string_view m) { return ContainsNoCase(grpc_message, m); });
-}
+bool IsTlsFailure(std::string_view grpc_message) { return FindTlsFailure(grpc_message) != nullptr; }
 
 Status FromGrpcStatus(const grpc::Status& status, std::string_view method,
                       std::string_view endpoint) {
@@ -51,15 +66,10 @@ Status FromGrpcStatus(const grpc::Status& status, std::string_view method,
     default:
       break;
   }
-  if (IsTlsFailure(status.error_message())) {
-    const bool certificate = ContainsNoCase(status.error_message(), "certificate");
+  if (const TlsFailure* tls = FindTlsFailure(status.error_message())) {
     return Error::Network(
         endpoint, std::string(method) + ": TLS handshake with " + std::string(endpoint) +
-                      " failed" +
-                      (certificate ? " (server certificate not trusted: wrong CA, or not in the "
-                                     "system roots)"
-                                   : "") +
-                      ": " + status.error_message());
+                      " failed" + std::string(tls->explanation) + ": " + status.error_message());
   }
   return Error::Network(endpoint, what + " (grpc status " +
                                       std::to_string(static_cast<int>(status.error_code())) + ")");

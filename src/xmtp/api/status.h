@@ -7,8 +7,8 @@
 //
 // A failed TLS handshake reaches us only as UNAVAILABLE with gRPC's text; it
 // becomes a Network error whose message names the endpoint and says "TLS
-// handshake ... failed" (and that the server certificate is not trusted when
-// verification failed), not a bare "unavailable".
+// handshake with <endpoint> failed" (and why, when the certificate was not
+// trusted or does not name the host), not a bare "unavailable".
 #pragma once
 
 #include <string_view>
