@@ -207,13 +207,11 @@ TEST_F(TlsTest, ClientWithSystemRootsDoesNotTrustTheTestCa) {
 
 TEST_F(TlsTest, NameNotInTheCertificateIsACertificateError) {
   node::NodeOptions options = PlainOptions();
-  options.host = "0.0.0.0";
+  options.host = "127.0.0.2";  // loopback, but not a name in the certificate
   options.tls_cert_file = files_.cert_file;
   options.tls_key_file = files_.key_file;
   auto node = node::Node::Start(options).value();
-  // 127.0.0.2 reaches the node (loopback) but the certificate names only
-  // localhost, 127.0.0.1 and ::1.
-  const std::string url = "https://127.0.0.2:" + std::to_string(node->port());
+  const std::string url = node->url();
   auto client = Connect(url, pki_.ca_pem);
   ASSERT_NE(client, nullptr);
   ExpectTlsFailure(FirstCallError(*client), url, kWrongName);
