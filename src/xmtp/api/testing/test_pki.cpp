@@ -12,6 +12,8 @@
 
 #include <memory>
 
+#include "base/unique_fd.h"
+
 namespace xs::xmtp::api::testing {
 namespace {
 
@@ -94,12 +96,12 @@ Result<std::string> KeyPem(EVP_PKEY* key) {
 }
 
 Status WriteFile(const std::string& path, const std::string& text, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return Failed("cannot create " + path);
-  const bool ok = ::fchmod(fd, mode) == 0 &&
-                  ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  if (!ok) return Failed("cannot write " + path);
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  if (!fd) return Failed("cannot create " + path);
+  if (::fchmod(fd.get(), mode) != 0 ||
+      ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    return Failed("cannot write " + path);
+  }
   return OkStatus();
 }
 
