@@ -38,6 +38,9 @@ inline constexpr std::uint32_t kDefaultPageSize = 100;
 inline constexpr std::size_t kMaxGroupMessagesPerRequest = 256;
 inline constexpr std::size_t kMaxWelcomesPerRequest = 5000;
 inline constexpr std::size_t kMaxKeyPackageFetches = 5000;
+
+// TLS certificate chain and private key files (PEM) the node reads at start.
+inline constexpr std::size_t kMaxTlsPemFileBytes = 1 * kMiB;
 inline constexpr std::size_t kMaxIdentityUpdateQueries = 5000;
 inline constexpr std::size_t kMaxInboxIdLookups = 5000;
 inline constexpr std::size_t kMaxNewestGroupQueries = 10000;

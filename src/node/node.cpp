@@ -9,6 +9,7 @@
 #include "node/limits.h"
 #include "node/services.h"
 #include "node/store.h"
+#include "node/tls_credentials.h"
 
 namespace xs::node {
 
@@ -53,6 +54,17 @@ void ConfigureServer(grpc::ServerBuilder& builder) {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
 }
 
+// Plaintext h2c, or TLS when the options name a certificate and a key.
+Result<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(const NodeOptions& options) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+    return Error::Validation("tls", "give both a TLS certificate file and a key file, or neither");
+  }
+  return TlsServerCredentials(options.tls_cert_file, options.tls_key_file);
+}
+
 // "host:port", with an IPv6 literal in brackets ("[::1]:5556").
 std::string JoinHostPort(const std::string& host, int port) {
   const bool bare_ipv6 = host.find(':') != std::string::npos && host.front() != '[';
@@ -65,6 +77,7 @@ Result<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   if (options.port < 0 || options.port > 65535) {
     return Error::Validation("port", "must be 0..65535");
   }
+  XS_TRY(std::shared_ptr<grpc::ServerCredentials> credentials, ServerCredentials(options));
   std::unique_ptr<Node> node(new Node());
   node->impl_ = std::make_unique<Impl>();
   Impl& impl = *node->impl_;
@@ -79,14 +92,18 @@ Result<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   int selected = 0;
   if (options.host.empty()) return Error::Validation("host", "empty");
   const std::string listen = JoinHostPort(options.host, options.port);
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &selected);
+  builder.AddListeningPort(listen, credentials, &selected);
   builder.RegisterService(impl.mls.get());
   builder.RegisterService(impl.identity.get());
   impl.server = builder.BuildAndStart();
+  const bool tls = !options.tls_cert_file.empty();
   if (!impl.server || selected == 0) {
-    return Error::Network(listen, "could not listen (address in use or not available)");
+    return Error::Network(listen, tls ? "could not listen (address in use or not available, or "
+                                        "the TLS certificate and key are invalid or do not match)"
+                                      : "could not listen (address in use or not available)");
   }
   node->host_ = options.host;
+  node->tls_ = tls;
   node->port_ = selected;
   return node;
 }

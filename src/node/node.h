@@ -1,6 +1,7 @@
-// The local XMTP node: MlsApi and IdentityApi over gRPC (h2c) backed by a
-// SQLite store. Embeddable: the xmtp-node binary is a thin main() around it,
-// and the signet daemon or tests can run one in-process.
+// The local XMTP node: MlsApi and IdentityApi over gRPC backed by a SQLite
+// store; plaintext HTTP/2 (h2c) by default, TLS when given a certificate and
+// key (tls_credentials.h). Embeddable: the xmtp-node binary is a thin main()
+// around it, and the signet daemon or tests can run one in-process.
 //
 //   XS_TRY(auto node, Node::Start({.port = 0, .in_memory = true}));
 //   ... node->port() ...
@@ -29,6 +30,10 @@ struct NodeOptions {
   bool in_memory = false;
   // Stamps stored messages and identity updates (null = the system clock).
   const Clock* clock = nullptr;
+  // TLS: PEM files of the certificate chain and of its private key (mode
+  // 0600). Both or neither; neither serves plaintext h2c.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // File name of the database inside the data directory.
@@ -45,6 +50,10 @@ class Node {
   const std::string& host() const { return host_; }
   // "host:port", for clients.
   std::string address() const;
+  // Whether the node serves TLS (https://) rather than h2c (http://).
+  bool tls() const { return tls_; }
+  // "https://host:port" or "http://host:port".
+  std::string url() const { return (tls_ ? "https://" : "http://") + address(); }
   // The database path, or "" when in memory.
   const std::string& database_path() const { return database_path_; }
 
@@ -57,6 +66,7 @@ class Node {
   std::unique_ptr<Impl> impl_;
   std::string host_;
   int port_ = 0;
+  bool tls_ = false;
   std::string database_path_;
 };
 

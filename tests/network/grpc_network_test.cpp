@@ -10,7 +10,9 @@
 #include "crypto/secp256k1.h"
 #include "crypto/secret.h"
 #include "node/node.h"
+#include "signet/testing/temp_dir.h"
 #include "xmtp/api/api_client.h"
+#include "xmtp/api/testing/test_pki.h"
 #include "xmtp/identity/association_state.h"
 
 namespace xs::signet {
@@ -120,6 +122,35 @@ TEST(GrpcNetworkNoNodeTest, UnreachableNodeIsANetworkError) {
   auto r = network.RegisterInbox(keys->registration);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().category(), Category::kNetwork) << r.error().ToString();
+}
+
+// dev and production are https://; the same path against a TLS node whose
+// CA is given, and without it (the system roots do not trust a test CA).
+TEST(GrpcNetworkTlsTest, RegistersOverTlsWithTheNodesCaAndFailsWithoutIt) {
+  auto pki = xmtp::api::testing::TestPki::Make("xs network test CA").value();
+  signet::testing::TempDir dir;
+  auto files = pki.WriteTo(dir.path()).value();
+  node::NodeOptions options;
+  options.port = 0;
+  options.in_memory = true;
+  options.tls_cert_file = files.cert_file;
+  options.tls_key_file = files.key_file;
+  auto node = node::Node::Start(options).value();
+  const std::string url = "https://" + node->address();
+
+  GrpcXmtpNetwork network(url, "dev", nullptr, pki.ca_pem);
+  auto keys = NewKeys();
+  auto inbox = network.RegisterInbox(keys->registration);
+  ASSERT_TRUE(inbox.ok()) << inbox.error().ToString();
+  EXPECT_TRUE(network.InboxExists(inbox->network_inbox_id).value());
+
+  GrpcXmtpNetwork untrusting(url, "dev");
+  auto refused = untrusting.InboxExists(inbox->network_inbox_id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.error().IsNetwork()) << refused.error().ToString();
+  EXPECT_NE(refused.error().message().find("TLS handshake with " + url + " failed"),
+            std::string::npos)
+      << refused.error().ToString();
 }
 
 TEST(NodeUrlForEnvTest, KnownEnvironments) {

@@ -7,8 +7,15 @@
 namespace xs::mls {
 namespace {
 
-// Format of Serialize(); bump when the layout changes.
+// Formats of Serialize(), SerializeEpochPart() and SerializeRatchetPart();
+// bump when a layout changes.
 constexpr std::uint8_t kStateFormat = 1;
+constexpr std::uint8_t kEpochPartFormat = 2;
+constexpr std::uint8_t kRatchetPartFormat = 3;
+
+// The whole state, or the epoch part: the same layout without the secret
+// trees (of the current and the past epochs).
+enum class Layout { kWhole, kEpochPart };
 // Generous bounds for reading our own stored state (a corrupt blob must not
 // make us allocate without limit).
 constexpr std::size_t kMaxStateListSize = 256 * 1024 * 1024;
@@ -75,21 +82,30 @@ void ForEachEpochSecret(S& s, F&& f) {
   f(s.init_secret);
 }
 
-void EncodePastEpoch(TlsWriter& w, const PastEpoch& past) {
+// A secret tree that fails every call, until DeserializeParts puts the
+// stored one in its place.
+SecretTree PlaceholderTree(const crypto::CipherSuite& suite) {
+  return SecretTree(suite, crypto::Secret(), 0);
+}
+
+void EncodePastEpoch(TlsWriter& w, const PastEpoch& past, Layout layout) {
   w.WriteU64(past.epoch);
   w.WriteOpaque(past.sender_data_secret.bytes());
-  past.secret_tree.Encode(w);
+  if (layout == Layout::kWhole) past.secret_tree.Encode(w);
   w.WriteOpaque(past.group_context);
   detail::WriteNested(w, [&](TlsWriter& keys) {
     for (const Bytes& key : past.signature_keys) keys.WriteOpaque(key);
   });
 }
 
-Result<PastEpoch> DecodePastEpoch(const crypto::CipherSuite& suite, TlsReader& r) {
+Result<PastEpoch> DecodePastEpoch(const crypto::CipherSuite& suite, TlsReader& r, Layout layout) {
   XS_TRY(std::uint64_t epoch, r.ReadU64());
   crypto::Secret sender_data_secret;
   XS_RETURN_IF_ERROR(ReadSecret(r, sender_data_secret));
-  XS_TRY(SecretTree tree, SecretTree::Decode(suite, r));
+  SecretTree tree = PlaceholderTree(suite);
+  if (layout == Layout::kWhole) {
+    XS_TRY(tree, SecretTree::Decode(suite, r));
+  }
   PastEpoch past{epoch, std::move(sender_data_secret), std::move(tree), {}, {}};
   XS_RETURN_IF_ERROR(ReadBytes(r, past.group_context));
   XS_TRY(TlsReader keys, r.ReadVector(kMaxStateListSize));
@@ -145,10 +161,10 @@ Status DecodeProposals(TlsReader& r, GroupState& state) {
 }
 
 // Past epochs, PSKs and the active flag.
-Status DecodeHistory(TlsReader& r, GroupState& state) {
+Status DecodeHistory(TlsReader& r, GroupState& state, Layout layout) {
   XS_TRY(TlsReader pasts, r.ReadVector(kMaxStateListSize));
   while (!pasts.empty()) {
-    XS_TRY(PastEpoch past, DecodePastEpoch(state.suite(), pasts));
+    XS_TRY(PastEpoch past, DecodePastEpoch(state.suite(), pasts, layout));
     state.past_epochs.push_back(std::move(past));
   }
   XS_TRY(TlsReader resumption, r.ReadVector(kMaxStateListSize));
@@ -171,9 +187,9 @@ Status DecodeHistory(TlsReader& r, GroupState& state) {
   return OkStatus();
 }
 
-Result<GroupState> DecodeState(TlsReader& r) {
+Result<GroupState> DecodeState(TlsReader& r, Layout layout) {
   XS_TRY(std::uint8_t format, r.ReadU8());
-  if (format != kStateFormat) {
+  if (format != (layout == Layout::kWhole ? kStateFormat : kEpochPartFormat)) {
     return MakeGroupError(GroupError::kStateCorrupt, "unknown stored state format");
   }
   XS_TRY(std::uint16_t suite_id, r.ReadU16());
@@ -191,7 +207,10 @@ Result<GroupState> DecodeState(TlsReader& r) {
   XS_TRY(std::vector<NodePrivateKey> entries, DecodePrivateKeys(r));
   EpochSecrets secrets;
   XS_RETURN_IF_ERROR(DecodeEpochSecrets(r, secrets));
-  XS_TRY(SecretTree secret_tree, SecretTree::Decode(suite, r));
+  SecretTree secret_tree = PlaceholderTree(suite);
+  if (layout == Layout::kWhole) {
+    XS_TRY(secret_tree, SecretTree::Decode(suite, r));
+  }
 
   GroupState state(suite, std::move(tree),
                    TreePrivateKeys::FromEntries(LeafIndex(own_leaf), std::move(entries)),
@@ -203,8 +222,97 @@ Result<GroupState> DecodeState(TlsReader& r) {
   state.secrets = std::move(secrets);
   XS_RETURN_IF_ERROR(ReadBytes(r, state.interim_transcript_hash));
   XS_RETURN_IF_ERROR(DecodeProposals(r, state));
-  XS_RETURN_IF_ERROR(DecodeHistory(r, state));
+  XS_RETURN_IF_ERROR(DecodeHistory(r, state, layout));
   return state;
+}
+
+void EncodeState(TlsWriter& w, const GroupState& s, Layout layout) {
+  w.WriteU8(layout == Layout::kWhole ? kStateFormat : kEpochPartFormat);
+  w.WriteU16(s.cipher_suite.id());
+  EncodeConfig(w, s.config);
+  Encode(w, s.group_context);
+  Encode(w, s.public_tree.ToWire());
+  w.WriteU32(s.own_leaf_index.value);
+  w.WriteOpaque(s.signature_private_key.bytes());
+  detail::WriteNested(w, [&](TlsWriter& keys) {
+    for (const NodePrivateKey& entry : s.private_keys.Entries()) {
+      keys.WriteU32(entry.node.value);
+      keys.WriteOpaque(entry.private_key.bytes());
+      keys.WriteOpaque(entry.public_key);
+    }
+  });
+  ForEachEpochSecret(s.secrets, [&](const crypto::Secret& x) { w.WriteOpaque(x.bytes()); });
+  if (layout == Layout::kWhole) s.secret_tree.Encode(w);
+  w.WriteOpaque(s.interim_transcript_hash);
+  detail::WriteNested(w, [&](TlsWriter& list) {
+    for (const CachedProposal& cached : s.proposals) {
+      list.WriteOpaque(cached.ref);
+      Encode(list, cached.proposal);
+      list.WriteU32(cached.sender);
+    }
+  });
+  detail::WriteNested(w, [&](TlsWriter& list) {
+    for (const PendingUpdate& update : s.pending_updates) {
+      list.WriteOpaque(update.ref);
+      list.WriteOpaque(update.encryption_private_key.bytes());
+      list.WriteOpaque(update.encryption_key);
+    }
+  });
+  detail::WriteNested(w, [&](TlsWriter& list) {
+    for (const PastEpoch& past : s.past_epochs) EncodePastEpoch(list, past, layout);
+  });
+  detail::WriteNested(w, [&](TlsWriter& list) {
+    for (const auto& [epoch, psk] : s.resumption_psks) {
+      list.WriteU64(epoch);
+      list.WriteOpaque(psk.bytes());
+    }
+  });
+  detail::WriteNested(w, [&](TlsWriter& list) {
+    for (const auto& [id, psk] : s.external_psks) {
+      list.WriteOpaque(id);
+      list.WriteOpaque(psk.bytes());
+    }
+  });
+  w.WriteU8(s.is_active ? 1 : 0);
+}
+
+// Decodes a stored state (whole or epoch part) to its end; any failure is
+// kStateCorrupt.
+Result<GroupState> DecodeStored(std::span<const std::uint8_t> bytes, Layout layout) {
+  TlsReader r(bytes, "mls.GroupState");
+  auto state = DecodeState(r, layout);
+  if (!state.ok()) {
+    if (GroupErrorOf(state.error())) return std::move(state).error();
+    return MakeGroupError(GroupError::kStateCorrupt, state.error().message());
+  }
+  XS_RETURN_IF_ERROR(r.ExpectEnd());
+  return state;
+}
+
+// Replaces the placeholder secret trees of an epoch part with the stored
+// ratchet part.
+Status DecodeRatchetPart(TlsReader& r, GroupState& state) {
+  XS_TRY(std::uint8_t format, r.ReadU8());
+  if (format != kRatchetPartFormat) {
+    return MakeGroupError(GroupError::kStateCorrupt, "unknown stored ratchet format");
+  }
+  XS_TRY(std::uint64_t epoch, r.ReadU64());
+  if (epoch != state.epoch()) {
+    return MakeGroupError(GroupError::kStateCorrupt, "ratchet part of another epoch");
+  }
+  XS_TRY(state.secret_tree, SecretTree::Decode(state.suite(), r));
+  XS_TRY(TlsReader pasts, r.ReadVector(kMaxStateListSize));
+  for (PastEpoch& past : state.past_epochs) {
+    XS_TRY(std::uint64_t past_epoch, pasts.ReadU64());
+    if (past_epoch != past.epoch) {
+      return MakeGroupError(GroupError::kStateCorrupt, "ratchet part of other past epochs");
+    }
+    XS_TRY(past.secret_tree, SecretTree::Decode(state.suite(), pasts));
+  }
+  if (!pasts.empty()) {
+    return MakeGroupError(GroupError::kStateCorrupt, "ratchet part of other past epochs");
+  }
+  return r.ExpectEnd();
 }
 
 }  // namespace
@@ -238,64 +346,43 @@ void GroupState::AddExternalPsk(Bytes psk_id, crypto::Secret psk) {
 
 crypto::Secret GroupState::Serialize() const {
   TlsWriter w = TlsWriter::ForSecrets();
-  w.WriteU8(kStateFormat);
-  w.WriteU16(cipher_suite.id());
-  EncodeConfig(w, config);
-  Encode(w, group_context);
-  Encode(w, public_tree.ToWire());
-  w.WriteU32(own_leaf_index.value);
-  w.WriteOpaque(signature_private_key.bytes());
-  detail::WriteNested(w, [&](TlsWriter& keys) {
-    for (const NodePrivateKey& entry : private_keys.Entries()) {
-      keys.WriteU32(entry.node.value);
-      keys.WriteOpaque(entry.private_key.bytes());
-      keys.WriteOpaque(entry.public_key);
-    }
-  });
-  ForEachEpochSecret(secrets, [&](const crypto::Secret& s) { w.WriteOpaque(s.bytes()); });
-  secret_tree.Encode(w);
-  w.WriteOpaque(interim_transcript_hash);
-  detail::WriteNested(w, [&](TlsWriter& list) {
-    for (const CachedProposal& cached : proposals) {
-      list.WriteOpaque(cached.ref);
-      Encode(list, cached.proposal);
-      list.WriteU32(cached.sender);
-    }
-  });
-  detail::WriteNested(w, [&](TlsWriter& list) {
-    for (const PendingUpdate& update : pending_updates) {
-      list.WriteOpaque(update.ref);
-      list.WriteOpaque(update.encryption_private_key.bytes());
-      list.WriteOpaque(update.encryption_key);
-    }
-  });
-  detail::WriteNested(w, [&](TlsWriter& list) {
-    for (const PastEpoch& past : past_epochs) EncodePastEpoch(list, past);
-  });
-  detail::WriteNested(w, [&](TlsWriter& list) {
-    for (const auto& [epoch, psk] : resumption_psks) {
-      list.WriteU64(epoch);
-      list.WriteOpaque(psk.bytes());
-    }
-  });
-  detail::WriteNested(w, [&](TlsWriter& list) {
-    for (const auto& [id, psk] : external_psks) {
-      list.WriteOpaque(id);
-      list.WriteOpaque(psk.bytes());
-    }
-  });
-  w.WriteU8(is_active ? 1 : 0);
+  EncodeState(w, *this, Layout::kWhole);
   return crypto::Secret::Copy(w.bytes());  // w wipes its buffer when it goes
 }
 
 Result<GroupState> GroupState::Deserialize(std::span<const std::uint8_t> bytes) {
-  TlsReader r(bytes, "mls.GroupState");
-  auto state = DecodeState(r);
-  if (!state.ok()) {
-    if (GroupErrorOf(state.error())) return std::move(state).error();
-    return MakeGroupError(GroupError::kStateCorrupt, state.error().message());
+  return DecodeStored(bytes, Layout::kWhole);
+}
+
+crypto::Secret GroupState::SerializeEpochPart() const {
+  TlsWriter w = TlsWriter::ForSecrets();
+  EncodeState(w, *this, Layout::kEpochPart);
+  return crypto::Secret::Copy(w.bytes());
+}
+
+crypto::Secret GroupState::SerializeRatchetPart() const {
+  TlsWriter w = TlsWriter::ForSecrets();
+  w.WriteU8(kRatchetPartFormat);
+  w.WriteU64(epoch());
+  secret_tree.Encode(w);
+  detail::WriteNested(w, [&](TlsWriter& list) {
+    for (const PastEpoch& past : past_epochs) {
+      list.WriteU64(past.epoch);
+      past.secret_tree.Encode(list);
+    }
+  });
+  return crypto::Secret::Copy(w.bytes());
+}
+
+Result<GroupState> GroupState::DeserializeParts(std::span<const std::uint8_t> epoch_part,
+                                                std::span<const std::uint8_t> ratchet_part) {
+  XS_TRY(GroupState state, DecodeStored(epoch_part, Layout::kEpochPart));
+  TlsReader r(ratchet_part, "mls.GroupState.ratchets");
+  Status status = DecodeRatchetPart(r, state);
+  if (!status.ok()) {
+    if (GroupErrorOf(status.error())) return std::move(status).error();
+    return MakeGroupError(GroupError::kStateCorrupt, status.error().message());
   }
-  XS_RETURN_IF_ERROR(r.ExpectEnd());
   return state;
 }
 

@@ -18,6 +18,14 @@
 // crypto::Secret (every intermediate buffer is wiped); the caller encrypts it
 // at rest. Deserialize() restores it.
 //
+// Persistence by part, for a store that writes per change: the epoch part
+// (context, trees, private keys, epoch secrets, proposals, past epochs but
+// their secret trees) changes on commits, proposals and removal; the ratchet
+// part (the secret tree and the past epochs' secret trees) changes on every
+// message sent or decrypted, so per message only the ratchet part is
+// rewritten. Both carry the epoch; DeserializeParts rejects a pair written
+// for different epochs (kStateCorrupt).
+//
 // Thread contract: a move-only value; not thread-safe (every operation,
 // including decryption, mutates it). One owner per group, or external
 // locking; persist after each mutating call.
@@ -133,6 +141,10 @@ class GroupState {
   // ---- Persistence ----
   crypto::Secret Serialize() const;
   static Result<GroupState> Deserialize(std::span<const std::uint8_t> bytes);
+  crypto::Secret SerializeEpochPart() const;
+  crypto::Secret SerializeRatchetPart() const;
+  static Result<GroupState> DeserializeParts(std::span<const std::uint8_t> epoch_part,
+                                             std::span<const std::uint8_t> ratchet_part);
 
   // ---- The state itself. Public for the operation files (create.cpp,
   // commit.cpp, ...); callers outside mls/group use the accessors and

@@ -1,6 +1,7 @@
 // xmtp-node: a local XMTP v3 node for development and tests.
 //
 //   xmtp-node [--host 127.0.0.1] [--port 5556] (--data-dir DIR | --in-memory)
+//             [--tls-cert FILE --tls-key FILE]
 //
 // Prints exactly one line to stdout once it serves ("xmtp-node listening on
 // <host>:<port>"); everything else goes to stderr. SIGTERM/SIGINT stop it
@@ -18,10 +19,13 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: xmtp-node [--host HOST] [--port PORT] (--data-dir DIR | --in-memory)\n"
+    "                 [--tls-cert FILE --tls-key FILE]\n"
     "  --host HOST      address to listen on (default 127.0.0.1)\n"
     "  --port PORT      TCP port, 0 picks a free one (default 5556)\n"
     "  --data-dir DIR   keep the database in DIR (created if missing)\n"
-    "  --in-memory      keep everything in memory (lost on exit)\n";
+    "  --in-memory      keep everything in memory (lost on exit)\n"
+    "  --tls-cert FILE  serve TLS with this PEM certificate chain (default: h2c)\n"
+    "  --tls-key FILE   the PEM private key of --tls-cert (mode 0600)\n";
 
 bool ParsePort(std::string_view text, int* out) {
   if (text.empty() || text.size() > 5) return false;
@@ -55,6 +59,10 @@ int ParseArgs(int argc, char** argv, xs::node::NodeOptions* options) {
       }
     } else if (arg == "--data-dir" && has_value) {
       options->data_dir = argv[++i];
+    } else if (arg == "--tls-cert" && has_value) {
+      options->tls_cert_file = argv[++i];
+    } else if (arg == "--tls-key" && has_value) {
+      options->tls_key_file = argv[++i];
     } else {
       std::fprintf(stderr, "xmtp-node: unknown or incomplete argument %s\n%s", argv[i], kUsage);
       return 2;
@@ -89,8 +97,8 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr,
                "xmtp-node: serving xmtp.mls.api.v1.MlsApi and xmtp.identity.api.v1.IdentityApi "
-               "(gRPC, h2c) on %s\n",
-               (*node)->address().c_str());
+               "(gRPC, %s) on %s\n",
+               (*node)->tls() ? "TLS" : "h2c", (*node)->address().c_str());
   if ((*node)->database_path().empty()) {
     std::fprintf(stderr, "xmtp-node: data in memory only (lost on exit)\n");
   } else {

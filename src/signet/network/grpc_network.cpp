@@ -21,17 +21,21 @@ Result<std::string> NodeUrlForEnv(std::string_view env) {
   return Error::Validation("signet.env", "must be local, dev or production");
 }
 
-GrpcXmtpNetwork::GrpcXmtpNetwork(std::string url, std::string env_name, const Clock* clock)
+GrpcXmtpNetwork::GrpcXmtpNetwork(std::string url, std::string env_name, const Clock* clock,
+                                 std::string tls_ca_pem)
     : url_(std::move(url)),
       env_name_(std::move(env_name)),
-      clock_(clock != nullptr ? clock : SystemClock::Get()) {}
+      clock_(clock != nullptr ? clock : SystemClock::Get()),
+      tls_ca_pem_(std::move(tls_ca_pem)) {}
 
 GrpcXmtpNetwork::~GrpcXmtpNetwork() = default;
 
 Result<xmtp::api::ApiClient*> GrpcXmtpNetwork::Client() {
   std::lock_guard lock(mu_);
   if (!client_) {
-    XS_TRY(client_, xmtp::api::ApiClient::Connect(url_));
+    xmtp::api::ApiOptions options;
+    options.tls_ca_pem = tls_ca_pem_;
+    XS_TRY(client_, xmtp::api::ApiClient::Connect(url_, std::move(options)));
   }
   return client_.get();
 }

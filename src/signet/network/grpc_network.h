@@ -24,8 +24,11 @@ class GrpcXmtpNetwork final : public XmtpNetwork {
  public:
   // `url` is http://host:port (plaintext, local) or https://host:port (TLS).
   // The connection is made lazily, so a daemon can start before its node.
-  // `clock` stamps identity updates (null = the system clock).
-  GrpcXmtpNetwork(std::string url, std::string env_name, const Clock* clock = nullptr);
+  // `clock` stamps identity updates (null = the system clock). `tls_ca_pem`:
+  // PEM CA certificates an https:// node must chain to instead of the system
+  // roots (tests, private nodes); empty for the real network.
+  GrpcXmtpNetwork(std::string url, std::string env_name, const Clock* clock = nullptr,
+                  std::string tls_ca_pem = {});
   ~GrpcXmtpNetwork() override;
 
   Result<RegisteredInbox> RegisterInbox(const RegistrationKeys& keys) override;
@@ -38,6 +41,7 @@ class GrpcXmtpNetwork final : public XmtpNetwork {
   std::string url_;
   std::string env_name_;
   const Clock* clock_;
+  std::string tls_ca_pem_;
   std::mutex mu_;
   std::unique_ptr<xmtp::api::ApiClient> client_;
 };

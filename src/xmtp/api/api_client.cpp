@@ -14,6 +14,25 @@ constexpr std::string_view kHttp = "http://";
 constexpr std::string_view kHttps = "https://";
 // "host:port" upper bound; URLs come from configuration, not the network.
 constexpr std::size_t kMaxUrlLength = 2048;
+constexpr std::string_view kCertificateMarker = "-----BEGIN CERTIFICATE-----";
+
+Result<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(const Endpoint& ep,
+                                                                     const ApiOptions& options) {
+  if (!ep.tls) {
+    if (!options.tls_ca_pem.empty()) {
+      return Error::Validation("tls_ca_pem", "a CA is given but the URL is plaintext http://");
+    }
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions ssl;
+  if (!options.tls_ca_pem.empty()) {
+    if (options.tls_ca_pem.find(kCertificateMarker) == std::string::npos) {
+      return Error::Validation("tls_ca_pem", "no PEM certificate");
+    }
+    ssl.pem_root_certs = options.tls_ca_pem;
+  }
+  return grpc::SslCredentials(ssl);
+}
 
 }  // namespace
 
@@ -64,9 +83,8 @@ Result<std::unique_ptr<ApiClient>> ApiClient::Connect(std::string_view url, ApiO
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
-  std::shared_ptr<grpc::ChannelCredentials> creds =
-      ep.tls ? grpc::SslCredentials(grpc::SslCredentialsOptions())
-             : grpc::InsecureChannelCredentials();
+  XS_TRY(std::shared_ptr<grpc::ChannelCredentials> creds, ChannelCredentials(ep, options));
+  if (!creds) return Error::Network(url, "could not create TLS credentials");
   auto channel = grpc::CreateCustomChannel(ep.target, creds, args);
   if (!channel) return Error::Network(url, "could not create gRPC channel");
   return std::unique_ptr<ApiClient>(new ApiClient(std::string(url), std::move(options), channel));

@@ -6,7 +6,9 @@
 //   XS_RETURN_IF_ERROR(client->PublishIdentityUpdate(update));
 //
 // URLs: "http://host:port" is plaintext HTTP/2 (h2c), "https://host:port"
-// is TLS with the system trust roots.
+// is TLS, verified against the system trust roots or, when ApiOptions names
+// them, against the given CA certificates only. A failed TLS handshake is a
+// Network error that says so (status.h).
 //
 // Thread contract: an ApiClient may be shared by threads; each call is
 // independent. A Subscription is used by one thread, but Cancel() may be
@@ -36,6 +38,10 @@ struct ApiOptions {
   std::chrono::milliseconds deadline = kDefaultDeadline;
   // Sent as x-app-version, as the SDK does.
   std::string app_version;
+  // PEM CA certificates that https:// servers must chain to, instead of the
+  // system roots (a test or private node). Empty: the system roots. Given
+  // for an http:// URL it is a validation error.
+  std::string tls_ca_pem;
 };
 
 // Parsed "http(s)://host:port".

@@ -41,6 +41,24 @@ TEST(StatusTest, MapsGrpcCodes) {
   EXPECT_TRUE(t.error().IsTimeout());
 }
 
+TEST(StatusTest, TlsHandshakeFailureNamesTheEndpointAndTheCertificate) {
+  const grpc::Status untrusted(grpc::StatusCode::UNAVAILABLE,
+                               "failed to connect to all addresses; last error: UNKNOWN: "
+                               "ipv4:127.0.0.1:1: Ssl handshake failed: SSL_ERROR_SSL: "
+                               "error:0A000086:SSL routines::certificate verify failed");
+  auto e = FromGrpcStatus(untrusted, "M", "https://node.example:443");
+  ASSERT_TRUE(e.error().IsNetwork());
+  EXPECT_NE(e.error().message().find("TLS handshake with https://node.example:443 failed"),
+            std::string::npos);
+  EXPECT_NE(e.error().message().find("server certificate not trusted"), std::string::npos);
+
+  const grpc::Status closed(grpc::StatusCode::UNAVAILABLE, "ipv4:127.0.0.1:1: Socket closed");
+  EXPECT_FALSE(IsTlsFailure(closed.error_message()));
+  auto c = FromGrpcStatus(closed, "M", "http://node.example:80");
+  ASSERT_TRUE(c.error().IsNetwork());
+  EXPECT_EQ(c.error().message().find("TLS"), std::string::npos);
+}
+
 // A minimal in-memory IdentityApi that validates with our own rules.
 class FakeIdentityApi final : public idv1::IdentityApi::Service {
  public:

@@ -4,6 +4,11 @@
 //   NOT_FOUND -> NotFound; PERMISSION_DENIED -> Permission; UNAUTHENTICATED -> Auth
 //   DEADLINE_EXCEEDED -> Timeout; CANCELLED -> Cancelled
 //   everything else (UNAVAILABLE, INTERNAL, UNKNOWN, ...) -> Network (retryable)
+//
+// A failed TLS handshake reaches us only as UNAVAILABLE with gRPC's text; it
+// becomes a Network error whose message names the endpoint and says "TLS
+// handshake with <endpoint> failed" (and why, when the certificate was not
+// trusted or does not name the host), not a bare "unavailable".
 #pragma once
 
 #include <string_view>
@@ -13,6 +18,9 @@
 #include "base/result.h"
 
 namespace xs::xmtp::api {
+
+// Whether gRPC's status text describes a failed TLS handshake.
+bool IsTlsFailure(std::string_view grpc_message);
 
 // `method` is the RPC name, `endpoint` the URL; both go into the error.
 Status FromGrpcStatus(const grpc::Status& status, std::string_view method,
