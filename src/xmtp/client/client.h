@@ -53,18 +53,21 @@
 #include "xmtp/group/extensions.h"
 #include "xmtp/group/commit_validation.h"
 #include "xmtp/identity/signer.h"
+#include "xmtp/store/store.h"
 
 namespace xs::xmtp::client {
 
-// What the clients of one process share: the node connection, the identity
+// What the clients of one process share: the node connection, the store
+// (one SQLite file, secrets sealed under the vault's key), the identity
 // cache, the clock and the log of rejected input.
 class ClientContext {
  public:
   using LogSink = std::function<void(std::string_view line)>;
-  ClientContext(api::ApiClient& api, const Clock& clock, LogSink log = {})
-      : api_(api), clock_(clock), identities_(api), log_(std::move(log)) {}
+  ClientContext(api::ApiClient& api, store::Store& store, const Clock& clock, LogSink log = {})
+      : api_(api), store_(store), clock_(clock), identities_(api), log_(std::move(log)) {}
 
   api::ApiClient& api() { return api_; }
+  store::Store& store() { return store_; }
   const Clock& clock() const { return clock_; }
   IdentityCache& identities() { return identities_; }
   // Rejected network input (never secrets).
@@ -74,6 +77,7 @@ class ClientContext {
 
  private:
   api::ApiClient& api_;
+  store::Store& store_;
   const Clock& clock_;
   IdentityCache identities_;
   LogSink log_;
@@ -162,6 +166,11 @@ class Client {
   // A further installation of the wallet's existing inbox.
   static Result<std::unique_ptr<Client>> AddInstallation(ClientContext& ctx,
                                                          const identity::WalletKey& wallet);
+  // An installation of ours from the store (after a restart): its groups at
+  // their stored epochs and cursors, our unconfirmed messages and commits.
+  // Messages stored but not yet on the network are published again.
+  static Result<std::unique_ptr<Client>> Open(ClientContext& ctx,
+                                              std::span<const std::uint8_t> installation_key);
 
   const std::string& inbox_id() const { return inbox_id_; }
   const Bytes& installation_key() const { return installation_key_; }
@@ -183,8 +192,11 @@ class Client {
   Status UpdateAdmins(const Bytes& group_id, AdminChange change, const std::string& inbox_id);
 
   // --- Messages
-  // Encrypts, publishes and reads back; returns the message id.
+  // Encrypts, stores, publishes and reads back; returns the message id. If
+  // publishing fails the message stays stored as unpublished and the next
+  // sync of the group publishes it (the node ignores a second copy).
   Result<Bytes> Send(const Bytes& group_id, const content::EncodedContent& content);
+  // The stored messages, oldest first.
   Result<std::vector<Message>> Messages(const Bytes& group_id) const;
 
   // --- Sync
@@ -203,8 +215,18 @@ class Client {
   friend class MessageStream;
   Client(ClientContext& ctx, std::string inbox_id, identity::InstallationKey installation);
 
-  static Result<std::unique_ptr<Client>> Finish(std::unique_ptr<Client> client);
+  static Result<std::unique_ptr<Client>> Finish(std::unique_ptr<Client> client,
+                                                const ::xmtp::identity::associations::IdentityUpdate& update);
   Status UploadKeyPackage();
+  Status AddGroup(std::unique_ptr<GroupRecord> record);
+  Result<std::unique_ptr<GroupRecord>> LoadRecord(const store::StoredGroup& stored);
+  // After a failed write the memory may be ahead of the store: start again
+  // from the store's copy.
+  void ReloadGroup(GroupRecord& group);
+  // Publishes our stored-but-unsent messages and settles a commit left in
+  // flight by a restart.
+  Status ResumePending(GroupRecord& group);
+  Status SendWelcomes(GroupRecord& group);
   Result<GroupRecord*> Find(const Bytes& group_id);
   Result<const GroupRecord*> Find(const Bytes& group_id) const;
 
@@ -219,14 +241,23 @@ class Client {
   // One message from the node; the cursor moves past it whatever happens.
   // Hostile or undecryptable input is logged and skipped.
   Status ApplyNodeMessage(GroupRecord& group, const ::xmtp::mls::api::v1::GroupMessage& message);
+  Status ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
+                            const ::xmtp::mls::api::v1::GroupMessage::V1& message,
+                            std::vector<Message>& produced);
   // XMTP checks, then merge. A received commit that fails them is logged and
-  // not merged; our own (`own`) failing them is an error.
-  Status ApplyCommit(GroupRecord& group, std::uint64_t node_id, std::uint64_t created_ns,
-                     mls::StagedCommit staged, bool own);
-  Status JoinFromWelcome(const ::xmtp::mls::api::v1::WelcomeMessage& message);
-  void AddMembershipMessage(GroupRecord& group, const std::string& actor,
+  // not merged.
+  Status ApplyCommit(GroupRecord& group, store::Transaction& tx,
+                     const ::xmtp::mls::api::v1::GroupMessage::V1& message,
+                     mls::StagedCommit staged, std::vector<Message>& produced);
+  // Our pending commit came back first in its epoch.
+  Status MergeOwnCommit(GroupRecord& group, store::Transaction& tx,
+                        const ::xmtp::mls::api::v1::GroupMessage::V1& message,
+                        std::vector<Message>& produced);
+  struct Joined;
+  Result<Joined> JoinFromWelcome(const ::xmtp::mls::api::v1::WelcomeMessage& message);
+  Message MembershipMessage(const GroupRecord& group, const std::string& actor,
                             std::uint64_t created_ns, std::uint64_t node_id,
-                            const group::ValidatedCommit& change);
+                            const group::ValidatedCommit& change) const;
 
   // Delivers the messages of `group` the stream has not delivered yet.
   void Emit(GroupRecord& group);
@@ -239,10 +270,8 @@ class Client {
   std::string inbox_id_;
   identity::InstallationKey installation_;
   Bytes installation_key_;
+  // The sender-HMAC input key, derived from the installation key.
   crypto::Secret hmac_ikm_;
-  // Key packages not yet retired, by init public key (welcomes name the key
-  // they were wrapped to).
-  std::map<Bytes, mls::KeyPackageBundle> key_packages_;
   std::uint64_t welcome_cursor_ = 0;
   std::map<Bytes, std::unique_ptr<GroupRecord>> groups_;
 };

@@ -36,7 +36,11 @@ class ClientTest : public ::testing::Test {
     auto api = api::ApiClient::Connect("http://" + node_->address());
     ASSERT_TRUE(api.ok()) << api.error().ToString();
     api_ = std::move(*api);
-    ctx_ = std::make_unique<ClientContext>(*api_, *SystemClock::Get(),
+    auto store = store::Store::Open(dir_ + "/client.sqlite3", crypto::Secret::Random(32),
+                                    *SystemClock::Get());
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    store_ = std::move(*store);
+    ctx_ = std::make_unique<ClientContext>(*api_, *store_, *SystemClock::Get(),
                                            [this](std::string_view line) {
                                              std::lock_guard lock(log_mu_);
                                              log_.emplace_back(line);
@@ -44,6 +48,8 @@ class ClientTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    ctx_.reset();
+    store_.reset();
     node_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -92,6 +98,7 @@ class ClientTest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<api::ApiClient> api_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<ClientContext> ctx_;
   std::mutex log_mu_;
   std::vector<std::string> log_;
@@ -115,7 +122,8 @@ TEST_F(ClientTest, CreateGroupWelcomeAndTextsBothWays) {
   EXPECT_EQ(view->members, Sorted({alice->inbox_id(), bob->inbox_id()}));
   EXPECT_EQ(view->super_admins, std::vector<std::string>{alice->inbox_id()});
 
-  ASSERT_TRUE(alice->Send(*group, content::EncodeText("hi bob")).ok());
+  auto sent = alice->Send(*group, content::EncodeText("hi bob"));
+  ASSERT_TRUE(sent.ok()) << sent.error().ToString();
   ASSERT_TRUE(bob->SyncGroup(*group).ok());
   EXPECT_EQ(Texts(*bob, *group), std::vector<std::string>{"hi bob"});
   auto reply = bob->Send(*group, content::EncodeText("hi alice"));
@@ -313,13 +321,13 @@ TEST_F(ClientTest, StreamDeliversJoinsAndMessagesAndResumesAfterANodeRestart) {
   int port = node_->port();
   node_.reset();
   StartNode(port);
-  // The sender's channel reconnects with gRPC's own backoff: retry until it does.
+  // The sender's channel reconnects with gRPC's own backoff: wait until it
+  // syncs again (a failed Send would be queued and published later).
   auto send = [&](const char* text) {
-    for (int i = 0; i < 100; ++i) {
-      if (alice->Send(*group, content::EncodeText(text)).ok()) return true;
+    for (int i = 0; i < 100 && !alice->SyncGroup(*group).ok(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    return false;
+    return alice->Send(*group, content::EncodeText(text)).ok();
   };
   ASSERT_TRUE(send("two"));
   ASSERT_TRUE(send("three"));

@@ -2,10 +2,15 @@
 // interop tests (tests/interop, next to the SDK's sdk_peer.mjs) and the
 // benchmarks drive several of our clients against one node.
 //
-//   xs-client-peer --url http://127.0.0.1:5556
+//   xs-client-peer --url http://127.0.0.1:5556 [--db FILE --db-key-hex HEX]
+//
+// The clients' store is FILE (default: a new file in $TMPDIR, removed at exit)
+// sealed under the 32-byte key HEX (default: random). With both given, a
+// restarted peer reopens its clients with "open".
 //
 // One request per stdin line, one response per stdout line, in order:
 //   {"id":1,"op":"create","client":"a"}           -> {"id":1,"result":{"inboxId","installationKey","address"}}
+//   {"op":"open","client":"a","installationKey":hex}  -> {"inboxId"}   (from the store)
 //   {"op":"createGroup","client":"a","members":[inboxIds],"name"?}   -> {"groupId"}
 //   {"op":"createDm","client":"a","peer":inboxId}                    -> {"groupId"}
 //   {"op":"addMembers"|"removeMembers","client","groupId","members"} -> {}
@@ -19,6 +24,11 @@
 //   {"op":"conversations","client"}      -> {"conversations":[{"groupId","kind","name","dmPeerInboxId"}]}
 // Errors: {"id", "error": {"category","message"}}. Ids are hex. Rejected network
 // input is logged on stderr.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -34,6 +44,7 @@
 #include "xmtp/content/encoded_content.h"
 #include "xmtp/content/envelope.h"
 #include "xmtp/identity/signer.h"
+#include "xmtp/store/store.h"
 
 namespace {
 
@@ -100,6 +111,15 @@ Result<json> Handle(Peer& peer, const json& req) {
     json out = {{"inboxId", c->inbox_id()},
                 {"installationKey", xs::codec::HexEncode(c->installation_key())},
                 {"address", wallet.address()}};
+    peer.clients[name] = std::move(c);
+    return out;
+  }
+  if (op == "open") {
+    XS_TRY(std::string name, Str(req, "client"));
+    XS_TRY(std::string hex, Str(req, "installationKey"));
+    XS_TRY(auto key, xs::codec::HexDecode(hex));
+    XS_TRY(auto c, client::Client::Open(*peer.ctx, key));
+    json out = {{"inboxId", c->inbox_id()}};
     peer.clients[name] = std::move(c);
     return out;
   }
@@ -184,23 +204,8 @@ Result<json> Handle(Peer& peer, const json& req) {
   return Error::Validation("op", "unknown operation " + op);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::string url;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string_view(argv[i]) == "--url") url = argv[i + 1];
-  }
-  if (url.empty()) {
-    std::cerr << "usage: xs-client-peer --url http(s)://host:port\n";
-    return 2;
-  }
-  auto api = xs::xmtp::api::ApiClient::Connect(url);
-  if (!api.ok()) {
-    std::cerr << "xs-client-peer: " << api.error().ToString() << "\n";
-    return xs::ExitCode(api.error().category());
-  }
-  client::ClientContext ctx(**api, *xs::SystemClock::Get(),
+int Serve(xs::xmtp::api::ApiClient& api, xs::xmtp::store::Store& store) {
+  client::ClientContext ctx(api, store, *xs::SystemClock::Get(),
                             [](std::string_view line) { std::cerr << line << "\n"; });
   Peer peer;
   peer.ctx = &ctx;
@@ -223,4 +228,59 @@ int main(int argc, char** argv) {
     std::cout << resp.dump() << std::endl;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string url, db, db_key_hex;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string_view flag = argv[i];
+    if (flag == "--url") {
+      url = argv[i + 1];
+    } else if (flag == "--db") {
+      db = argv[i + 1];
+    } else if (flag == "--db-key-hex") {
+      db_key_hex = argv[i + 1];
+    } else {
+      url.clear();
+      break;
+    }
+  }
+  if (url.empty()) {
+    std::cerr << "usage: xs-client-peer --url http(s)://host:port [--db FILE --db-key-hex HEX]\n";
+    return 2;
+  }
+  bool temporary = db.empty();
+  if (temporary) {
+    const char* tmp = std::getenv("TMPDIR");
+    db = std::string(tmp != nullptr ? tmp : "/tmp") + "/xs-client-peer-" +
+         std::to_string(::getpid()) + ".sqlite3";
+  }
+  xs::crypto::Secret key = xs::crypto::Secret::Random(32);
+  if (!db_key_hex.empty()) {
+    auto bytes = xs::codec::HexDecode(db_key_hex);
+    if (!bytes.ok() || bytes->size() != 32) {
+      std::cerr << "xs-client-peer: --db-key-hex must be 64 hex digits\n";
+      return 2;
+    }
+    key = xs::crypto::Secret::Copy(*bytes);
+    std::fill(bytes->begin(), bytes->end(), 0);
+  }
+  auto store = xs::xmtp::store::Store::Open(db, key, *xs::SystemClock::Get());
+  if (!store.ok()) {
+    std::cerr << "xs-client-peer: " << store.error().ToString() << "\n";
+    return xs::ExitCode(store.error().category());
+  }
+  auto api = xs::xmtp::api::ApiClient::Connect(url);
+  if (!api.ok()) {
+    std::cerr << "xs-client-peer: " << api.error().ToString() << "\n";
+    return xs::ExitCode(api.error().category());
+  }
+  int code = Serve(**api, **store);
+  if (temporary) {
+    store->reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+  }
+  return code;
 }

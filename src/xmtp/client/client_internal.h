@@ -1,0 +1,99 @@
+// Private to xmtp/client: the per-group record a Client keeps in memory (the
+// store holds the durable copy), the serialized forms of key-package bundles
+// and pending commits, and small helpers shared by client.cpp, sync.cpp and
+// stream.cpp.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "crypto/secret.h"
+#include "mls/group/group_state.h"
+#include "mls/group/key_package.h"
+#include "xmtp/client/client.h"
+#include "xmtp/group/commit_validation.h"
+#include "xmtp/group/extensions.h"
+#include "xmtp/store/records.h"
+
+namespace xs::xmtp::client {
+
+// A commit of ours on the network whose fate (first of its epoch, or lost to
+// another) is not known yet. Persisted as an intent before it is sent, so a
+// restart in between can still merge it when it comes back.
+struct PendingCommit {
+  std::int64_t intent_id = 0;
+  Bytes data;                 // the MLSMessage as sent
+  std::uint64_t from_epoch = 0;
+  crypto::Secret next_state;  // GroupState::Serialize of the staged next epoch
+  Bytes welcome;              // MLSMessage(Welcome), empty when nobody is added
+  // (installation key, init key) of every added KeyPackage.
+  std::vector<std::pair<Bytes, Bytes>> recipients;
+  // Set once merged: the welcomes still have to go out.
+  bool committed = false;
+  std::uint64_t node_id = 0;
+};
+
+crypto::Secret EncodePendingCommit(const PendingCommit& pending);
+Result<PendingCommit> DecodePendingCommit(std::span<const std::uint8_t> bytes);
+
+// KeyPackageBundle <-> the sealed private_parts column.
+crypto::Secret EncodeBundle(const mls::KeyPackageBundle& bundle);
+Result<mls::KeyPackageBundle> DecodeBundle(std::span<const std::uint8_t> bytes);
+
+struct Client::Change {
+  std::vector<mls::Proposal> proposals;
+  std::vector<mls::KeyPackage> added;  // get Welcomes
+};
+
+// Runs `body` in one store transaction; returns its error from the caller.
+// (A macro of its own so that XS_RETURN_IF_ERROR inside `body` does not
+// shadow it.)
+#define XS_STORE_WRITE(store, body)                                  \
+  do {                                                               \
+    ::xs::Status xs_write_status_ = (store).Write(body);             \
+    if (!xs_write_status_.ok()) return std::move(xs_write_status_).error(); \
+  } while (0)
+
+struct Client::GroupRecord {
+  explicit GroupRecord(mls::GroupState s) : state(std::move(s)) {}
+  mls::GroupState state;
+  group::GroupExtensions ext;
+  std::uint64_t cursor = 0;  // last node message id applied (durable in the store)
+  std::int64_t created_ns = 0;
+  std::int64_t last_activity_ns = 0;
+  bool active = true;
+  // Our application messages not yet read back: data -> (message id, intent).
+  std::map<Bytes, std::pair<Bytes, std::int64_t>> unconfirmed;
+  // Our commit in flight (or merged with welcomes still to send), and what
+  // became of the last one (true: first of its epoch; false: another won).
+  std::optional<PendingCommit> pending_commit;
+  std::optional<bool> commit_outcome;
+  // Loaded from the store: unsent messages and commits to settle first.
+  bool needs_resume = false;
+  // Our commits that lost their epoch: skipped when they come back.
+  std::set<Bytes> abandoned_commits;
+  // Messages stored since the last Emit (what a stream delivers next).
+  std::vector<Message> fresh;
+};
+
+// The inbox id in an XMTP basic credential (MlsCredential{inbox_id}).
+Result<std::string> InboxOfCredential(const mls::Credential& credential);
+Result<group::LeafIdentity> IdentityOfLeaf(const mls::PublicTree& tree, mls::LeafIndex leaf);
+std::vector<group::LeafIdentity> TreeIdentities(const mls::PublicTree& tree);
+
+// The commit's effect on the tree, as the XMTP checks want it: leaves added,
+// removed, replaced (removed + added) and updated, by comparing the two
+// trees; the committer is `committer`'s leaf in `before`.
+Result<group::CommitFacts> FactsByDiff(const mls::PublicTree& before, const mls::PublicTree& after,
+                                       mls::LeafIndex committer);
+
+store::StoredMessage ToStored(const Message& message, const Bytes& owner);
+Result<Message> FromStored(const store::StoredMessage& stored);
+store::ConversationType StoredTypeOf(const group::GroupExtensions& ext);
+
+}  // namespace xs::xmtp::client

@@ -1,0 +1,175 @@
+// Client: MessageStream, the live subscriptions of one client (welcomes and
+// group messages) with reconnects from the stored cursors.
+#include <algorithm>
+#include <chrono>
+
+#include "xmtp/client/client.h"
+#include "xmtp/client/client_internal.h"
+
+namespace xs::xmtp::client {
+
+namespace mlsv1 = ::xmtp::mls::api::v1;
+
+void Client::Emit(GroupRecord& group) {
+  std::vector<Message> fresh = std::move(group.fresh);
+  group.fresh.clear();
+  if (!stream_callback_) return;
+  for (const auto& m : fresh) stream_callback_(m);
+}
+
+std::unique_ptr<MessageStream> Client::StreamAll(MessageStream::OnMessage on_message) {
+  std::unique_ptr<MessageStream> stream(new MessageStream(*this, std::move(on_message)));
+  {
+    std::lock_guard lock(mu_);
+    stream_callback_ = [s = stream.get()](const Message& m) { s->on_message_(m); };
+    stream_ = stream.get();
+    for (auto& [id, g] : groups_) g->fresh.clear();
+  }
+  stream->welcomes_ = std::thread([s = stream.get()] { s->RunWelcomes(); });
+  stream->groups_ = std::thread([s = stream.get()] { s->RunGroups(); });
+  return stream;
+}
+
+MessageStream::MessageStream(Client& client, OnMessage on_message)
+    : client_(client), on_message_(std::move(on_message)) {}
+
+MessageStream::~MessageStream() { Stop(); }
+
+void MessageStream::Stop() {
+  if (stop_.exchange(true)) {
+    if (welcomes_.joinable()) welcomes_.join();
+    if (groups_.joinable()) groups_.join();
+    return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (cancel_welcomes_) cancel_welcomes_();
+    if (cancel_groups_) cancel_groups_();
+  }
+  wake_.notify_all();
+  if (welcomes_.joinable()) welcomes_.join();
+  if (groups_.joinable()) groups_.join();
+  std::lock_guard lock(client_.mu_);
+  client_.stream_callback_ = nullptr;
+  client_.stream_ = nullptr;
+}
+
+void MessageStream::Backoff(int& failures) {
+  // 100 ms doubling to 2 s while the node is unreachable.
+  auto delay = std::chrono::milliseconds(std::min(2000, 100 << std::min(failures, 5)));
+  ++failures;
+  std::unique_lock lock(mu_);
+  wake_.wait_for(lock, delay, [&] { return stop_.load(); });
+}
+
+void MessageStream::Resubscribe() {
+  std::lock_guard lock(mu_);
+  regroup_ = true;
+  if (cancel_groups_) cancel_groups_();
+  wake_.notify_all();
+}
+
+void MessageStream::RunWelcomes() {
+  int failures = 0;
+  while (!stop_) {
+    mlsv1::SubscribeWelcomeMessagesRequest req;
+    {
+      std::lock_guard lock(client_.mu_);
+      auto* filter = req.add_filters();
+      filter->set_installation_key(client_.installation_key_.data(),
+                                   client_.installation_key_.size());
+      filter->set_id_cursor(client_.welcome_cursor_);
+    }
+    auto sub = client_.ctx_.api().SubscribeWelcomeMessages(req);
+    if (!sub.ok()) {
+      Backoff(failures);
+      continue;
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+      cancel_welcomes_ = [s = sub->get()] { s->Cancel(); };
+    }
+    while (!stop_) {
+      auto next = (*sub)->Next();
+      if (!next.ok() || !next->has_value()) break;
+      failures = 0;
+      std::lock_guard lock(client_.mu_);
+      const auto& message = **next;
+      std::uint64_t id = message.has_v1() ? message.v1().id() : message.welcome_pointer().id();
+      if (id <= client_.welcome_cursor_) continue;
+      // SyncWelcomes applies it (and any before it) the ordinary way; joining
+      // re-subscribes the group stream.
+      (void)client_.SyncWelcomes();
+    }
+    {
+      std::lock_guard lock(mu_);
+      cancel_welcomes_ = nullptr;
+    }
+    if (!stop_) Backoff(failures);
+  }
+}
+
+void MessageStream::RunGroups() {
+  int failures = 0;
+  while (!stop_) {
+    mlsv1::SubscribeGroupMessagesRequest req;
+    {
+      std::lock_guard lock(client_.mu_);
+      for (const auto& [id, g] : client_.groups_) {
+        if (!g->active) continue;
+        auto* filter = req.add_filters();
+        filter->set_group_id(id.data(), id.size());
+        filter->set_id_cursor(g->cursor);
+      }
+    }
+    {
+      std::lock_guard lock(mu_);
+      regroup_ = false;
+    }
+    if (req.filters_size() == 0) {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return stop_.load() || regroup_; });
+      continue;
+    }
+    auto sub = client_.ctx_.api().SubscribeGroupMessages(req);
+    if (!sub.ok()) {
+      Backoff(failures);
+      continue;
+    }
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+      if (regroup_) continue;  // the group set changed meanwhile
+      cancel_groups_ = [s = sub->get()] { s->Cancel(); };
+    }
+    bool clean = false;
+    while (!stop_) {
+      auto next = (*sub)->Next();
+      if (!next.ok()) break;
+      if (!next->has_value()) {
+        clean = true;
+        break;
+      }
+      failures = 0;
+      std::lock_guard lock(client_.mu_);
+      const auto& message = **next;
+      Bytes group_id(message.v1().group_id().begin(), message.v1().group_id().end());
+      auto it = client_.groups_.find(group_id);
+      if (it == client_.groups_.end()) continue;
+      Client::GroupRecord& group = *it->second;
+      if (message.v1().id() <= group.cursor) continue;
+      // The node replays from our cursor, then forwards live: in order.
+      (void)client_.ApplyNodeMessage(group, message);
+      client_.Emit(group);
+    }
+    {
+      std::lock_guard lock(mu_);
+      cancel_groups_ = nullptr;
+      if (regroup_) continue;
+    }
+    if (!stop_ && !clean) Backoff(failures);
+  }
+}
+
+}  // namespace xs::xmtp::client
