@@ -49,7 +49,8 @@ bool IsValidUtf8(std::span<const std::uint8_t> bytes) {
     if (lead < 0x80) {
       ++i;
       continue;
-    } else if ((lead & 0xE0) == 0xC0) {
+    }
+    if ((lead & 0xE0) == 0xC0) {
       length = 2, code_point = lead & 0x1F, minimum = 0x80;
     } else if ((lead & 0xF0) == 0xE0) {
       length = 3, code_point = lead & 0x0F, minimum = 0x800;

@@ -41,7 +41,7 @@ Result<Reply> DecodeReply(const EncodedContent& encoded);
 enum class ReactionAction { kUnspecified = 0, kAdded = 1, kRemoved = 2 };
 enum class ReactionSchema { kUnspecified = 0, kUnicode = 1, kShortcode = 2, kCustom = 3 };
 struct Reaction {
-  std::string reference;  // hex id of the message reacted to
+  std::string reference;           // hex id of the message reacted to
   std::string reference_inbox_id;  // empty when absent
   ReactionAction action = ReactionAction::kAdded;
   std::string content;

@@ -113,10 +113,13 @@ TEST(ReactionCodec, V1JsonRoundTrip) {
 }
 
 TEST(ReactionCodec, V1RejectsBadJson) {
-  const EncodedContent base = EncodeReactionV1({kReference, "", ReactionAction::kAdded, "x",
-                                                ReactionSchema::kUnicode});
+  const EncodedContent base =
+      EncodeReactionV1({kReference, "", ReactionAction::kAdded, "x", ReactionSchema::kUnicode});
   for (const char* bad : {
-           "not json", "[]", "{\"action\":\"added\"", "{}",
+           "not json",
+           "[]",
+           "{\"action\":\"added\"",
+           "{}",
            "{\"action\":\"added\",\"schema\":\"unicode\",\"content\":\"x\"}",
            "{\"action\":\"liked\",\"reference\":\"r\",\"schema\":\"unicode\",\"content\":\"x\"}",
            "{\"action\":\"added\",\"reference\":\"r\",\"schema\":\"emoji\",\"content\":\"x\"}",
@@ -129,8 +132,8 @@ TEST(ReactionCodec, V1RejectsBadJson) {
 }
 
 TEST(ReactionCodec, V2RejectsGarbageAndUnspecifiedEnums) {
-  const EncodedContent base = EncodeReaction({kReference, "", ReactionAction::kAdded, "x",
-                                              ReactionSchema::kUnicode});
+  const EncodedContent base =
+      EncodeReaction({kReference, "", ReactionAction::kAdded, "x", ReactionSchema::kUnicode});
   EXPECT_EQ(KindOf(DecodeReaction(WithContent(base, "\xff\xff"))), kErrorMalformed);
   ::xmtp::mls::message_contents::content_types::ReactionV2 message;
   message.set_reference(kReference);

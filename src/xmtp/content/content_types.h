@@ -8,17 +8,17 @@
 
 namespace xs::xmtp::content {
 
-ContentTypeId TextType();                    // xmtp.org/text:1.0
-ContentTypeId MarkdownType();                // xmtp.org/markdown:1.0
-ContentTypeId ReplyType();                   // xmtp.org/reply:1.0
-ContentTypeId ReactionV1Type();              // xmtp.org/reaction:1.0 (JSON)
-ContentTypeId ReactionV2Type();              // xmtp.org/reaction:2.0 (protobuf)
-ContentTypeId ReadReceiptType();             // xmtp.org/readReceipt:1.0
-ContentTypeId GroupUpdatedType();            // xmtp.org/group_updated:1.0
-ContentTypeId AttachmentType();              // xmtp.org/attachment:1.0
-ContentTypeId RemoteAttachmentType();        // xmtp.org/remoteStaticAttachment:1.0
-ContentTypeId AgentSealType();               // xmtp.org/agentSeal:1.0
-ContentTypeId AgentRevocationType();         // xmtp.org/agentRevocation:1.0
-ContentTypeId AgentLivenessType();           // xmtp.org/agentLiveness:1.0
+ContentTypeId TextType();              // xmtp.org/text:1.0
+ContentTypeId MarkdownType();          // xmtp.org/markdown:1.0
+ContentTypeId ReplyType();             // xmtp.org/reply:1.0
+ContentTypeId ReactionV1Type();        // xmtp.org/reaction:1.0 (JSON)
+ContentTypeId ReactionV2Type();        // xmtp.org/reaction:2.0 (protobuf)
+ContentTypeId ReadReceiptType();       // xmtp.org/readReceipt:1.0
+ContentTypeId GroupUpdatedType();      // xmtp.org/group_updated:1.0
+ContentTypeId AttachmentType();        // xmtp.org/attachment:1.0
+ContentTypeId RemoteAttachmentType();  // xmtp.org/remoteStaticAttachment:1.0
+ContentTypeId AgentSealType();         // xmtp.org/agentSeal:1.0
+ContentTypeId AgentRevocationType();   // xmtp.org/agentRevocation:1.0
+ContentTypeId AgentLivenessType();     // xmtp.org/agentLiveness:1.0
 
 }  // namespace xs::xmtp::content

@@ -30,9 +30,8 @@ Result<std::uint32_t> ParseVersion(std::string_view digits) {
 }
 
 Error TooLarge() {
-  return Error::Validation("content",
-                           "decompressed content exceeds kMaxDecompressedBytes (" +
-                               std::to_string(kMaxDecompressedBytes) + " bytes)")
+  return Error::Validation("content", "decompressed content exceeds kMaxDecompressedBytes (" +
+                                          std::to_string(kMaxDecompressedBytes) + " bytes)")
       .WithKind(std::string(kErrorTooLarge));
 }
 

@@ -30,7 +30,9 @@ const nlohmann::json& Case(const std::string& name) {
   return cases.at(name);
 }
 
-Bytes Hex(const nlohmann::json& value) { return codec::HexDecode(value.get<std::string>()).value(); }
+Bytes Hex(const nlohmann::json& value) {
+  return codec::HexDecode(value.get<std::string>()).value();
+}
 Bytes CaseBytes(const std::string& name) { return Hex(Case(name).at("bytes_hex")); }
 std::string Reference() { return Golden().at("sample").at("reference"); }
 std::string Inbox() { return Golden().at("sample").at("inbox"); }
@@ -68,8 +70,8 @@ TEST(Golden, TextAndMarkdown) {
 TEST(Golden, ReactionV2AsLibxmtpSendsIt) {
   const Reaction added{Reference(), Inbox(), ReactionAction::kAdded, "\xf0\x9f\x91\x8d",
                        ReactionSchema::kUnicode};
-  const Reaction removed{Reference(), "", ReactionAction::kRemoved, ":thumbsup:",
-                         ReactionSchema::kShortcode};
+  const Reaction removed{Reference(), "", ReactionAction::kRemoved,
+                         ":thumbsup:", ReactionSchema::kShortcode};
   ExpectSameBytes(EncodeReaction(added), "reaction_v2");
   ExpectSameBytes(EncodeReaction(removed), "reaction_v2_removed");
   EXPECT_EQ(DecodeReaction(ParseCase("reaction_v2")).value(), added);
@@ -129,7 +131,8 @@ TEST(Golden, CompressedContentIsInflatedOnParse) {
   for (const std::string name : {"text_deflate", "text_gzip"}) {
     const EncodedContent parsed = ParseCase(name);
     EXPECT_FALSE(parsed.compression.has_value()) << name;
-    EXPECT_EQ(codec::HexEncode(parsed.content), Case(name).at("plain_content_hex").get<std::string>())
+    EXPECT_EQ(codec::HexEncode(parsed.content),
+              Case(name).at("plain_content_hex").get<std::string>())
         << name;
     EXPECT_EQ(DecodeText(parsed).value(), [] {
       std::string s;
@@ -155,8 +158,7 @@ TEST(Golden, RemoteAttachmentWithFixedKeyMaterialMatchesTheSdk) {
   EXPECT_EQ(decoded->scheme, "https://");
   EXPECT_EQ(decoded->content_length, encrypted->payload.size());
   EXPECT_EQ(decoded->filename, "hello.txt");
-  EXPECT_EQ(DecryptAttachment(Hex(golden.at("payload_hex")), *decoded).value(),
-            SampleAttachment());
+  EXPECT_EQ(DecryptAttachment(Hex(golden.at("payload_hex")), *decoded).value(), SampleAttachment());
 }
 
 TEST(Golden, RemoteAttachmentEncryptedByTheSdkDecrypts) {

@@ -19,7 +19,8 @@ using Bytes = std::vector<std::uint8_t>;
 // sends inline and keeps a decompression bomb to a bounded allocation.
 inline constexpr std::size_t kMaxDecompressedBytes = std::size_t{25} << 20;
 // Largest serialized EncodedContent (or envelope) we parse at all.
-inline constexpr std::size_t kMaxEncodedContentBytes = kMaxDecompressedBytes + (std::size_t{1} << 20);
+inline constexpr std::size_t kMaxEncodedContentBytes =
+    kMaxDecompressedBytes + (std::size_t{1} << 20);
 
 // Remote attachment key material (protocol.md §5.2).
 inline constexpr std::size_t kRemoteAttachmentSecretBytes = 32;

@@ -35,8 +35,7 @@ Status CheckKeySizes(std::span<const std::uint8_t> secret, std::span<const std::
   return OkStatus();
 }
 
-Result<Bytes> HexParameter(const EncodedContent& encoded, std::string_view key,
-                           std::size_t size) {
+Result<Bytes> HexParameter(const EncodedContent& encoded, std::string_view key, std::size_t size) {
   XS_TRY(std::string hex, internal::RequiredParameter(encoded, key));
   auto bytes = codec::HexDecode(hex);
   if (!bytes.ok() || bytes->size() != size) {

@@ -76,8 +76,8 @@ TEST(RemoteAttachment, DecoderChecksEveryParameter) {
   ASSERT_TRUE(DecodeRemoteAttachment(good).ok());
   const std::string not_hex(64, 'z');
   const std::pair<const char*, const char*> bad_params[] = {
-      {"contentDigest", "abcd"},   {"contentDigest", ""}, {"secret", "00"},
-      {"secret", not_hex.c_str()}, {"salt", "11"}, {"nonce", "22"},
+      {"contentDigest", "abcd"},   {"contentDigest", ""},    {"secret", "00"},
+      {"secret", not_hex.c_str()}, {"salt", "11"},           {"nonce", "22"},
       {"contentLength", "-1"},     {"contentLength", "12x"}, {"contentLength", ""},
   };
   for (const auto& [key, value] : bad_params) {

@@ -48,9 +48,9 @@ Result<Reply> DecodeReply(const EncodedContent& encoded) {
   }
   // The parameter is informational (older SDKs read it); when present it
   // must agree with the inner content.
+  // Compared as text: an authority may itself contain '/'.
   if (auto declared = internal::Parameter(encoded, kContentTypeKey)) {
-    auto declared_type = ContentTypeId::Parse(*declared);
-    if (!declared_type.ok() || !(*declared_type == reply.content.type)) {
+    if (*declared != reply.content.type.ToString()) {
       return Malformed(kContentTypeKey, "does not match the inner content type");
     }
   }
