@@ -16,11 +16,15 @@ const applicationTexts = (messages) =>
 const hex = (bytes) => Buffer.from(bytes).toString("hex");
 
 // Our client's messages once `probe` finds what it waits for.
-async function ourMessagesWhen(what, client, groupId, probe) {
-  return waitFor(what, async () => {
-    const messages = await client.messages(groupId);
-    return probe(messages) ? messages : undefined;
-  });
+async function ourMessagesWhen(what, client, groupId, probe, options) {
+  return waitFor(
+    what,
+    async () => {
+      const messages = await client.messages(groupId);
+      return probe(messages) ? messages : undefined;
+    },
+    options,
+  );
 }
 
 // The SDK's messages once `probe` finds what it waits for.
@@ -77,6 +81,15 @@ describe("our client and the SDK: scenarios", () => {
       content: "👍",
       schema: ReactionSchema.Unicode,
     });
+    // A legacy reaction (v1 JSON, as older SDKs send it), sent raw.
+    const aliceV1ReactionId = await aliceGroup.send({
+      type: { authorityId: "xmtp.org", typeId: "reaction", versionMajor: 1, versionMinor: 0 },
+      parameters: {},
+      fallback: 'Reacted "❤️" to an earlier message',
+      content: new Uint8Array(
+        Buffer.from(JSON.stringify({ reference: ourTextId, action: "removed", content: "❤️", schema: "unicode" })),
+      ),
+    });
     const aliceReceiptId = await aliceGroup.sendReadReceipt();
     const sdkFile = encryptAttachment({
       filename: "sdk.txt",
@@ -110,6 +123,14 @@ describe("our client and the SDK: scenarios", () => {
       referenceInboxId: ours.inboxId,
       action: "added",
       content: "👍",
+      schema: 1,
+    });
+    assert.equal(byId(aliceV1ReactionId).contentType, "xmtp.org/reaction:1.0");
+    assert.deepEqual(byId(aliceV1ReactionId).reaction, {
+      reference: ourTextId,
+      referenceInboxId: "",
+      action: "removed",
+      content: "❤️",
       schema: 1,
     });
     assert.equal(byId(aliceReceiptId).contentType, "xmtp.org/readReceipt:1.0");
@@ -171,9 +192,12 @@ describe("our client and the SDK: scenarios", () => {
     assert.equal(aliceTextReactions[0].reference, aliceTextId);
     assert.equal(aliceTextReactions[0].content, "🎉");
     assert.equal(aliceTextReactions[0].action, ReactionAction.Added);
-    // Alice's own v2 reaction and our legacy one both land on our text.
+    // Alice's own reactions (v2, legacy) and our legacy one all land on our text.
     const ourTextReactions = reactionsOn(ourTextId);
-    assert.deepEqual(ourTextReactions.map((r) => r.id).sort(), [aliceReactionId, ourV1ReactionId].sort());
+    assert.deepEqual(
+      ourTextReactions.map((r) => r.id).sort(),
+      [aliceReactionId, aliceV1ReactionId, ourV1ReactionId].sort(),
+    );
     assert.equal(ourTextReactions.find((r) => r.id === ourV1ReactionId).content, "🔥");
 
     const file = sdkById(ourFile.messageId);
@@ -251,9 +275,45 @@ describe("our client and the SDK: scenarios", () => {
     assert.equal((await ourDms(ours3, dave.inboxId)).length, 1, "ours shows one DM with dave");
     assert.equal(dave.conversations.getDmByInboxId(ours3.inboxId)?.id, daveDms[0].id);
     await talk(ours3, dave, "both-started");
-    const shown = { ours: (await ourDms(ours3, dave.inboxId))[0].groupId, dave: (await sdkDms(dave, ours3.inboxId))[0].id };
-    console.error(`both-started DM: ours created ${ourSide}, dave created ${daveSide.id}; shown ${JSON.stringify(shown)}`);
   });
+
+  // libxmtp lists a DM's messages from every MLS group with the same dm_id
+  // (xmtp_db group_message.rs group_id_filter); our Client::Messages lists one
+  // group's, so our first text, written in the duplicate we no longer show, is
+  // missing from our thread. todo until the client stitches duplicates.
+  test(
+    "a DM started from both sides at once, each side writing in its own first: one thread",
+    { todo: "our client does not stitch duplicate DM groups" },
+    async () => {
+      const ours = await peer.create("dm4");
+      const erin = await createClient(node);
+      const [ourSide, erinSide] = await Promise.all([ours.createDm(erin.inboxId), erin.conversations.createDm(ours.inboxId)]);
+      assert.notEqual(ourSide, erinSide.id);
+      // Each writes in the DM it created before learning of the other.
+      await ours.send(ourSide, "early from C++");
+      await erinSide.sendText("early from the SDK");
+      await ours.sync();
+      await erin.conversations.sync();
+
+      const ourShown = (await ours.conversations()).filter((c) => c.kind === "dm" && c.dmPeerInboxId === erin.inboxId);
+      assert.equal(ourShown.length, 1);
+      const erinShown = erin.conversations.getDmByInboxId(ours.inboxId);
+      await ours.send(ourShown[0].groupId, "late from C++");
+      await erinShown.sendText("late from the SDK");
+      const all = ["early from C++", "early from the SDK", "late from C++", "late from the SDK"];
+      await sdkMessagesWhen("erin to show the whole thread in one DM", erinShown, (ms) =>
+        all.every((t) => textsOf(ms).includes(t)),
+      );
+      // Everything has arrived once erin shows it: a short wait is enough.
+      await ourMessagesWhen(
+        "ours to show the whole thread in one DM",
+        ours,
+        ourShown[0].groupId,
+        (ms) => all.every((t) => applicationTexts(ms).includes(t)),
+        { timeoutMs: 5_000 },
+      );
+    },
+  );
 
   test("an inbox with our installation and an SDK installation: both receive", async () => {
     // Our client registers the inbox; the SDK signs in with the same wallet.

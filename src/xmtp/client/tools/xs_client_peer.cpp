@@ -13,7 +13,8 @@
 //   {"op":"createDm","client":"a","peer":inboxId}                    -> {"groupId"}
 //   {"op":"addMembers"|"removeMembers","client","groupId","members"} -> {}
 //   {"op":"updateName","client","groupId","name"}                    -> {}
-//   {"op":"addAdmin"|"removeAdmin"|"addSuperAdmin"|"removeSuperAdmin","client","groupId","inboxId"} -> {}
+//   {"op":"addAdmin"|"removeAdmin"|"addSuperAdmin"|"removeSuperAdmin","client","groupId","inboxId"}
+//   -> {}
 //   {"op":"send","client","groupId","text"}                          -> {"messageId"}
 //   {"op":"sendReply","client","groupId","reference","referenceInboxId"?,"text"} -> {"messageId"}
 //   {"op":"sendReaction","client","groupId","reference","referenceInboxId"?,"emoji",
@@ -27,12 +28,15 @@
 //       while started: {"event":"message","client","message":<as in messages>} lines
 //   {"op":"sync","client"}                                           -> {"joined":[groupIds]}
 //   {"op":"syncGroup","client","groupId"}                            -> {}
-//   {"op":"messages","client","groupId"} -> {"messages":[{"id","kind","senderInboxId","contentType",
+//   {"op":"messages","client","groupId"} ->
+//   {"messages":[{"id","kind","senderInboxId","contentType",
 //       "sentAtNs","nodeId", decoded: "text"? | "reply"{reference,referenceInboxId,text} |
 //       "reaction"{reference,referenceInboxId,action,content,schema} | "readReceipt":true |
 //       "remoteAttachment"{url,contentDigest,saltHex,nonceHex,scheme,contentLength,filename}}]}
-//   {"op":"group","client","groupId"}    -> {"name","description","members","admins","superAdmins","epoch","kind","active"}
-//   {"op":"conversations","client"}      -> {"conversations":[{"groupId","kind","name","dmPeerInboxId"}]}
+//   {"op":"group","client","groupId"}    ->
+//   {"name","description","members","admins","superAdmins","epoch","kind","active"}
+//   {"op":"conversations","client"}      ->
+//   {"conversations":[{"groupId","kind","name","dmPeerInboxId"}]}
 // Errors: {"id", "error": {"category","message"}}. Ids are hex. Rejected network
 // input is logged on stderr.
 #include <iostream>
@@ -106,13 +110,13 @@ Result<client::Client*> ClientOf(Peer& peer, const json& req) {
 }
 
 json MessageJson(const client::Message& m) {
-  json out = {{"id", xs::codec::HexEncode(m.id)},
-              {"kind", m.kind == client::Message::Kind::kApplication ? "application"
-                                                                    : "membership_change"},
-              {"senderInboxId", m.sender_inbox_id},
-              {"contentType", m.content.type.ToString()},
-              {"sentAtNs", std::to_string(m.sent_ns)},
-              {"nodeId", m.node_id}};
+  json out = {
+      {"id", xs::codec::HexEncode(m.id)},
+      {"kind", m.kind == client::Message::Kind::kApplication ? "application" : "membership_change"},
+      {"senderInboxId", m.sender_inbox_id},
+      {"contentType", m.content.type.ToString()},
+      {"sentAtNs", std::to_string(m.sent_ns)},
+      {"nodeId", m.node_id}};
   const content::EncodedContent& c = m.content;
   if (auto text = content::DecodeText(c); text.ok()) out["text"] = *text;
   if (auto reply = content::DecodeReply(c); reply.ok()) {
