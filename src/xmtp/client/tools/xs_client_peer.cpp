@@ -13,8 +13,8 @@
 //   {"op":"createDm","client":"a","peer":inboxId}                    -> {"groupId"}
 //   {"op":"addMembers"|"removeMembers","client","groupId","members"} -> {}
 //   {"op":"updateName","client","groupId","name"}                    -> {}
-//   {"op":"addAdmin"|"removeAdmin"|"addSuperAdmin"|"removeSuperAdmin","client","groupId","inboxId"}
-//   -> {}
+//   {"op":"addAdmin"|"removeAdmin"|"addSuperAdmin"|"removeSuperAdmin",
+//        "client","groupId","inboxId"}                               -> {}
 //   {"op":"send","client","groupId","text"}                          -> {"messageId"}
 //   {"op":"sendReply","client","groupId","reference","referenceInboxId"?,"text"} -> {"messageId"}
 //   {"op":"sendReaction","client","groupId","reference","referenceInboxId"?,"emoji",
@@ -25,18 +25,19 @@
 //   {"op":"decryptAttachment","client","groupId","messageId","payloadHex"}
 //       -> {"filename","mimeType","text"}: the message's remote attachment decrypted
 //   {"op":"stream","client","action":"start"|"stop"}                 -> {}
-//       while started: {"event":"message","client","message":<as in messages>} lines
+//       while started, stream threads print {"event":"message","client","message":<as in
+//       messages>} lines between responses (node order, each message once)
 //   {"op":"sync","client"}                                           -> {"joined":[groupIds]}
 //   {"op":"syncGroup","client","groupId"}                            -> {}
-//   {"op":"messages","client","groupId"} ->
-//   {"messages":[{"id","kind","senderInboxId","contentType",
-//       "sentAtNs","nodeId", decoded: "text"? | "reply"{reference,referenceInboxId,text} |
+//   {"op":"messages","client","groupId"}
+//       -> {"messages":[{"id","kind","senderInboxId","contentType","sentAtNs","nodeId",
+//       decoded: "text"? | "reply"{reference,referenceInboxId,text} |
 //       "reaction"{reference,referenceInboxId,action,content,schema} | "readReceipt":true |
 //       "remoteAttachment"{url,contentDigest,saltHex,nonceHex,scheme,contentLength,filename}}]}
-//   {"op":"group","client","groupId"}    ->
-//   {"name","description","members","admins","superAdmins","epoch","kind","active"}
-//   {"op":"conversations","client"}      ->
-//   {"conversations":[{"groupId","kind","name","dmPeerInboxId"}]}
+//   {"op":"group","client","groupId"}
+//       -> {"name","description","members","admins","superAdmins","epoch","kind","active"}
+//   {"op":"conversations","client"}
+//       -> {"conversations":[{"groupId","kind","name","dmPeerInboxId"}]}
 // Errors: {"id", "error": {"category","message"}}. Ids are hex. Rejected network
 // input is logged on stderr.
 #include <iostream>
