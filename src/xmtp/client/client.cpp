@@ -257,18 +257,37 @@ std::vector<GroupView> Client::Conversations() const {
 Result<std::vector<Message>> Client::Messages(const Bytes& group_id) const {
   std::lock_guard lock(mu_);
   XS_TRY(const GroupRecord* g, Find(group_id));
-  (void)g;
-  std::vector<Message> out;
-  store::MessageQuery query;
-  query.limit = store::kMaxMessagePage;
-  while (true) {
-    XS_TRY(auto page, ctx_.store().ListMessages(installation_key_, group_id, query));
-    for (const auto& stored : page) {
-      XS_TRY(Message m, FromStored(stored));
-      out.push_back(std::move(m));
+  // A DM shows the messages of every group with the same DM id (duplicate
+  // DMs started from both sides), as libxmtp does.
+  std::vector<Bytes> sources{group_id};
+  if (g->ext.metadata.dm_members) {
+    std::string dm_id = group::DmId(g->ext.metadata.dm_members->member_one,
+                                    g->ext.metadata.dm_members->member_two);
+    for (const auto& [id, other] : groups_) {
+      if (id != group_id && other->ext.metadata.dm_members &&
+          group::DmId(other->ext.metadata.dm_members->member_one,
+                      other->ext.metadata.dm_members->member_two) == dm_id) {
+        sources.push_back(id);
+      }
     }
-    if (page.size() < query.limit) break;
-    query.sent_after_ns = page.back().sent_ns;
+  }
+  std::vector<Message> out;
+  for (const auto& source : sources) {
+    store::MessageQuery query;
+    query.limit = store::kMaxMessagePage;
+    while (true) {
+      XS_TRY(auto page, ctx_.store().ListMessages(installation_key_, source, query));
+      for (const auto& stored : page) {
+        XS_TRY(Message m, FromStored(stored));
+        out.push_back(std::move(m));
+      }
+      if (page.size() < query.limit) break;
+      query.sent_after_ns = page.back().sent_ns;
+    }
+  }
+  if (sources.size() > 1) {
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Message& a, const Message& b) { return a.sent_ns < b.sent_ns; });
   }
   return out;
 }

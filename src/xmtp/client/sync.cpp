@@ -231,7 +231,9 @@ Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
     out.sender_inbox_id = sender->inbox_id;
     out.sender_installation = sender->installation_key;
   }
-  out.sent_ns = ParseDecimal(envelope->idempotency_key, v1.created_ns());
+  // libxmtp shows a received message at the node's time, not the sender's.
+  out.sent_ns = v1.created_ns() != 0 ? v1.created_ns()
+                                     : ParseDecimal(envelope->idempotency_key, 0);
   out.node_id = v1.id();
   out.content = std::move(*encoded);
   XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, group.state));

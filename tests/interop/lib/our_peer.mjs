@@ -23,8 +23,13 @@ export class OurPeer {
     this.nextId = 1;
     this.pending = new Map();
     this.log = [];
+    this.listeners = new Map(); // client name -> callback(message) for stream events
     readline.createInterface({ input: this.child.stdout }).on("line", (line) => {
       const reply = JSON.parse(line);
+      if (reply.event === "message") {
+        this.listeners.get(reply.client)?.(reply.message);
+        return;
+      }
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
       this.pending.delete(reply.id);
@@ -53,8 +58,16 @@ export class OurPeer {
   }
 
   // A handle on one of our clients in this process.
-  async create(name) {
-    const info = await this.call("create", { client: name });
+  // exportWalletKey: also return the wallet's private key (info.walletKey),
+  // so that an SDK client can sign in to the same inbox.
+  async create(name, { exportWalletKey = false } = {}) {
+    const info = await this.call("create", { client: name, exportWalletKey });
+    return new OurClient(this, name, info);
+  }
+
+  // A new installation of the existing inbox of the wallet (0x-hex key).
+  async addInstallation(name, walletKey) {
+    const info = await this.call("addInstallation", { client: name, walletKey });
     return new OurClient(this, name, info);
   }
 
@@ -71,6 +84,7 @@ export class OurClient {
     this.inboxId = info.inboxId;
     this.installationKey = info.installationKey;
     this.address = info.address;
+    this.walletKey = info.walletKey;
   }
 
   call(op, args = {}) {
@@ -98,11 +112,39 @@ export class OurClient {
   async send(groupId, text) {
     return (await this.call("send", { groupId, text })).messageId;
   }
+  async sendReply(groupId, reference, text, referenceInboxId) {
+    return (await this.call("sendReply", { groupId, reference, text, ...(referenceInboxId ? { referenceInboxId } : {}) }))
+      .messageId;
+  }
+  // version 2 (protobuf, the default) or 1 (legacy JSON).
+  async sendReaction(groupId, { reference, referenceInboxId, emoji, action = "added", version = 2 }) {
+    return (await this.call("sendReaction", { groupId, reference, referenceInboxId, emoji, action, version })).messageId;
+  }
+  async sendReadReceipt(groupId) {
+    return (await this.call("sendReadReceipt", { groupId })).messageId;
+  }
+  // -> {messageId, payloadHex}: payloadHex is the ciphertext a real sender would upload to url.
+  sendRemoteAttachment(groupId, { url, filename, mimeType = "text/plain", text }) {
+    return this.call("sendRemoteAttachment", { groupId, url, filename, mimeType, text });
+  }
+  // The remote attachment of message messageId, decrypted from payloadHex -> {filename, mimeType, text}.
+  decryptAttachment(groupId, messageId, payloadHex) {
+    return this.call("decryptAttachment", { groupId, messageId, payloadHex });
+  }
+  // Every conversation's new messages, to onMessage(message) in delivery order.
+  async startStream(onMessage) {
+    this.peer.listeners.set(this.name, onMessage);
+    await this.call("stream", { action: "start" });
+  }
+  async stopStream() {
+    await this.call("stream", { action: "stop" });
+    this.peer.listeners.delete(this.name);
+  }
   async sync() {
     return (await this.call("sync")).joined;
   }
-  async messages(groupId) {
-    await this.call("syncGroup", { groupId });
+  async messages(groupId, { sync = true } = {}) {
+    if (sync) await this.call("syncGroup", { groupId });
     return (await this.call("messages", { groupId })).messages;
   }
   group(groupId) {

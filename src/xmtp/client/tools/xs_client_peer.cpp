@@ -9,19 +9,40 @@
 // restarted peer reopens its clients with "open".
 //
 // One request per stdin line, one response per stdout line, in order:
-//   {"id":1,"op":"create","client":"a"}           -> {"id":1,"result":{"inboxId","installationKey","address"}}
+//   {"id":1,"op":"create","client":"a","exportWalletKey"?:true}
+//       -> {"id":1,"result":{"inboxId","installationKey","address","walletKey"?:"0x.."}}
+//   {"op":"addInstallation","client":"b","walletKey":"0x.."}  -> as create: a new
+//       installation of the wallet's existing inbox
 //   {"op":"open","client":"a","installationKey":hex}  -> {"inboxId"}   (from the store)
 //   {"op":"createGroup","client":"a","members":[inboxIds],"name"?}   -> {"groupId"}
 //   {"op":"createDm","client":"a","peer":inboxId}                    -> {"groupId"}
 //   {"op":"addMembers"|"removeMembers","client","groupId","members"} -> {}
 //   {"op":"updateName","client","groupId","name"}                    -> {}
-//   {"op":"addAdmin"|"removeAdmin"|"addSuperAdmin"|"removeSuperAdmin","client","groupId","inboxId"} -> {}
+//   {"op":"addAdmin"|"removeAdmin"|"addSuperAdmin"|"removeSuperAdmin",
+//        "client","groupId","inboxId"}                               -> {}
 //   {"op":"send","client","groupId","text"}                          -> {"messageId"}
+//   {"op":"sendReply","client","groupId","reference","referenceInboxId"?,"text"} -> {"messageId"}
+//   {"op":"sendReaction","client","groupId","reference","referenceInboxId"?,"emoji",
+//        "action"?:"added"|"removed","version"?:1|2}                 -> {"messageId"}
+//   {"op":"sendReadReceipt","client","groupId"}                      -> {"messageId"}
+//   {"op":"sendRemoteAttachment","client","groupId","url","filename","mimeType"?,"text"}
+//       -> {"messageId","payloadHex"}: the ciphertext (never uploaded anywhere)
+//   {"op":"decryptAttachment","client","groupId","messageId","payloadHex"}
+//       -> {"filename","mimeType","text"}: the message's remote attachment decrypted
+//   {"op":"stream","client","action":"start"|"stop"}                 -> {}
+//       while started, stream threads print {"event":"message","client","message":<as in
+//       messages>} lines between responses (node order, each message once)
 //   {"op":"sync","client"}                                           -> {"joined":[groupIds]}
 //   {"op":"syncGroup","client","groupId"}                            -> {}
-//   {"op":"messages","client","groupId"} -> {"messages":[{"id","kind","senderInboxId","contentType","text"?,"sentAtNs","nodeId"}]}
-//   {"op":"group","client","groupId"}    -> {"name","description","members","admins","superAdmins","epoch","kind","active"}
-//   {"op":"conversations","client"}      -> {"conversations":[{"groupId","kind","name","dmPeerInboxId"}]}
+//   {"op":"messages","client","groupId"}
+//       -> {"messages":[{"id","kind","senderInboxId","contentType","sentAtNs","nodeId",
+//       decoded: "text"? | "reply"{reference,referenceInboxId,text} |
+//       "reaction"{reference,referenceInboxId,action,content,schema} | "readReceipt":true |
+//       "remoteAttachment"{url,contentDigest,saltHex,nonceHex,scheme,contentLength,filename}}]}
+//   {"op":"group","client","groupId"}
+//       -> {"name","description","members","admins","superAdmins","epoch","kind","active"}
+//   {"op":"conversations","client"}
+//       -> {"conversations":[{"groupId","kind","name","dmPeerInboxId"}]}
 // Errors: {"id", "error": {"category","message"}}. Ids are hex. Rejected network
 // input is logged on stderr.
 #include <unistd.h>
@@ -32,6 +53,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -43,6 +65,7 @@
 #include "xmtp/content/codecs.h"
 #include "xmtp/content/encoded_content.h"
 #include "xmtp/content/envelope.h"
+#include "xmtp/content/remote_attachment.h"
 #include "xmtp/identity/signer.h"
 #include "xmtp/store/store.h"
 
@@ -55,10 +78,18 @@ using xs::Status;
 namespace client = xs::xmtp::client;
 namespace content = xs::xmtp::content;
 
+// stdout carries responses (main thread) and stream events (stream threads).
+std::mutex g_out_mu;
+
+void WriteLine(const json& line) {
+  std::lock_guard lock(g_out_mu);
+  std::cout << line.dump() << std::endl;
+}
+
 struct Peer {
   client::ClientContext* ctx = nullptr;
   std::map<std::string, std::unique_ptr<client::Client>> clients;
-  std::map<std::string, std::string> addresses;
+  std::map<std::string, std::unique_ptr<client::MessageStream>> streams;
 };
 
 Result<std::string> Str(const json& req, const char* key) {
@@ -91,15 +122,60 @@ Result<client::Client*> ClientOf(Peer& peer, const json& req) {
 }
 
 json MessageJson(const client::Message& m) {
-  json out = {{"id", xs::codec::HexEncode(m.id)},
-              {"kind", m.kind == client::Message::Kind::kApplication ? "application"
-                                                                    : "membership_change"},
-              {"senderInboxId", m.sender_inbox_id},
-              {"contentType", m.content.type.ToString()},
-              {"sentAtNs", std::to_string(m.sent_ns)},
-              {"nodeId", m.node_id}};
-  if (auto text = content::DecodeText(m.content); text.ok()) out["text"] = *text;
+  json out = {
+      {"id", xs::codec::HexEncode(m.id)},
+      {"kind", m.kind == client::Message::Kind::kApplication ? "application" : "membership_change"},
+      {"senderInboxId", m.sender_inbox_id},
+      {"contentType", m.content.type.ToString()},
+      {"sentAtNs", std::to_string(m.sent_ns)},
+      {"nodeId", m.node_id}};
+  const content::EncodedContent& c = m.content;
+  if (auto text = content::DecodeText(c); text.ok()) out["text"] = *text;
+  if (auto reply = content::DecodeReply(c); reply.ok()) {
+    json r = {{"reference", reply->reference},
+              {"referenceInboxId", reply->reference_inbox_id.value_or("")}};
+    if (auto text = content::DecodeText(reply->content); text.ok()) r["text"] = *text;
+    out["reply"] = r;
+  }
+  if (auto reaction = content::DecodeReaction(c); reaction.ok()) {
+    const char* action = reaction->action == content::ReactionAction::kAdded     ? "added"
+                         : reaction->action == content::ReactionAction::kRemoved ? "removed"
+                                                                                 : "unspecified";
+    out["reaction"] = {{"reference", reaction->reference},
+                       {"referenceInboxId", reaction->reference_inbox_id},
+                       {"action", action},
+                       {"content", reaction->content},
+                       {"schema", static_cast<int>(reaction->schema)}};
+  }
+  if (content::DecodeReadReceipt(c).ok()) out["readReceipt"] = true;
+  if (auto remote = content::DecodeRemoteAttachment(c); remote.ok()) {
+    out["remoteAttachment"] = {{"url", remote->url},
+                               {"contentDigest", remote->content_digest},
+                               {"saltHex", xs::codec::HexEncode(remote->salt)},
+                               {"nonceHex", xs::codec::HexEncode(remote->nonce)},
+                               {"scheme", remote->scheme},
+                               {"contentLength", remote->content_length},
+                               {"filename", remote->filename.value_or("")}};
+  }
   return out;
+}
+
+json ClientInfo(const client::Client& c, const xs::xmtp::identity::WalletKey& wallet,
+                bool export_key) {
+  json out = {{"inboxId", c.inbox_id()},
+              {"installationKey", xs::codec::HexEncode(c.installation_key())},
+              {"address", wallet.address()}};
+  // Test tooling only: lets an SDK client sign in as the same wallet.
+  if (export_key) out["walletKey"] = "0x" + wallet.ExportPrivateKeyHex();
+  return out;
+}
+
+Result<const client::Message*> FindMessage(const std::vector<client::Message>& messages,
+                                           const std::string& hex_id) {
+  for (const auto& m : messages) {
+    if (xs::codec::HexEncode(m.id) == hex_id) return &m;
+  }
+  return Error::NotFound("no message " + hex_id);
 }
 
 Result<json> Handle(Peer& peer, const json& req) {
@@ -108,9 +184,16 @@ Result<json> Handle(Peer& peer, const json& req) {
     XS_TRY(std::string name, Str(req, "client"));
     XS_TRY(auto wallet, xs::xmtp::identity::WalletKey::Generate());
     XS_TRY(auto c, client::Client::Register(*peer.ctx, wallet));
-    json out = {{"inboxId", c->inbox_id()},
-                {"installationKey", xs::codec::HexEncode(c->installation_key())},
-                {"address", wallet.address()}};
+    json out = ClientInfo(*c, wallet, req.value("exportWalletKey", false));
+    peer.clients[name] = std::move(c);
+    return out;
+  }
+  if (op == "addInstallation") {
+    XS_TRY(std::string name, Str(req, "client"));
+    XS_TRY(std::string key, Str(req, "walletKey"));
+    XS_TRY(auto wallet, xs::xmtp::identity::WalletKey::FromPrivateKeyHex(key));
+    XS_TRY(auto c, client::Client::AddInstallation(*peer.ctx, wallet));
+    json out = ClientInfo(*c, wallet, false);
     peer.clients[name] = std::move(c);
     return out;
   }
@@ -142,6 +225,20 @@ Result<json> Handle(Peer& peer, const json& req) {
     json ids = json::array();
     for (const auto& id : joined) ids.push_back(xs::codec::HexEncode(id));
     return json{{"joined", ids}};
+  }
+  if (op == "stream") {
+    XS_TRY(std::string name, Str(req, "client"));
+    XS_TRY(std::string action, Str(req, "action"));
+    if (action == "stop") {
+      peer.streams.erase(name);  // the destructor stops it
+      return json::object();
+    }
+    if (action != "start") return Error::Validation("action", "start or stop");
+    if (peer.streams.count(name)) return Error::Validation("action", "already streaming");
+    peer.streams[name] = c->StreamAll([name](const client::Message& m) {
+      WriteLine({{"event", "message"}, {"client", name}, {"message", MessageJson(m)}});
+    });
+    return json::object();
   }
   if (op == "conversations") {
     json list = json::array();
@@ -179,6 +276,61 @@ Result<json> Handle(Peer& peer, const json& req) {
     XS_TRY(std::string text, Str(req, "text"));
     XS_TRY(auto id, c->Send(group_id, content::EncodeText(text)));
     return json{{"messageId", xs::codec::HexEncode(id)}};
+  }
+  if (op == "sendReply") {
+    XS_TRY(std::string text, Str(req, "text"));
+    content::Reply reply;
+    XS_TRY(reply.reference, Str(req, "reference"));
+    if (auto inbox = Str(req, "referenceInboxId"); inbox.ok()) reply.reference_inbox_id = *inbox;
+    reply.content = content::EncodeText(text);
+    XS_TRY(auto id, c->Send(group_id, content::EncodeReply(reply)));
+    return json{{"messageId", xs::codec::HexEncode(id)}};
+  }
+  if (op == "sendReaction") {
+    content::Reaction reaction;
+    XS_TRY(reaction.reference, Str(req, "reference"));
+    XS_TRY(reaction.content, Str(req, "emoji"));
+    reaction.reference_inbox_id = req.value("referenceInboxId", "");
+    std::string action = req.value("action", "added");
+    if (action != "added" && action != "removed") {
+      return Error::Validation("action", "added or removed");
+    }
+    reaction.action =
+        action == "added" ? content::ReactionAction::kAdded : content::ReactionAction::kRemoved;
+    bool v1 = req.value("version", 2) == 1;
+    XS_TRY(auto id, c->Send(group_id, v1 ? content::EncodeReactionV1(reaction)
+                                         : content::EncodeReaction(reaction)));
+    return json{{"messageId", xs::codec::HexEncode(id)}};
+  }
+  if (op == "sendReadReceipt") {
+    XS_TRY(auto id, c->Send(group_id, content::EncodeReadReceipt()));
+    return json{{"messageId", xs::codec::HexEncode(id)}};
+  }
+  if (op == "sendRemoteAttachment") {
+    content::Attachment attachment;
+    XS_TRY(std::string text, Str(req, "text"));
+    XS_TRY(std::string filename, Str(req, "filename"));
+    attachment.filename = filename;
+    attachment.mime_type = req.value("mimeType", "text/plain");
+    attachment.data.assign(text.begin(), text.end());
+    XS_TRY(auto encrypted, content::EncryptAttachment(attachment));
+    XS_TRY(encrypted.remote.url, Str(req, "url"));
+    encrypted.remote.filename = filename;
+    XS_TRY(auto id, c->Send(group_id, content::EncodeRemoteAttachment(encrypted.remote)));
+    return json{{"messageId", xs::codec::HexEncode(id)},
+                {"payloadHex", xs::codec::HexEncode(encrypted.payload)}};
+  }
+  if (op == "decryptAttachment") {
+    XS_TRY(std::string message_id, Str(req, "messageId"));
+    XS_TRY(std::string payload_hex, Str(req, "payloadHex"));
+    XS_TRY(auto payload, xs::codec::HexDecode(payload_hex));
+    XS_TRY(auto messages, c->Messages(group_id));
+    XS_TRY(const client::Message* m, FindMessage(messages, message_id));
+    XS_TRY(auto remote, content::DecodeRemoteAttachment(m->content));
+    XS_TRY(auto attachment, content::DecryptAttachment(payload, remote));
+    return json{{"filename", attachment.filename.value_or("")},
+                {"mimeType", attachment.mime_type},
+                {"text", std::string(attachment.data.begin(), attachment.data.end())}};
   }
   if (op == "syncGroup") {
     XS_RETURN_IF_ERROR(c->SyncGroup(group_id));
@@ -225,8 +377,9 @@ int Serve(xs::xmtp::api::ApiClient& api, xs::xmtp::store::Store& store) {
                          {"message", result.error().ToString()}};
       }
     }
-    std::cout << resp.dump() << std::endl;
+    WriteLine(resp);
   }
+  peer.streams.clear();
   return 0;
 }
 
