@@ -6,6 +6,7 @@
 
 #include "xmtp/group/constants.h"
 #include "xmtp/group/group_error.h"
+#include "xmtp/group/version.h"
 
 namespace xs::xmtp::group {
 namespace {
@@ -178,6 +179,10 @@ Result<ValidatedCommit> ValidateCommit(const GroupExtensions& before, const Grou
 
   XS_RETURN_IF_ERROR(  // rule 5
       CheckPermissions(before, commit, diff.removed, new_meta.super_admins.size()));
+  if (commit.minimum_supported_protocol_version) {
+    // libxmtp rejects the commit when the floor is not a version.
+    XS_RETURN_IF_ERROR(ParseSemVer(*commit.minimum_supported_protocol_version));
+  }
   return commit;
 }
 

@@ -63,8 +63,9 @@ struct ValidatedCommit {
   bool installations_changed = false;
   // Installations a super admin removed and added back (fork recovery).
   std::set<Bytes> readded_installations;
-  // The group's minimum_supported_protocol_version after the commit; a
-  // client older than it pauses the group rather than applying the commit.
+  // The group's minimum_supported_protocol_version after the commit (a
+  // valid semver; see version.h): a client older than it pauses the group
+  // rather than applying the commit.
   std::optional<std::string> minimum_supported_protocol_version;
 };
 

@@ -395,6 +395,14 @@ TEST_F(CommitValidationTest, ReportsTheMinimumSupportedProtocolVersion) {
   EXPECT_EQ(result->minimum_supported_protocol_version, "1.9.0");
 }
 
+TEST_F(CommitValidationTest, AFloorThatIsNotAVersionInvalidatesTheCommit) {
+  GroupExtensions before = Group();
+  GroupExtensions after = before;
+  after.mutable_metadata.attributes[std::string(kMinimumSupportedProtocolVersion)] = "latest";
+  CommitFacts facts{Leaf("alice", 0xA1), {}, {}, {}};
+  ExpectKind(Validate(before, after, facts), GroupRuleError::kInvalidVersion);
+}
+
 class WelcomeMembershipTest : public CommitValidationTest {};
 
 TEST_F(WelcomeMembershipTest, AcceptsAMatchingTree) {
