@@ -128,41 +128,19 @@ std::vector<MetadataFieldChange> MetadataChanges(const MutableMetadata& before,
   return out;
 }
 
-Result<ValidatedCommit> ValidateCommit(const GroupExtensions& before, const GroupExtensions& after,
-                                       const CommitFacts& facts,
-                                       const InstallationResolver& resolve) {
+Result<ValidatedCommit> CheckChange(const GroupExtensions& before, const GroupExtensions& after,
+                                    std::string_view actor_inbox_id) {
   if (after.metadata != before.metadata) {
     return MakeGroupRuleError(GroupRuleError::kImmutableMetadataChanged,
                               "the commit changes the immutable metadata (0xF000)");
   }
   ValidatedCommit commit;
-  commit.actor_inbox_id = facts.committer.inbox_id;
+  commit.actor_inbox_id = std::string(actor_inbox_id);
   commit.metadata_changes = MetadataChanges(before.mutable_metadata, after.mutable_metadata);
   for (const MetadataFieldChange& change : commit.metadata_changes) {  // rule 8
     if (change.new_value) XS_RETURN_IF_ERROR(CheckAttributeLength(change.field, *change.new_value));
   }
-  if (!before.membership.members.contains(facts.committer.inbox_id)) {  // rule 1
-    return MakeGroupRuleError(
-        GroupRuleError::kNotMember,
-        "committer inbox " + facts.committer.inbox_id + " is not a member of the group");
-  }
-  if (facts.has_psk) {  // rule 6
-    return MakeGroupRuleError(GroupRuleError::kPskNotAllowed, "the commit carries a PSK proposal");
-  }
-
   XS_TRY(MembershipDiff diff, DiffMembership(before.membership, after.membership));  // rule 2
-  XS_TRY(ExpectedInstallations expected,
-         ExpectInstallations(before.membership, after.membership, diff, resolve));
-  bool super_admin = RoleOf(before, facts.committer.inbox_id) == Role::kSuperAdmin;
-  XS_TRY(commit.readded_installations,  // rules 3 and 7
-         MatchInstallations(expected, facts.added, facts.removed,
-                            after.membership.failed_installations, super_admin));
-  commit.installations_changed = !facts.added.empty() || !facts.removed.empty();
-
-  XS_RETURN_IF_ERROR(CheckLeafCredential(facts.committer, after.membership, resolve));  // rule 4
-  for (const LeafIdentity& leaf : facts.updated) {
-    XS_RETURN_IF_ERROR(CheckLeafCredential(leaf, after.membership, resolve));
-  }
   XS_RETURN_IF_ERROR(CheckDmMembers(after));
 
   commit.added_inboxes = diff.added;
@@ -182,6 +160,35 @@ Result<ValidatedCommit> ValidateCommit(const GroupExtensions& before, const Grou
   if (commit.minimum_supported_protocol_version) {
     // libxmtp rejects the commit when the floor is not a version.
     XS_RETURN_IF_ERROR(ParseSemVer(*commit.minimum_supported_protocol_version));
+  }
+  return commit;
+}
+
+Result<ValidatedCommit> ValidateCommit(const GroupExtensions& before, const GroupExtensions& after,
+                                       const CommitFacts& facts,
+                                       const InstallationResolver& resolve) {
+  if (!before.membership.members.contains(facts.committer.inbox_id)) {  // rule 1
+    return MakeGroupRuleError(
+        GroupRuleError::kNotMember,
+        "committer inbox " + facts.committer.inbox_id + " is not a member of the group");
+  }
+  if (facts.has_psk) {  // rule 6
+    return MakeGroupRuleError(GroupRuleError::kPskNotAllowed, "the commit carries a PSK proposal");
+  }
+  XS_TRY(ValidatedCommit commit, CheckChange(before, after, facts.committer.inbox_id));
+
+  XS_TRY(MembershipDiff diff, DiffMembership(before.membership, after.membership));
+  XS_TRY(ExpectedInstallations expected,
+         ExpectInstallations(before.membership, after.membership, diff, resolve));
+  bool super_admin = RoleOf(before, facts.committer.inbox_id) == Role::kSuperAdmin;
+  XS_TRY(commit.readded_installations,  // rules 3 and 7
+         MatchInstallations(expected, facts.added, facts.removed,
+                            after.membership.failed_installations, super_admin));
+  commit.installations_changed = !facts.added.empty() || !facts.removed.empty();
+
+  XS_RETURN_IF_ERROR(CheckLeafCredential(facts.committer, after.membership, resolve));  // rule 4
+  for (const LeafIdentity& leaf : facts.updated) {
+    XS_RETURN_IF_ERROR(CheckLeafCredential(leaf, after.membership, resolve));
   }
   return commit;
 }

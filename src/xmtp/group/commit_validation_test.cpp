@@ -403,6 +403,24 @@ TEST_F(CommitValidationTest, AFloorThatIsNotAVersionInvalidatesTheCommit) {
   ExpectKind(Validate(before, after, facts), GroupRuleError::kInvalidVersion);
 }
 
+TEST_F(CommitValidationTest, CheckChangeLetsASenderFailFast) {
+  GroupExtensions before = Group(AdminOnlyPolicies());
+  GroupExtensions renamed = before;
+  renamed.mutable_metadata.attributes[std::string(kGroupName)] = "new";
+  auto by_member = CheckChange(before, renamed, "bob");
+  ASSERT_FALSE(by_member.ok());
+  EXPECT_TRUE(by_member.error().IsPermission());
+  auto by_super = CheckChange(before, renamed, "alice");
+  ASSERT_TRUE(by_super.ok()) << by_super.error().ToString();
+  EXPECT_EQ(by_super->metadata_changes.size(), 1u);
+  GroupExtensions grown = before;
+  grown.membership.members["carol"] = 1;
+  EXPECT_FALSE(CheckChange(before, grown, "bob").ok());
+  auto added = CheckChange(before, grown, "alice");
+  ASSERT_TRUE(added.ok()) << added.error().ToString();
+  EXPECT_EQ(added->added_inboxes, std::vector<std::string>{"carol"});
+}
+
 class WelcomeMembershipTest : public CommitValidationTest {};
 
 TEST_F(WelcomeMembershipTest, AcceptsAMatchingTree) {
