@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "xmtp/group/constants.h"
@@ -27,9 +28,11 @@ class FakeIdentity {
   InstallationResolver Resolver() const {
     return [this](const std::string& inbox, std::uint64_t sequence) -> Result<std::set<Bytes>> {
       if (sequence == 0) {
-        for (auto it = states_.rbegin(); it != states_.rend(); ++it) {
-          if (it->first.first == inbox) return it->second;
+        std::optional<std::set<Bytes>> latest;
+        for (const auto& [key, installations] : states_) {
+          if (key.first == inbox) latest = installations;
         }
+        if (latest) return *latest;
       }
       auto it = states_.find({inbox, sequence});
       if (it == states_.end()) return Error::NotFound("no identity state for " + inbox);
@@ -240,7 +243,7 @@ TEST_F(CommitValidationTest, Rule5AdminListChangesNeedASuperAdmin) {
   EXPECT_EQ(result->added_admins, std::vector<std::string>{"carol"});
 
   GroupExtensions promoted = before;
-  promoted.mutable_metadata.super_admins.push_back("bob");
+  promoted.mutable_metadata.super_admins.emplace_back("bob");
   ExpectKind(Validate(before, promoted, by_admin), GroupRuleError::kPermissionDenied);
   auto promotion = Validate(before, promoted, by_super);
   ASSERT_TRUE(promotion.ok()) << promotion.error().ToString();
