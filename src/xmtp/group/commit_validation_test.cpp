@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "mls/group/xmtp_profile.h"
 #include "xmtp/group/constants.h"
 #include "xmtp/group/group_error.h"
 
@@ -422,6 +423,25 @@ TEST_F(CommitValidationTest, CheckChangeLetsASenderFailFast) {
   auto added = CheckChange(before, grown, "alice");
   ASSERT_TRUE(added.ok()) << added.error().ToString();
   EXPECT_EQ(added->added_inboxes, std::vector<std::string>{"carol"});
+}
+
+TEST(LeafIdentityTest, DecodesTheXmtpCredential) {
+  mls::LeafNode leaf;
+  leaf.credential = mls::MakeXmtpCredential("inbox-1");
+  leaf.signature_key = Key(0x11);
+  auto identity = LeafIdentityOf(leaf);
+  ASSERT_TRUE(identity.ok()) << identity.error().ToString();
+  EXPECT_EQ(*identity, (LeafIdentity{"inbox-1", Key(0x11)}));
+
+  leaf.credential.credential_type = 2;
+  auto x509 = LeafIdentityOf(leaf);
+  ASSERT_FALSE(x509.ok());
+  EXPECT_EQ(GroupRuleErrorOf(x509.error()), GroupRuleError::kInvalidCredential);
+
+  leaf.credential = mls::Credential{mls::kCredentialTypeBasic, Bytes{0x0a, 0x05, 0x61}, {}};
+  auto truncated = LeafIdentityOf(leaf);
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(GroupRuleErrorOf(truncated.error()), GroupRuleError::kInvalidCredential);
 }
 
 class WelcomeMembershipTest : public CommitValidationTest {};

@@ -14,7 +14,7 @@ struct KindName {
   std::string_view name;
 };
 
-constexpr std::array<KindName, 17> kNames{{
+constexpr std::array<KindName, 18> kNames{{
     {GroupRuleError::kMissingExtension, "missing_extension"},
     {GroupRuleError::kMalformedExtension, "malformed_extension"},
     {GroupRuleError::kInvalidPolicy, "invalid_policy"},
@@ -32,6 +32,7 @@ constexpr std::array<KindName, 17> kNames{{
     {GroupRuleError::kWelcomeMembership, "welcome_membership"},
     {GroupRuleError::kInvalidVersion, "invalid_version"},
     {GroupRuleError::kGroupTooLarge, "group_too_large"},
+    {GroupRuleError::kInvalidCredential, "invalid_credential"},
 }};
 
 }  // namespace

@@ -34,6 +34,7 @@ enum class GroupRuleError {
   kWelcomeMembership,            // initial membership of a Welcome does not match
   kInvalidVersion,               // minimum_supported_protocol_version is not semver
   kGroupTooLarge,                // more inboxes than kMaxGroupSizeCount
+  kInvalidCredential,            // a leaf credential is not basic(MlsCredential)
 };
 
 std::string_view GroupRuleErrorName(GroupRuleError kind);
