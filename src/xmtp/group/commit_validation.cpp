@@ -20,10 +20,6 @@ std::vector<std::string> Missing(const std::vector<std::string>& from,
   return out;
 }
 
-bool Contains(const std::vector<std::string>& list, std::string_view value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
 Error Denied(std::string_view policy, const std::string& actor, std::string_view what) {
   return MakeGroupRuleError(
       GroupRuleError::kPermissionDenied,
@@ -72,7 +68,7 @@ Status CheckPermissions(const GroupExtensions& before, const ValidatedCommit& co
     if (!Allows(policies.remove_member_policy, role)) {
       return Denied("remove_member_policy", actor, "removing inbox " + inbox);
     }
-    if (Contains(before.mutable_metadata.super_admins, inbox)) {
+    if (RoleOf(before, inbox) == Role::kSuperAdmin) {
       return MakeGroupRuleError(GroupRuleError::kPermissionDenied,
                                 "super admin " + inbox + " cannot be removed");
     }
