@@ -5,7 +5,7 @@
 # Usage:
 #   bench/client_vs_sdk.sh [--quick] [--scenarios "send2 send50 sync add99 memory"]
 #                          [--send-messages N] [--sync-messages N] [--members N]
-#                          [--groups N] [--per-group N] [--out DIR]
+#                          [--groups N] [--per-group N] [--repeat N] [--out DIR]
 #
 #   send2   messages/s, 2-member group: send (encode, encrypt, sign, publish)
 #           confirmed by read-back, --send-messages in a row (default 500)
@@ -18,6 +18,8 @@
 #           --per-group (default 1000) stored messages, after its sync
 #   --quick sizes for a first look: 200 sends, 2000-message sync, 10 x 100
 #           for memory (add99 unchanged)
+#   --repeat N runs each side of each scenario N times (alternating sides);
+#           the table shows the median (the machine is shared: figures are noisy)
 #
 # Every scenario of every side runs against a fresh xmtp-node (--port 0, a temp
 # --data-dir), one after the other (nothing else should load the machine).
@@ -54,6 +56,7 @@ sync_messages=10000
 members=99
 groups=100
 per_group=1000
+repeat=1
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -67,6 +70,7 @@ while [ $# -gt 0 ]; do
   --members) members="$2" && shift 2 ;;
   --groups) groups="$2" && shift 2 ;;
   --per-group) per_group="$2" && shift 2 ;;
+  --repeat) repeat="$2" && shift 2 ;;
   --out) out="$2" && shift 2 ;;
   -h | --help)
     sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
@@ -153,16 +157,16 @@ scenario_args() {
   esac
 }
 
-# run_side SIDE SCENARIO COMMAND...: one run on a fresh node, its JSON line
-# (tagged with the side) appended to results.jsonl.
+# run_side SIDE SCENARIO ROUND COMMAND...: one run on a fresh node, its JSON
+# line (tagged with the side) appended to results.jsonl.
 run_side() {
-  local side="$1" scenario="$2"
-  shift 2
+  local side="$1" scenario="$2" round="$3"
+  shift 3
   start_node || {
     echo "{\"side\":\"$side\",\"scenario\":\"$scenario\",\"error\":\"node did not start\"}" >>"$results"
     return
   }
-  local log="$out/$scenario.$side"
+  local log="$out/$scenario.$side.$round"
   local started=$SECONDS
   # shellcheck disable=SC2046 # scenario_args is a list of words
   "$@" --url "$node_url" --scenario "$scenario" $(scenario_args "$scenario") >"$log.json" 2>"$log.stderr"
@@ -186,16 +190,28 @@ for scenario in $scenarios; do
     echo "client_vs_sdk: unknown scenario $scenario" >&2
     exit 2
   }
-  [ -n "$cpp_bin" ] && run_side ours "$scenario" "$cpp_bin"
-  run_side sdk "$scenario" "$node22" "$root/bench/sdk/sdk_bench.mjs"
+  for round in $(seq "$repeat"); do
+    [ -n "$cpp_bin" ] && run_side ours "$scenario" "$round" "$cpp_bin"
+    run_side sdk "$scenario" "$round" "$node22" "$root/bench/sdk/sdk_bench.mjs"
+  done
 done
 
 echo "machine: $(nproc) CPUs, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1), load average $(cut -d" " -f1-3 /proc/loadavg) (a shared machine makes figures noisy); results in $results"
-"$node22" - "$results" "$scenarios" <<'EOF'
+"$node22" - "$results" "$scenarios" "$repeat" <<'EOF'
 const fs = require("node:fs");
-const [file, order] = process.argv.slice(2);
+const [file, order, repeat] = process.argv.slice(2);
 const rows = fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
-const find = (side, scenario) => rows.find((row) => row.side === side && row.scenario === scenario);
+// The run with the median headline figure; a failed run counts when none succeeded.
+const find = (side, scenario) => {
+  const runs = rows.filter((row) => row.side === side && row.scenario === scenario);
+  const good = runs.filter((row) => !row.error);
+  if (good.length === 0) return runs[0];
+  const headline = (row) => metrics[scenario][1](row)[1];
+  good.sort((a, b) => headline(a) - headline(b));
+  const median = good[Math.floor((good.length - 1) / 2)];
+  if (good.length < runs.length) median.failedRuns = runs.length - good.length;
+  return median;
+};
 const fixed = (value, digits) => (typeof value === "number" ? value.toFixed(digits) : "?");
 const mib = (row) => (row.rssBytes ?? (row.rssMiB ?? NaN) * 1048576) / 1048576;
 // Per scenario: the metric, its cell text, the headline number and whether higher is better.
@@ -210,8 +226,11 @@ const cell = (row, scenario) => {
   if (!row) return ["skipped", undefined];
   if (row.error) return [`failed: ${row.error}`, undefined];
   const [text, value, higherBetter] = metrics[scenario][1](row);
-  return [row.verified === false ? `${text} UNVERIFIED` : text, value, higherBetter];
+  let note = row.verified === false ? " UNVERIFIED" : "";
+  if (row.failedRuns) note += ` (${row.failedRuns} failed)`;
+  return [text + note, value, higherBetter];
 };
+if (Number(repeat) > 1) console.log(`\nmedian of ${repeat} runs per side`);
 console.log("\n| scenario | metric | ours | SDK | ratio (>1: ours better) |");
 console.log("|---|---|---|---|---|");
 for (const scenario of order.split(/\s+/).filter(Boolean)) {
