@@ -88,7 +88,7 @@ function parseArgs(argv) {
   return options;
 }
 
-function positiveInt(options, name, fallback) {
+function intOption(options, name, fallback) {
   const raw = options[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -126,6 +126,12 @@ async function createMany(node, count, what) {
 
 const countTexts = (group) => group.countMessages({ contentTypes: [kText] });
 
+// libxmtp 1.9.1 stops sending on its HTTP/2 connection to our node after the
+// 5000th stream (the node has answered them all, sent no GOAWAY and sits idle)
+// and resumes 40-50 s later. Setup that publishes more than this per client
+// spreads the work over fresh clients; one publish is one stream.
+const kStreamsPerClient = 4500;
+
 // Optimistic sends are stored locally; publishMessages() publishes the pending
 // ones; a final sync moves them from Unpublished to Published.
 async function seedTexts(group, count, prefix, batch = 500) {
@@ -143,9 +149,9 @@ async function seedTexts(group, count, prefix, batch = 500) {
 }
 
 async function sendScenario(node, options, memberCount) {
-  const messages = positiveInt(options, "messages", 500);
+  const messages = intOption(options, "messages", 500);
   const budget = options.seconds === undefined ? undefined : Number(options.seconds);
-  const warmup = positiveInt(options, "warmup", 10);
+  const warmup = intOption(options, "warmup", 10);
   const setupStart = now();
   const sender = await createClient(node, undefined, dbOptions(options.db ?? "memory"));
   const others = await createMany(node, memberCount - 1, "members");
@@ -155,12 +161,19 @@ async function sendScenario(node, options, memberCount) {
   log(`setup ${round(setupSeconds, 1)} s: ${memberCount}-member group, ${warmup} warm-up sends`);
 
   let sent = 0;
+  let slowest = 0n;
+  const sendOne = async () => {
+    const before = now();
+    await group.sendText(`bench ${sent++}`);
+    const took = now() - before;
+    if (took > slowest) slowest = took;
+  };
   const start = now();
   if (budget === undefined) {
-    for (; sent < messages; ++sent) await group.sendText(`bench ${sent}`);
+    while (sent < messages) await sendOne();
   } else {
     const deadline = start + BigInt(Math.round(budget * 1e9));
-    while (now() < deadline) await group.sendText(`bench ${sent++}`);
+    while (now() < deadline) await sendOne();
   }
   const elapsed = seconds(start);
 
@@ -181,6 +194,8 @@ async function sendScenario(node, options, memberCount) {
     messages: sent,
     seconds: round(elapsed),
     perSecond: round(sent / elapsed, 1),
+    // A stall (see kStreamsPerClient) shows here as tens of seconds.
+    slowestSendSeconds: round(Number(slowest) / 1e9),
     warmup,
     setupSeconds: round(setupSeconds, 1),
     verified,
@@ -188,7 +203,7 @@ async function sendScenario(node, options, memberCount) {
 }
 
 async function syncScenario(node, options) {
-  const messages = positiveInt(options, "messages", 10000);
+  const messages = intOption(options, "messages", 10000);
   const setupStart = now();
   const creator = await createClient(node);
   const member = await createClient(node, undefined, dbOptions(options.db ?? "memory"));
@@ -222,7 +237,7 @@ async function syncScenario(node, options) {
 }
 
 async function addScenario(node, options) {
-  const count = positiveInt(options, "members", 99);
+  const count = intOption(options, "members", 99);
   const setupStart = now();
   const creator = await createClient(node, undefined, dbOptions(options.db ?? "memory"));
   const members = await createMany(node, count, "members");
@@ -275,16 +290,23 @@ function runSeeder(url, memberInboxId, groups, perGroup) {
 // Child of "memory": creates the groups with the member and fills them.
 // A few groups at a time: libxmtp works on its own threads.
 async function memorySeed(node, options) {
-  const groups = positiveInt(options, "groups", 100);
-  const perGroup = positiveInt(options, "per-group", 1000);
-  const concurrency = positiveInt(options, "concurrency", 4);
-  const sender = await createClient(node);
+  const groups = intOption(options, "groups", 100);
+  const perGroup = intOption(options, "per-group", 1000);
+  const concurrency = intOption(options, "concurrency", 4);
   const start = now();
   let next = 0;
   let done = 0;
   const worker = async () => {
+    let sender = null;
+    let budget = 0;
     while (next < groups) {
       const index = next++;
+      // A fresh sender (a new connection) before kStreamsPerClient is reached.
+      if (!sender || budget < perGroup + 50) {
+        sender = await createClient(node);
+        budget = kStreamsPerClient;
+      }
+      budget -= perGroup + 50;
       const group = await sender.conversations.createGroup([options.member]);
       await seedTexts(group, perGroup, `g${index}`);
       if (++done % 10 === 0) log(`seeding: ${done}/${groups} groups (${round(seconds(start), 1)} s)`);
@@ -295,8 +317,8 @@ async function memorySeed(node, options) {
 }
 
 async function memoryScenario(node, options) {
-  const groups = positiveInt(options, "groups", 100);
-  const perGroup = positiveInt(options, "per-group", 1000);
+  const groups = intOption(options, "groups", 100);
+  const perGroup = intOption(options, "per-group", 1000);
   const db = options.db ?? "disk";
   const setupStart = now();
   const member = await createClient(node, undefined, dbOptions(db));
