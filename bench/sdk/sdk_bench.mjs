@@ -126,10 +126,12 @@ async function createMany(node, count, what) {
 
 const countTexts = (group) => group.countMessages({ contentTypes: [kText] });
 
-// libxmtp 1.9.1 stops sending on its HTTP/2 connection to our node after the
-// 5000th stream (the node has answered them all, sent no GOAWAY and sits idle)
-// and resumes 40-50 s later. Setup that publishes more than this per client
-// spreads the work over fresh clients; one publish is one stream.
+// A client of node-bindings 1.9.1 opens no stream on its HTTP/2 connection to
+// our node after the 5000th one (stream id 9999) for 40-50 s: the node has
+// answered every stream, sent no GOAWAY and sits idle (GRPC_TRACE=http);
+// which side waits for what is not established. Setup that publishes more
+// than this per client spreads the work over fresh clients; one publish is
+// one stream.
 const kStreamsPerClient = 4500;
 
 // Optimistic sends are stored locally; publishMessages() publishes the pending
