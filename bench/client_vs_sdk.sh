@@ -47,6 +47,11 @@
 #   memory:       {"scenario":"memory","groups":G,"messages":M,"rssBytes":B}
 # Only setup-free phases are timed (client creation, seeding are not); other
 # keys (setupSeconds, verified, ...) are kept in the JSON lines.
+#
+# Known: an SDK client stalls 40-50 s after its 5000th HTTP/2 stream to our
+# node (see kStreamsPerClient in bench/sdk/sdk_bench.mjs). Seeding the sync
+# backlog pays it twice (setup only); --send-messages above ~1500 would put
+# it in the timed sends (slowestSendSeconds in the JSON shows it).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
