@@ -6,6 +6,7 @@
 
 #include "xmtp/group/constants.h"
 #include "xmtp/group/group_error.h"
+#include "xmtp/group/version.h"
 
 namespace xs::xmtp::group {
 namespace {
@@ -17,10 +18,6 @@ std::vector<std::string> Missing(const std::vector<std::string>& from,
     if (std::find(in.begin(), in.end(), inbox) == in.end()) out.push_back(inbox);
   }
   return out;
-}
-
-bool Contains(const std::vector<std::string>& list, std::string_view value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
 }
 
 Error Denied(std::string_view policy, const std::string& actor, std::string_view what) {
@@ -71,7 +68,7 @@ Status CheckPermissions(const GroupExtensions& before, const ValidatedCommit& co
     if (!Allows(policies.remove_member_policy, role)) {
       return Denied("remove_member_policy", actor, "removing inbox " + inbox);
     }
-    if (Contains(before.mutable_metadata.super_admins, inbox)) {
+    if (RoleOf(before, inbox) == Role::kSuperAdmin) {
       return MakeGroupRuleError(GroupRuleError::kPermissionDenied,
                                 "super admin " + inbox + " cannot be removed");
     }
@@ -127,41 +124,19 @@ std::vector<MetadataFieldChange> MetadataChanges(const MutableMetadata& before,
   return out;
 }
 
-Result<ValidatedCommit> ValidateCommit(const GroupExtensions& before, const GroupExtensions& after,
-                                       const CommitFacts& facts,
-                                       const InstallationResolver& resolve) {
+Result<ValidatedCommit> CheckChange(const GroupExtensions& before, const GroupExtensions& after,
+                                    std::string_view actor_inbox_id) {
   if (after.metadata != before.metadata) {
     return MakeGroupRuleError(GroupRuleError::kImmutableMetadataChanged,
                               "the commit changes the immutable metadata (0xF000)");
   }
   ValidatedCommit commit;
-  commit.actor_inbox_id = facts.committer.inbox_id;
+  commit.actor_inbox_id = std::string(actor_inbox_id);
   commit.metadata_changes = MetadataChanges(before.mutable_metadata, after.mutable_metadata);
   for (const MetadataFieldChange& change : commit.metadata_changes) {  // rule 8
     if (change.new_value) XS_RETURN_IF_ERROR(CheckAttributeLength(change.field, *change.new_value));
   }
-  if (!before.membership.members.contains(facts.committer.inbox_id)) {  // rule 1
-    return MakeGroupRuleError(
-        GroupRuleError::kNotMember,
-        "committer inbox " + facts.committer.inbox_id + " is not a member of the group");
-  }
-  if (facts.has_psk) {  // rule 6
-    return MakeGroupRuleError(GroupRuleError::kPskNotAllowed, "the commit carries a PSK proposal");
-  }
-
   XS_TRY(MembershipDiff diff, DiffMembership(before.membership, after.membership));  // rule 2
-  XS_TRY(ExpectedInstallations expected,
-         ExpectInstallations(before.membership, after.membership, diff, resolve));
-  bool super_admin = RoleOf(before, facts.committer.inbox_id) == Role::kSuperAdmin;
-  XS_TRY(commit.readded_installations,  // rules 3 and 7
-         MatchInstallations(expected, facts.added, facts.removed,
-                            after.membership.failed_installations, super_admin));
-  commit.installations_changed = !facts.added.empty() || !facts.removed.empty();
-
-  XS_RETURN_IF_ERROR(CheckLeafCredential(facts.committer, after.membership, resolve));  // rule 4
-  for (const LeafIdentity& leaf : facts.updated) {
-    XS_RETURN_IF_ERROR(CheckLeafCredential(leaf, after.membership, resolve));
-  }
   XS_RETURN_IF_ERROR(CheckDmMembers(after));
 
   commit.added_inboxes = diff.added;
@@ -178,6 +153,39 @@ Result<ValidatedCommit> ValidateCommit(const GroupExtensions& before, const Grou
 
   XS_RETURN_IF_ERROR(  // rule 5
       CheckPermissions(before, commit, diff.removed, new_meta.super_admins.size()));
+  if (commit.minimum_supported_protocol_version) {
+    // libxmtp rejects the commit when the floor is not a version.
+    XS_RETURN_IF_ERROR(ParseSemVer(*commit.minimum_supported_protocol_version));
+  }
+  return commit;
+}
+
+Result<ValidatedCommit> ValidateCommit(const GroupExtensions& before, const GroupExtensions& after,
+                                       const CommitFacts& facts,
+                                       const InstallationResolver& resolve) {
+  if (!before.membership.members.contains(facts.committer.inbox_id)) {  // rule 1
+    return MakeGroupRuleError(
+        GroupRuleError::kNotMember,
+        "committer inbox " + facts.committer.inbox_id + " is not a member of the group");
+  }
+  if (facts.has_psk) {  // rule 6
+    return MakeGroupRuleError(GroupRuleError::kPskNotAllowed, "the commit carries a PSK proposal");
+  }
+  XS_TRY(ValidatedCommit commit, CheckChange(before, after, facts.committer.inbox_id));
+
+  XS_TRY(MembershipDiff diff, DiffMembership(before.membership, after.membership));
+  XS_TRY(ExpectedInstallations expected,
+         ExpectInstallations(before.membership, after.membership, diff, resolve));
+  bool super_admin = RoleOf(before, facts.committer.inbox_id) == Role::kSuperAdmin;
+  XS_TRY(commit.readded_installations,  // rules 3 and 7
+         MatchInstallations(expected, facts.added, facts.removed,
+                            after.membership.failed_installations, super_admin));
+  commit.installations_changed = !facts.added.empty() || !facts.removed.empty();
+
+  XS_RETURN_IF_ERROR(CheckLeafCredential(facts.committer, after.membership, resolve));  // rule 4
+  for (const LeafIdentity& leaf : facts.updated) {
+    XS_RETURN_IF_ERROR(CheckLeafCredential(leaf, after.membership, resolve));
+  }
   return commit;
 }
 

@@ -63,11 +63,21 @@ struct ValidatedCommit {
   bool installations_changed = false;
   // Installations a super admin removed and added back (fork recovery).
   std::set<Bytes> readded_installations;
-  // The group's minimum_supported_protocol_version after the commit; a
-  // client older than it pauses the group rather than applying the commit.
+  // The group's minimum_supported_protocol_version after the commit (a
+  // valid semver; see version.h): a client older than it pauses the group
+  // rather than applying the commit.
   std::optional<std::string> minimum_supported_protocol_version;
 };
 
+// The part of ValidateCommit that needs no identity lookups: what changes
+// between `before` and `after`, and whether `actor_inbox_id` may make those
+// changes (rules 2, 5 and 8, unchanged 0xF000, DM membership, a floor that
+// parses). Senders call it on the extensions they are about to propose.
+// installations_changed and readded_installations stay empty.
+Result<ValidatedCommit> CheckChange(const GroupExtensions& before, const GroupExtensions& after,
+                                    std::string_view actor_inbox_id);
+
+// All rules, for a received commit (or our own before publishing).
 Result<ValidatedCommit> ValidateCommit(const GroupExtensions& before, const GroupExtensions& after,
                                        const CommitFacts& facts,
                                        const InstallationResolver& resolve);

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <utility>
 
+#include "mls/group/xmtp_profile.h"
 #include "xmtp/group/constants.h"
 #include "xmtp/group/group_error.h"
 
@@ -27,9 +29,11 @@ class FakeIdentity {
   InstallationResolver Resolver() const {
     return [this](const std::string& inbox, std::uint64_t sequence) -> Result<std::set<Bytes>> {
       if (sequence == 0) {
-        for (auto it = states_.rbegin(); it != states_.rend(); ++it) {
-          if (it->first.first == inbox) return it->second;
+        std::optional<std::set<Bytes>> latest;
+        for (const auto& [key, installations] : states_) {
+          if (key.first == inbox) latest = installations;
         }
+        if (latest) return *latest;
       }
       auto it = states_.find({inbox, sequence});
       if (it == states_.end()) return Error::NotFound("no identity state for " + inbox);
@@ -240,7 +244,7 @@ TEST_F(CommitValidationTest, Rule5AdminListChangesNeedASuperAdmin) {
   EXPECT_EQ(result->added_admins, std::vector<std::string>{"carol"});
 
   GroupExtensions promoted = before;
-  promoted.mutable_metadata.super_admins.push_back("bob");
+  promoted.mutable_metadata.super_admins.emplace_back("bob");
   ExpectKind(Validate(before, promoted, by_admin), GroupRuleError::kPermissionDenied);
   auto promotion = Validate(before, promoted, by_super);
   ASSERT_TRUE(promotion.ok()) << promotion.error().ToString();
@@ -393,6 +397,51 @@ TEST_F(CommitValidationTest, ReportsTheMinimumSupportedProtocolVersion) {
   auto result = Validate(before, after, facts);
   ASSERT_TRUE(result.ok()) << result.error().ToString();
   EXPECT_EQ(result->minimum_supported_protocol_version, "1.9.0");
+}
+
+TEST_F(CommitValidationTest, AFloorThatIsNotAVersionInvalidatesTheCommit) {
+  GroupExtensions before = Group();
+  GroupExtensions after = before;
+  after.mutable_metadata.attributes[std::string(kMinimumSupportedProtocolVersion)] = "latest";
+  CommitFacts facts{Leaf("alice", 0xA1), {}, {}, {}};
+  ExpectKind(Validate(before, after, facts), GroupRuleError::kInvalidVersion);
+}
+
+TEST_F(CommitValidationTest, CheckChangeLetsASenderFailFast) {
+  GroupExtensions before = Group(AdminOnlyPolicies());
+  GroupExtensions renamed = before;
+  renamed.mutable_metadata.attributes[std::string(kGroupName)] = "new";
+  auto by_member = CheckChange(before, renamed, "bob");
+  ASSERT_FALSE(by_member.ok());
+  EXPECT_TRUE(by_member.error().IsPermission());
+  auto by_super = CheckChange(before, renamed, "alice");
+  ASSERT_TRUE(by_super.ok()) << by_super.error().ToString();
+  EXPECT_EQ(by_super->metadata_changes.size(), 1u);
+  GroupExtensions grown = before;
+  grown.membership.members["carol"] = 1;
+  EXPECT_FALSE(CheckChange(before, grown, "bob").ok());
+  auto added = CheckChange(before, grown, "alice");
+  ASSERT_TRUE(added.ok()) << added.error().ToString();
+  EXPECT_EQ(added->added_inboxes, std::vector<std::string>{"carol"});
+}
+
+TEST(LeafIdentityTest, DecodesTheXmtpCredential) {
+  mls::LeafNode leaf;
+  leaf.credential = mls::MakeXmtpCredential("inbox-1");
+  leaf.signature_key = Key(0x11);
+  auto identity = LeafIdentityOf(leaf);
+  ASSERT_TRUE(identity.ok()) << identity.error().ToString();
+  EXPECT_EQ(*identity, (LeafIdentity{"inbox-1", Key(0x11)}));
+
+  leaf.credential.credential_type = 2;
+  auto x509 = LeafIdentityOf(leaf);
+  ASSERT_FALSE(x509.ok());
+  EXPECT_EQ(GroupRuleErrorOf(x509.error()), GroupRuleError::kInvalidCredential);
+
+  leaf.credential = mls::Credential{mls::kCredentialTypeBasic, Bytes{0x0a, 0x05, 0x61}, {}};
+  auto truncated = LeafIdentityOf(leaf);
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(GroupRuleErrorOf(truncated.error()), GroupRuleError::kInvalidCredential);
 }
 
 class WelcomeMembershipTest : public CommitValidationTest {};

@@ -44,7 +44,8 @@ GroupExtensions NewGroup(std::string_view creator_inbox_id, PolicySet policies,
                          const std::map<std::string, std::string>& attributes = {});
 // A new DM as libxmtp creates it: conversation type DM, dm_members
 // {creator, peer}, no admins, DmPolicies(), empty name, description and
-// image url, the creator the only member at sequence id 0.
+// image url, the creator the only member at sequence id 0 (libxmtp also
+// writes a random _commit_log_signer, as for groups).
 GroupExtensions NewDm(std::string_view creator_inbox_id, std::string_view peer_inbox_id);
 
 // libxmtp's local DM de-duplication key: "dm:" + both inbox ids lowercased,

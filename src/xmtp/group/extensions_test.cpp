@@ -259,5 +259,17 @@ TEST(GroupExtensionsTest, AttributeLimits) {
   EXPECT_FALSE(CheckMetadataLimits(metadata).ok());
 }
 
+TEST(GroupExtensionsTest, GroupSizeLimit) {
+  Membership membership;
+  for (std::size_t i = 0; i < kMaxGroupSizeCount; ++i) {
+    membership.members["inbox" + std::to_string(i)] = 1;
+  }
+  EXPECT_TRUE(CheckGroupSize(membership).ok());
+  membership.members["one_more"] = 1;
+  auto too_large = CheckGroupSize(membership);
+  ASSERT_FALSE(too_large.ok());
+  EXPECT_EQ(GroupRuleErrorOf(too_large.error()), GroupRuleError::kGroupTooLarge);
+}
+
 }  // namespace
 }  // namespace xs::xmtp::group

@@ -14,7 +14,7 @@ struct KindName {
   std::string_view name;
 };
 
-constexpr std::array<KindName, 15> kNames{{
+constexpr std::array<KindName, 18> kNames{{
     {GroupRuleError::kMissingExtension, "missing_extension"},
     {GroupRuleError::kMalformedExtension, "malformed_extension"},
     {GroupRuleError::kInvalidPolicy, "invalid_policy"},
@@ -30,6 +30,9 @@ constexpr std::array<KindName, 15> kNames{{
     {GroupRuleError::kImmutableMetadataChanged, "immutable_metadata_changed"},
     {GroupRuleError::kDmMembership, "dm_membership"},
     {GroupRuleError::kWelcomeMembership, "welcome_membership"},
+    {GroupRuleError::kInvalidVersion, "invalid_version"},
+    {GroupRuleError::kGroupTooLarge, "group_too_large"},
+    {GroupRuleError::kInvalidCredential, "invalid_credential"},
 }};
 
 }  // namespace

@@ -32,6 +32,9 @@ enum class GroupRuleError {
   kImmutableMetadataChanged,     // 0xF000 differs after the commit
   kDmMembership,                 // a DM holding an inbox other than its two members
   kWelcomeMembership,            // initial membership of a Welcome does not match
+  kInvalidVersion,               // minimum_supported_protocol_version is not semver
+  kGroupTooLarge,                // more inboxes than kMaxGroupSizeCount
+  kInvalidCredential,            // a leaf credential is not basic(MlsCredential)
 };
 
 std::string_view GroupRuleErrorName(GroupRuleError kind);

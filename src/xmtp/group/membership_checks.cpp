@@ -6,6 +6,7 @@
 
 #include "codec/hex.h"
 #include "xmtp/group/group_error.h"
+#include "xmtp/identity/credential.pb.h"
 
 namespace xs::xmtp::group {
 namespace {
@@ -28,6 +29,19 @@ std::set<Bytes> Minus(const std::set<Bytes>& a, const std::set<Bytes>& b) {
 }
 
 }  // namespace
+
+Result<LeafIdentity> LeafIdentityOf(const mls::LeafNode& leaf) {
+  if (leaf.credential.credential_type != mls::kCredentialTypeBasic) {
+    return MakeGroupRuleError(GroupRuleError::kInvalidCredential, "leaf credential is not basic");
+  }
+  ::xmtp::identity::MlsCredential credential;
+  const Bytes& identity = leaf.credential.identity;
+  if (!credential.ParseFromArray(identity.data(), static_cast<int>(identity.size()))) {
+    return MakeGroupRuleError(GroupRuleError::kInvalidCredential,
+                              "leaf credential identity is not an MlsCredential");
+  }
+  return LeafIdentity{credential.inbox_id(), leaf.signature_key};
+}
 
 Result<MembershipDiff> DiffMembership(const Membership& before, const Membership& after) {
   MembershipDiff diff;

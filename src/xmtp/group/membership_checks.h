@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "mls/messages/leaf.h"
 #include "xmtp/group/metadata.h"
 
 namespace xs::xmtp::group {
@@ -33,6 +34,11 @@ struct LeafIdentity {
   Bytes installation_key;
   bool operator==(const LeafIdentity&) const = default;
 };
+
+// The identity of an MLS leaf: its basic credential's `identity` decoded as
+// xmtp.identity.MlsCredential{inbox_id}, and its signature key. A credential
+// that is not basic or does not decode is an invalid_credential error.
+Result<LeafIdentity> LeafIdentityOf(const mls::LeafNode& leaf);
 
 using InstallationResolver =
     std::function<Result<std::set<Bytes>>(const std::string& inbox_id, std::uint64_t sequence_id)>;

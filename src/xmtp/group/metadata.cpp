@@ -139,4 +139,13 @@ Status CheckMetadataLimits(const MutableMetadata& metadata) {
   return OkStatus();
 }
 
+Status CheckGroupSize(const Membership& membership) {
+  if (membership.members.size() > kMaxGroupSizeCount) {
+    return MakeGroupRuleError(GroupRuleError::kGroupTooLarge,
+                              std::to_string(membership.members.size()) + " inboxes, more than " +
+                                  std::to_string(kMaxGroupSizeCount));
+  }
+  return OkStatus();
+}
+
 }  // namespace xs::xmtp::group

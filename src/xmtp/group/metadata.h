@@ -68,5 +68,7 @@ std::optional<std::size_t> AttributeLimit(std::string_view key);
 Status CheckAttributeLength(std::string_view key, std::string_view value);
 // Checks every attribute of `metadata`.
 Status CheckMetadataLimits(const MutableMetadata& metadata);
+// libxmtp's sender-side limit: at most kMaxGroupSizeCount inboxes.
+Status CheckGroupSize(const Membership& membership);
 
 }  // namespace xs::xmtp::group

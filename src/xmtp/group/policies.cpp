@@ -195,6 +195,26 @@ PolicySet DmPolicies() {
   return set;
 }
 
+PolicyPreset PresetOf(const PolicySet& set) {
+  for (PolicyPreset preset : {PolicyPreset::kDefault, PolicyPreset::kAdminOnly}) {
+    PolicySet want = preset == PolicyPreset::kDefault ? DefaultPolicies() : AdminOnlyPolicies();
+    MetadataPolicy other_keys = preset == PolicyPreset::kDefault
+                                    ? MetadataPolicy::Of(MetadataBase::kAllow)
+                                    : MetadataPolicy::Of(MetadataBase::kAllowIfAdmin);
+    bool same = set.add_member_policy == want.add_member_policy &&
+                set.remove_member_policy == want.remove_member_policy &&
+                set.add_admin_policy == want.add_admin_policy &&
+                set.remove_admin_policy == want.remove_admin_policy &&
+                set.update_permissions_policy == want.update_permissions_policy;
+    for (const auto& [key, policy] : set.update_metadata_policy) {
+      auto it = want.update_metadata_policy.find(key);
+      same = same && policy == (it != want.update_metadata_policy.end() ? it->second : other_keys);
+    }
+    if (same) return preset;
+  }
+  return PolicyPreset::kCustom;
+}
+
 bool Allows(const MembershipPolicy& policy, Role actor) { return Evaluate(policy, actor); }
 bool Allows(const MetadataPolicy& policy, Role actor) { return Evaluate(policy, actor); }
 bool Allows(const PermissionsPolicy& policy, Role actor) { return Evaluate(policy, actor); }

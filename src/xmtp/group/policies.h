@@ -84,6 +84,12 @@ PolicySet AdminOnlyPolicies();
 // every metadata key open.
 PolicySet DmPolicies();
 
+// Which preset a policy set is, as libxmtp reports it to apps: the fixed
+// policies must match, and every metadata policy present must be the one
+// the preset gives that key (keys may be missing: older groups have fewer).
+enum class PolicyPreset { kDefault, kAdminOnly, kCustom };
+PolicyPreset PresetOf(const PolicySet& set);
+
 // The metadata keys libxmtp's presets give a policy (its supported fields).
 const std::vector<std::string_view>& SupportedMetadataFields();
 

@@ -245,6 +245,22 @@ TEST(PoliciesTest, DmPresetHasLibxmtpsWireValues) {
                                   1});
 }
 
+TEST(PoliciesTest, PresetOfRecognisesLibxmtpsPresets) {
+  EXPECT_EQ(PresetOf(DefaultPolicies()), PolicyPreset::kDefault);
+  EXPECT_EQ(PresetOf(AdminOnlyPolicies()), PolicyPreset::kAdminOnly);
+  EXPECT_EQ(PresetOf(DmPolicies()), PolicyPreset::kCustom);
+  // Older groups lack some keys; unknown keys must follow the preset's rule.
+  PolicySet older = DefaultPolicies();
+  older.update_metadata_policy.erase(std::string(kAppData));
+  older.update_metadata_policy["new_key"] = MetadataPolicy::Of(MetadataBase::kAllow);
+  EXPECT_EQ(PresetOf(older), PolicyPreset::kDefault);
+  older.update_metadata_policy["new_key"] = MetadataPolicy::Of(MetadataBase::kAllowIfAdmin);
+  EXPECT_EQ(PresetOf(older), PolicyPreset::kCustom);
+  PolicySet changed = AdminOnlyPolicies();
+  changed.remove_admin_policy = PermissionsPolicy::Of(PermissionsBase::kAllowIfAdmin);
+  EXPECT_EQ(PresetOf(changed), PolicyPreset::kCustom);
+}
+
 TEST(PoliciesTest, EncodingIsDeterministic) {
   EXPECT_EQ(EncodePermissions(DefaultPolicies()), EncodePermissions(DefaultPolicies()));
   // First bytes: policies (0a, len) then add_member_policy {base: ALLOW} = 0a 02 08 01.

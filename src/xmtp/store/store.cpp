@@ -185,8 +185,7 @@ Result<Tables*> Transaction::Live() {
 }
 
 Status Transaction::Commit() {
-  XS_TRY(Tables * tables, Live());
-  (void)tables;
+  if (!tx_) return Error::Internal("xmtp store: transaction already committed");
   Status status = tx_->Commit();
   tx_.reset();  // rolled back if the commit failed
   if (lock_.owns_lock()) lock_.unlock();

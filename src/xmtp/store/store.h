@@ -34,7 +34,8 @@
 // Thread contract: thread-safe. One connection behind a recursive mutex; a
 // Transaction holds it from Begin until it is committed or destroyed, so
 // other threads wait, while the owning thread may still read through the
-// Store (and sees its uncommitted writes). Transactions do not nest.
+// Store (and sees its uncommitted writes). Transactions do not nest; a
+// Transaction is used and destroyed on the thread that began it.
 #pragma once
 
 #include <cstdint>
@@ -153,8 +154,8 @@ class Store {
   // Newest activity first.
   Result<std::vector<StoredGroup>> ListGroups(ByteView owner);
   Result<std::uint64_t> GroupCursor(ByteView owner, ByteView group_id);
-  // Both parts, checked to be of one epoch. The restored group's clock is
-  // the system clock until the caller sets config.clock.
+  // Both parts, checked to be of one epoch; the restored group's
+  // config.clock is the store's clock.
   Result<mls::GroupState> LoadGroupState(ByteView owner, ByteView group_id);
 
   Result<StoredMessage> GetMessage(ByteView owner, ByteView message_id);

@@ -172,6 +172,7 @@ Result<mls::GroupState> Tables::LoadGroupState(ByteView owner, ByteView group_id
   if (state.group_id() != Bytes(group_id.begin(), group_id.end())) {
     return MakeStoreError(StoreError::kRowCorrupt, "stored state of another group");
   }
+  state.config.clock = clock_;
   return state;
 }
 
