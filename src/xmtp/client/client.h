@@ -34,6 +34,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -241,6 +242,9 @@ class Client {
   // One message from the node; the cursor moves past it whatever happens.
   // Hostile or undecryptable input is logged and skipped.
   Status ApplyNodeMessage(GroupRecord& group, const ::xmtp::mls::api::v1::GroupMessage& message);
+  // A page of them in one store transaction.
+  Status ApplyNodeMessages(GroupRecord& group,
+                           std::span<const ::xmtp::mls::api::v1::GroupMessage> messages);
   Status ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
                             const ::xmtp::mls::api::v1::GroupMessage::V1& message,
                             std::vector<Message>& produced);

@@ -75,6 +75,9 @@ struct Client::GroupRecord {
   std::optional<bool> commit_outcome;
   // Loaded from the store: unsent messages and commits to settle first.
   bool needs_resume = false;
+  // The ratchet part changed in memory and is written at the end of the
+  // page's transaction.
+  bool ratchets_dirty = false;
   // Our commits that lost their epoch: skipped when they come back.
   std::set<Bytes> abandoned_commits;
   // Messages stored since the last Emit (what a stream delivers next).

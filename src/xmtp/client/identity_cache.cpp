@@ -63,6 +63,12 @@ Result<ResolvedInbox> IdentityCache::Latest(const std::string& inbox_id) {
 
 Result<std::set<Bytes>> IdentityCache::InstallationsAt(const std::string& inbox_id,
                                                        std::uint64_t sequence_id) {
+  if (sequence_id == 0) {  // "the newest state" (libxmtp's placeholder)
+    XS_TRY(ResolvedInbox latest, Latest(inbox_id));
+    std::set<Bytes> keys;
+    for (auto& key : latest.state.InstallationKeys()) keys.insert(std::move(key));
+    return keys;
+  }
   if (NewestSequenceId(inbox_id) < sequence_id) XS_RETURN_IF_ERROR(Refresh({inbox_id}));
   std::lock_guard lock(mu_);
   auto it = logs_.find(inbox_id);

@@ -141,7 +141,7 @@ Status Client::Catchup(GroupRecord& group) {
   if (group.needs_resume) XS_RETURN_IF_ERROR(ResumePending(group));
   while (true) {
     XS_TRY(auto page, QueryPage(ctx_.api(), group.state.group_id(), group.cursor));
-    for (const auto& message : page) XS_RETURN_IF_ERROR(ApplyNodeMessage(group, message));
+    XS_RETURN_IF_ERROR(ApplyNodeMessages(group, page));
     if (page.size() < kPageSize) break;
   }
   Emit(group);
@@ -149,18 +149,38 @@ Status Client::Catchup(GroupRecord& group) {
 }
 
 Status Client::ApplyNodeMessage(GroupRecord& group, const mlsv1::GroupMessage& message) {
-  const auto& v1 = message.v1();
-  if (v1.id() <= group.cursor) return OkStatus();  // applied already
+  return ApplyNodeMessages(group, std::span(&message, 1));
+}
+
+Status Client::ApplyNodeMessages(GroupRecord& group,
+                                 std::span<const mlsv1::GroupMessage> messages) {
+  std::uint64_t last = group.cursor;
+  for (const auto& message : messages) last = std::max(last, message.v1().id());
+  if (last == group.cursor) return OkStatus();  // applied already
+  // One transaction for the page: each message's effects and the cursor
+  // after the last commit together (a crash keeps all or none of them).
   std::vector<Message> produced;
   XS_TRY(store::Transaction tx, ctx_.store().Begin());
-  Status applied = ApplyInTransaction(group, tx, v1, produced);
-  if (applied.ok()) applied = tx.SetGroupCursor(installation_key_, group.state.group_id(), v1.id());
+  Status applied = OkStatus();
+  std::uint64_t cursor = group.cursor;
+  for (const auto& message : messages) {
+    if (message.v1().id() <= cursor) continue;
+    applied = ApplyInTransaction(group, tx, message.v1(), produced);
+    if (!applied.ok()) break;
+    cursor = message.v1().id();
+  }
+  // The ratchet part once for the page (a few hundred bytes), not per message.
+  if (applied.ok() && group.ratchets_dirty && group.active) {
+    applied = tx.SaveGroupRatchets(installation_key_, group.state.group_id(), group.state);
+  }
+  group.ratchets_dirty = false;
+  if (applied.ok()) applied = tx.SetGroupCursor(installation_key_, group.state.group_id(), cursor);
   if (applied.ok()) applied = tx.Commit();
   if (!applied.ok()) {
     ReloadGroup(group);
     return applied;
   }
-  group.cursor = v1.id();
+  group.cursor = cursor;
   for (auto& m : produced) {
     group.last_activity_ns = std::max<std::int64_t>(group.last_activity_ns,
                                                     static_cast<std::int64_t>(m.sent_ns));
@@ -178,8 +198,8 @@ Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
     ctx_.Log("group " + GroupHex(group_id) + ": message " + std::to_string(v1.id()) +
              " skipped: " + std::string(why));
     // Processing may have used up ratchet keys: keep the store in step.
-    return group.active ? tx.SaveGroupRatchets(installation_key_, group_id, group.state)
-                        : OkStatus();
+    group.ratchets_dirty = group.active;
+    return OkStatus();
   };
 
   // Our own messages come back: they confirm, they are not decrypted.
@@ -219,7 +239,8 @@ Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
   auto envelope = content::ParsePlaintextEnvelope(app.data);
   if (!envelope.ok()) return skip(envelope.error().ToString());
   if (envelope->kind != content::PlaintextEnvelope::Kind::kV1) {
-    return tx.SaveGroupRatchets(installation_key_, group_id, group.state);  // device sync
+    group.ratchets_dirty = true;  // device sync: nothing to show
+    return OkStatus();
   }
   auto encoded = content::ParseEncodedContent(envelope->content);
   if (!encoded.ok()) return skip(encoded.error().ToString());
@@ -236,7 +257,7 @@ Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
                                      : ParseDecimal(envelope->idempotency_key, 0);
   out.node_id = v1.id();
   out.content = std::move(*encoded);
-  XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, group.state));
+  group.ratchets_dirty = true;
   XS_TRY(bool inserted, tx.InsertMessage(ToStored(out, installation_key_)));
   if (!inserted) return OkStatus();  // the same message again
   XS_RETURN_IF_ERROR(
@@ -252,7 +273,8 @@ Status Client::ApplyCommit(GroupRecord& group, store::Transaction& tx,
   auto reject = [&](const Error& e) {
     ctx_.Log("group " + GroupHex(group_id) + ": commit " + std::to_string(v1.id()) +
              " rejected: " + e.ToString());
-    return tx.SaveGroupRatchets(installation_key_, group_id, group.state);
+    group.ratchets_dirty = true;
+    return OkStatus();
   };
   mls::LeafIndex committer_leaf(staged.summary.committer);
   if (staged.removes_self()) {
