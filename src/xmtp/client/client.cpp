@@ -601,10 +601,9 @@ Status Client::PublishCommit(GroupRecord& group, const ChangeBuilder& build) {
 Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent& content) {
   std::lock_guard lock(mu_);
   XS_TRY(GroupRecord * g, Find(group_id));
-  // No sync first: the read-back after sending applies whatever came before
-  // (a message sent in an epoch just ended still decrypts for members, who
-  // keep past epochs' keys).
-  if (g->needs_resume) XS_RETURN_IF_ERROR(ResumePending(*g));
+  // Catch up first: a message encrypted in an epoch that has ended cannot
+  // be read by the members the newer epoch added.
+  XS_RETURN_IF_ERROR(Catchup(*g));
   if (!g->active) return Error::Permission("no longer a member of this conversation");
   auto now = static_cast<std::uint64_t>(ctx_.clock().NowNs());
   std::string key = std::to_string(now);
