@@ -17,15 +17,25 @@ export function peerBinary() {
 }
 
 export class OurPeer {
-  constructor(url) {
-    this.child = spawn(peerBinary(), ["--url", url], { stdio: ["pipe", "pipe", "pipe"] });
+  // `db` and `dbKeyHex` keep the clients' store in a file that a restarted
+  // peer reopens ("open"); without them the store is temporary.
+  constructor(url, { db, dbKeyHex } = {}) {
+    const args = ["--url", url];
+    if (db) args.push("--db", db, "--db-key-hex", dbKeyHex);
+    this.child = spawn(peerBinary(), args, { stdio: ["pipe", "pipe", "pipe"] });
+    this.exited = new Promise((resolve) => this.child.once("exit", resolve));
     running.add(this.child);
     this.nextId = 1;
     this.pending = new Map();
     this.log = [];
     this.listeners = new Map(); // client name -> callback(message) for stream events
     readline.createInterface({ input: this.child.stdout }).on("line", (line) => {
-      const reply = JSON.parse(line);
+      let reply;
+      try {
+        reply = JSON.parse(line);
+      } catch {
+        return;  // a line cut short by a SIGKILL
+      }
       if (reply.event === "message") {
         this.listeners.get(reply.client)?.(reply.message);
         return;
@@ -66,6 +76,18 @@ export class OurPeer {
   }
 
   // A new installation of the existing inbox of the wallet (0x-hex key).
+  // One of our clients from the store (a restarted peer).
+  async open(name, installationKey) {
+    const info = await this.call("open", { client: name, installationKey });
+    return new OurClient(this, name, { ...info, installationKey });
+  }
+
+  // SIGKILL, as a crash: nothing is flushed or closed.
+  async kill() {
+    this.child.kill("SIGKILL");
+    await this.exited;
+  }
+
   async addInstallation(name, walletKey) {
     const info = await this.call("addInstallation", { client: name, walletKey });
     return new OurClient(this, name, info);
