@@ -9,6 +9,7 @@
 //   XS_RANDOM_OURS / XS_RANDOM_SDKS   clients per side (default 3 each)
 //   XS_RANDOM_VERBOSE=1    print every operation as it runs
 //   XS_RANDOM_ONE_PEER=1   all our clients in one xs-client-peer process
+//   XS_RANDOM_DUMP=o0,s1   print these members' whole message lists at the end
 //   XS_RANDOM_READD_UNSYNCED=1   let our removed clients miss their removal
 //                          until re-added (the known bug of the todo test)
 //   XS_RANDOM_STRICT_SDK=1 SDK members must also open texts that raced a
@@ -18,7 +19,8 @@
 //                          checkCommonOrder)
 //
 // Operations are chosen only from the seed and the test's own model, never
-// from timing, so a seed replays the same sequence. Where two commits race,
+// from timing, so a seed (with the same sizes and switches) replays the same
+// sequence. Where two commits race,
 // the model accepts either outcome (which name wins, whether a text sent
 // during an add reaches the new member) and checks that the members agree.
 import assert from "node:assert/strict";
@@ -75,7 +77,7 @@ class Member {
       if (!this.conv) return false;
       await this.conv.sync();
       return this.conv.isActive;
-    });
+    }, { timeoutMs: 10_000 });
   }
 
   async active(groupId) {
@@ -92,6 +94,11 @@ class Member {
       sentAtNs: String(m.sentAtNs),
       status: m.deliveryStatus,
     }));
+  }
+
+  changeAdmin(groupId, inboxId, promote) {
+    if (this.ours) return this.handle.call(promote ? "addAdmin" : "removeAdmin", { groupId, inboxId });
+    return promote ? this.conv.addAdmin(inboxId) : this.conv.removeAdmin(inboxId);
   }
 
   send(groupId, text) {
@@ -116,6 +123,8 @@ class Member {
       return {
         epoch: Number(view.epoch),
         members: [...view.members].sort(),
+        admins: [...view.admins].sort(),
+        superAdmins: [...view.superAdmins].sort(),
         groupName: view.name,
         active: view.active,
         forked: false,
@@ -134,6 +143,8 @@ class Member {
     return {
       epoch: Number(info.epoch),
       members: (await this.conv.members()).map((m) => m.inboxId).sort(),
+      admins: this.conv.listAdmins().sort(),
+      superAdmins: this.conv.listSuperAdmins().sort(),
       groupName: this.conv.name,
       active: this.conv.isActive,
       forked: info.maybeForked,
@@ -148,6 +159,7 @@ class Model {
   constructor(members) {
     this.members = members;
     this.names = new Set([""]);
+    this.admins = new Set(); // names on the admin list
     // {text, op, sender, required: Map(name -> period), optional: Set(name), sdkMayLose: Set(name)}
     this.texts = [];
     this.nextText = 0;
@@ -318,9 +330,14 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
     const model = new Model(members);
     const creator = members[0]; // ours, super admin
     const sdkAdmin = members.find((m) => !m.ours);
-    // Admins are never removed: they are the ones who may remove.
-    const admins = [creator, sdkAdmin];
-    const removable = members.filter((m) => !admins.includes(m));
+    // The two super admins (one per side) stay: they change the admin list.
+    // Admins (and super admins) may remove; a member is demoted before it
+    // can be removed.
+    const superAdmins = [creator, sdkAdmin];
+    const isAdmin = (m) => superAdmins.includes(m) || model.admins.has(m.name);
+    const removableNow = (exclude) => members.filter((m) => m.member && !isAdmin(m) && !exclude.has(m.name));
+    const adminTargets = (exclude) =>
+      members.filter((m) => m.member && !superAdmins.includes(m) && !exclude.has(m.name));
 
     const groupId = await creator.handle.createGroup(
       members.filter((m) => m !== creator).map((m) => m.inboxId),
@@ -329,7 +346,10 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
     model.names = new Set(["random"]);
     for (const m of members.slice(1)) await m.join(groupId);
     await creator.handle.addAdmin(groupId, sdkAdmin.inboxId);
-    note(`#setup ${creator.name} creates the group with everyone; ${sdkAdmin.name} made admin`);
+    await creator.handle.call("addSuperAdmin", { groupId, inboxId: sdkAdmin.inboxId });
+    model.admins.add(sdkAdmin.name);
+    note(`#setup ${creator.name} creates the group with everyone; ${sdkAdmin.name} made admin and super admin`);
+    note(`#setup inboxes ${members.map((m) => `${m.name}=${m.inboxId.slice(0, 8)}`).join(" ")}`);
 
     // The actor catches up first: the SDK always (libxmtp keeps only a few
     // past epochs for late application messages); ours half the time, since
@@ -356,7 +376,7 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
           return { line: `${actor.name} rename ${name}`, run: () => actor.rename(groupId, name), name };
         }
         case "remove": {
-          const target = rng.pick(removable.filter((m) => m.member && !exclude.has(m.name)));
+          const target = rng.pick(removableNow(exclude));
           exclude.add(target.name);
           return {
             line: `${actor.name} remove ${target.name}`,
@@ -371,6 +391,16 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
             line: `${actor.name} add ${target.name}`,
             run: () => actor.add(groupId, [target.inboxId]),
             added: target,
+          };
+        }
+        case "admin": {
+          const target = rng.pick(adminTargets(exclude));
+          exclude.add(target.name);
+          const promote = !model.admins.has(target.name);
+          return {
+            line: `${actor.name} ${promote ? "addAdmin" : "removeAdmin"} ${target.name}`,
+            run: () => actor.changeAdmin(groupId, target.inboxId, promote),
+            admin: { target, promote },
           };
         }
         default:
@@ -406,6 +436,10 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
           s.added.period += 1;
         }
       }
+      for (const s of sides) {
+        if (s.admin?.promote) model.admins.add(s.admin.target.name);
+        else if (s.admin) model.admins.delete(s.admin.target.name);
+      }
       const renames = sides.filter((s) => s.name);
       if (renames.length) model.names = new Set(renames.map((s) => s.name));
       const afterSet = model.memberSet();
@@ -419,13 +453,14 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
     const started = Date.now();
     for (let op = 0; op < opCount; ++op) {
       const current = model.current();
-      const canRemove = removable.some((m) => m.member);
+      const canRemove = removableNow(new Set()).length > 0;
       const canAdd = model.removed().length > 0;
       const kind = rng.weighted({
         send: 40,
         remove: canRemove ? 10 : 0,
         add: canAdd ? 10 : 0,
         rename: 10,
+        admin: adminTargets(new Set()).length > 0 ? 5 : 0,
         concurrent: 25,
         sync: 5,
       });
@@ -437,7 +472,12 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
           continue;
         }
         if (kind !== "concurrent") {
-          const actor = kind === "remove" ? rng.pick(admins) : rng.pick(current);
+          const actor =
+            kind === "remove"
+              ? rng.pick(current.filter(isAdmin))
+              : kind === "admin"
+                ? rng.pick(superAdmins)
+                : rng.pick(current);
           await prepare(actor);
           await perform(op, [plan(kind, actor, op, new Set([actor.name]))]);
           continue;
@@ -460,7 +500,8 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
         const kindsFor = (actor) => {
           const kinds = ["send", "rename"];
           if (model.removed().some((m) => !exclude.has(m.name))) kinds.push("add");
-          if (admins.includes(actor) && removable.some((m) => m.member && !exclude.has(m.name))) kinds.push("remove");
+          if (isAdmin(actor) && removableNow(exclude).length > 0) kinds.push("remove");
+          if (superAdmins.includes(actor) && adminTargets(exclude).length > 0) kinds.push("admin");
           return kinds;
         };
         // Mostly at least one side commits; two texts at once check that
@@ -489,6 +530,8 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
     const problems = [];
     const current = model.current();
     const expectedMembers = current.map((m) => m.inboxId).sort();
+    const expectedAdmins = members.filter((m) => model.admins.has(m.name)).map((m) => m.inboxId).sort();
+    const expectedSuperAdmins = superAdmins.map((m) => m.inboxId).sort();
     const epochs = new Set(current.map((m) => states.get(m.name).epoch));
     if (epochs.size !== 1) {
       problems.push(`epochs differ: ${current.map((m) => `${m.name}=${states.get(m.name).epoch}`).join(" ")}`);
@@ -507,6 +550,14 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
       if (m.member) {
         if (!s.active) problems.push(`${m.name} is a member but not active`);
         if (s.forked) problems.push(`${m.name}: libxmtp reports a possible fork`);
+        for (const [field, expected] of [
+          ["admins", expectedAdmins],
+          ["superAdmins", expectedSuperAdmins],
+        ]) {
+          if (JSON.stringify(s[field]) !== JSON.stringify(expected)) {
+            problems.push(`${m.name} ${field} [${s[field].map(short).join(" ")}], expected [${expected.map(short).join(" ")}]`);
+          }
+        }
         if (JSON.stringify(s.members) !== JSON.stringify(expectedMembers)) {
           problems.push(
             `${m.name} members [${s.members.map(short).join(" ")}], expected [${expectedMembers.map(short).join(" ")}]`,
