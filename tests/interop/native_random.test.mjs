@@ -266,7 +266,9 @@ function checkCommonOrder(model, a, b) {
     return { swapped: la.filter((t, i) => t !== lb[i]) };
   }
   const around = (list) => list.slice(Math.max(0, first - 2), first + 3).join(" ");
-  return { problem: `${a.name} and ${b.name} order common texts differently at ${first}: ${around(la)} vs ${around(lb)}` };
+  return {
+    problem: `${a.name} and ${b.name} order common texts differently at ${first}: ${around(la)} vs ${around(lb)}`,
+  };
 }
 
 describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
@@ -436,7 +438,8 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
     // Runs one or two sides at once, then applies them to the model.
     const perform = async (opIndex, sides) => {
       const before = model.memberSet();
-      note(`#${opIndex} ${sides.length > 1 ? "[" : ""}${sides.map((s) => s.line).join(" | ")}${sides.length > 1 ? "]" : ""}`);
+      const lines = sides.map((s) => s.line).join(" | ");
+      note(`#${opIndex} ${sides.length > 1 ? `[${lines}]` : lines}`);
       const results = await Promise.allSettled(sides.map((s) => s.run()));
       const errors = results
         .map((r, i) => (r.status === "rejected" ? `${sides[i].line}: ${r.reason?.stack ?? r.reason}` : null))
@@ -542,7 +545,8 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
       } catch (error) {
         const tail = peerLogTail(40);
         throw new Error(
-          `${error.message}\n--- operations (replay with XS_RANDOM_SEED=${seed} XS_RANDOM_OPS=${op + 1}):\n${log.join("\n")}\n--- xs-client-peer stderr (last 40 lines each):\n${tail}`,
+          `${error.message}\n--- operations (replay with XS_RANDOM_SEED=${seed} XS_RANDOM_OPS=${op + 1}):\n` +
+            `${log.join("\n")}\n--- xs-client-peer stderr (last 40 lines each):\n${tail}`,
         );
       }
     }
@@ -563,7 +567,8 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
     }
     const names = new Set(current.map((m) => states.get(m.name).groupName));
     if (names.size !== 1) {
-      problems.push(`names differ: ${current.map((m) => `${m.name}=${JSON.stringify(states.get(m.name).groupName)}`).join(" ")}`);
+      const shownNames = current.map((m) => `${m.name}=${JSON.stringify(states.get(m.name).groupName)}`);
+      problems.push(`names differ: ${shownNames.join(" ")}`);
     } else if (!model.names.has([...names][0])) {
       problems.push(`name ${JSON.stringify([...names][0])} is not one of ${[...model.names].join(", ")}`);
     }
@@ -580,7 +585,8 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
           ["superAdmins", expectedSuperAdmins],
         ]) {
           if (JSON.stringify(s[field]) !== JSON.stringify(expected)) {
-            problems.push(`${m.name} ${field} [${s[field].map(short).join(" ")}], expected [${expected.map(short).join(" ")}]`);
+            const list = (ids) => ids.map(short).join(" ");
+            problems.push(`${m.name} ${field} [${list(s[field])}], expected [${list(expected)}]`);
           }
         }
         if (JSON.stringify(s.members) !== JSON.stringify(expectedMembers)) {
@@ -594,7 +600,9 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
       const { problems: textProblems, lostHistory, sdkLost } = checkTexts(model, m, s.texts);
       if (sdkLost.length) tolerated.push(`${m.name} ${sdkLost.join(" ")}`);
       for (const p of textProblems) problems.push(`${m.name} (${s.texts.length} texts): ${p}`);
-      if ((process.env.XS_RANDOM_DUMP ?? "").split(",").includes(m.name)) console.log(`${m.name} shows`, JSON.stringify(await m.dump(groupId)));
+      if ((process.env.XS_RANDOM_DUMP ?? "").split(",").includes(m.name)) {
+        console.log(`${m.name} shows`, JSON.stringify(await m.dump(groupId)));
+      }
       if (lostHistory.length) lost.push(`${m.name} ${lostHistory.length}`);
     }
     const shown = [...states.values()];
@@ -620,7 +628,7 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
         `texts ${shown.map((s) => `${s.name}=${s.texts.length}`).join(" ")}` +
         (lost.length ? `; history before a re-add not kept: ${lost.join(", ")}` : "") +
         (tolerated.length ? `; raced texts libxmtp could not open: ${tolerated.join(", ")}` : "") +
-        (orderSwaps.size ? `; simultaneous texts ordered differently by ours and the SDK: ${[...orderSwaps].join(" ")}` : ""),
+        (orderSwaps.size ? `; simultaneous texts ordered apart by ours and the SDK: ${[...orderSwaps].join(" ")}` : ""),
     );
     if (problems.length) {
       assert.fail(

@@ -87,6 +87,8 @@ export function countFromEnv(name, fallback, env = process.env) {
   const text = env[name];
   if (text === undefined || text === "") return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`${name} must be a non-negative integer, not ${JSON.stringify(text)}`);
+  }
   return n;
 }
