@@ -54,10 +54,9 @@ class Env {
   static Result<std::unique_ptr<Env>> Make(const std::string& url, const std::string& dir) {
     auto env = std::unique_ptr<Env>(new Env());
     XS_TRY(env->api_, xs::xmtp::api::ApiClient::Connect(url));
-    XS_TRY(env->store_, xs::xmtp::store::Store::Open(dir + "/bench-" + std::to_string(::getpid()) +
-                                                         ".sqlite3",
-                                                     xs::crypto::Secret::Random(32),
-                                                     *xs::SystemClock::Get()));
+    XS_TRY(env->store_,
+           xs::xmtp::store::Store::Open(dir + "/bench-" + std::to_string(::getpid()) + ".sqlite3",
+                                        xs::crypto::Secret::Random(32), *xs::SystemClock::Get()));
     env->ctx_ = std::make_unique<client::ClientContext>(
         *env->api_, *env->store_, *xs::SystemClock::Get(),
         [](std::string_view line) { std::cerr << line << "\n"; });
@@ -197,27 +196,33 @@ Result<json> Memory(Env& env, const Options& o, const char* self) {
     XS_TRY(auto messages, receiver->Messages(view.group_id));
     stored += messages.size();
   }
-  return json{{"scenario", "memory"},
-              {"groups", receiver->Conversations().size()},
-              {"messages", stored},
-              {"rssBytes", RssBytes()},
-              {"syncSeconds", seconds},
-              {"setupSeconds", setup_seconds}};
+  return json{{"scenario", "memory"},   {"groups", receiver->Conversations().size()},
+              {"messages", stored},     {"rssBytes", RssBytes()},
+              {"syncSeconds", seconds}, {"setupSeconds", setup_seconds}};
 }
 
 Result<Options> Parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--url") o.url = value;
-    else if (flag == "--scenario") o.scenario = value;
-    else if (flag == "--messages") o.messages = std::atoi(value.c_str());
-    else if (flag == "--members") o.members = std::atoi(value.c_str());
-    else if (flag == "--groups") o.groups = std::atoi(value.c_str());
-    else if (flag == "--per-group") o.per_group = std::atoi(value.c_str());
-    else if (flag == "--receiver") o.receiver_inbox = value;
-    else if (flag == "--store-dir") o.store_dir = value;
-    else return Error::Validation(flag, "unknown option");
+    if (flag == "--url")
+      o.url = value;
+    else if (flag == "--scenario")
+      o.scenario = value;
+    else if (flag == "--messages")
+      o.messages = std::atoi(value.c_str());
+    else if (flag == "--members")
+      o.members = std::atoi(value.c_str());
+    else if (flag == "--groups")
+      o.groups = std::atoi(value.c_str());
+    else if (flag == "--per-group")
+      o.per_group = std::atoi(value.c_str());
+    else if (flag == "--receiver")
+      o.receiver_inbox = value;
+    else if (flag == "--store-dir")
+      o.store_dir = value;
+    else
+      return Error::Validation(flag, "unknown option");
   }
   if (o.url.empty() || o.scenario.empty()) return Error::Validation("--url/--scenario", "required");
   return o;
@@ -233,8 +238,8 @@ int main(int argc, char** argv) {
   }
   bool own_dir = options->store_dir.empty();
   if (own_dir) {
-    options->store_dir = std::filesystem::temp_directory_path() /
-                         ("xs-client-bench-" + std::to_string(::getpid()));
+    options->store_dir =
+        std::filesystem::temp_directory_path() / ("xs-client-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(options->store_dir);
   }
   Result<json> result = Error::Validation("--scenario", "unknown scenario " + options->scenario);
@@ -258,8 +263,8 @@ int main(int argc, char** argv) {
   }
   if (own_dir) std::filesystem::remove_all(options->store_dir);
   if (!result.ok()) {
-    std::cerr << "xs-client-bench: " << options->scenario << " failed: " << result.error().ToString()
-              << "\n";
+    std::cerr << "xs-client-bench: " << options->scenario
+              << " failed: " << result.error().ToString() << "\n";
     return 1;
   }
   std::cout << result->dump() << std::endl;

@@ -66,10 +66,11 @@ Status Client::UploadKeyPackage() {
   stored.private_parts = EncodeBundle(bundle);
   stored.created_ns = ctx_.clock().NowNs();
   XS_STORE_WRITE(ctx_.store(), ([&](store::Transaction& tx) -> Status {
-    XS_RETURN_IF_ERROR(tx.SaveKeyPackage(stored));
-    auto deleted = tx.DeleteKeyPackagesConsumedBefore(stored.created_ns - kKeyPackageGraceNs);
-    return deleted.ok() ? OkStatus() : Status(deleted.error());
-  }));
+                   XS_RETURN_IF_ERROR(tx.SaveKeyPackage(stored));
+                   auto deleted =
+                       tx.DeleteKeyPackagesConsumedBefore(stored.created_ns - kKeyPackageGraceNs);
+                   return deleted.ok() ? OkStatus() : Status(deleted.error());
+                 }));
   mlsv1::UploadKeyPackageRequest req;
   Bytes tls = mls::Serialize(bundle.key_package);
   req.mutable_key_package()->set_key_package_tls_serialized(tls.data(), tls.size());
@@ -84,8 +85,8 @@ Result<std::unique_ptr<Client>> Client::Finish(
   identity.installation_key = client->installation_key_;
   identity.inbox_id = client->inbox_id_;
   identity.installation_private_key = client->installation_.seed().Clone();
-  XS_STORE_WRITE(client->ctx_.store(), (
-      [&](store::Transaction& tx) { return tx.SaveIdentity(identity); }));
+  XS_STORE_WRITE(client->ctx_.store(),
+                 ([&](store::Transaction& tx) { return tx.SaveIdentity(identity); }));
   // libxmtp's order: the key package first, then the identity update.
   XS_RETURN_IF_ERROR(client->UploadKeyPackage());
   XS_RETURN_IF_ERROR(client->ctx_.api().PublishIdentityUpdate(update));
@@ -94,10 +95,10 @@ Result<std::unique_ptr<Client>> Client::Finish(
     return Error::Validation("identity_updates", "installation missing from the inbox's state");
   }
   XS_STORE_WRITE(client->ctx_.store(), ([&](store::Transaction& tx) -> Status {
-    XS_RETURN_IF_ERROR(
-        tx.SetRegistration(client->installation_key_, store::RegistrationState::kRegistered));
-    return tx.SetIdentitySequenceId(client->installation_key_, resolved.sequence_id);
-  }));
+                   XS_RETURN_IF_ERROR(tx.SetRegistration(client->installation_key_,
+                                                         store::RegistrationState::kRegistered));
+                   return tx.SetIdentitySequenceId(client->installation_key_, resolved.sequence_id);
+                 }));
   return client;
 }
 
@@ -173,6 +174,12 @@ Result<std::unique_ptr<Client::GroupRecord>> Client::LoadRecord(const store::Sto
 }
 
 // ---------------------------------------------------------------- lookup
+
+group::InstallationResolver Client::Resolver() {
+  return [this](const std::string& inbox, std::uint64_t seq) {
+    return ctx_.identities().InstallationsAt(inbox, seq);
+  };
+}
 
 Result<Client::GroupRecord*> Client::Find(const Bytes& group_id) {
   auto it = groups_.find(group_id);
@@ -261,8 +268,8 @@ Result<std::vector<Message>> Client::Messages(const Bytes& group_id) const {
   // DMs started from both sides), as libxmtp does.
   std::vector<Bytes> sources{group_id};
   if (g->ext.metadata.dm_members) {
-    std::string dm_id = group::DmId(g->ext.metadata.dm_members->member_one,
-                                    g->ext.metadata.dm_members->member_two);
+    std::string dm_id =
+        group::DmId(g->ext.metadata.dm_members->member_one, g->ext.metadata.dm_members->member_two);
     for (const auto& [id, other] : groups_) {
       if (id != group_id && other->ext.metadata.dm_members &&
           group::DmId(other->ext.metadata.dm_members->member_one,
@@ -296,39 +303,19 @@ Result<std::vector<Message>> Client::Messages(const Bytes& group_id) const {
 
 Status Client::AddGroup(std::unique_ptr<GroupRecord> record) {
   const Bytes group_id = record->state.group_id();
-  store::StoredGroup stored;
-  stored.owner = installation_key_;
-  stored.group_id = group_id;
-  stored.conversation_type = StoredTypeOf(record->ext);
-  if (record->ext.metadata.dm_members) {
-    stored.dm_id = group::DmId(record->ext.metadata.dm_members->member_one,
-                               record->ext.metadata.dm_members->member_two);
-  }
-  stored.created_ns = record->created_ns;
-  stored.last_activity_ns = record->last_activity_ns;
+  store::StoredGroup stored = StoredGroupOf(installation_key_, *record);
   XS_STORE_WRITE(ctx_.store(), ([&](store::Transaction& tx) -> Status {
-    XS_RETURN_IF_ERROR(tx.SaveGroup(stored));
-    return tx.SaveGroupState(installation_key_, group_id, record->state);
-  }));
+                   XS_RETURN_IF_ERROR(tx.SaveGroup(stored));
+                   return tx.SaveGroupState(installation_key_, group_id, record->state);
+                 }));
   groups_.insert_or_assign(group_id, std::move(record));
   if (stream_ != nullptr) stream_->Resubscribe();
   return OkStatus();
 }
 
-Result<Bytes> Client::CreateGroup(const std::vector<std::string>& member_inbox_ids,
-                                  const CreateGroupOptions& options) {
-  std::lock_guard lock(mu_);
+Result<Bytes> Client::CreateLocal(group::GroupExtensions ext) {
   XS_TRY(ResolvedInbox self, ctx_.identities().Latest(inbox_id_));
-  std::map<std::string, std::string> attributes;
-  if (!options.name.empty()) attributes[std::string(group::kGroupName)] = options.name;
-  if (!options.description.empty()) {
-    attributes[std::string(group::kDescription)] = options.description;
-  }
-  if (!options.image_url.empty()) attributes[std::string(group::kImageUrl)] = options.image_url;
-  group::GroupExtensions ext = group::NewGroup(
-      inbox_id_, options.policies.value_or(group::DefaultPolicies()), attributes);
   ext.membership.members[inbox_id_] = self.sequence_id;
-  XS_RETURN_IF_ERROR(group::CheckMetadataLimits(ext.mutable_metadata));
   auto now = static_cast<std::uint64_t>(ctx_.clock().NowSeconds());
   mls::CreateGroupOptions create;
   create.leaf = mls::XmtpKeyPackageOptions(inbox_id_, now).leaf;
@@ -341,6 +328,22 @@ Result<Bytes> Client::CreateGroup(const std::vector<std::string>& member_inbox_i
   record->created_ns = ctx_.clock().NowNs();
   record->last_activity_ns = record->created_ns;
   XS_RETURN_IF_ERROR(AddGroup(std::move(record)));
+  return group_id;
+}
+
+Result<Bytes> Client::CreateGroup(const std::vector<std::string>& member_inbox_ids,
+                                  const CreateGroupOptions& options) {
+  std::lock_guard lock(mu_);
+  std::map<std::string, std::string> attributes;
+  if (!options.name.empty()) attributes[std::string(group::kGroupName)] = options.name;
+  if (!options.description.empty()) {
+    attributes[std::string(group::kDescription)] = options.description;
+  }
+  if (!options.image_url.empty()) attributes[std::string(group::kImageUrl)] = options.image_url;
+  group::GroupExtensions ext =
+      group::NewGroup(inbox_id_, options.policies.value_or(group::DefaultPolicies()), attributes);
+  XS_RETURN_IF_ERROR(group::CheckMetadataLimits(ext.mutable_metadata));
+  XS_TRY(Bytes group_id, CreateLocal(std::move(ext)));
   if (!member_inbox_ids.empty()) XS_RETURN_IF_ERROR(AddMembers(group_id, member_inbox_ids));
   return group_id;
 }
@@ -354,24 +357,10 @@ Result<Bytes> Client::FindOrCreateDm(const std::string& peer_inbox_id) {
       return view.group_id;
     }
   }
-  XS_TRY(ResolvedInbox self, ctx_.identities().Latest(inbox_id_));
   // The peer must exist before anything is created locally.
   XS_TRY(ResolvedInbox peer, ctx_.identities().Latest(peer_inbox_id));
   (void)peer;
-  group::GroupExtensions ext = group::NewDm(inbox_id_, peer_inbox_id);
-  ext.membership.members[inbox_id_] = self.sequence_id;
-  auto now = static_cast<std::uint64_t>(ctx_.clock().NowSeconds());
-  mls::CreateGroupOptions create;
-  create.leaf = mls::XmtpKeyPackageOptions(inbox_id_, now).leaf;
-  create.group_context_extensions = group::BuildGroupContextExtensions(ext);
-  create.config.clock = &ctx_.clock();
-  XS_TRY(mls::GroupState state, mls::CreateGroup(create, installation_.seed().bytes()));
-  Bytes group_id = state.group_id();
-  auto record = std::make_unique<GroupRecord>(std::move(state));
-  record->ext = std::move(ext);
-  record->created_ns = ctx_.clock().NowNs();
-  record->last_activity_ns = record->created_ns;
-  XS_RETURN_IF_ERROR(AddGroup(std::move(record)));
+  XS_TRY(Bytes group_id, CreateLocal(group::NewDm(inbox_id_, peer_inbox_id)));
   XS_RETURN_IF_ERROR(AddMembers(group_id, {peer_inbox_id}));
   return group_id;
 }
@@ -494,8 +483,8 @@ Status Client::UpdateAdmins(const Bytes& group_id, AdminChange change_kind,
     if (!ext.membership.members.contains(inbox_id)) {
       return Error::NotFound("inbox " + inbox_id + " is not a member");
     }
-    bool super = change_kind == AdminChange::kAddSuperAdmin ||
-                 change_kind == AdminChange::kRemoveSuperAdmin;
+    bool super =
+        change_kind == AdminChange::kAddSuperAdmin || change_kind == AdminChange::kRemoveSuperAdmin;
     auto& list = super ? ext.mutable_metadata.super_admins : ext.mutable_metadata.admins;
     auto it = std::find(list.begin(), list.end(), inbox_id);
     bool add = change_kind == AdminChange::kAddAdmin || change_kind == AdminChange::kAddSuperAdmin;
@@ -554,10 +543,7 @@ Status Client::PublishCommit(GroupRecord& group, const ChangeBuilder& build) {
            FactsByDiff(group.state.tree(), out.staged.next->tree(), group.state.own_leaf()));
     XS_TRY(group::GroupExtensions after,
            group::ParseGroupContextExtensions(out.staged.next->context().extensions));
-    auto resolver = [this](const std::string& inbox, std::uint64_t seq) {
-      return ctx_.identities().InstallationsAt(inbox, seq);
-    };
-    if (auto valid = group::ValidateCommit(group.ext, after, facts, resolver); !valid.ok()) {
+    if (auto valid = group::ValidateCommit(group.ext, after, facts, Resolver()); !valid.ok()) {
       return valid.error();
     }
 
@@ -573,14 +559,15 @@ Status Client::PublishCommit(GroupRecord& group, const ChangeBuilder& build) {
     }
     // Durable before it leaves: the handshake ratchet moved, and a restart
     // must recognise the commit when it comes back.
-    XS_STORE_WRITE(ctx_.store(), ([&](store::Transaction& tx) -> Status {
-      XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group.state.group_id(),
-                                              group.state));
-      XS_TRY(pending.intent_id, tx.AddIntent(installation_key_, group.state.group_id(),
-                                             store::IntentKind::kUpdateMembership,
-                                             EncodePendingCommit(pending).bytes()));
-      return OkStatus();
-    }));
+    XS_STORE_WRITE(
+        ctx_.store(), ([&](store::Transaction& tx) -> Status {
+          XS_RETURN_IF_ERROR(
+              tx.SaveGroupRatchets(installation_key_, group.state.group_id(), group.state));
+          XS_TRY(pending.intent_id, tx.AddIntent(installation_key_, group.state.group_id(),
+                                                 store::IntentKind::kUpdateMembership,
+                                                 EncodePendingCommit(pending).bytes()));
+          return OkStatus();
+        }));
     Bytes data = pending.data;
     group.pending_commit = std::move(pending);
     group.commit_outcome.reset();
@@ -624,14 +611,15 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
   std::int64_t intent = 0;
   // Stored (with the advanced ratchet) before it leaves: a crash after this
   // publishes it again on restart; the node ignores a second copy.
-  XS_STORE_WRITE(ctx_.store(), ([&](store::Transaction& tx) -> Status {
-    XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, g->state));
-    XS_TRY(bool inserted, tx.InsertMessage(ToStored(message, installation_key_)));
-    (void)inserted;
-    XS_TRY(intent, tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
-                                crypto::Secret::Copy(payload).bytes()));
-    return tx.SetLastActivity(installation_key_, group_id, static_cast<std::int64_t>(now));
-  }));
+  XS_STORE_WRITE(
+      ctx_.store(), ([&](store::Transaction& tx) -> Status {
+        XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, g->state));
+        XS_TRY(bool inserted, tx.InsertMessage(ToStored(message, installation_key_)));
+        (void)inserted;
+        XS_TRY(intent, tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
+                                    crypto::Secret::Copy(payload).bytes()));
+        return tx.SetLastActivity(installation_key_, group_id, static_cast<std::int64_t>(now));
+      }));
   g->last_activity_ns = std::max<std::int64_t>(g->last_activity_ns, static_cast<std::int64_t>(now));
   g->unconfirmed.emplace(data, std::make_pair(message.id, intent));
   Bytes id = message.id;

@@ -50,9 +50,9 @@
 #include "xmtp/content/codecs.h"
 #include "xmtp/content/encoded_content.h"
 #include "xmtp/content/envelope.h"
+#include "xmtp/group/commit_validation.h"
 #include "xmtp/group/constants.h"
 #include "xmtp/group/extensions.h"
-#include "xmtp/group/commit_validation.h"
 #include "xmtp/identity/signer.h"
 #include "xmtp/store/store.h"
 
@@ -216,10 +216,13 @@ class Client {
   friend class MessageStream;
   Client(ClientContext& ctx, std::string inbox_id, identity::InstallationKey installation);
 
-  static Result<std::unique_ptr<Client>> Finish(std::unique_ptr<Client> client,
-                                                const ::xmtp::identity::associations::IdentityUpdate& update);
+  static Result<std::unique_ptr<Client>> Finish(
+      std::unique_ptr<Client> client, const ::xmtp::identity::associations::IdentityUpdate& update);
   Status UploadKeyPackage();
+  // A group at epoch 0 with us alone (the first commit adds the others).
+  Result<Bytes> CreateLocal(group::GroupExtensions ext);
   Status AddGroup(std::unique_ptr<GroupRecord> record);
+  group::InstallationResolver Resolver();
   Result<std::unique_ptr<GroupRecord>> LoadRecord(const store::StoredGroup& stored);
   // After a failed write the memory may be ahead of the store: start again
   // from the store's copy.

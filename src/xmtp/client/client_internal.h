@@ -27,7 +27,7 @@ namespace xs::xmtp::client {
 // restart in between can still merge it when it comes back.
 struct PendingCommit {
   std::int64_t intent_id = 0;
-  Bytes data;                 // the MLSMessage as sent
+  Bytes data;  // the MLSMessage as sent
   std::uint64_t from_epoch = 0;
   crypto::Secret next_state;  // GroupState::Serialize of the staged next epoch
   Bytes welcome;              // MLSMessage(Welcome), empty when nobody is added
@@ -53,9 +53,9 @@ struct Client::Change {
 // Runs `body` in one store transaction; returns its error from the caller.
 // (A macro of its own so that XS_RETURN_IF_ERROR inside `body` does not
 // shadow it.)
-#define XS_STORE_WRITE(store, body)                                  \
-  do {                                                               \
-    ::xs::Status xs_write_status_ = (store).Write(body);             \
+#define XS_STORE_WRITE(store, body)                                         \
+  do {                                                                      \
+    ::xs::Status xs_write_status_ = (store).Write(body);                    \
     if (!xs_write_status_.ok()) return std::move(xs_write_status_).error(); \
   } while (0)
 
@@ -97,6 +97,7 @@ Result<group::CommitFacts> FactsByDiff(const mls::PublicTree& before, const mls:
 
 store::StoredMessage ToStored(const Message& message, const Bytes& owner);
 Result<Message> FromStored(const store::StoredMessage& stored);
-store::ConversationType StoredTypeOf(const group::GroupExtensions& ext);
+// The groups-table row of a record (the cursor is written separately).
+store::StoredGroup StoredGroupOf(const Bytes& owner, const Client::GroupRecord& record);
 
 }  // namespace xs::xmtp::client

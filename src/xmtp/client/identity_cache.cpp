@@ -79,9 +79,9 @@ Result<std::set<Bytes>> IdentityCache::InstallationsAt(const std::string& inbox_
                                                      std::to_string(sequence_id));
   }
   if (it->second.sequence_ids.back() < sequence_id) {
-    return Error::Validation("group_membership",
-                             "sequence id " + std::to_string(sequence_id) + " of inbox " +
-                                 inbox_id + " is beyond the network's identity log");
+    return Error::Validation("group_membership", "sequence id " + std::to_string(sequence_id) +
+                                                     " of inbox " + inbox_id +
+                                                     " is beyond the network's identity log");
   }
   // The state after the last update at or before `sequence_id` (libxmtp:
   // association state "as of" a sequence id; ids are global, not per inbox).

@@ -58,10 +58,10 @@ class IdentityCache {
     std::vector<::xmtp::identity::associations::IdentityUpdate> updates;
   };
   // Appends fetched updates to the inbox's log (under the lock).
-  Status Append(const std::string& inbox_id,
-                const google::protobuf::RepeatedPtrField<
-                    ::xmtp::identity::api::v1::GetIdentityUpdatesResponse::IdentityUpdateLog>&
-                    updates);
+  Status Append(
+      const std::string& inbox_id,
+      const google::protobuf::RepeatedPtrField<
+          ::xmtp::identity::api::v1::GetIdentityUpdatesResponse::IdentityUpdateLog>& updates);
   std::uint64_t NewestSequenceId(const std::string& inbox_id);
 
   api::ApiClient& api_;

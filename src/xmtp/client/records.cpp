@@ -135,8 +135,8 @@ store::StoredMessage ToStored(const Message& message, const Bytes& owner) {
   out.kind = message.kind == Message::Kind::kApplication ? store::MessageKind::kApplication
                                                          : store::MessageKind::kMembershipChange;
   out.content = content::SerializeEncodedContent(message.content);
-  out.delivery = message.node_id == 0 ? store::DeliveryState::kUnpublished
-                                      : store::DeliveryState::kPublished;
+  out.delivery =
+      message.node_id == 0 ? store::DeliveryState::kUnpublished : store::DeliveryState::kPublished;
   return out;
 }
 
@@ -145,7 +145,7 @@ Result<Message> FromStored(const store::StoredMessage& stored) {
   out.id = stored.id;
   out.group_id = stored.group_id;
   out.kind = stored.kind == store::MessageKind::kApplication ? Message::Kind::kApplication
-                                                            : Message::Kind::kMembershipChange;
+                                                             : Message::Kind::kMembershipChange;
   out.sender_inbox_id = stored.sender_inbox_id;
   out.sender_installation = stored.sender_installation_key;
   out.sent_ns = static_cast<std::uint64_t>(stored.sent_ns);
@@ -154,15 +154,27 @@ Result<Message> FromStored(const store::StoredMessage& stored) {
   return out;
 }
 
-store::ConversationType StoredTypeOf(const group::GroupExtensions& ext) {
-  switch (ext.metadata.conversation_type) {
+store::StoredGroup StoredGroupOf(const Bytes& owner, const Client::GroupRecord& record) {
+  store::StoredGroup stored;
+  stored.owner = owner;
+  stored.group_id = record.state.group_id();
+  switch (record.ext.metadata.conversation_type) {
     case group::ConversationType::kDm:
-      return store::ConversationType::kDm;
+      stored.conversation_type = store::ConversationType::kDm;
+      break;
     case group::ConversationType::kSync:
-      return store::ConversationType::kSync;
+      stored.conversation_type = store::ConversationType::kSync;
+      break;
     default:
-      return store::ConversationType::kGroup;
+      stored.conversation_type = store::ConversationType::kGroup;
   }
+  if (record.ext.metadata.dm_members) {
+    stored.dm_id = group::DmId(record.ext.metadata.dm_members->member_one,
+                               record.ext.metadata.dm_members->member_two);
+  }
+  stored.created_ns = record.created_ns;
+  stored.last_activity_ns = record.last_activity_ns;
+  return stored;
 }
 
 }  // namespace xs::xmtp::client

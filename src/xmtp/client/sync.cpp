@@ -182,8 +182,8 @@ Status Client::ApplyNodeMessages(GroupRecord& group,
   }
   group.cursor = cursor;
   for (auto& m : produced) {
-    group.last_activity_ns = std::max<std::int64_t>(group.last_activity_ns,
-                                                    static_cast<std::int64_t>(m.sent_ns));
+    group.last_activity_ns =
+        std::max<std::int64_t>(group.last_activity_ns, static_cast<std::int64_t>(m.sent_ns));
     group.fresh.push_back(std::move(m));
   }
   return OkStatus();
@@ -253,8 +253,7 @@ Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
     out.sender_installation = sender->installation_key;
   }
   // libxmtp shows a received message at the node's time, not the sender's.
-  out.sent_ns = v1.created_ns() != 0 ? v1.created_ns()
-                                     : ParseDecimal(envelope->idempotency_key, 0);
+  out.sent_ns = v1.created_ns() != 0 ? v1.created_ns() : ParseDecimal(envelope->idempotency_key, 0);
   out.node_id = v1.id();
   out.content = std::move(*encoded);
   group.ratchets_dirty = true;
@@ -295,16 +294,13 @@ Status Client::ApplyCommit(GroupRecord& group, store::Transaction& tx,
   if (!after.ok()) return reject(after.error());
   auto facts = FactsByDiff(group.state.tree(), staged.next->tree(), committer_leaf);
   if (!facts.ok()) return reject(facts.error());
-  auto resolver = [this](const std::string& inbox, std::uint64_t seq) {
-    return ctx_.identities().InstallationsAt(inbox, seq);
-  };
-  auto validated = group::ValidateCommit(group.ext, *after, *facts, resolver);
+  auto validated = group::ValidateCommit(group.ext, *after, *facts, Resolver());
   if (!validated.ok()) return reject(validated.error());
   XS_RETURN_IF_ERROR(mls::Merge(group.state, std::move(staged)));
   group.ext = std::move(*after);
   XS_RETURN_IF_ERROR(tx.SaveGroupState(installation_key_, group_id, group.state));
-  Message m = MembershipMessage(group, facts->committer.inbox_id, v1.created_ns(), v1.id(),
-                                *validated);
+  Message m =
+      MembershipMessage(group, facts->committer.inbox_id, v1.created_ns(), v1.id(), *validated);
   XS_TRY(bool inserted, tx.InsertMessage(ToStored(m, installation_key_)));
   if (inserted) produced.push_back(std::move(m));
   return OkStatus();
@@ -320,15 +316,12 @@ Status Client::MergeOwnCommit(GroupRecord& group, store::Transaction& tx,
          group::ParseGroupContextExtensions(next.context().extensions));
   XS_TRY(group::CommitFacts facts,
          FactsByDiff(group.state.tree(), next.tree(), group.state.own_leaf()));
-  auto resolver = [this](const std::string& inbox, std::uint64_t seq) {
-    return ctx_.identities().InstallationsAt(inbox, seq);
-  };
   // Checked before sending; a failure now (identity state changed while we
   // were away) still merges, since every member accepts or rejects alike.
-  auto validated = group::ValidateCommit(group.ext, after, facts, resolver);
+  auto validated = group::ValidateCommit(group.ext, after, facts, Resolver());
   if (!validated.ok()) {
-    ctx_.Log("group " + GroupHex(group_id) + ": own commit no longer validates: " +
-             validated.error().ToString());
+    ctx_.Log("group " + GroupHex(group_id) +
+             ": own commit no longer validates: " + validated.error().ToString());
   }
   mls::StagedCommit staged;
   staged.from_epoch = pending.from_epoch;
@@ -345,9 +338,9 @@ Status Client::MergeOwnCommit(GroupRecord& group, store::Transaction& tx,
   pending.committed = true;
   pending.node_id = v1.id();
   XS_RETURN_IF_ERROR(tx.DeleteIntent(pending.intent_id));
-  XS_TRY(pending.intent_id, tx.AddIntent(installation_key_, group_id,
-                                         store::IntentKind::kUpdateMembership,
-                                         EncodePendingCommit(pending).bytes()));
+  XS_TRY(pending.intent_id,
+         tx.AddIntent(installation_key_, group_id, store::IntentKind::kUpdateMembership,
+                      EncodePendingCommit(pending).bytes()));
   group.commit_outcome = true;
   return OkStatus();
 }
@@ -374,9 +367,8 @@ Result<Client::Joined> Client::JoinFromWelcome(const mlsv1::WelcomeMessage& mess
   if (welcome == nullptr) return Error::Validation("welcome", "not an MLS Welcome");
   mls::JoinOptions options;
   options.config.clock = &ctx_.clock();
-  XS_TRY(mls::GroupState state, mls::JoinFromWelcome(*welcome, bundle,
-                                                     installation_.seed().bytes(),
-                                                     std::move(options)));
+  XS_TRY(mls::GroupState state,
+         mls::JoinFromWelcome(*welcome, bundle, installation_.seed().bytes(), std::move(options)));
   Joined joined;
   joined.key_package_ref = stored->ref;
   // A second Welcome for a group we are in is ignored; one for a group that
@@ -384,12 +376,10 @@ Result<Client::Joined> Client::JoinFromWelcome(const mlsv1::WelcomeMessage& mess
   if (auto it = groups_.find(state.group_id()); it != groups_.end() && it->second->active) {
     return joined;
   }
-  XS_TRY(group::GroupExtensions ext, group::ParseGroupContextExtensions(state.context().extensions));
-  auto resolver = [this](const std::string& inbox, std::uint64_t seq) {
-    return ctx_.identities().InstallationsAt(inbox, seq);
-  };
+  XS_TRY(group::GroupExtensions ext,
+         group::ParseGroupContextExtensions(state.context().extensions));
   XS_RETURN_IF_ERROR(
-      group::ValidateWelcomeMembership(ext, TreeIdentities(state.tree()), resolver));
+      group::ValidateWelcomeMembership(ext, TreeIdentities(state.tree()), Resolver()));
   auto record = std::make_unique<GroupRecord>(std::move(state));
   record->ext = std::move(ext);
   record->cursor = unwrapped.message_cursor.value_or(0);
@@ -423,29 +413,22 @@ Result<std::vector<Bytes>> Client::SyncWelcomes() {
       // The group, the consumed key package and the welcome cursor commit
       // together.
       XS_STORE_WRITE(ctx_.store(), ([&](store::Transaction& tx) -> Status {
-        if (joined.ok()) XS_RETURN_IF_ERROR(tx.MarkKeyPackageConsumed(joined->key_package_ref));
-        if (record) {
-          store::StoredGroup stored;
-          stored.owner = installation_key_;
-          stored.group_id = record->state.group_id();
-          stored.conversation_type = StoredTypeOf(record->ext);
-          if (record->ext.metadata.dm_members) {
-            stored.dm_id = group::DmId(record->ext.metadata.dm_members->member_one,
-                                       record->ext.metadata.dm_members->member_two);
-          }
-          stored.created_ns = record->created_ns;
-          stored.last_activity_ns = record->last_activity_ns;
-          XS_RETURN_IF_ERROR(tx.SaveGroup(stored));
-          XS_RETURN_IF_ERROR(
-              tx.SetMembership(installation_key_, stored.group_id, store::MembershipState::kActive));
-          XS_RETURN_IF_ERROR(
-              tx.SaveGroupState(installation_key_, stored.group_id, record->state));
-          auto cursor = ctx_.store().GroupCursor(installation_key_, stored.group_id);
-          record->cursor = std::max(record->cursor, cursor.ok() ? *cursor : 0);
-          XS_RETURN_IF_ERROR(tx.SetGroupCursor(installation_key_, stored.group_id, record->cursor));
-        }
-        return tx.SetWelcomeCursor(installation_key_, id);
-      }));
+                       if (joined.ok())
+                         XS_RETURN_IF_ERROR(tx.MarkKeyPackageConsumed(joined->key_package_ref));
+                       if (record) {
+                         store::StoredGroup stored = StoredGroupOf(installation_key_, *record);
+                         XS_RETURN_IF_ERROR(tx.SaveGroup(stored));
+                         XS_RETURN_IF_ERROR(tx.SetMembership(installation_key_, stored.group_id,
+                                                             store::MembershipState::kActive));
+                         XS_RETURN_IF_ERROR(
+                             tx.SaveGroupState(installation_key_, stored.group_id, record->state));
+                         auto cursor = ctx_.store().GroupCursor(installation_key_, stored.group_id);
+                         record->cursor = std::max(record->cursor, cursor.ok() ? *cursor : 0);
+                         XS_RETURN_IF_ERROR(
+                             tx.SetGroupCursor(installation_key_, stored.group_id, record->cursor));
+                       }
+                       return tx.SetWelcomeCursor(installation_key_, id);
+                     }));
       welcome_cursor_ = id;
       if (joined.ok()) consumed = true;
       if (record) {
