@@ -390,7 +390,8 @@ Status Client::AddMembers(const Bytes& group_id, const std::vector<std::string>&
       XS_TRY(mlsv1::FetchKeyPackagesResponse resp, ctx_.api().FetchKeyPackages(req));
       auto now = static_cast<std::uint64_t>(ctx_.clock().NowSeconds());
       for (std::size_t i = 0; i < wanted.size(); ++i) {
-        const auto& [inbox, key] = wanted[i];
+        const std::string& inbox = wanted[i].first;
+        const Bytes& key = wanted[i].second;
         // A missing or invalid key package is that installation's failure
         // (libxmtp's failed_installations), not the whole change's.
         auto fail = [&](std::string_view why) {

@@ -47,7 +47,7 @@ Error MakeStoreError(StoreError kind, std::string_view detail) {
     case StoreError::kNotFound:
       return Error::NotFound("xmtp store: " + reason).WithKind(std::move(kind_name));
     default:
-      return Error::Validation(kind_name, reason).WithKind(std::move(kind_name));
+      return Error::Validation(kind_name, reason).WithKind(kind_name);
   }
 }
 
