@@ -261,23 +261,30 @@ std::vector<GroupView> Client::Conversations() const {
   return out;
 }
 
+std::vector<Bytes> Client::ThreadOf(const Bytes& group_id) const {
+  std::vector<Bytes> out{group_id};
+  auto it = groups_.find(group_id);
+  if (it == groups_.end() || !it->second->ext.metadata.dm_members) return out;
+  auto dm_id_of = [](const GroupRecord& g) {
+    return group::DmId(g.ext.metadata.dm_members->member_one,
+                       g.ext.metadata.dm_members->member_two);
+  };
+  std::string dm_id = dm_id_of(*it->second);
+  for (const auto& [id, other] : groups_) {
+    if (id != group_id && other->ext.metadata.dm_members && dm_id_of(*other) == dm_id) {
+      out.push_back(id);
+    }
+  }
+  return out;
+}
+
 Result<std::vector<Message>> Client::Messages(const Bytes& group_id) const {
   std::lock_guard lock(mu_);
   XS_TRY(const GroupRecord* g, Find(group_id));
+  (void)g;
   // A DM shows the messages of every group with the same DM id (duplicate
   // DMs started from both sides), as libxmtp does.
-  std::vector<Bytes> sources{group_id};
-  if (g->ext.metadata.dm_members) {
-    std::string dm_id =
-        group::DmId(g->ext.metadata.dm_members->member_one, g->ext.metadata.dm_members->member_two);
-    for (const auto& [id, other] : groups_) {
-      if (id != group_id && other->ext.metadata.dm_members &&
-          group::DmId(other->ext.metadata.dm_members->member_one,
-                      other->ext.metadata.dm_members->member_two) == dm_id) {
-        sources.push_back(id);
-      }
-    }
-  }
+  std::vector<Bytes> sources = ThreadOf(group_id);
   std::vector<Message> out;
   for (const auto& source : sources) {
     store::MessageQuery query;

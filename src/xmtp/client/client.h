@@ -221,6 +221,8 @@ class Client {
   Status UploadKeyPackage();
   // A group at epoch 0 with us alone (the first commit adds the others).
   Result<Bytes> CreateLocal(group::GroupExtensions ext);
+  // The group, and for a DM every other group with the same DM id.
+  std::vector<Bytes> ThreadOf(const Bytes& group_id) const;
   Status AddGroup(std::unique_ptr<GroupRecord> record);
   group::InstallationResolver Resolver();
   Result<std::unique_ptr<GroupRecord>> LoadRecord(const store::StoredGroup& stored);

@@ -454,8 +454,12 @@ Result<std::vector<Bytes>> Client::SyncWelcomes() {
 
 Status Client::SyncGroup(const Bytes& group_id) {
   std::lock_guard lock(mu_);
-  XS_TRY(GroupRecord * g, Find(group_id));
-  return Catchup(*g);
+  // A DM's thread spans its duplicate groups: sync them all.
+  for (const auto& id : ThreadOf(group_id)) {
+    XS_TRY(GroupRecord * g, Find(id));
+    if (g->active || id == group_id) XS_RETURN_IF_ERROR(Catchup(*g));
+  }
+  return OkStatus();
 }
 
 Status Client::SyncAll() {
