@@ -110,6 +110,11 @@ Result<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
 
 std::string Node::address() const { return JoinHostPort(host_, port_); }
 
+std::size_t Node::open_streams() const {
+  if (!impl_) return 0;
+  return impl_->groups.subscriber_count() + impl_->welcomes.subscriber_count();
+}
+
 void Node::Shutdown() {
   if (!impl_ || impl_->stopped) return;
   impl_->stopped = true;

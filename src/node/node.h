@@ -14,6 +14,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -56,6 +57,10 @@ class Node {
   std::string url() const { return (tls_ ? "https://" : "http://") + address(); }
   // The database path, or "" when in memory.
   const std::string& database_path() const { return database_path_; }
+
+  // Subscriptions (group and welcome streams) the node holds open now; a
+  // stream counts until gRPC has finished it.
+  std::size_t open_streams() const;
 
   // Idempotent.
   void Shutdown();
