@@ -23,6 +23,15 @@ async function sdkMembers(conversation) {
 function sdkLeft(messages) {
   return messages.filter((m) => m.contentType.typeId === "group_updated").flatMap((m) => m.content.leftInboxes.map((i) => i.inboxId));
 }
+// libxmtp syncs a group once more after its removal, then refuses.
+async function syncUntilInactive(conversation) {
+  try {
+    await conversation.sync();
+  } catch (error) {
+    if (!/inactive/i.test(String(error))) throw error;
+  }
+  return conversation.isActive === false;
+}
 function ourLeft(messages) {
   return messages.filter((m) => m.groupUpdated).flatMap((m) => m.groupUpdated.leftInboxes);
 }
@@ -66,21 +75,19 @@ describe("leaving a group: our client and the SDK", () => {
 
     assert.deepEqual(await sdkMembers(bobGroup), remaining);
     assert.deepEqual(sdkLeft(await bobGroup.messages()), [alice.inboxId]);
-    await waitFor("alice to see her removal", async () => {
-      await aliceGroup.sync();
-      return aliceGroup.isActive === false;
-    });
+    await waitFor("alice to see her removal", () => syncUntilInactive(aliceGroup));
+    assert.deepEqual(sdkLeft(await aliceGroup.messages()), [alice.inboxId]);
 
     await ours.send(groupId, "after alice left");
     await bobGroup.sync();
     assert.ok(textsOf(await bobGroup.messages()).includes("after alice left"));
-    await aliceGroup.sync();
+    await assert.rejects(aliceGroup.sync(), /inactive/i);
     assert.ok(!textsOf(await aliceGroup.messages()).includes("after alice left"));
   });
 
   test("our member leaves an SDK group", async () => {
     const ours = await peer.create("leaver");
-    const aliceGroup = await alice.conversations.newGroup([ours.inboxId, bob.inboxId]);
+    const aliceGroup = await alice.conversations.createGroup([ours.inboxId, bob.inboxId]);
     const groupId = aliceGroup.id;
     assert.deepEqual(await ours.sync(), [groupId]);
     const bobGroup = await waitFor("bob to join", () => syncedConversation(bob, groupId));
@@ -121,7 +128,7 @@ describe("leaving a group: our client and the SDK", () => {
     const ours = await peer.create("stepping-down");
     const groupId = await ours.createGroup([alice.inboxId], "super admin leaves");
     // The only super admin cannot leave.
-    await assert.rejects(ours.leave(groupId), /^Error: permission: the only super admin/);
+    await assert.rejects(ours.leave(groupId), /^Error: permission: .*the only super admin cannot leave/);
     await ours.call("addSuperAdmin", { groupId, inboxId: alice.inboxId });
     const aliceGroup = await waitFor("alice to join", () => syncedConversation(alice, groupId));
 

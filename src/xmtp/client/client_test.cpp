@@ -18,10 +18,10 @@
 
 #include "mls/messages/serialize.h"
 #include "node/node.h"
+#include "xmtp/client/client_internal.h"
 #include "xmtp/content/codecs.h"
 #include "xmtp/content/encoded_content.h"
 #include "xmtp/content/envelope.h"
-#include "xmtp/client/client_internal.h"
 #include "xmtp/envelope/welcome_proto.h"
 #include "xmtp/envelope/welcome_wrapper.h"
 
@@ -91,6 +91,21 @@ class ClientTest : public ::testing::Test {
   static std::vector<std::string> Sorted(std::vector<std::string> v) {
     std::sort(v.begin(), v.end());
     return v;
+  }
+
+  // Alice's new group with bob, who has joined it.
+  struct Pair {
+    std::unique_ptr<Client> alice, bob;
+    Bytes group;
+  };
+  Pair NewPair() {
+    Pair pair{NewClient(), NewClient(), {}};
+    if (!pair.alice || !pair.bob) return pair;
+    auto group = pair.alice->CreateGroup({pair.bob->inbox_id()});
+    EXPECT_TRUE(group.ok()) << group.error().ToString();
+    EXPECT_TRUE(pair.bob->SyncWelcomes().ok());
+    if (group.ok()) pair.group = *group;
+    return pair;
   }
 
   bool LogMentions(std::string_view needle) {
@@ -342,43 +357,38 @@ TEST_F(ClientTest, StreamDeliversJoinsAndMessagesAndResumesAfterANodeRestart) {
   EXPECT_EQ(got.texts, (std::vector<std::string>{"one", "two", "three"}));
 }
 
-
 // Removed and added back without syncing in between: the Welcome names a
 // group bob still holds as active. Bob applies the removal first, then
 // continues from the Welcome, keeping his history.
 TEST_F(ClientTest, ReaddedWithoutSyncingInBetweenRejoins) {
-  auto alice = NewClient();
-  auto bob = NewClient();
-  ASSERT_TRUE(alice && bob);
-  auto group = alice->CreateGroup({bob->inbox_id()});
-  ASSERT_TRUE(group.ok()) << group.error().ToString();
-  ASSERT_TRUE(bob->SyncWelcomes().ok());
-  ASSERT_TRUE(alice->Send(*group, content::EncodeText("before")).ok());
-  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("before")).ok());
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
 
-  ASSERT_TRUE(alice->RemoveMembers(*group, {bob->inbox_id()}).ok());
-  ASSERT_TRUE(alice->Send(*group, content::EncodeText("while away")).ok());
-  ASSERT_TRUE(alice->AddMembers(*group, {bob->inbox_id()}).ok());
-  ASSERT_TRUE(alice->Send(*group, content::EncodeText("after")).ok());
+  ASSERT_TRUE(alice->RemoveMembers(group, {bob->inbox_id()}).ok());
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("while away")).ok());
+  ASSERT_TRUE(alice->AddMembers(group, {bob->inbox_id()}).ok());
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("after")).ok());
 
   auto joined = bob->SyncWelcomes();
   ASSERT_TRUE(joined.ok()) << joined.error().ToString();
-  EXPECT_EQ(*joined, std::vector<Bytes>{*group});
-  auto view = bob->Group(*group);
+  EXPECT_EQ(*joined, std::vector<Bytes>{group});
+  auto view = bob->Group(group);
   ASSERT_TRUE(view.ok());
   EXPECT_TRUE(view->active);
-  EXPECT_EQ(view->epoch, alice->Group(*group)->epoch);
+  EXPECT_EQ(view->epoch, alice->Group(group)->epoch);
   EXPECT_EQ(view->members, Sorted({alice->inbox_id(), bob->inbox_id()}));
   // History kept; the message of the epoch bob was not in is not his.
-  EXPECT_EQ(Texts(*bob, *group), (std::vector<std::string>{"before", "after"}));
+  EXPECT_EQ(Texts(*bob, group), (std::vector<std::string>{"before", "after"}));
 
-  ASSERT_TRUE(bob->Send(*group, content::EncodeText("back")).ok());
-  ASSERT_TRUE(alice->SyncGroup(*group).ok());
-  EXPECT_EQ(Texts(*alice, *group),
+  ASSERT_TRUE(bob->Send(group, content::EncodeText("back")).ok());
+  ASSERT_TRUE(alice->SyncGroup(group).ok());
+  EXPECT_EQ(Texts(*alice, group),
             (std::vector<std::string>{"before", "while away", "after", "back"}));
   // Nothing applied twice: every message once, the removal once.
   ASSERT_TRUE(bob->SyncAll().ok());
-  auto listed = bob->Messages(*group);
+  auto listed = bob->Messages(group);
   ASSERT_TRUE(listed.ok());
   std::vector<Message> messages = std::move(listed).value();
   std::set<Bytes> ids;
@@ -390,17 +400,13 @@ TEST_F(ClientTest, ReaddedWithoutSyncingInBetweenRejoins) {
     }
   }
   EXPECT_EQ(removals, 1);
-  EXPECT_EQ(Texts(*bob, *group), (std::vector<std::string>{"before", "after", "back"}));
+  EXPECT_EQ(Texts(*bob, group), (std::vector<std::string>{"before", "after", "back"}));
 }
 
 // A Welcome for a group we are in at that epoch changes nothing.
 TEST_F(ClientTest, WelcomeForAGroupWeAreStillInIsIgnored) {
-  auto alice = NewClient();
-  auto bob = NewClient();
-  ASSERT_TRUE(alice && bob);
-  auto group = alice->CreateGroup({bob->inbox_id()});
-  ASSERT_TRUE(group.ok());
-  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
   // Re-adding a member who is in the group adds no installation, so no
   // Welcome is sent; seal the first one to bob's key again instead.
   mlsv1::QueryWelcomeMessagesRequest query;
@@ -419,8 +425,8 @@ TEST_F(ClientTest, WelcomeForAGroupWeAreStillInIsIgnored) {
   auto again = envelope::WrapWelcome(bob->installation_key(), opened->welcome_mls_message,
                                      *opened->message_cursor, received->welcome.hpke_public_key);
   ASSERT_TRUE(again.ok());
-  ASSERT_TRUE(alice->Send(*group, content::EncodeText("one")).ok());
-  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("one")).ok());
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
   mlsv1::SendWelcomeMessagesRequest replay;
   *replay.add_messages() = envelope::ToWelcomeMessageInput(*again);
   ASSERT_TRUE(api_->SendWelcomeMessages(replay).ok());
@@ -428,12 +434,11 @@ TEST_F(ClientTest, WelcomeForAGroupWeAreStillInIsIgnored) {
   ASSERT_TRUE(joined.ok()) << joined.error().ToString();
   EXPECT_TRUE(joined->empty());
   EXPECT_TRUE(LogMentions("ignored: still a member"));
-  EXPECT_EQ(Texts(*bob, *group), std::vector<std::string>{"one"});
-  ASSERT_TRUE(alice->Send(*group, content::EncodeText("two")).ok());
-  ASSERT_TRUE(bob->SyncGroup(*group).ok());
-  EXPECT_EQ(Texts(*bob, *group), (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(Texts(*bob, group), std::vector<std::string>{"one"});
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("two")).ok());
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+  EXPECT_EQ(Texts(*bob, group), (std::vector<std::string>{"one", "two"}));
 }
-
 
 // The inboxes the membership-change messages list as left.
 std::vector<std::string> LeftInboxes(const Client& client, const Bytes& group) {
@@ -531,41 +536,34 @@ TEST_F(ClientTest, LeaveRefusesWhatCannotBeLeft) {
 
 // A super admin with another beside it gives up the role, then asks.
 TEST_F(ClientTest, SuperAdminLeavesAfterSteppingDown) {
-  auto alice = NewClient();
-  auto bob = NewClient();
-  ASSERT_TRUE(alice && bob);
-  auto group = alice->CreateGroup({bob->inbox_id()});
-  ASSERT_TRUE(group.ok());
-  ASSERT_TRUE(bob->SyncWelcomes().ok());
-  ASSERT_TRUE(alice->UpdateAdmins(*group, Client::AdminChange::kAddSuperAdmin, bob->inbox_id()).ok());
-  auto left = alice->Leave(*group);
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  ASSERT_TRUE(
+      alice->UpdateAdmins(group, Client::AdminChange::kAddSuperAdmin, bob->inbox_id()).ok());
+  auto left = alice->Leave(group);
   ASSERT_TRUE(left.ok()) << left.error().ToString();
-  EXPECT_EQ(alice->Group(*group)->super_admins, std::vector<std::string>{bob->inbox_id()});
-  ASSERT_TRUE(bob->SyncGroup(*group).ok());
-  EXPECT_EQ(bob->Group(*group)->members, std::vector<std::string>{bob->inbox_id()});
-  ASSERT_TRUE(alice->SyncGroup(*group).ok());
-  EXPECT_FALSE(alice->Group(*group)->active);
+  EXPECT_EQ(alice->Group(group)->super_admins, std::vector<std::string>{bob->inbox_id()});
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+  EXPECT_EQ(bob->Group(group)->members, std::vector<std::string>{bob->inbox_id()});
+  ASSERT_TRUE(alice->SyncGroup(group).ok());
+  EXPECT_FALSE(alice->Group(group)->active);
 }
 
 // The pending removal is derived from the stored messages after a restart.
 TEST_F(ClientTest, PendingRemovalSurvivesARestart) {
-  auto alice = NewClient();
-  auto bob = NewClient();
-  ASSERT_TRUE(alice && bob);
-  auto group = alice->CreateGroup({bob->inbox_id()});
-  ASSERT_TRUE(group.ok());
-  ASSERT_TRUE(bob->SyncWelcomes().ok());
-  ASSERT_TRUE(bob->Leave(*group).ok());
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  ASSERT_TRUE(bob->Leave(group).ok());
   Bytes key = bob->installation_key();
   bob.reset();
   auto reopened = Client::Open(*ctx_, key);
   ASSERT_TRUE(reopened.ok()) << reopened.error().ToString();
   bob = std::move(*reopened);
-  EXPECT_TRUE(*bob->PendingRemoval(*group));
-  ASSERT_TRUE(bob->Leave(*group).ok());
-  ASSERT_TRUE(alice->SyncGroup(*group).ok());
-  EXPECT_EQ(alice->Group(*group)->members, std::vector<std::string>{alice->inbox_id()});
-  EXPECT_EQ(LeftInboxes(*alice, *group), std::vector<std::string>{bob->inbox_id()});
+  EXPECT_TRUE(*bob->PendingRemoval(group));
+  ASSERT_TRUE(bob->Leave(group).ok());
+  ASSERT_TRUE(alice->SyncGroup(group).ok());
+  EXPECT_EQ(alice->Group(group)->members, std::vector<std::string>{alice->inbox_id()});
+  EXPECT_EQ(LeftInboxes(*alice, group), std::vector<std::string>{bob->inbox_id()});
 }
 
 }  // namespace

@@ -32,7 +32,8 @@ Status Client::Leave(const Bytes& group_id) {
     return Error::Validation("group_id", "a DM cannot be left");
   }
   if (g->ext.membership.members.size() <= 1) {
-    return Error::Validation("group_id", "the only member cannot leave; there is nobody to remove it");
+    return Error::Validation("group_id",
+                             "the only member cannot leave; there is nobody to remove it");
   }
   if (IsSuperAdmin(g->ext, inbox_id_)) {
     // Super admins cannot remove super admins, so libxmtp lets none leave

@@ -291,9 +291,9 @@ Status Client::ApplyCommit(GroupRecord& group, store::Transaction& tx,
     (left ? change.left_inboxes : change.removed_inboxes).push_back(inbox_id_);
     Message m = MembershipMessage(group, committer.ok() ? committer->inbox_id : std::string(),
                                   v1.created_ns(), v1.id(), change);
-    XS_RETURN_IF_ERROR(tx.SetMembership(
-        installation_key_, group_id,
-        left ? store::MembershipState::kLeft : store::MembershipState::kRemoved));
+    XS_RETURN_IF_ERROR(
+        tx.SetMembership(installation_key_, group_id,
+                         left ? store::MembershipState::kLeft : store::MembershipState::kRemoved));
     // Nothing after the removal is read any more: what we sent that has not
     // come back yet came too late, and our commit in flight lost its epoch.
     for (const auto& [data, entry] : group.unconfirmed) {

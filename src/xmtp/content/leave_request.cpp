@@ -30,8 +30,8 @@ Result<LeaveRequest> DecodeLeaveRequest(const EncodedContent& encoded) {
   }
   LeaveRequest request;
   if (message.has_authenticated_note()) {
-    request.authenticated_note = Bytes(message.authenticated_note().begin(),
-                                       message.authenticated_note().end());
+    request.authenticated_note =
+        Bytes(message.authenticated_note().begin(), message.authenticated_note().end());
   }
   return request;
 }

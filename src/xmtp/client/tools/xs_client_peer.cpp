@@ -40,7 +40,8 @@
 //       decoded: "text"? | "reply"{reference,referenceInboxId,text} |
 //       "reaction"{reference,referenceInboxId,action,content,schema} | "readReceipt":true |
 //       "remoteAttachment"{url,contentDigest,saltHex,nonceHex,scheme,contentLength,filename} |
-//       "leaveRequest":true | "groupUpdated"{initiatedBy,addedInboxes,removedInboxes,leftInboxes}}]}
+//       "leaveRequest":true |
+//       "groupUpdated"{initiatedBy,addedInboxes,removedInboxes,leftInboxes}}]}
 //   {"op":"group","client","groupId"}
 //       -> {"name","description","members","admins","superAdmins","epoch","kind","active",
 //       "pendingRemoval"}
