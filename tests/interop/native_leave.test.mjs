@@ -6,11 +6,13 @@
 // on the membership and the leaver gets no new messages.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { contentTypeLeaveRequest } from "@xmtp/node-sdk";
 import { createClients, syncedConversation, textsOf, waitFor } from "./lib/clients.mjs";
 import { startNode } from "./lib/node_process.mjs";
 import { OurPeer } from "./lib/our_peer.mjs";
 
 const kLeaveRequest = "xmtp.org/leave_request:1.0";
+const typeString = (t) => `${t.authorityId}/${t.typeId}:${t.versionMajor}.${t.versionMinor}`;
 const sorted = (list) => [...list].sort();
 const ourTexts = (messages) => messages.filter((m) => m.text !== undefined).map((m) => m.text);
 
@@ -52,6 +54,7 @@ describe("leaving a group: our client and the SDK", () => {
   });
 
   test("an SDK member leaves a group our client administers", async () => {
+    assert.equal(typeString(contentTypeLeaveRequest()), kLeaveRequest);
     const ours = await peer.create("admin");
     const groupId = await ours.createGroup([alice.inboxId, bob.inboxId], "sdk leaves");
     const aliceGroup = await waitFor("alice to join", () => syncedConversation(alice, groupId));
@@ -74,7 +77,12 @@ describe("leaving a group: our client and the SDK", () => {
     assert.deepEqual(ourLeft(oursMessages), [alice.inboxId]);
 
     assert.deepEqual(await sdkMembers(bobGroup), remaining);
-    assert.deepEqual(sdkLeft(await bobGroup.messages()), [alice.inboxId]);
+    const bobMessages = await bobGroup.messages();
+    assert.deepEqual(sdkLeft(bobMessages), [alice.inboxId]);
+    // The removal's GroupUpdated is the same message on both sides.
+    const leftBy = (m) => m.content?.leftInboxes?.some((i) => i.inboxId === alice.inboxId);
+    const ourRemoval = oursMessages.find((m) => m.groupUpdated?.leftInboxes.includes(alice.inboxId));
+    assert.equal(ourRemoval.id, bobMessages.find(leftBy)?.id);
     await waitFor("alice to see her removal", () => syncUntilInactive(aliceGroup));
     assert.deepEqual(sdkLeft(await aliceGroup.messages()), [alice.inboxId]);
 
@@ -107,7 +115,8 @@ describe("leaving a group: our client and the SDK", () => {
       const members = await sdkMembers(aliceGroup);
       return JSON.stringify(members) === JSON.stringify(remaining);
     });
-    assert.deepEqual(sdkLeft(await aliceGroup.messages()), [ours.inboxId]);
+    const aliceMessages = await aliceGroup.messages();
+    assert.deepEqual(sdkLeft(aliceMessages), [ours.inboxId]);
     assert.deepEqual(await sdkMembers(bobGroup), remaining);
 
     const oursMessages = await ours.messages(groupId);
@@ -115,6 +124,12 @@ describe("leaving a group: our client and the SDK", () => {
     assert.equal(view.active, false);
     assert.equal(view.pendingRemoval, false);
     assert.deepEqual(ourLeft(oursMessages), [ours.inboxId]);
+    const ourRemoval = oursMessages.find((m) => m.groupUpdated?.leftInboxes.includes(ours.inboxId));
+    const leftBy = (m) => m.content?.leftInboxes?.some((i) => i.inboxId === ours.inboxId);
+    assert.equal(ourRemoval.id, aliceMessages.find(leftBy)?.id);
+    // Our LeaveRequest is the same message for the SDK.
+    const ourRequest = oursMessages.find((m) => m.contentType === kLeaveRequest);
+    assert.equal(aliceMessages.find((m) => m.id === ourRequest.id)?.contentType.typeId, "leave_request");
 
     await bobGroup.sendText("after ours left");
     await alice.conversations.sync();
