@@ -566,5 +566,22 @@ TEST_F(ClientTest, PendingRemovalSurvivesARestart) {
   EXPECT_EQ(LeftInboxes(*alice, group), std::vector<std::string>{bob->inbox_id()});
 }
 
+// A super admin that only streams acts on a LeaveRequest too.
+TEST_F(ClientTest, StreamingSuperAdminRemovesALeaver) {
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  auto stream = alice->StreamAll([](const Message&) {});
+  ASSERT_TRUE(bob->Leave(group).ok());
+  bool removed = false;
+  for (int i = 0; i < 200 && !removed; ++i) {
+    ASSERT_TRUE(bob->SyncGroup(group).ok());
+    removed = !bob->Group(group)->active;
+    if (!removed) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stream->Stop();
+  EXPECT_TRUE(removed);
+  EXPECT_EQ(alice->Group(group)->members, std::vector<std::string>{alice->inbox_id()});
+}
+
 }  // namespace
 }  // namespace xs::xmtp::client
