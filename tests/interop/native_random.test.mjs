@@ -11,7 +11,7 @@
 //   XS_RANDOM_ONE_PEER=1   all our clients in one xs-client-peer process
 //   XS_RANDOM_DUMP=o0,s1   print these members' whole message lists at the end
 //   XS_RANDOM_READD_UNSYNCED=1   let our removed clients miss their removal
-//                          until re-added (the known bug of the todo test)
+//                          until re-added, as the SDK's may (see the re-add test)
 //   XS_RANDOM_STRICT_SDK=1 SDK members must also open texts that raced a
 //                          commit (libxmtp loses some; see Model.recordText)
 //   XS_RANDOM_STRICT_ORDER=1  ours must order simultaneous texts as the SDK
@@ -297,14 +297,14 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
     await node?.dispose();
   });
 
-  // Found by this file (seed 1): our client meets the re-add Welcome in
-  // SyncWelcomes while its copy of the group is still active (it has not yet
-  // applied its removal), ignores it as "a second Welcome for a group we are
-  // in", then applies the removal and stays inactive for good. libxmtp
-  // members in the same position rejoin.
+  // Found by this file (seed 1): our client met the re-add Welcome in
+  // SyncWelcomes while its copy of the group was still active (it had not
+  // yet applied its removal), ignored it as "a second Welcome for a group we
+  // are in", then applied the removal and stayed inactive for good. Now it
+  // applies the removal first and continues from the Welcome, as libxmtp
+  // members in the same position do.
   test(
     "our member removed and re-added before it syncs rejoins",
-    { todo: "xmtp/client: a re-add Welcome read before the removal is dropped" },
     async () => {
       const adder = await peers[0].create("readd-adder");
       const readded = await peers[0].create("readd-member");
@@ -452,8 +452,8 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
         if (!s.removed) continue;
         s.removed.member = false;
         // Half the time the removed member learns of it before anything else
-        // happens; ours always unless XS_RANDOM_READD_UNSYNCED (see the todo
-        // test below: a re-add Welcome met before the removal is lost).
+        // happens; ours always unless XS_RANDOM_READD_UNSYNCED (see the
+        // re-add test below: a re-add Welcome met before the removal).
         const learns = rng.chance(0.5);
         if (learns || (s.removed.ours && !readdUnsynced)) {
           note(`#${opIndex}   ${s.removed.name} syncs and sees its removal`);

@@ -169,6 +169,7 @@ Result<std::unique_ptr<Client::GroupRecord>> Client::LoadRecord(const store::Sto
       record->pending_commit = std::move(pending);
     }
   }
+  XS_RETURN_IF_ERROR(LoadPendingRemovals(*record));
   record->needs_resume = true;
   return record;
 }

@@ -191,6 +191,13 @@ class Client {
   Status UpdateMetadata(const Bytes& group_id, const std::string& key, const std::string& value);
   enum class AdminChange { kAddAdmin, kRemoveAdmin, kAddSuperAdmin, kRemoveSuperAdmin };
   Status UpdateAdmins(const Bytes& group_id, AdminChange change, const std::string& inbox_id);
+  // Asks to be removed, as libxmtp 1.9's leave_group: a LeaveRequest
+  // message; a super admin's next sync removes us (no commit of ours). A
+  // super admin first gives up that role; the only super admin, the only
+  // member, a DM and a former member get an error. Asking twice sends once.
+  Status Leave(const Bytes& group_id);
+  // Whether we asked to leave and are still a member (libxmtp's PendingRemove).
+  Result<bool> PendingRemoval(const Bytes& group_id) const;
 
   // --- Messages
   // Encrypts, stores, publishes and reads back; returns the message id. If
@@ -264,9 +271,21 @@ class Client {
                         std::vector<Message>& produced);
   struct Joined;
   Result<Joined> JoinFromWelcome(const ::xmtp::mls::api::v1::WelcomeMessage& message);
+  // Whether a joined Welcome replaces the group we hold (after catching it
+  // up): yes unless we are still a member at the Welcome's epoch or later.
+  Result<bool> TakesWelcome(const GroupRecord& joined);
   Message MembershipMessage(const GroupRecord& group, const std::string& actor,
                             std::uint64_t created_ns, std::uint64_t node_id,
                             const group::ValidatedCommit& change) const;
+
+  // Leaving (leave.cpp): the members that asked to leave, as every member
+  // tracks them, and a super admin's removal of them.
+  void NoteLeaveRequest(GroupRecord& group, const Message& message);
+  // Moves the pending leavers of `change` to left_inboxes; forgets them.
+  void NoteRemovals(GroupRecord& group, group::ValidatedCommit& change);
+  Status LoadPendingRemovals(GroupRecord& group);
+  // Failures are logged; the next sync tries again.
+  void RemoveLeavers(GroupRecord& group);
 
   // Delivers the messages of `group` the stream has not delivered yet.
   void Emit(GroupRecord& group);

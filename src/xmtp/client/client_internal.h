@@ -80,6 +80,8 @@ struct Client::GroupRecord {
   bool ratchets_dirty = false;
   // Our commits that lost their epoch: skipped when they come back.
   std::set<Bytes> abandoned_commits;
+  // Members that sent a LeaveRequest and are not removed yet (leave.cpp).
+  std::set<std::string> pending_removals;
   // Messages stored since the last Emit (what a stream delivers next).
   std::vector<Message> fresh;
 };

@@ -11,15 +11,19 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "mls/messages/serialize.h"
 #include "node/node.h"
+#include "xmtp/client/client_internal.h"
 #include "xmtp/content/codecs.h"
 #include "xmtp/content/encoded_content.h"
 #include "xmtp/content/envelope.h"
+#include "xmtp/envelope/welcome_proto.h"
+#include "xmtp/envelope/welcome_wrapper.h"
 
 namespace xs::xmtp::client {
 namespace {
@@ -87,6 +91,21 @@ class ClientTest : public ::testing::Test {
   static std::vector<std::string> Sorted(std::vector<std::string> v) {
     std::sort(v.begin(), v.end());
     return v;
+  }
+
+  // Alice's new group with bob, who has joined it.
+  struct Pair {
+    std::unique_ptr<Client> alice, bob;
+    Bytes group;
+  };
+  Pair NewPair() {
+    Pair pair{NewClient(), NewClient(), {}};
+    if (!pair.alice || !pair.bob) return pair;
+    auto group = pair.alice->CreateGroup({pair.bob->inbox_id()});
+    EXPECT_TRUE(group.ok()) << group.error().ToString();
+    EXPECT_TRUE(pair.bob->SyncWelcomes().ok());
+    if (group.ok()) pair.group = *group;
+    return pair;
   }
 
   bool LogMentions(std::string_view needle) {
@@ -336,6 +355,232 @@ TEST_F(ClientTest, StreamDeliversJoinsAndMessagesAndResumesAfterANodeRestart) {
   std::lock_guard lock(got.mu);
   // In order, each once.
   EXPECT_EQ(got.texts, (std::vector<std::string>{"one", "two", "three"}));
+}
+
+// Removed and added back without syncing in between: the Welcome names a
+// group bob still holds as active. Bob applies the removal first, then
+// continues from the Welcome, keeping his history.
+TEST_F(ClientTest, ReaddedWithoutSyncingInBetweenRejoins) {
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("before")).ok());
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+
+  ASSERT_TRUE(alice->RemoveMembers(group, {bob->inbox_id()}).ok());
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("while away")).ok());
+  ASSERT_TRUE(alice->AddMembers(group, {bob->inbox_id()}).ok());
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("after")).ok());
+
+  auto joined = bob->SyncWelcomes();
+  ASSERT_TRUE(joined.ok()) << joined.error().ToString();
+  EXPECT_EQ(*joined, std::vector<Bytes>{group});
+  auto view = bob->Group(group);
+  ASSERT_TRUE(view.ok());
+  EXPECT_TRUE(view->active);
+  EXPECT_EQ(view->epoch, alice->Group(group)->epoch);
+  EXPECT_EQ(view->members, Sorted({alice->inbox_id(), bob->inbox_id()}));
+  // History kept; the message of the epoch bob was not in is not his.
+  EXPECT_EQ(Texts(*bob, group), (std::vector<std::string>{"before", "after"}));
+
+  ASSERT_TRUE(bob->Send(group, content::EncodeText("back")).ok());
+  ASSERT_TRUE(alice->SyncGroup(group).ok());
+  EXPECT_EQ(Texts(*alice, group),
+            (std::vector<std::string>{"before", "while away", "after", "back"}));
+  // Nothing applied twice: every message once, the removal once.
+  ASSERT_TRUE(bob->SyncAll().ok());
+  auto listed = bob->Messages(group);
+  ASSERT_TRUE(listed.ok());
+  std::vector<Message> messages = std::move(listed).value();
+  std::set<Bytes> ids;
+  int removals = 0;
+  for (const auto& m : messages) {
+    EXPECT_TRUE(ids.insert(m.id).second);
+    if (auto update = content::DecodeGroupUpdated(m.content); update.ok()) {
+      removals += static_cast<int>(update->removed_inboxes.size());
+    }
+  }
+  EXPECT_EQ(removals, 1);
+  EXPECT_EQ(Texts(*bob, group), (std::vector<std::string>{"before", "after", "back"}));
+}
+
+// A Welcome for a group we are in at that epoch changes nothing.
+TEST_F(ClientTest, WelcomeForAGroupWeAreStillInIsIgnored) {
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  // Re-adding a member who is in the group adds no installation, so no
+  // Welcome is sent; seal the first one to bob's key again instead.
+  mlsv1::QueryWelcomeMessagesRequest query;
+  query.set_installation_key(bob->installation_key().data(), bob->installation_key().size());
+  auto welcomes = api_->QueryWelcomeMessages(query);
+  ASSERT_TRUE(welcomes.ok());
+  ASSERT_EQ(welcomes->messages_size(), 1);
+  auto received = envelope::FromWelcomeMessage(welcomes->messages(0));
+  ASSERT_TRUE(received.ok());
+  auto package = store_->FindKeyPackageByInitKey(received->welcome.hpke_public_key);
+  ASSERT_TRUE(package.ok());
+  auto bundle = DecodeBundle(package->private_parts.bytes());
+  ASSERT_TRUE(bundle.ok());
+  auto opened = envelope::UnwrapWelcome(received->welcome, bundle->init_private_key.bytes());
+  ASSERT_TRUE(opened.ok() && opened->message_cursor.has_value());
+  auto again = envelope::WrapWelcome(bob->installation_key(), opened->welcome_mls_message,
+                                     *opened->message_cursor, received->welcome.hpke_public_key);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("one")).ok());
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+  mlsv1::SendWelcomeMessagesRequest replay;
+  *replay.add_messages() = envelope::ToWelcomeMessageInput(*again);
+  ASSERT_TRUE(api_->SendWelcomeMessages(replay).ok());
+  auto joined = bob->SyncWelcomes();
+  ASSERT_TRUE(joined.ok()) << joined.error().ToString();
+  EXPECT_TRUE(joined->empty());
+  EXPECT_TRUE(LogMentions("ignored: still a member"));
+  EXPECT_EQ(Texts(*bob, group), std::vector<std::string>{"one"});
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("two")).ok());
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+  EXPECT_EQ(Texts(*bob, group), (std::vector<std::string>{"one", "two"}));
+}
+
+// The inboxes the membership-change messages list as left.
+std::vector<std::string> LeftInboxes(const Client& client, const Bytes& group) {
+  std::vector<std::string> out;
+  auto listed = client.Messages(group);
+  EXPECT_TRUE(listed.ok());
+  if (!listed.ok()) return out;
+  std::vector<Message> messages = std::move(listed).value();
+  for (const auto& m : messages) {
+    if (auto update = content::DecodeGroupUpdated(m.content); update.ok()) {
+      out.insert(out.end(), update->left_inboxes.begin(), update->left_inboxes.end());
+    }
+  }
+  return out;
+}
+
+// libxmtp 1.9's leave_group: a LeaveRequest, then a super admin's commit.
+TEST_F(ClientTest, LeaveAsksTheSuperAdminWhoRemovesTheMember) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  auto carol = NewClient();
+  ASSERT_TRUE(alice && bob && carol);
+  auto group = alice->CreateGroup({bob->inbox_id(), carol->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  ASSERT_TRUE(carol->SyncWelcomes().ok());
+
+  auto left = bob->Leave(*group);
+  ASSERT_TRUE(left.ok()) << left.error().ToString();
+  EXPECT_TRUE(*bob->PendingRemoval(*group));
+  EXPECT_TRUE(bob->Group(*group)->active);
+  ASSERT_TRUE(bob->Leave(*group).ok());  // asked already: nothing sent
+  std::size_t requests = 0;
+  auto listed = bob->Messages(*group);
+  ASSERT_TRUE(listed.ok());
+  std::vector<Message> messages = std::move(listed).value();
+  for (const auto& m : messages) {
+    requests += content::DecodeLeaveRequest(m.content).ok() ? 1 : 0;
+  }
+  EXPECT_EQ(requests, 1u);
+
+  // Carol is no super admin: she notes the request and does nothing.
+  auto everyone = Sorted({alice->inbox_id(), bob->inbox_id(), carol->inbox_id()});
+  ASSERT_TRUE(carol->SyncGroup(*group).ok());
+  EXPECT_EQ(carol->Group(*group)->members, everyone);
+  // Alice's sync removes bob; his departure reads as "left".
+  ASSERT_TRUE(alice->SyncGroup(*group).ok());
+  auto remaining = Sorted({alice->inbox_id(), carol->inbox_id()});
+  EXPECT_EQ(alice->Group(*group)->members, remaining);
+  EXPECT_EQ(LeftInboxes(*alice, *group), std::vector<std::string>{bob->inbox_id()});
+  ASSERT_TRUE(carol->SyncGroup(*group).ok());
+  EXPECT_EQ(carol->Group(*group)->members, remaining);
+  EXPECT_EQ(LeftInboxes(*carol, *group), std::vector<std::string>{bob->inbox_id()});
+
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  EXPECT_FALSE(bob->Group(*group)->active);
+  EXPECT_FALSE(*bob->PendingRemoval(*group));
+  EXPECT_EQ(LeftInboxes(*bob, *group), std::vector<std::string>{bob->inbox_id()});
+  ASSERT_TRUE(alice->Send(*group, content::EncodeText("after bob")).ok());
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  EXPECT_TRUE(Texts(*bob, *group).empty());
+  EXPECT_TRUE(bob->Leave(*group).error().IsPermission());
+}
+
+TEST_F(ClientTest, LeaveRefusesWhatCannotBeLeft) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  auto unknown = alice->Leave(Bytes(32, 1));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().category(), Category::kNotFound);
+
+  auto alone = alice->CreateGroup({});
+  ASSERT_TRUE(alone.ok());
+  auto only_member = alice->Leave(*alone);
+  ASSERT_FALSE(only_member.ok());
+  EXPECT_EQ(only_member.error().category(), Category::kValidation);
+
+  auto dm = alice->FindOrCreateDm(bob->inbox_id());
+  ASSERT_TRUE(dm.ok());
+  auto from_dm = alice->Leave(*dm);
+  ASSERT_FALSE(from_dm.ok());
+  EXPECT_EQ(from_dm.error().category(), Category::kValidation);
+
+  // The only super admin: nobody could remove it.
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  auto only_super = alice->Leave(*group);
+  ASSERT_FALSE(only_super.ok());
+  EXPECT_TRUE(only_super.error().IsPermission());
+  EXPECT_NE(only_super.error().message().find("only super admin"), std::string::npos);
+  EXPECT_FALSE(*alice->PendingRemoval(*group));
+  EXPECT_EQ(alice->Group(*group)->super_admins, std::vector<std::string>{alice->inbox_id()});
+}
+
+// A super admin with another beside it gives up the role, then asks.
+TEST_F(ClientTest, SuperAdminLeavesAfterSteppingDown) {
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  ASSERT_TRUE(
+      alice->UpdateAdmins(group, Client::AdminChange::kAddSuperAdmin, bob->inbox_id()).ok());
+  auto left = alice->Leave(group);
+  ASSERT_TRUE(left.ok()) << left.error().ToString();
+  EXPECT_EQ(alice->Group(group)->super_admins, std::vector<std::string>{bob->inbox_id()});
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+  EXPECT_EQ(bob->Group(group)->members, std::vector<std::string>{bob->inbox_id()});
+  ASSERT_TRUE(alice->SyncGroup(group).ok());
+  EXPECT_FALSE(alice->Group(group)->active);
+}
+
+// The pending removal is derived from the stored messages after a restart.
+TEST_F(ClientTest, PendingRemovalSurvivesARestart) {
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  ASSERT_TRUE(bob->Leave(group).ok());
+  Bytes key = bob->installation_key();
+  bob.reset();
+  auto reopened = Client::Open(*ctx_, key);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().ToString();
+  bob = std::move(*reopened);
+  EXPECT_TRUE(*bob->PendingRemoval(group));
+  ASSERT_TRUE(bob->Leave(group).ok());
+  ASSERT_TRUE(alice->SyncGroup(group).ok());
+  EXPECT_EQ(alice->Group(group)->members, std::vector<std::string>{alice->inbox_id()});
+  EXPECT_EQ(LeftInboxes(*alice, group), std::vector<std::string>{bob->inbox_id()});
+}
+
+// A super admin that only streams acts on a LeaveRequest too.
+TEST_F(ClientTest, StreamingSuperAdminRemovesALeaver) {
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  auto stream = alice->StreamAll([](const Message&) {});
+  ASSERT_TRUE(bob->Leave(group).ok());
+  bool removed = false;
+  for (int i = 0; i < 200 && !removed; ++i) {
+    ASSERT_TRUE(bob->SyncGroup(group).ok());
+    removed = !bob->Group(group)->active;
+    if (!removed) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stream->Stop();
+  EXPECT_TRUE(removed);
+  EXPECT_EQ(alice->Group(group)->members, std::vector<std::string>{alice->inbox_id()});
 }
 
 }  // namespace

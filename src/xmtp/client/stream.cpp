@@ -162,6 +162,7 @@ void MessageStream::RunGroups() {
       // The node replays from our cursor, then forwards live: in order.
       (void)client_.ApplyNodeMessage(group, message);
       client_.Emit(group);
+      client_.RemoveLeavers(group);  // a LeaveRequest a super admin acts on
     }
     {
       std::lock_guard lock(mu_);

@@ -139,7 +139,9 @@ Status Client::ResumePending(GroupRecord& group) {
 
 Status Client::Catchup(GroupRecord& group) {
   if (group.needs_resume) XS_RETURN_IF_ERROR(ResumePending(group));
-  while (true) {
+  // A group that removed us stays at the removal: if a Welcome brings us
+  // back, the group continues from the Welcome's cursor, which is later.
+  while (group.active) {
     XS_TRY(auto page, QueryPage(ctx_.api(), group.state.group_id(), group.cursor));
     XS_RETURN_IF_ERROR(ApplyNodeMessages(group, page));
     if (page.size() < kPageSize) break;
@@ -156,7 +158,7 @@ Status Client::ApplyNodeMessages(GroupRecord& group,
                                  std::span<const mlsv1::GroupMessage> messages) {
   std::uint64_t last = group.cursor;
   for (const auto& message : messages) last = std::max(last, message.v1().id());
-  if (last == group.cursor) return OkStatus();  // applied already
+  if (last == group.cursor || !group.active) return OkStatus();  // applied already, or removed
   // One transaction for the page: each message's effects and the cursor
   // after the last commit together (a crash keeps all or none of them).
   std::vector<Message> produced;
@@ -168,6 +170,7 @@ Status Client::ApplyNodeMessages(GroupRecord& group,
     applied = ApplyInTransaction(group, tx, message.v1(), produced);
     if (!applied.ok()) break;
     cursor = message.v1().id();
+    if (!group.active) break;  // the rest waits for a Welcome
   }
   // The ratchet part once for the page (a few hundred bytes), not per message.
   if (applied.ok() && group.ratchets_dirty && group.active) {
@@ -257,6 +260,7 @@ Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
   out.node_id = v1.id();
   out.content = std::move(*encoded);
   group.ratchets_dirty = true;
+  NoteLeaveRequest(group, out);
   XS_TRY(bool inserted, tx.InsertMessage(ToStored(out, installation_key_)));
   if (!inserted) return OkStatus();  // the same message again
   XS_RETURN_IF_ERROR(
@@ -280,12 +284,29 @@ Status Client::ApplyCommit(GroupRecord& group, store::Transaction& tx,
     auto committer = IdentityOfLeaf(group.state.tree(), committer_leaf);
     XS_RETURN_IF_ERROR(mls::Merge(group.state, std::move(staged)));
     group.active = false;
+    // Removed after asking to leave: we left (libxmtp's left_inboxes).
+    bool left = group.pending_removals.contains(inbox_id_);
+    group.pending_removals.clear();
     group::ValidatedCommit change;
-    change.removed_inboxes.push_back(inbox_id_);
+    (left ? change.left_inboxes : change.removed_inboxes).push_back(inbox_id_);
     Message m = MembershipMessage(group, committer.ok() ? committer->inbox_id : std::string(),
                                   v1.created_ns(), v1.id(), change);
     XS_RETURN_IF_ERROR(
-        tx.SetMembership(installation_key_, group_id, store::MembershipState::kRemoved));
+        tx.SetMembership(installation_key_, group_id,
+                         left ? store::MembershipState::kLeft : store::MembershipState::kRemoved));
+    // Nothing after the removal is read any more: what we sent that has not
+    // come back yet came too late, and our commit in flight lost its epoch.
+    for (const auto& [data, entry] : group.unconfirmed) {
+      XS_RETURN_IF_ERROR(
+          tx.SetDelivery(installation_key_, entry.first, store::DeliveryState::kFailed, 0));
+      XS_RETURN_IF_ERROR(tx.DeleteIntent(entry.second));
+    }
+    group.unconfirmed.clear();
+    if (group.pending_commit && !group.pending_commit->committed) {
+      XS_RETURN_IF_ERROR(tx.DeleteIntent(group.pending_commit->intent_id));
+      group.pending_commit.reset();
+      group.commit_outcome = false;
+    }
     XS_TRY(bool inserted, tx.InsertMessage(ToStored(m, installation_key_)));
     if (inserted) produced.push_back(std::move(m));
     return OkStatus();
@@ -299,6 +320,7 @@ Status Client::ApplyCommit(GroupRecord& group, store::Transaction& tx,
   XS_RETURN_IF_ERROR(mls::Merge(group.state, std::move(staged)));
   group.ext = std::move(*after);
   XS_RETURN_IF_ERROR(tx.SaveGroupState(installation_key_, group_id, group.state));
+  NoteRemovals(group, *validated);
   Message m =
       MembershipMessage(group, facts->committer.inbox_id, v1.created_ns(), v1.id(), *validated);
   XS_TRY(bool inserted, tx.InsertMessage(ToStored(m, installation_key_)));
@@ -330,6 +352,7 @@ Status Client::MergeOwnCommit(GroupRecord& group, store::Transaction& tx,
   XS_RETURN_IF_ERROR(mls::Merge(group.state, std::move(staged)));
   group.ext = std::move(after);
   XS_RETURN_IF_ERROR(tx.SaveGroupState(installation_key_, group_id, group.state));
+  if (validated.ok()) NoteRemovals(group, *validated);
   Message m = MembershipMessage(group, inbox_id_, v1.created_ns(), v1.id(),
                                 validated.ok() ? *validated : group::ValidatedCommit{});
   XS_TRY(bool inserted, tx.InsertMessage(ToStored(m, installation_key_)));
@@ -371,11 +394,6 @@ Result<Client::Joined> Client::JoinFromWelcome(const mlsv1::WelcomeMessage& mess
          mls::JoinFromWelcome(*welcome, bundle, installation_.seed().bytes(), std::move(options)));
   Joined joined;
   joined.key_package_ref = stored->ref;
-  // A second Welcome for a group we are in is ignored; one for a group that
-  // removed us earlier starts it afresh.
-  if (auto it = groups_.find(state.group_id()); it != groups_.end() && it->second->active) {
-    return joined;
-  }
   XS_TRY(group::GroupExtensions ext,
          group::ParseGroupContextExtensions(state.context().extensions));
   XS_RETURN_IF_ERROR(
@@ -387,6 +405,26 @@ Result<Client::Joined> Client::JoinFromWelcome(const mlsv1::WelcomeMessage& mess
   record->last_activity_ns = record->created_ns;
   joined.record = std::move(record);
   return joined;
+}
+
+Result<bool> Client::TakesWelcome(const GroupRecord& joined) {
+  const Bytes& group_id = joined.state.group_id();
+  auto it = groups_.find(group_id);
+  if (it == groups_.end()) return true;
+  GroupRecord& held = *it->second;
+  // Removed and added back while we were away: the removal is still on the
+  // group's topic. Applying it (Catchup stops there) ends our membership.
+  if (held.active) XS_RETURN_IF_ERROR(Catchup(held));
+  if (held.active && held.state.epoch() >= joined.state.epoch()) {
+    ctx_.Log("welcome for group " + GroupHex(group_id) + " at epoch " +
+             std::to_string(joined.state.epoch()) + " ignored: still a member at epoch " +
+             std::to_string(held.state.epoch()));
+    return false;
+  }
+  // No longer a member, or the Welcome is for an epoch our copy cannot
+  // reach: the group continues from the Welcome's epoch and cursor; the
+  // stored messages stay.
+  return true;
 }
 
 Result<std::vector<Bytes>> Client::SyncWelcomes() {
@@ -409,7 +447,10 @@ Result<std::vector<Bytes>> Client::SyncWelcomes() {
         ctx_.Log("welcome " + std::to_string(id) + " rejected: " + joined.error().ToString());
       }
       std::unique_ptr<GroupRecord> record;
-      if (joined.ok()) record = std::move(joined->record);
+      if (joined.ok()) {
+        XS_TRY(bool takes, TakesWelcome(*joined->record));
+        if (takes) record = std::move(joined->record);
+      }
       // The group, the consumed key package and the welcome cursor commit
       // together.
       XS_STORE_WRITE(ctx_.store(), ([&](store::Transaction& tx) -> Status {
@@ -458,6 +499,7 @@ Status Client::SyncGroup(const Bytes& group_id) {
   for (const auto& id : ThreadOf(group_id)) {
     XS_TRY(GroupRecord * g, Find(id));
     if (g->active || id == group_id) XS_RETURN_IF_ERROR(Catchup(*g));
+    RemoveLeavers(*g);
   }
   return OkStatus();
 }
@@ -467,7 +509,9 @@ Status Client::SyncAll() {
   XS_TRY(auto joined, SyncWelcomes());
   (void)joined;
   for (auto& [id, g] : groups_) {
-    if (g->active) XS_RETURN_IF_ERROR(Catchup(*g));
+    if (!g->active) continue;
+    XS_RETURN_IF_ERROR(Catchup(*g));
+    RemoveLeavers(*g);
   }
   return OkStatus();
 }

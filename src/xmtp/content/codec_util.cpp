@@ -18,6 +18,7 @@ ContentTypeId ReactionV1Type() { return Xmtp("reaction", 1); }
 ContentTypeId ReactionV2Type() { return Xmtp("reaction", 2); }
 ContentTypeId ReadReceiptType() { return Xmtp("readReceipt", 1); }
 ContentTypeId GroupUpdatedType() { return Xmtp("group_updated", 1); }
+ContentTypeId LeaveRequestType() { return Xmtp("leave_request", 1); }
 ContentTypeId AttachmentType() { return Xmtp("attachment", 1); }
 ContentTypeId RemoteAttachmentType() { return Xmtp("remoteStaticAttachment", 1); }
 ContentTypeId AgentSealType() { return Xmtp("agentSeal", 1); }

@@ -81,6 +81,15 @@ struct GroupUpdated {
 EncodedContent EncodeGroupUpdated(const GroupUpdated& update);
 Result<GroupUpdated> DecodeGroupUpdated(const EncodedContent& encoded);
 
+// ---- leave request: a member asks to be removed (libxmtp 1.9 leave_group) ----
+struct LeaveRequest {
+  std::optional<Bytes> authenticated_note;  // libxmtp sends none
+
+  bool operator==(const LeaveRequest&) const = default;
+};
+EncodedContent EncodeLeaveRequest(const LeaveRequest& request = {});
+Result<LeaveRequest> DecodeLeaveRequest(const EncodedContent& encoded);
+
 // ---- attachment: raw bytes inline ----
 struct Attachment {
   std::optional<std::string> filename;

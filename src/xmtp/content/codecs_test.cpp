@@ -148,6 +148,24 @@ TEST(ReactionCodec, V2RejectsGarbageAndUnspecifiedEnums) {
   EXPECT_EQ(KindOf(DecodeReaction(EncodeText("x"))), kErrorWrongType);
 }
 
+TEST(LeaveRequestCodec, RoundTripsAndChecksTheType) {
+  const EncodedContent plain = EncodeLeaveRequest();
+  EXPECT_EQ(plain.type.ToString(), "xmtp.org/leave_request:1.0");
+  EXPECT_TRUE(plain.content.empty());  // libxmtp's: no note, no bytes
+  EXPECT_FALSE(plain.fallback.has_value());
+  auto decoded = DecodeLeaveRequest(plain);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_FALSE(decoded->authenticated_note.has_value());
+  LeaveRequest noted{Bytes{1, 2, 3}};
+  auto again = DecodeLeaveRequest(EncodeLeaveRequest(noted));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, noted);
+  EXPECT_FALSE(DecodeLeaveRequest(EncodeText("x")).ok());
+  EncodedContent garbage = plain;
+  garbage.content = {0xff, 0xff};
+  EXPECT_FALSE(DecodeLeaveRequest(garbage).ok());
+}
+
 TEST(ReadReceiptCodec, EmptyAndTyped) {
   const EncodedContent encoded = EncodeReadReceipt();
   EXPECT_TRUE(encoded.content.empty());

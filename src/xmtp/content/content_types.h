@@ -15,6 +15,7 @@ ContentTypeId ReactionV1Type();        // xmtp.org/reaction:1.0 (JSON)
 ContentTypeId ReactionV2Type();        // xmtp.org/reaction:2.0 (protobuf)
 ContentTypeId ReadReceiptType();       // xmtp.org/readReceipt:1.0
 ContentTypeId GroupUpdatedType();      // xmtp.org/group_updated:1.0
+ContentTypeId LeaveRequestType();      // xmtp.org/leave_request:1.0
 ContentTypeId AttachmentType();        // xmtp.org/attachment:1.0
 ContentTypeId RemoteAttachmentType();  // xmtp.org/remoteStaticAttachment:1.0
 ContentTypeId AgentSealType();         // xmtp.org/agentSeal:1.0

@@ -131,6 +131,10 @@ export class OurClient {
   updateName(groupId, name) {
     return this.call("updateName", { groupId, name });
   }
+  // Asks to be removed (libxmtp's leave_group: a LeaveRequest message).
+  async leave(groupId) {
+    return this.call("leave", { groupId });
+  }
   async send(groupId, text) {
     return (await this.call("send", { groupId, text })).messageId;
   }

@@ -18,6 +18,7 @@
 //   {"op":"createDm","client":"a","peer":inboxId}                    -> {"groupId"}
 //   {"op":"addMembers"|"removeMembers","client","groupId","members"} -> {}
 //   {"op":"updateName","client","groupId","name"}                    -> {}
+//   {"op":"leave","client","groupId"}  -> {}: asks to be removed (a LeaveRequest)
 //   {"op":"addAdmin"|"removeAdmin"|"addSuperAdmin"|"removeSuperAdmin",
 //        "client","groupId","inboxId"}                               -> {}
 //   {"op":"send","client","groupId","text"}                          -> {"messageId"}
@@ -38,9 +39,12 @@
 //       -> {"messages":[{"id","kind","senderInboxId","contentType","sentAtNs","nodeId",
 //       decoded: "text"? | "reply"{reference,referenceInboxId,text} |
 //       "reaction"{reference,referenceInboxId,action,content,schema} | "readReceipt":true |
-//       "remoteAttachment"{url,contentDigest,saltHex,nonceHex,scheme,contentLength,filename}}]}
+//       "remoteAttachment"{url,contentDigest,saltHex,nonceHex,scheme,contentLength,filename} |
+//       "leaveRequest":true |
+//       "groupUpdated"{initiatedBy,addedInboxes,removedInboxes,leftInboxes}}]}
 //   {"op":"group","client","groupId"}
-//       -> {"name","description","members","admins","superAdmins","epoch","kind","active"}
+//       -> {"name","description","members","admins","superAdmins","epoch","kind","active",
+//       "pendingRemoval"}
 //   {"op":"conversations","client"}
 //       -> {"conversations":[{"groupId","kind","name","dmPeerInboxId"}]}
 // Errors: {"id", "error": {"category","message"}}. Ids are hex. Rejected network
@@ -148,6 +152,13 @@ json MessageJson(const client::Message& m) {
                        {"schema", static_cast<int>(reaction->schema)}};
   }
   if (content::DecodeReadReceipt(c).ok()) out["readReceipt"] = true;
+  if (content::DecodeLeaveRequest(c).ok()) out["leaveRequest"] = true;
+  if (auto update = content::DecodeGroupUpdated(c); update.ok()) {
+    out["groupUpdated"] = {{"initiatedBy", update->initiated_by_inbox_id},
+                           {"addedInboxes", update->added_inboxes},
+                           {"removedInboxes", update->removed_inboxes},
+                           {"leftInboxes", update->left_inboxes}};
+  }
   if (auto remote = content::DecodeRemoteAttachment(c); remote.ok()) {
     out["remoteAttachment"] = {{"url", remote->url},
                                {"contentDigest", remote->content_digest},
@@ -267,6 +278,10 @@ Result<json> Handle(Peer& peer, const json& req) {
     XS_RETURN_IF_ERROR(c->UpdateAdmins(group_id, change, inbox));
     return json::object();
   }
+  if (op == "leave") {
+    XS_RETURN_IF_ERROR(c->Leave(group_id));
+    return json::object();
+  }
   if (op == "updateName") {
     XS_TRY(std::string name, Str(req, "name"));
     XS_RETURN_IF_ERROR(c->UpdateMetadata(group_id, "group_name", name));
@@ -344,7 +359,9 @@ Result<json> Handle(Peer& peer, const json& req) {
   }
   if (op == "group") {
     XS_TRY(client::GroupView v, c->Group(group_id));
-    return json{{"name", v.name},
+    XS_TRY(bool pending, c->PendingRemoval(group_id));
+    return json{{"pendingRemoval", pending},
+                {"name", v.name},
                 {"description", v.description},
                 {"members", v.members},
                 {"admins", v.admins},
