@@ -17,7 +17,8 @@ Command BuildRoot() {
   root.flags = {{"version", FlagKind::kBool, "", "print the version and exit"}};
   root.children = {InitCommand(),     DaemonCommand(), StatusCommand(), LogsCommand(),
                    LookupCommand(),   KeyCommand(),    WalletCommand(), InboxCommand(),
-                   OperatorCommand(), PolicyCommand(), CredCommand()};
+                   OperatorCommand(), PolicyCommand(), CredCommand(),   ChatCommand(),
+                   MsgCommand()};
   root.run = [](Invocation& inv) {
     inv.out() << RenderHelp(inv.args().path);
     return OkStatus();

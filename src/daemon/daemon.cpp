@@ -18,6 +18,8 @@
 #include "daemon/daemon_status.h"
 #include "daemon/instance_lock.h"
 #include "daemon/local_node.h"
+#include "signet/chats/chats.h"
+#include "signet/chats/client_host.h"
 #include "signet/core/runtime.h"
 #include "signet/network/grpc_network.h"
 #include "signet/util/file_util.h"
@@ -94,6 +96,8 @@ class Daemon {
 
  private:
   Status StartNetwork();
+  // The native clients of every inbox and the chat actions over them.
+  Status StartClients();
   void RegisterDaemonMethods();
   void InstallSignalHandlers();
   void RestoreSignalHandlers();
@@ -106,7 +110,10 @@ class Daemon {
   std::unique_ptr<DaemonLog> log_;
   std::optional<LocalNetwork> local_;
   std::shared_ptr<signet::XmtpNetwork> network_;
-  CredentialCounts credential_counts_;  // outlives runtime_ (its listener)
+  // The clients; null when a custom network replaces them (tests).
+  std::shared_ptr<signet::ClientHost> host_;
+  CredentialCounts credential_counts_;    // outlives runtime_ (its listener)
+  std::unique_ptr<signet::Chats> chats_;  // outlives runtime_ (its chat resolver)
   std::unique_ptr<signet::Runtime> runtime_;
   std::unique_ptr<transport::AdminServer> server_;
   DaemonFacts facts_;
@@ -173,7 +180,30 @@ Status Daemon::StartNetwork() {
     facts_.network_state = "remote";
   }
   facts_.network_url = url;
-  network_ = std::make_shared<signet::GrpcXmtpNetwork>(url, config_.signet.env, clock_);
+  DaemonLog* log = log_.get();
+  host_ = std::make_shared<signet::ClientHost>(signet::ClientHost::Options{
+      .url = url,
+      .env_name = config_.signet.env,
+      .clock = clock_,
+      .tls_ca_pem = {},
+      .log = [log](std::string_view event, const nlohmann::json& fields) {
+        log->Info(event, fields);
+      }});
+  network_ = host_;
+  return OkStatus();
+}
+
+Status Daemon::StartClients() {
+  if (!host_) return OkStatus();
+  const std::string dir = config_.DataDir() + "/db/" + config_.signet.env;
+  XS_RETURN_IF_ERROR(PreparePrivateDir(dir, "client store dir"));
+  XS_TRY(crypto::Secret key, runtime_->ClientStoreKey());
+  chats_ = std::make_unique<signet::Chats>(*runtime_, *host_);
+  XS_RETURN_IF_ERROR(chats_->Install());
+  XS_RETURN_IF_ERROR(
+      host_->Start(dir + "/" + kClientStoreFileName, key, signet::Chats::Inboxes(*runtime_)));
+  auto joined = chats_->Reconcile();
+  if (!joined.ok()) log_->Warn("chats.reconcile_failed", {{"error", joined.error().message()}});
   return OkStatus();
 }
 
@@ -218,6 +248,7 @@ Status Daemon::Start() {
   if (!runtime.ok()) return fail(runtime.error());
   runtime_ = std::move(runtime).value();
   credential_counts_.Attach(*runtime_);
+  if (Status s = StartClients(); !s.ok()) return fail(s.error());
 
   server_ = std::make_unique<transport::AdminServer>(
       runtime_.get(),
@@ -253,8 +284,19 @@ void Daemon::RegisterDaemonMethods() {
   server_->AddMethod(
       "daemon.status",
       [this](const nlohmann::json&, const signet::CallContext&) -> Result<nlohmann::json> {
-        return BuildDaemonStatus(facts_, config_, *runtime_, *server_, credential_counts_,
-                                 clock_->NowMs());
+        nlohmann::json status = BuildDaemonStatus(facts_, config_, *runtime_, *server_,
+                                                  credential_counts_, clock_->NowMs());
+        if (host_) {
+          nlohmann::json clients = host_->StatusJson();
+          status["connectedInboxIds"] = clients["connectedInboxIds"];
+          status["clients"] = clients["clients"];
+          status["messagesStreamed"] = clients["messagesStreamed"];
+          if (clients["networkState"] == "unreachable") {
+            status["networkState"] = "unreachable";
+            status["network"]["error"] = clients.value("networkError", "");
+          }
+        }
+        return status;
       });
   server_->AddMethod(
       "daemon.stop",
@@ -266,6 +308,15 @@ void Daemon::RegisterDaemonMethods() {
 }
 
 void Daemon::Sweep() {
+  if (host_) {
+    host_->CheckNetwork();
+    auto joined = chats_->Reconcile();
+    if (!joined.ok()) {
+      log_->Warn("chats.reconcile_failed", {{"error", joined.error().message()}});
+    } else if (*joined > 0) {
+      log_->Info("chats.joined", {{"count", *joined}});
+    }
+  }
   std::vector<signet::CredentialEvent> events = runtime_->Sweep();
   for (const auto& event : events) {
     log_->Info("sweep.event", {{"type", Name(event.type)},
@@ -308,11 +359,15 @@ void Daemon::Shutdown() {
   }
   if (log_ && runtime_) log_->Info("daemon.stopping", {{"reason", reason}});
   if (server_) server_->Stop();
+  // Streams stop before the client store closes, and both before the runtime.
+  if (host_) host_->Stop();
   if (runtime_) {
     (void)runtime_->audit().Append("daemon.stopped", {{"pid", facts_.pid}, {"reason", reason}});
     runtime_.reset();
   }
+  chats_.reset();
   network_.reset();
+  host_.reset();
   if (local_) local_->Shutdown();
   if (pid_file_written_) {
     auto text = signet::ReadSmallFile(config_.PidFilePath(), 64);

@@ -17,6 +17,12 @@
 // With env = local the daemon uses the XMTP node at 127.0.0.1:5556 if one
 // answers there, and otherwise embeds one in-process (data in <data>/node).
 //
+// The daemon runs the native XMTP client of every inbox it holds
+// (signet/chats ClientHost: one gRPC channel, one sealed client store
+// <data>/db/<env>/clients.db3), each synced at start and streaming; the sweep
+// probes the node and adopts joined groups as chats. Shutdown stops the admin
+// socket, then the streams, then the client store, then the runtime.
+//
 // Thread contract: RunDaemon blocks the calling thread; while it runs it owns
 // the process's SIGTERM/SIGINT handlers (restored on return), so run one
 // daemon per process.
@@ -39,6 +45,8 @@ namespace xs::daemon {
 
 inline constexpr std::chrono::seconds kSweepInterval{5};
 inline constexpr const char* kLocalNodeAddress = "127.0.0.1:5556";
+// The native clients' store, in <dataDir>/db/<env>/ (sealed, 0600).
+inline constexpr const char* kClientStoreFileName = "clients.db3";
 // Overrides the local node address (host:port) for env = local; for tests
 // and setups that run several signets side by side.
 inline constexpr const char* kLocalNodeAddressVariable = "XMTP_SIGNET_LOCAL_NODE";

@@ -148,6 +148,15 @@ class CliTest : public ::testing::Test {
     return r;
   }
 
+  // A real chat (chat.create on the daemon's network); returns its conv_ id.
+  std::string NewChat(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"chat", "create", "--name",
+                                     "chat" + std::to_string(++chats_created_)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Json chat = Ok(args);
+    return chat.value("id", "");
+  }
+
   std::string CreateOperator(const std::string& label) {
     Json op = Ok({"operator", "create", "--label", label});
     return op.value("id", "");
@@ -175,6 +184,7 @@ class CliTest : public ::testing::Test {
   std::vector<fs::path> extra_data_dirs_;                     // besides env_->data_dir()
   std::optional<std::string> passphrase_;                     // seals the vault
   std::size_t last_index_ = 0;
+  int chats_created_ = 0;
 };
 
 // Polls `ready` (the actual state, never a fixed delay) until it holds or
@@ -218,13 +228,6 @@ class Listener {
   int port_ = 0;
 };
 
-std::string NewChatId() {
-  static int n = 0;
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016x", 0xc0ffee00 + ++n);
-  return std::string("conv_") + buf;
-}
-
 // ---------------------------------------------------------------- no daemon
 
 TEST_F(CliTest, VersionAndTopLevelHelp) {
@@ -234,7 +237,7 @@ TEST_F(CliTest, VersionAndTopLevelHelp) {
   RunResult h = Xs({"--help"});
   EXPECT_EQ(h.code, 0);
   for (const char* group : {"init", "daemon", "status", "logs", "lookup", "key", "wallet", "inbox",
-                            "operator", "policy", "cred"}) {
+                            "operator", "policy", "cred", "chat", "msg"}) {
     EXPECT_TRUE(Contains(h.out, std::string("\n  ") + group + " ")) << group;
   }
 }
@@ -288,7 +291,15 @@ TEST_F(CliTest, HelpOnEveryCommandAndGroup) {
                                           "cred list",
                                           "cred info",
                                           "cred revoke",
-                                          "cred update"};
+                                          "cred update",
+                                          "chat",
+                                          "chat create",
+                                          "chat list",
+                                          "chat info",
+                                          "chat sync",
+                                          "msg",
+                                          "msg send",
+                                          "msg list"};
   for (const auto& path : paths) {
     std::vector<std::string> args;
     std::istringstream words(path);
@@ -422,7 +433,8 @@ TEST_F(CliTest, ExplicitConfigFile) {
   Json status = Ok({"status", "--config", config.string()});
   EXPECT_EQ(status.value("dataDir", ""), data.string());
   Ok({"operator", "create", "--label", "alice", "--config", config.string()});
-  Json issued = Issue({"--op", "alice", "--chat", "conv_00000000000000aa", "--allow", "send",
+  Json chat = Ok({"chat", "create", "--name", "alt", "--config", config.string()});
+  Json issued = Issue({"--op", "alice", "--chat", chat.value("id", ""), "--allow", "send",
                        "--config", config.string()});
   EXPECT_EQ(issued["credential"].value("expiresAt", "").size(), 24u);
   Json stop = Ok({"daemon", "stop", "--config", config.string()});
@@ -509,7 +521,8 @@ TEST_F(CliTest, CredentialLifecycleShowsTokenOnce) {
   ASSERT_NO_FATAL_FAILURE(Start());
   CreateOperator("alice");
   Ok({"policy", "create", "--label", "base", "--allow", "send,reply,react,read-messages"});
-  const std::string chat = NewChatId();
+  const std::string chat = NewChat();
+  const std::string other_chat = NewChat();
 
   Json issued = Issue(
       {"--op", "alice", "--chat", chat, "--policy", "base", "--deny", "react", "--ttl", "600"});
@@ -520,8 +533,7 @@ TEST_F(CliTest, CredentialLifecycleShowsTokenOnce) {
   EXPECT_EQ(issued["credential"]["chatIds"], Json::array({chat}));
 
   // Human issue output: the token, once, with the warning.
-  RunResult human =
-      Xs({"cred", "issue", "--op", "alice", "--chat", NewChatId(), "--allow", "send"});
+  RunResult human = Xs({"cred", "issue", "--op", "alice", "--chat", other_chat, "--allow", "send"});
   ASSERT_EQ(human.code, 0) << human.Describe();
   std::smatch m;
   ASSERT_TRUE(std::regex_search(human.out, m, std::regex("token  ([A-Za-z0-9_-]{43})")))
@@ -530,9 +542,12 @@ TEST_F(CliTest, CredentialLifecycleShowsTokenOnce) {
   EXPECT_TRUE(Contains(human.out, "shown only once"));
 
   Fails({"cred", "issue", "--op", "alice"}, kValidation);  // no chat
-  Fails({"cred", "issue", "--op", "alice", "--chat", "not-a-chat"}, kValidation);
-  Fails({"cred", "issue", "--op", "nobody", "--chat", NewChatId()}, kNotFound);
-  Fails({"cred", "issue", "--op", "alice", "--chat", NewChatId(), "--allow", "fly"}, kValidation);
+  // Chats resolve by id, short id or name: an unknown name is not found.
+  Fails({"cred", "issue", "--op", "alice", "--chat", "not-a-chat"}, kNotFound);
+  Fails({"cred", "issue", "--op", "nobody", "--chat", chat}, kNotFound);
+  Fails({"cred", "issue", "--op", "alice", "--chat", chat, "--allow", "fly"}, kValidation);
+  // A well-formed id of a chat the signet does not hold is refused.
+  Fails({"cred", "issue", "--op", "alice", "--chat", "conv_00000000000000c1"}, kNotFound);
 
   Json list = Ok({"cred", "list"});
   EXPECT_EQ(list.size(), 2u);
@@ -744,6 +759,196 @@ TEST_F(CliTest, HardenedPresetGatesNeedTheOwnerPassphrase) {
   Ok({"key", "init", "--operator", "alice"});
   Fails({"key", "rotate"}, kPermission);
   Ok({"key", "rotate", "--passphrase-file", pass.string()});
+}
+
+// ---------------------------------------------------------------- chats and messages
+
+TEST_F(CliTest, ChatCreateListInfoSendAndReadWithElevation) {
+  const fs::path pass = env_->root() / "owner-pass";
+  const std::string passphrase = "owner passphrase for reads 7";
+  WriteFile(pass, passphrase + "\n");
+  Secret("passphrase", passphrase);
+  ASSERT_NO_FATAL_FAILURE(Start({"--passphrase-file", pass.string()}));
+
+  Json peer = Ok({"inbox", "create", "--label", "peer"});
+  const std::string peer_network = peer.value("networkInboxId", "");
+  ASSERT_EQ(peer_network.size(), 64u) << peer.dump();
+
+  // identityMode per-group (the default): a fresh inbox for the new chat.
+  Json chat = Ok({"chat", "create", "--name", "support", "--members", peer_network});
+  const std::string id = chat.value("id", "");
+  ASSERT_TRUE(id.rfind("conv_", 0) == 0) << chat.dump();
+  EXPECT_EQ(chat.value("type", ""), "group");
+  EXPECT_EQ(chat.value("name", ""), "support");
+  EXPECT_EQ(chat.value("memberCount", 0), 2) << chat.dump();
+  EXPECT_NE(chat.value("inboxId", ""), peer.value("id", ""));
+  const std::string group = chat.value("networkGroupId", "");
+  EXPECT_FALSE(group.empty());
+  EXPECT_EQ(Ok({"inbox", "list"}).size(), 2u);
+
+  // Every inbox the daemon holds is connected.
+  Json status = Ok({"status"});
+  EXPECT_EQ(status["connectedInboxIds"].size(), 2u) << status.dump();
+  EXPECT_EQ(status.value("networkState", ""), "embedded") << status.dump();
+
+  // The peer inbox joins through its Welcome; the group stays one chat.
+  Json list = Ok({"chat", "list"});
+  ASSERT_EQ(list.size(), 1u) << list.dump();
+  EXPECT_EQ(list[0].value("id", ""), id);
+  for (const std::string& ref : {id, id.substr(0, 9), std::string("support"), group}) {
+    EXPECT_EQ(Ok({"chat", "info", ref}).value("id", ""), id) << ref;
+  }
+  RunResult only = Xs({"chat", "info", "support", "--only", "memberCount"});
+  EXPECT_EQ(only.code, 0) << only.Describe();
+  EXPECT_EQ(only.out, "2\n");
+  Fails({"chat", "info", "conv_0000000000000000"}, kNotFound);
+  Fails({"chat", "info", "support", "--only", "nonsense"}, kValidation);
+
+  Json sent = Ok({"msg", "send", "hello from the signet", "--to", "support"});
+  const std::string msg = sent.value("id", "");
+  EXPECT_TRUE(msg.rfind("msg_", 0) == 0) << sent.dump();
+  EXPECT_EQ(sent.value("chatId", ""), id);
+  Fails({"msg", "send", "", "--to", "support"}, kValidation);
+  Fails({"msg", "send", std::string(64 * 1024 + 1, 'x'), "--to", "support"}, kValidation);
+  Fails({"msg", "send", "hi", "--to", "conv_0000000000000000"}, kNotFound);
+  Fails({"msg", "send", "hi", "--to", "support", "--as", "peer"}, kValidation);
+
+  // Content needs read elevation: the flag, then the owner's approval.
+  RunResult plain = Fails({"msg", "list", "--from", "support"}, kPermission);
+  EXPECT_TRUE(Contains(plain.err, "--dangerously-allow-message-read")) << plain.err;
+  RunResult unapproved =
+      Fails({"msg", "list", "--from", "support", "--dangerously-allow-message-read"}, kPermission);
+  EXPECT_TRUE(Contains(unapproved.err, "passphrase")) << unapproved.err;
+  Fails({"msg", "list", "--from", "conv_0000000000000000", "--dangerously-allow-message-read"},
+        kNotFound);
+  Json messages = Ok({"msg", "list", "--from", "support", "--dangerously-allow-message-read",
+                      "--passphrase-file", pass.string()});
+  ASSERT_TRUE(messages.is_array()) << messages.dump();
+  bool found = false;
+  for (const auto& m : messages) {
+    if (m.value("id", "") == msg) {
+      found = true;
+      EXPECT_EQ(m.value("text", ""), "hello from the signet");
+      EXPECT_EQ(m.value("contentType", ""), "xmtp.org/text:1.0");
+      EXPECT_TRUE(m.value("published", false));
+    }
+  }
+  EXPECT_TRUE(found) << messages.dump();
+  // Within 60 s the approval is reused without the passphrase.
+  Json reused = Ok({"msg", "list", "--from", id, "--dangerously-allow-message-read"});
+  EXPECT_EQ(reused.size(), messages.size());
+
+  Json synced = Ok({"chat", "sync"});
+  EXPECT_TRUE(synced.contains("newMessages")) << synced.dump();
+  EXPECT_EQ(synced.value("chats", 0), 1);
+  Json one = Ok({"chat", "sync", "support"});
+  EXPECT_EQ(one.value("chatId", ""), id);
+  Fails({"chat", "sync", "conv_0000000000000000"}, kNotFound);
+
+  // Chats, mappings and messages survive a restart.
+  EXPECT_EQ(env_->StopDaemon().code, 0);
+  ASSERT_EQ(env_->StartDaemon().code, 0);
+  EXPECT_EQ(Ok({"chat", "info", id.substr(0, 9)}).value("memberCount", 0), 2);
+  Json after = Ok({"msg", "list", "--from", "support", "--dangerously-allow-message-read",
+                   "--passphrase-file", pass.string()});
+  EXPECT_EQ(after.size(), messages.size());
+  EXPECT_EQ(after.back().value("id", ""), msg) << after.dump();
+  EXPECT_EQ(Ok({"status"})["connectedInboxIds"].size(), 2u);
+}
+
+TEST_F(CliTest, ChatCreateBadMembersLeavesNothingBehind) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Fails({"chat", "create", "--name", "x", "--members", "not-an-inbox"}, kValidation);
+  Fails({"chat", "create", "--name", "x", "--members", std::string(64, 'a')}, kNotFound);
+  Fails(
+      {"chat", "create", "--name", "x", "--members", "0x0000000000000000000000000000000000000001"},
+      kNotFound);
+  Fails({"chat", "create", "--name", std::string(101, 'n')}, kValidation);
+  Fails({"chat", "create", "--name", "x", "--as", "nobody"}, kNotFound);
+  Fails({"chat", "create"}, kValidation);  // --name is required
+  EXPECT_EQ(Ok({"chat", "list"}).size(), 0u);
+  EXPECT_EQ(Ok({"inbox", "list"}).size(), 0u);
+}
+
+TEST_F(CliTest, SharedIdentityModeUsesOneInboxAndTheGateOffNeedsOnlyTheFlag) {
+  ASSERT_NO_FATAL_FAILURE(Start({"trusted-local"}));
+  const std::string first = NewChat();
+  const std::string second = NewChat();
+  Json a = Ok({"chat", "info", first});
+  Json b = Ok({"chat", "info", second});
+  EXPECT_EQ(a.value("inboxId", ""), b.value("inboxId", "")) << a.dump() << b.dump();
+  EXPECT_EQ(Ok({"inbox", "list"}).size(), 1u);
+  // --as names the inbox; an operator's chats use the operator's inbox.
+  Json other = Ok({"inbox", "create", "--label", "other"});
+  Json as = Ok({"chat", "create", "--name", "as-other", "--as", "other"});
+  EXPECT_EQ(as.value("inboxId", ""), other.value("id", ""));
+  EXPECT_EQ(Ok({"chat", "list", "--as", "other"}).size(), 1u);
+  CreateOperator("alice");
+  Json op_chat = Ok({"chat", "create", "--name", "alice-chat", "--op", "alice"});
+  EXPECT_EQ(Ok({"chat", "list", "--op", "alice"}).size(), 1u);
+  Json op_chat2 = Ok({"chat", "create", "--name", "alice-chat-2", "--op", "alice"});
+  EXPECT_EQ(op_chat.value("inboxId", ""), op_chat2.value("inboxId", ""));
+  Fails({"chat", "create", "--name", "x", "--as", "other", "--op", "alice"}, kValidation);
+
+  Ok({"msg", "send", "shared hello", "--to", first});
+  Fails({"msg", "list", "--from", first}, kPermission);
+  Json read = Ok({"msg", "list", "--from", first, "--dangerously-allow-message-read"});
+  ASSERT_FALSE(read.empty());
+  EXPECT_EQ(read.back().value("text", ""), "shared hello");
+}
+
+// Two signets on one node: a group the other side creates reaches us after
+// `chat sync`, and its messages show in `msg list`.
+TEST_F(CliTest, PeerCreatedChatAppearsAfterSyncWithItsMessages) {
+  ASSERT_NO_FATAL_FAILURE(Start({"trusted-local"}));
+  Json mine = Ok({"inbox", "create", "--label", "me"});
+
+  XsEnv other(Binary());
+  // The other signet uses our daemon's (embedded) node.
+  Json status = Ok({"status"});
+  std::string url = status["network"].value("url", "");
+  ASSERT_EQ(url.rfind("http://", 0), 0u) << status.dump();
+  other.set_var("XMTP_SIGNET_LOCAL_NODE", url.substr(7));
+  ASSERT_EQ(other.InitAndStart({"trusted-local"}).code, 0);
+  RunResult created = other.Run({"chat", "create", "--name", "from-afar", "--members",
+                                 mine.value("networkInboxId", ""), "--json"});
+  ASSERT_EQ(created.code, 0) << created.Describe();
+  const std::string their_group = created.Json().value("networkGroupId", "");
+  RunResult sent = other.Run({"msg", "send", "hello from afar", "--to", "from-afar", "--json"});
+  ASSERT_EQ(sent.code, 0) << sent.Describe();
+  other.StopDaemon();
+
+  Json synced = Ok({"chat", "sync"});
+  Json list = Ok({"chat", "list"});
+  ASSERT_EQ(list.size(), 1u) << synced.dump() << list.dump();
+  EXPECT_EQ(list[0].value("networkGroupId", ""), their_group);
+  EXPECT_EQ(list[0].value("origin", ""), "joined");
+  Json read = Ok({"msg", "list", "--from", their_group, "--dangerously-allow-message-read"});
+  bool found = false;
+  for (const auto& m : read) found |= m.value("text", "") == "hello from afar";
+  EXPECT_TRUE(found) << read.dump();
+  Ok({"msg", "send", "hello back", "--to", "from-afar"});
+}
+
+TEST_F(CliTest, DaemonStopsCleanlyOnSigtermWhileClientsStream) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const std::string chat = NewChat();
+  Ok({"msg", "send", "before the signal", "--to", chat});
+  const int pid = Ok({"status"}).value("pid", 0);
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  EXPECT_TRUE(WaitUntil([&] { return ::kill(pid, 0) != 0; }, std::chrono::seconds(20)));
+  const std::string log = ReadFile(env_->state_dir() / "signet.log");
+  EXPECT_TRUE(Contains(log, "\"clients.started\"")) << log;
+  EXPECT_TRUE(Contains(log, "\"daemon.stopped\"")) << log;
+  EXPECT_TRUE(Contains(log, "SIGTERM")) << log;
+  EXPECT_FALSE(fs::exists(env_->runtime_dir() / "signet.pid"));
+
+  ASSERT_EQ(env_->StartDaemon().code, 0);
+  Json status = Ok({"status"});
+  ASSERT_EQ(status["clients"].size(), 1u) << status.dump();
+  EXPECT_EQ(status["clients"][0].value("state", ""), "streaming") << status.dump();
+  EXPECT_EQ(Ok({"chat", "info", chat}).value("memberCount", 0), 1);
 }
 
 }  // namespace

@@ -17,5 +17,7 @@ Command InboxCommand();
 Command OperatorCommand();
 Command PolicyCommand();
 Command CredCommand();
+Command ChatCommand();
+Command MsgCommand();
 
 }  // namespace xs::cli

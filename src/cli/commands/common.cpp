@@ -58,6 +58,49 @@ Status RunDestructive(Invocation& inv, std::string_view method, Json params,
   return OkStatus();
 }
 
+namespace {
+
+std::vector<std::string> SplitDotted(const std::string& field) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= field.size()) {
+    std::size_t dot = field.find('.', start);
+    if (dot == std::string::npos) dot = field.size();
+    parts.push_back(field.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return parts;
+}
+
+// --only a.b: one field of the record (dotted path), or a validation error
+// listing the fields there are.
+Result<Json> Project(const Json& record, const std::string& field, const std::string& path) {
+  const Json* node = &record;
+  for (const auto& part : SplitDotted(field)) {
+    if (!node->is_object() || !node->contains(part)) {
+      node = nullptr;
+      break;
+    }
+    node = &(*node)[part];
+  }
+  if (node && !field.empty()) return *node;
+  std::string known;
+  for (const auto& [key, value] : Flatten(record)) known += (known.empty() ? "" : ", ") + key;
+  return UsageError("--only", "no field '" + field + "' (fields: " + known + ")", path);
+}
+
+}  // namespace
+
+Status EmitRecordOrField(Invocation& inv, const Json& record) {
+  if (auto only = inv.args().Value("only")) {
+    XS_TRY(Json value, Project(record, *only, inv.args().CommandPath()));
+    inv.Emit(value, [&](std::ostream& out) { out << HumanValue(value) << "\n"; });
+    return OkStatus();
+  }
+  inv.Emit(record, [&](std::ostream& out) { PrintRecord(out, record); });
+  return OkStatus();
+}
+
 void PrintTitled(std::ostream& out, const std::string& message, const Json& record) {
   out << message << "\n";
   PrintRecord(out, record);

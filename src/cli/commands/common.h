@@ -39,6 +39,10 @@ Status ShowTable(Invocation& inv, std::string_view method, const Json& params,
 Status RunDestructive(Invocation& inv, std::string_view method, Json params,
                       const std::function<void(std::ostream&, const Json&)>& done);
 
+// Prints the record, or with --only <a.b> that one field (a validation error
+// listing the fields when there is no such field).
+Status EmitRecordOrField(Invocation& inv, const Json& record);
+
 // Prints `message` then the record's fields.
 void PrintTitled(std::ostream& out, const std::string& message, const Json& record);
 

@@ -61,7 +61,11 @@ void PrintStatus(std::ostream& out, const Json& s) {
                      HumanValue(At(s, "/uptimeSeconds")) + " s)"},
        {"version", At(s, "/version")},
        {"env", HumanValue(At(s, "/env")) + " (" + HumanValue(At(s, "/identityMode")) + ")"},
-       {"network", HumanValue(At(s, "/networkState")) + "  " + HumanValue(At(s, "/network/url"))},
+       {"network",
+        HumanValue(At(s, "/networkState")) + "  " + HumanValue(At(s, "/network/url")) +
+            (At(s, "/network/error").is_string() ? "  (" + HumanValue(At(s, "/network/error")) + ")"
+                                                 : "")},
+       {"connected inboxes", At(s, "/connectedInboxIds")},
        {"admin socket", At(s, "/socketPath")},
        {"ws", Listener(At(s, "/ws"))},
        {"http", Listener(At(s, "/http"), At(s, "/http/enabled") == Json(true))},

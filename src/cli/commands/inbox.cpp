@@ -10,35 +10,6 @@ const std::vector<Column> kInboxColumns = {{"ID", "/id"},           {"LABEL", "/
                                            {"ADDRESS", "/address"}, {"OPERATOR", "/operatorId"},
                                            {"ENV", "/env"},         {"CREATED", "/createdAt"}};
 
-std::vector<std::string> SplitDotted(const std::string& field) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= field.size()) {
-    std::size_t dot = field.find('.', start);
-    if (dot == std::string::npos) dot = field.size();
-    parts.push_back(field.substr(start, dot - start));
-    start = dot + 1;
-  }
-  return parts;
-}
-
-// --only a.b: one field of the record (dotted path), or a validation error
-// listing the fields there are.
-Result<Json> Project(const Json& record, const std::string& field, const std::string& path) {
-  const Json* node = &record;
-  for (const auto& part : SplitDotted(field)) {
-    if (!node->is_object() || !node->contains(part)) {
-      node = nullptr;
-      break;
-    }
-    node = &(*node)[part];
-  }
-  if (node && !field.empty()) return *node;
-  std::string known;
-  for (const auto& [key, value] : Flatten(record)) known += (known.empty() ? "" : ", ") + key;
-  return UsageError("--only", "no field '" + field + "' (fields: " + known + ")", path);
-}
-
 Status Create(Invocation& inv) {
   Json params = Json::object();
   CopyString(inv, "label", "label", &params);
@@ -54,13 +25,7 @@ Status Info(Invocation& inv) {
   Json params = {{"inboxId", Arg(inv, 0)}};
   if (inv.args().Bool("network")) params["network"] = true;
   XS_TRY(Json rec, inv.Call("inbox.info", params));
-  if (auto only = inv.args().Value("only")) {
-    XS_TRY(Json value, Project(rec, *only, inv.args().CommandPath()));
-    inv.Emit(value, [&](std::ostream& out) { out << HumanValue(value) << "\n"; });
-    return OkStatus();
-  }
-  inv.Emit(rec, [&](std::ostream& out) { PrintRecord(out, rec); });
-  return OkStatus();
+  return EmitRecordOrField(inv, rec);
 }
 
 Status Link(Invocation& inv) {

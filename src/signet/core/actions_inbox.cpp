@@ -45,59 +45,7 @@ Result<Json> CreateInbox(RuntimeState& s, const Json& p) {
     XS_TRY(std::string ref, GetString(p, "operatorId"));
     XS_TRY(op_id, s.operators->Resolve(ref));
   }
-  std::string inbox_id = NewId(IdType::kInbox);
-  WalletKey wallet = WalletKey::Generate();
-  Ed25519Key install = Ed25519Key::Generate();
-  RegistrationKeys rk;
-  rk.wallet_private_key = &wallet.private_key();
-  rk.wallet_address = wallet.address();
-  rk.installation_public_key = install.public_key();
-  rk.installation_private_seed = &install.seed();
-  // Register first: a network failure leaves nothing behind locally.
-  XS_TRY(XmtpNetwork * network, s.Network());
-  XS_TRY(RegisteredInbox reg, network->RegisterInbox(rk));
-  InboxRecord inbox;
-  Status st = s.store->Transaction([&]() -> Status {
-    std::string now = s.Now();
-    Json w = {{"id", NewPrefixedId(kWalletPrefix)},
-              {"label", label.empty() ? inbox_id : label},
-              {"provider", "internal"},
-              {"algorithm", "secp256k1"},
-              {"address", wallet.address()},
-              {"publicKey", ToHex(wallet.public_key())},
-              {"inboxId", inbox_id},
-              {"createdAt", now}};
-    XS_RETURN_IF_ERROR(s.wallets->Put(w, &wallet.private_key()));
-    Json k = {{"id", NewId(IdType::kKey)},
-              {"kind", "installation"},
-              {"identityId", inbox_id},
-              {"algorithm", "ed25519"},
-              {"publicKey", ToHex(install.public_key())},
-              {"fingerprint", install.fingerprint()},
-              {"status", "active"},
-              {"storage", "store"},
-              {"createdAt", now}};
-    XS_RETURN_IF_ERROR(s.keys->Put(k, &install.seed()));
-    inbox.id = inbox_id;
-    inbox.label = label;
-    inbox.network_inbox_id = reg.network_inbox_id;
-    inbox.installation_id = reg.installation_id;
-    inbox.address = wallet.address();
-    inbox.wallet_id = w["id"].get<std::string>();
-    inbox.installation_key_id = k["id"].get<std::string>();
-    inbox.env = s.options.env;
-    inbox.network = network->Describe();
-    inbox.trust_tier = kTrustTier;
-    inbox.created_at = now;
-    if (!op_id.empty()) XS_RETURN_IF_ERROR(AttachToOperator(s, inbox, op_id));
-    // The per-identity DB encryption key (concepts.md §8) rides sealed in the row.
-    crypto::Secret db_key = crypto::Secret::Random(kDataKeyBytes);
-    return s.inboxes->Put(inbox, &db_key);
-  });
-  if (!st.ok()) {
-    ReloadAll(s);
-    return st.error();
-  }
+  XS_TRY(InboxRecord inbox, CreateManagedInbox(s, label, op_id));
   return inbox.ToJson();
 }
 
@@ -163,6 +111,71 @@ Result<Json> RemoveInbox(RuntimeState& s, const Json& p) {
 }
 
 }  // namespace
+
+Result<InboxRecord> CreateManagedInbox(RuntimeState& s, const std::string& label,
+                                       const std::string& op_id) {
+  if (!op_id.empty()) {
+    XS_TRY(OperatorRecord op, s.operators->Get(op_id));
+    if (op.status != OperatorStatus::kActive) {
+      return Error::Validation("operatorId", "not active");
+    }
+  }
+  std::string inbox_id = NewId(IdType::kInbox);
+  WalletKey wallet = WalletKey::Generate();
+  RegistrationKeys rk;
+  rk.inbox_id = inbox_id;
+  rk.wallet_private_key = &wallet.private_key();
+  rk.wallet_address = wallet.address();
+  // Register first: a network failure leaves nothing behind locally. The
+  // network side (the native client) makes the installation and keeps its
+  // private key sealed in the client store.
+  XS_TRY(XmtpNetwork * network, s.Network());
+  XS_TRY(RegisteredInbox reg, network->RegisterInbox(rk));
+  XS_TRY(std::vector<std::uint8_t> installation_public, FromHex(reg.installation_id));
+  InboxRecord inbox;
+  Status st = s.store->Transaction([&]() -> Status {
+    std::string now = s.Now();
+    Json w = {{"id", NewPrefixedId(kWalletPrefix)},
+              {"label", label.empty() ? inbox_id : label},
+              {"provider", "internal"},
+              {"algorithm", "secp256k1"},
+              {"address", wallet.address()},
+              {"publicKey", ToHex(wallet.public_key())},
+              {"inboxId", inbox_id},
+              {"createdAt", now}};
+    XS_RETURN_IF_ERROR(s.wallets->Put(w, &wallet.private_key()));
+    Json k = {{"id", NewId(IdType::kKey)},
+              {"kind", "installation"},
+              {"identityId", inbox_id},
+              {"algorithm", "ed25519"},
+              {"publicKey", reg.installation_id},
+              {"fingerprint", Sha256Fingerprint(installation_public)},
+              {"status", "active"},
+              {"storage", kClientStorage},
+              {"createdAt", now}};
+    XS_RETURN_IF_ERROR(s.keys->Put(k));
+    inbox.id = inbox_id;
+    inbox.label = label;
+    inbox.network_inbox_id = reg.network_inbox_id;
+    inbox.installation_id = reg.installation_id;
+    inbox.address = wallet.address();
+    inbox.wallet_id = w["id"].get<std::string>();
+    inbox.installation_key_id = k["id"].get<std::string>();
+    inbox.env = s.options.env;
+    inbox.network = network->Describe();
+    inbox.trust_tier = kTrustTier;
+    inbox.created_at = now;
+    if (!op_id.empty()) XS_RETURN_IF_ERROR(AttachToOperator(s, inbox, op_id));
+    // The per-identity DB encryption key (concepts.md §8) rides sealed in the row.
+    crypto::Secret db_key = crypto::Secret::Random(kDataKeyBytes);
+    return s.inboxes->Put(inbox, &db_key);
+  });
+  if (!st.ok()) {
+    ReloadAll(s);
+    return st.error();
+  }
+  return inbox;
+}
 
 void RegisterInboxActions(ActionRegistry& r, RuntimeState& s) {
   RuntimeState* st = &s;

@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "signet/keys/admin_key.h"
+#include "signet/keys/aead.h"
 #include "signet/keys/limits.h"
 #include "signet/util/file_util.h"
 
@@ -176,6 +177,39 @@ void Runtime::RegisterAll() {
   RegisterInboxActions(raw, state_);
   RegisterKeyActions(raw, state_);
   RegisterAdminActions(raw, state_);
+  AddWrapped(raw);
+}
+
+void Runtime::Extend(const std::function<void(ActionRegistry&, RuntimeState&)>& register_actions) {
+  std::lock_guard lock(mu_);
+  ActionRegistry raw;
+  register_actions(raw, state_);
+  AddWrapped(raw);
+}
+
+Status Runtime::WithState(const std::function<Status(RuntimeState&)>& fn) {
+  std::lock_guard lock(mu_);
+  return fn(state_);
+}
+
+Result<crypto::Secret> Runtime::ClientStoreKey() {
+  std::lock_guard lock(mu_);
+  RuntimeState& s = state_;
+  for (const auto& k : s.keys->All()) {
+    if (k.value("kind", "") == kClientStoreKeyKind && k.value("status", "") == "active") {
+      return s.keys->Secret(k.value("id", ""));
+    }
+  }
+  crypto::Secret key = crypto::Secret::Random(kDataKeyBytes);
+  Json record = {{"id", NewId(IdType::kKey)}, {"kind", kClientStoreKeyKind},
+                 {"identityId", "signet"},    {"algorithm", "xchacha20poly1305"},
+                 {"status", "active"},        {"storage", "sealed"},
+                 {"createdAt", s.Now()}};
+  XS_RETURN_IF_ERROR(s.keys->Put(record, &key));
+  return key;
+}
+
+void Runtime::AddWrapped(const ActionRegistry& raw) {
   for (const ActionSpec* spec : raw.List()) {
     ActionSpec wrapped = *spec;
     auto inner = spec->handler;
@@ -294,8 +328,8 @@ Result<InboxSecrets> Runtime::GetInboxSecrets(std::string_view inbox_ref) {
   out.inbox_id = id;
   out.network_inbox_id = inbox.network_inbox_id;
   out.address = inbox.address;
+  out.installation_id = inbox.installation_id;
   XS_TRY(out.wallet_private_key, s.wallets->Secret(inbox.wallet_id));
-  XS_TRY(out.installation_seed, s.keys->Secret(inbox.installation_key_id));
   XS_TRY(out.db_key, s.inboxes->Secret(id));
   out.db_path = s.options.data_dir + "/db/" + s.options.env + "/" + id + ".db3";
   return out;

@@ -27,8 +27,8 @@ struct InboxSecrets {
   std::string inbox_id;
   std::string network_inbox_id;
   std::string address;
+  std::string installation_id;        // hex; its private key is in the client store
   crypto::Secret wallet_private_key;  // secp256k1, 32 bytes
-  crypto::Secret installation_seed;   // Ed25519 seed, 32 bytes
   crypto::Secret db_key;              // 32 bytes, for the identity's MLS database
   std::string db_path;                // <dataDir>/db/<env>/<inboxId>.db3
 };
@@ -70,6 +70,15 @@ class Runtime {
   // Lets the chat subsystem resolve chat references in credential.issue.
   void SetChatResolver(std::function<Result<std::string>(std::string_view)> fn);
 
+  // Subsystems outside core (the chats) register their actions here: each
+  // handler runs under the runtime lock and is audited like the built-in ones.
+  void Extend(const std::function<void(ActionRegistry&, RuntimeState&)>& register_actions);
+  // Runs `fn` under the runtime lock (periodic work of a subsystem).
+  Status WithState(const std::function<Status(RuntimeState&)>& fn);
+  // The key of the native client's store (created on first use, sealed in
+  // this store as a `key` row of kind "client-store").
+  Result<crypto::Secret> ClientStoreKey();
+
   // Admin JWT support: verify with the public key; sign without exporting.
   const PublicKey32& admin_public_key() const;
   std::string admin_fingerprint() const;
@@ -101,6 +110,8 @@ class Runtime {
   Runtime() = default;
   Status Load();
   void RegisterAll();
+  // Registers every action of `raw` wrapped with the lock and the audit entry.
+  void AddWrapped(const ActionRegistry& raw);
 
   std::recursive_mutex mu_;
   RuntimeState state_;

@@ -116,7 +116,7 @@ TEST(RuntimeHarnessTest, InboxSecretsAndChatResolver) {
   auto secrets = env.rt->GetInboxSecrets("in1");
   ASSERT_TRUE(secrets.ok()) << secrets.error().ToString();
   EXPECT_EQ(secrets->wallet_private_key.size(), 32u);
-  EXPECT_EQ(secrets->installation_seed.size(), 32u);
+  EXPECT_EQ(secrets->installation_id, inbox["installationId"]);
   EXPECT_EQ(secrets->db_key.size(), 32u);
   EXPECT_EQ(secrets->network_inbox_id, inbox["networkInboxId"]);
   auto w = WalletKey::FromPrivate(std::move(secrets->wallet_private_key));

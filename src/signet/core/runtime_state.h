@@ -27,6 +27,11 @@ namespace xs::signet {
 inline constexpr const char* kOwner = "owner";
 inline constexpr const char* kWalletPrefix = "wallet_";
 inline constexpr TrustTier kTrustTier = TrustTier::kUnverified;
+// `storage` of a key whose private part the native XMTP client keeps, sealed
+// in its own store (installation keys).
+inline constexpr const char* kClientStorage = "client";
+// `kind` of the key row holding the native client store's key.
+inline constexpr const char* kClientStoreKeyKind = "client-store";
 
 struct RuntimeState {
   RuntimeOptions options;
@@ -60,6 +65,12 @@ struct RuntimeState {
   // label.
   Result<std::string> ResolveInbox(std::string_view ref) const;
 };
+
+// Registers a new inbox on the network (a fresh wallet; the network side
+// makes the installation) and records it, linked to `op_id` when not empty.
+// A network failure leaves nothing behind locally.
+Result<InboxRecord> CreateManagedInbox(RuntimeState& s, const std::string& label,
+                                       const std::string& op_id);
 
 // A dry-run answer for destructive actions without force.
 Json DryRun(Json actions);

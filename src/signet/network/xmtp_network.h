@@ -1,7 +1,8 @@
 // XmtpNetwork: the narrow interface through which the signet runtime touches
-// the XMTP network for identity work. The daemon plugs in the real
-// implementation (grpc_network.h: CreateInbox + AddAssociation identity
-// updates published over gRPC); unit tests use the in-memory one of the
+// the XMTP network for identity work. The daemon plugs in the native client
+// (signet/chats/client_host.h: Client::Register, which uploads a key package
+// and publishes CreateInbox + AddAssociation, and keeps the installation's
+// key in the client store); unit tests use the in-memory one of the
 // test-only library (signet/testing/fake_network.h). A runtime opened with no
 // network is offline and says so (RuntimeState::Network).
 //
@@ -21,17 +22,20 @@ namespace xs::signet {
 
 // The inputs of registration. The wallet (secp256k1) key signs the
 // CreateInbox association; the installation key (Ed25519) is the MLS
-// installation being associated.
+// installation being associated. Without an installation seed the network
+// implementation makes the installation and keeps its private key (the
+// native client does, in its own sealed store).
 struct RegistrationKeys {
+  std::string inbox_id;                                // the signet's inbox_ id
   const crypto::Secret* wallet_private_key = nullptr;  // 32 bytes secp256k1
   std::string wallet_address;                          // 0x… lowercase
   std::array<std::uint8_t, 32> installation_public_key{};
-  const crypto::Secret* installation_private_seed = nullptr;  // 32 bytes Ed25519 seed
+  const crypto::Secret* installation_private_seed = nullptr;  // 32 bytes Ed25519 seed, optional
 };
 
 struct RegisteredInbox {
   std::string network_inbox_id;  // 64 hex (sha256(address || nonce))
-  std::string installation_id;   // hex
+  std::string installation_id;   // hex of the installation's public key
 };
 
 class XmtpNetwork {

@@ -19,7 +19,9 @@ Result<RegisteredInbox> FakeXmtpNetwork::RegisterInbox(const RegistrationKeys& k
   std::array<std::uint8_t, crypto_hash_sha256_BYTES> h;
   crypto_hash_sha256(h.data(), reinterpret_cast<const std::uint8_t*>(preimage.data()),
                      preimage.size());
-  RegisteredInbox out{ToHex(h), ToHex(keys.installation_public_key)};
+  std::array<std::uint8_t, 32> installation = keys.installation_public_key;
+  if (keys.installation_private_seed == nullptr) randombytes_buf(installation.data(), 32);
+  RegisteredInbox out{ToHex(h), ToHex(installation)};
   if (std::find(inboxes_.begin(), inboxes_.end(), out.network_inbox_id) == inboxes_.end()) {
     inboxes_.push_back(out.network_inbox_id);
   }

@@ -1,0 +1,51 @@
+// Chats::Impl: the state the chat and message actions share (chats.cpp,
+// messages.cpp). Everything here runs under the runtime lock.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "signet/chats/chats.h"
+#include "signet/core/runtime_state.h"
+#include "xmtp/client/client.h"
+
+namespace xs::signet {
+
+inline constexpr const char* kChatKind = "chat";
+inline constexpr const char* kConversationMap = "conversation";
+inline constexpr const char* kMessageMap = "message";
+
+struct Chats::Impl {
+  RuntimeState* s = nullptr;
+  ClientHost* host = nullptr;
+  std::unique_ptr<RecordSet> chats;
+
+  // A chat reference (conv_ id, short id, name or network group id) -> conv_ id.
+  Result<std::string> Resolve(std::string_view ref);
+  Result<std::string> ResolveParam(const Json& p);  // params.chatId
+  // The client acting for a managed inbox.
+  Result<xmtp::client::Client*> ClientOf(const std::string& inbox_id);
+  // The chat's client and network group id.
+  struct Bound {
+    Json chat;
+    xmtp::client::Client* client = nullptr;
+    xmtp::client::Bytes group_id;
+  };
+  Result<Bound> Bind(const std::string& chat_id);
+  // The record with the group's live state (name, members, epoch, ...).
+  Json View(const Json& chat);
+  Result<std::size_t> Reconcile();
+  // Writes a new chat record and its id mapping in one transaction.
+  Status Record(const Json& chat);
+  // The msg_ id of a network message id, created on first sight.
+  Result<std::string> MessageId(const xmtp::client::Bytes& network_id);
+  // The managed inbox named by params.as (network id, address, id, label).
+  Result<std::string> AsInbox(const Json& p);
+};
+
+void RegisterChatActions(ActionRegistry& r, Chats::Impl& impl);
+void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl);
+
+}  // namespace xs::signet

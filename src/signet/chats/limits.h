@@ -1,0 +1,17 @@
+// Named limits of the chat and message actions.
+#pragma once
+
+#include <cstddef>
+
+namespace xs::signet {
+
+// The text of one `msg send` (UTF-8 bytes). XMTP carries far larger
+// payloads; a chat message beyond this is almost surely a mistake.
+inline constexpr std::size_t kMaxMessageTextBytes = 64 * 1024;
+// Members named in one `chat create`.
+inline constexpr std::size_t kMaxCreateMembersCount = 200;
+// `msg list`: the newest this many messages unless --limit says otherwise.
+inline constexpr std::size_t kDefaultMessageListCount = 50;
+inline constexpr std::size_t kMaxMessageListCount = 10'000;
+
+}  // namespace xs::signet

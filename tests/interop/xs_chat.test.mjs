@@ -1,0 +1,138 @@
+// The real `xs` (XS_BIN) and its daemon against our node, with an official
+// @xmtp/node-sdk peer: `xs chat create --members <sdk inbox>` then
+// `xs msg send` reaches the SDK; the SDK's reply shows in `xs msg list` after
+// `xs chat sync`. The daemon runs in a private temp home (HOME and every XDG
+// dir) and attaches to the test's node through XMTP_SIGNET_LOCAL_NODE.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { createClients, syncedConversation, textsOf, waitFor } from "./lib/clients.mjs";
+import { makeTempDir, startNode } from "./lib/node_process.mjs";
+
+function xsBinary() {
+  const bin = process.env.XS_BIN;
+  if (!bin) throw new Error("XS_BIN is not set (path of the xs binary)");
+  return bin;
+}
+
+class Signet {
+  constructor(node) {
+    this.root = makeTempDir("xs");
+    const dirs = {};
+    for (const d of ["home", "config", "data", "state", "run"]) {
+      dirs[d] = path.join(this.root, d);
+      mkdirSync(dirs[d], { recursive: true, mode: 0o700 });
+    }
+    this.env = {
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      HOME: dirs.home,
+      XDG_CONFIG_HOME: dirs.config,
+      XDG_DATA_HOME: dirs.data,
+      XDG_STATE_HOME: dirs.state,
+      XDG_RUNTIME_DIR: dirs.run,
+      TMPDIR: dirs.run,
+      XMTP_SIGNET_WS_PORT: "0",
+      XMTP_SIGNET_LOCAL_NODE: `127.0.0.1:${node.port}`,
+    };
+  }
+
+  // One `xs` run; --json output parsed.
+  run(args) {
+    const r = spawnSync(xsBinary(), [...args, "--json"], { env: this.env, encoding: "utf8", timeout: 60_000 });
+    let json;
+    try {
+      json = JSON.parse(r.stdout);
+    } catch {
+      json = undefined;
+    }
+    return { code: r.status, json, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  ok(args) {
+    const r = this.run(args);
+    assert.equal(r.code, 0, `xs ${args.join(" ")}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
+    return r.json;
+  }
+
+  dispose() {
+    this.run(["daemon", "stop"]);
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+describe("xs chat and xs msg with an SDK peer", () => {
+  let node, sdk, signet;
+
+  before(async () => {
+    node = await startNode();
+    [sdk] = await createClients(node, 1);
+    signet = new Signet(node);
+    // trusted-local: the read-elevation gate is off, the flag alone reads.
+    signet.ok(["init", "trusted-local", "--env", "local"]);
+    signet.ok(["daemon", "start", "--daemon"]);
+  });
+
+  after(async () => {
+    signet?.dispose();
+    await node?.dispose();
+  });
+
+  test("a chat we create with the SDK inbox carries our text to it, and its reply back", async () => {
+    const chat = signet.ok(["chat", "create", "--name", "interop", "--members", sdk.inboxId]);
+    assert.match(chat.id, /^conv_[0-9a-f]{16}$/);
+    assert.deepEqual([...chat.members].sort(), [chat.networkInboxId, sdk.inboxId].sort());
+
+    const sent = signet.ok(["msg", "send", "hello SDK, from xs", "--to", chat.id]);
+    assert.match(sent.id, /^msg_[0-9a-f]{16}$/);
+    const group = await waitFor("the SDK to join our chat", () => syncedConversation(sdk, chat.networkGroupId));
+    assert.equal(group.name, "interop");
+    await waitFor("the SDK to read our text", async () => {
+      await group.sync();
+      return textsOf(await group.messages()).includes("hello SDK, from xs");
+    });
+
+    await group.sendText("hello xs, from the SDK");
+    const synced = signet.ok(["chat", "sync", chat.id]);
+    assert.equal(synced.chatId, chat.id);
+    const listed = signet.ok(["msg", "list", "--from", chat.id, "--dangerously-allow-message-read"]);
+    const texts = listed.filter((m) => m.contentType === "xmtp.org/text:1.0").map((m) => m.text);
+    assert.ok(texts.includes("hello xs, from the SDK"), JSON.stringify(listed));
+    const theirs = listed.find((m) => m.text === "hello xs, from the SDK");
+    assert.equal(theirs.senderInboxId, sdk.inboxId);
+    assert.match(theirs.id, /^msg_[0-9a-f]{16}$/);
+  });
+
+  test("a group the SDK creates with our inbox becomes a chat after xs chat sync", async () => {
+    const inbox = signet.ok(["inbox", "create", "--label", "invited"]);
+    const group = await sdk.conversations.createGroup([inbox.networkInboxId], { groupName: "from the SDK" });
+    await group.sendText("you are invited");
+    // The daemon's stream may have applied the Welcome and the text already;
+    // the sync counts only what it pulled itself.
+    const synced = signet.ok(["chat", "sync"]);
+    assert.equal(typeof synced.newMessages, "number", JSON.stringify(synced));
+    const chat = signet.ok(["chat", "info", group.id]);
+    assert.equal(chat.name, "from the SDK");
+    assert.equal(chat.inboxId, inbox.id);
+    const listed = signet.ok(["msg", "list", "--from", chat.id, "--dangerously-allow-message-read"]);
+    assert.ok(
+      listed.some((m) => m.text === "you are invited"),
+      JSON.stringify(listed),
+    );
+    signet.ok(["msg", "send", "thanks", "--to", group.id, "--as", "invited"]);
+    await waitFor("the SDK to read our answer", async () => {
+      await group.sync();
+      return textsOf(await group.messages()).includes("thanks");
+    });
+  });
+
+  test("bad input: an unknown chat is not_found (2), empty text is a validation error (1)", () => {
+    const unknown = signet.run(["msg", "send", "hi", "--to", "conv_0000000000000000"]);
+    assert.equal(unknown.code, 2, unknown.stderr);
+    const empty = signet.run(["msg", "send", "", "--to", "interop"]);
+    assert.equal(empty.code, 1, empty.stderr);
+    const info = signet.run(["chat", "info", "conv_0000000000000000"]);
+    assert.equal(info.code, 2, info.stderr);
+  });
+});
