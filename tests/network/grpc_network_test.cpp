@@ -160,5 +160,24 @@ TEST(NodeUrlForEnvTest, KnownEnvironments) {
   EXPECT_FALSE(NodeUrlForEnv("staging").ok());
 }
 
+// What the daemon's --env selects (daemon.cpp StartNetwork): dev and
+// production are TLS on 443 (verified against the system roots: no CA is
+// passed), local is h2c; the same hosts as the SDK's ApiUrls.
+TEST(NodeUrlForEnvTest, RemoteEnvironmentsAreTlsLocalIsPlaintext) {
+  struct Case {
+    const char* env;
+    const char* target;
+    bool tls;
+  };
+  for (const Case& c : {Case{"local", "127.0.0.1:5556", false},
+                        Case{"dev", "grpc.dev.xmtp.network:443", true},
+                        Case{"production", "grpc.production.xmtp.network:443", true}}) {
+    auto endpoint = xmtp::api::ParseUrl(NodeUrlForEnv(c.env).value());
+    ASSERT_TRUE(endpoint.ok()) << c.env;
+    EXPECT_EQ(endpoint->target, c.target) << c.env;
+    EXPECT_EQ(endpoint->tls, c.tls) << c.env;
+  }
+}
+
 }  // namespace
 }  // namespace xs::signet

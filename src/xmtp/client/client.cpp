@@ -232,6 +232,7 @@ Result<GroupView> Client::Group(const Bytes& group_id) const {
   view.active = g->active;
   view.created_ns = static_cast<std::uint64_t>(g->created_ns);
   view.last_activity_ns = static_cast<std::uint64_t>(g->last_activity_ns);
+  XS_TRY(view.consent, GroupConsent(group_id));
   return view;
 }
 
@@ -601,6 +602,8 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
   // be read by the members the newer epoch added.
   XS_RETURN_IF_ERROR(Catchup(*g));
   if (!g->active) return Error::Permission("no longer a member of this conversation");
+  // Sending allows the conversation, even a denied one (libxmtp's rule).
+  XS_RETURN_IF_ERROR(SetGroupConsent(group_id, ConsentState::kAllowed));
   auto now = static_cast<std::uint64_t>(ctx_.clock().NowNs());
   std::string key = std::to_string(now);
   Bytes encoded = content::SerializeEncodedContent(content);

@@ -99,6 +99,10 @@ struct Message {
 
 enum class ConversationKind { kGroup, kDm };
 
+// Whether the user wants to hear from an inbox or a conversation (see
+// Client::SetGroupConsent).
+using ConsentState = store::ConsentState;
+
 struct GroupView {
   Bytes group_id;
   ConversationKind kind = ConversationKind::kGroup;
@@ -111,6 +115,7 @@ struct GroupView {
   bool active = true;            // false once we were removed
   std::uint64_t created_ns = 0;
   std::uint64_t last_activity_ns = 0;
+  ConsentState consent = ConsentState::kUnknown;  // Client::GroupConsent
 };
 
 struct CreateGroupOptions {
@@ -216,6 +221,22 @@ class Client {
   Status SyncAll();
   // Streams every conversation's new messages (see MessageStream).
   std::unique_ptr<MessageStream> StreamAll(MessageStream::OnMessage on_message);
+
+  // --- Consent (consent.cpp)
+  // Unknown, allowed or denied, per inbox and per conversation, stored for
+  // this installation only (nothing is published). libxmtp's defaults: a
+  // conversation our inbox created (here, or on another installation of
+  // ours that welcomed us) is allowed; one another inbox welcomed us into is
+  // unknown until set or until we Send in it (sending allows it, even a
+  // denied one; commits change nothing). An inbox is unknown until set (a DM
+  // with it does not change it). A DM and its duplicates are one thread
+  // (Conversations) with one state: the newest set on any of them. A group
+  // id need not be a conversation of ours yet (its Welcome may come later).
+  // Malformed ids and states are validation errors.
+  Status SetInboxConsent(const std::string& inbox_id, ConsentState state);
+  Result<ConsentState> InboxConsent(const std::string& inbox_id) const;
+  Status SetGroupConsent(const Bytes& group_id, ConsentState state);
+  Result<ConsentState> GroupConsent(const Bytes& group_id) const;
 
   struct GroupRecord;  // per-group state, client.cpp
 

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "mls/messages/limits.h"
 #include "mls/messages/serialize.h"
 #include "node/node.h"
 #include "xmtp/client/client_internal.h"
@@ -581,6 +582,163 @@ TEST_F(ClientTest, StreamingSuperAdminRemovesALeaver) {
   stream->Stop();
   EXPECT_TRUE(removed);
   EXPECT_EQ(alice->Group(group)->members, std::vector<std::string>{alice->inbox_id()});
+}
+
+// ---------------------------------------------------------------- consent
+
+// The defaults node-sdk 5.5.0 shows in the same situations
+// (tests/interop/native_consent.test.mjs compares them).
+TEST_F(ClientTest, ConsentDefaultsAreLibxmtps) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok()) << group.error().ToString();
+  EXPECT_EQ(alice->GroupConsent(*group).value(), ConsentState::kAllowed);
+  EXPECT_EQ(alice->Group(*group)->consent, ConsentState::kAllowed);
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kUnknown);
+  EXPECT_EQ(bob->Group(*group)->consent, ConsentState::kUnknown);
+  // A commit of ours changes nothing; a message of ours allows.
+  ASSERT_TRUE(bob->UpdateMetadata(*group, std::string(group::kGroupName), "n").ok());
+  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kUnknown);
+  ASSERT_TRUE(bob->Send(*group, content::EncodeText("hi")).ok());
+  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kAllowed);
+
+  auto dm = alice->FindOrCreateDm(bob->inbox_id());
+  ASSERT_TRUE(dm.ok()) << dm.error().ToString();
+  EXPECT_EQ(alice->GroupConsent(*dm).value(), ConsentState::kAllowed);
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  EXPECT_EQ(bob->GroupConsent(*dm).value(), ConsentState::kUnknown);
+  // Neither a group nor a DM says anything about the inboxes.
+  EXPECT_EQ(alice->InboxConsent(bob->inbox_id()).value(), ConsentState::kUnknown);
+  EXPECT_EQ(bob->InboxConsent(alice->inbox_id()).value(), ConsentState::kUnknown);
+}
+
+TEST_F(ClientTest, ConsentIsStoredPerInstallationAndSurvivesOpen) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(alice->SetGroupConsent(*group, ConsentState::kDenied).ok());
+  ASSERT_TRUE(alice->SetInboxConsent(bob->inbox_id(), ConsentState::kAllowed).ok());
+  EXPECT_EQ(alice->GroupConsent(*group).value(), ConsentState::kDenied);
+  // Bob shares the store, not alice's choices.
+  EXPECT_EQ(bob->InboxConsent(bob->inbox_id()).value(), ConsentState::kUnknown);
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kUnknown);
+
+  const Bytes key = alice->installation_key();
+  const std::string bob_inbox = bob->inbox_id();
+  alice.reset();
+  auto reopened = Client::Open(*ctx_, key);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().ToString();
+  EXPECT_EQ((*reopened)->GroupConsent(*group).value(), ConsentState::kDenied);
+  EXPECT_EQ((*reopened)->InboxConsent(bob_inbox).value(), ConsentState::kAllowed);
+  auto list = (*reopened)->Conversations();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].consent, ConsentState::kDenied);
+  // Set back to unknown: an explicit unknown, not the creator's default.
+  ASSERT_TRUE((*reopened)->SetGroupConsent(*group, ConsentState::kUnknown).ok());
+  EXPECT_EQ((*reopened)->GroupConsent(*group).value(), ConsentState::kUnknown);
+}
+
+TEST_F(ClientTest, SendingAllowsADeniedConversation) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  ASSERT_TRUE(bob->SetGroupConsent(*group, ConsentState::kDenied).ok());
+  EXPECT_EQ(bob->Group(*group)->consent, ConsentState::kDenied);
+  ASSERT_TRUE(bob->Send(*group, content::EncodeText("changed my mind")).ok());
+  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kAllowed);
+}
+
+TEST_F(ClientTest, ConsentBeforeTheWelcomeIsKept) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  // Bob denies the group id before he has joined it.
+  ASSERT_TRUE(bob->SetGroupConsent(*group, ConsentState::kDenied).ok());
+  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kDenied);
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  EXPECT_EQ(bob->Group(*group)->consent, ConsentState::kDenied);
+}
+
+TEST_F(ClientTest, GroupsOurInboxCreatedOnAnotherInstallationAreAllowed) {
+  auto wallet = identity::WalletKey::Generate().value();
+  auto first = Client::Register(*ctx_, wallet);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  auto bob = NewClient();
+  ASSERT_TRUE(bob);
+  auto group = (*first)->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok()) << group.error().ToString();
+  // A new installation of our inbox, added to the group by the first.
+  auto second = Client::AddInstallation(*ctx_, wallet);
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  auto added = (*first)->AddMembers(*group, {(*first)->inbox_id()});
+  ASSERT_TRUE(added.ok()) << added.error().ToString();
+  auto joined = (*second)->SyncWelcomes();
+  ASSERT_TRUE(joined.ok()) << joined.error().ToString();
+  ASSERT_EQ(*joined, std::vector<Bytes>{*group});
+  EXPECT_EQ((*second)->GroupConsent(*group).value(), ConsentState::kAllowed);
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kUnknown);
+}
+
+TEST_F(ClientTest, DuplicateDmsShareOneConsent) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  auto from_alice = alice->FindOrCreateDm(bob->inbox_id());
+  auto from_bob = bob->FindOrCreateDm(alice->inbox_id());
+  ASSERT_TRUE(from_alice.ok() && from_bob.ok());
+  ASSERT_TRUE(bob->SyncAll().ok());
+  // Bob created one of the thread's groups: the thread is allowed.
+  EXPECT_EQ(bob->GroupConsent(*from_alice).value(), ConsentState::kAllowed);
+  ASSERT_TRUE(bob->SetGroupConsent(*from_alice, ConsentState::kDenied).ok());
+  EXPECT_EQ(bob->GroupConsent(*from_bob).value(), ConsentState::kDenied);
+  auto list = bob->Conversations();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].consent, ConsentState::kDenied);
+  // The newest choice on any of them is the thread's.
+  ASSERT_TRUE(bob->SetGroupConsent(*from_bob, ConsentState::kAllowed).ok());
+  EXPECT_EQ(bob->GroupConsent(*from_alice).value(), ConsentState::kAllowed);
+}
+
+TEST_F(ClientTest, MalformedConsentInputIsAValidationError) {
+  auto alice = NewClient();
+  ASSERT_TRUE(alice);
+  const std::string upper(64, 'A');
+  for (const std::string& inbox : {std::string("not-an-inbox"), std::string(), upper,
+                                   alice->inbox_id() + "0"}) {
+    auto set = alice->SetInboxConsent(inbox, ConsentState::kAllowed);
+    ASSERT_FALSE(set.ok()) << inbox;
+    EXPECT_TRUE(set.error().IsValidation()) << set.error().ToString();
+    auto get = alice->InboxConsent(inbox);
+    ASSERT_FALSE(get.ok()) << inbox;
+    EXPECT_TRUE(get.error().IsValidation()) << get.error().ToString();
+  }
+  for (const Bytes& group_id : {Bytes{}, Bytes(mls::kMaxGroupIdSize + 1, 1)}) {
+    auto set = alice->SetGroupConsent(group_id, ConsentState::kDenied);
+    ASSERT_FALSE(set.ok());
+    EXPECT_TRUE(set.error().IsValidation()) << set.error().ToString();
+    auto get = alice->GroupConsent(group_id);
+    ASSERT_FALSE(get.ok());
+    EXPECT_TRUE(get.error().IsValidation()) << get.error().ToString();
+  }
+  auto bad_state = alice->SetInboxConsent(alice->inbox_id(), static_cast<ConsentState>(7));
+  ASSERT_FALSE(bad_state.ok());
+  EXPECT_TRUE(bad_state.error().IsValidation());
+  EXPECT_FALSE(alice->SetGroupConsent(Bytes(16, 1), static_cast<ConsentState>(3)).ok());
+  // Nothing was written by the refused calls.
+  EXPECT_EQ(alice->InboxConsent(alice->inbox_id()).value(), ConsentState::kUnknown);
+  EXPECT_EQ(alice->GroupConsent(Bytes(16, 1)).value(), ConsentState::kUnknown);
 }
 
 }  // namespace

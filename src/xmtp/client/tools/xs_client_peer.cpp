@@ -3,7 +3,10 @@
 // benchmarks drive several of our clients against one node.
 //
 //   xs-client-peer --url http://127.0.0.1:5556 [--db FILE --db-key-hex HEX]
+//                  [--tls-ca FILE]
 //
+// An https:// URL is TLS, verified against the system roots or, with
+// --tls-ca, against the PEM CA certificates in FILE only (a test node).
 // The clients' store is FILE (default: a new file in $TMPDIR, removed at exit)
 // sealed under the 32-byte key HEX (default: random). With both given, a
 // restarted peer reopens its clients with "open".
@@ -47,6 +50,10 @@
 //       "pendingRemoval"}
 //   {"op":"conversations","client"}
 //       -> {"conversations":[{"groupId","kind","name","dmPeerInboxId"}]}
+//   {"op":"consent","client","entityType":"inbox"|"group","entity":inboxId|groupId}
+//       -> {"state":"unknown"|"allowed"|"denied"}
+//   {"op":"setConsent","client","entityType","entity","state"}  -> {}
+// ("group" also answers "consent", the conversation's state.)
 // Errors: {"id", "error": {"category","message"}}. Ids are hex. Rejected network
 // input is logged on stderr.
 #include <unistd.h>
@@ -54,11 +61,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -189,6 +198,50 @@ Result<const client::Message*> FindMessage(const std::vector<client::Message>& m
   return Error::NotFound("no message " + hex_id);
 }
 
+constexpr std::pair<client::ConsentState, const char*> kConsentNames[] = {
+    {client::ConsentState::kUnknown, "unknown"},
+    {client::ConsentState::kAllowed, "allowed"},
+    {client::ConsentState::kDenied, "denied"}};
+
+const char* ConsentName(client::ConsentState state) {
+  for (const auto& [value, name] : kConsentNames) {
+    if (value == state) return name;
+  }
+  return "unknown";
+}
+
+Result<client::ConsentState> ConsentOf(const std::string& name) {
+  for (const auto& [value, known] : kConsentNames) {
+    if (name == known) return value;
+  }
+  return Error::Validation("state", "unknown, allowed or denied");
+}
+
+// "consent" and "setConsent" on an inbox or a group.
+Result<json> HandleConsent(client::Client& c, const std::string& op, const json& req) {
+  XS_TRY(std::string type, Str(req, "entityType"));
+  XS_TRY(std::string entity, Str(req, "entity"));
+  if (type != "inbox" && type != "group") return Error::Validation("entityType", "inbox or group");
+  if (op == "consent") {
+    if (type == "inbox") {
+      XS_TRY(auto state, c.InboxConsent(entity));
+      return json{{"state", ConsentName(state)}};
+    }
+    XS_TRY(auto group_id, xs::codec::HexDecode(entity));
+    XS_TRY(auto state, c.GroupConsent(group_id));
+    return json{{"state", ConsentName(state)}};
+  }
+  XS_TRY(std::string name, Str(req, "state"));
+  XS_TRY(client::ConsentState state, ConsentOf(name));
+  if (type == "inbox") {
+    XS_RETURN_IF_ERROR(c.SetInboxConsent(entity, state));
+  } else {
+    XS_TRY(auto group_id, xs::codec::HexDecode(entity));
+    XS_RETURN_IF_ERROR(c.SetGroupConsent(group_id, state));
+  }
+  return json::object();
+}
+
 Result<json> Handle(Peer& peer, const json& req) {
   XS_TRY(std::string op, Str(req, "op"));
   if (op == "create") {
@@ -261,6 +314,7 @@ Result<json> Handle(Peer& peer, const json& req) {
     }
     return json{{"conversations", list}};
   }
+  if (op == "consent" || op == "setConsent") return HandleConsent(*c, op, req);
   XS_TRY(client::Bytes group_id, GroupId(req));
   if (op == "addMembers" || op == "removeMembers") {
     XS_TRY(auto members, StrList(req, "members"));
@@ -368,9 +422,24 @@ Result<json> Handle(Peer& peer, const json& req) {
                 {"superAdmins", v.super_admins},
                 {"epoch", v.epoch},
                 {"kind", v.kind == client::ConversationKind::kDm ? "dm" : "group"},
-                {"active", v.active}};
+                {"active", v.active},
+                {"consent", ConsentName(v.consent)}};
   }
   return Error::Validation("op", "unknown operation " + op);
+}
+
+// A CA bundle is a few kilobytes; refuse anything that is not a small file.
+constexpr std::streamsize kMaxCaFileBytes = 1 << 20;
+
+Result<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::NotFound("cannot read " + path);
+  std::string out(static_cast<std::size_t>(kMaxCaFileBytes) + 1, '\0');
+  in.read(out.data(), kMaxCaFileBytes + 1);
+  if (in.bad()) return Error::Internal("error reading " + path);
+  if (in.gcount() > kMaxCaFileBytes) return Error::Validation("tls_ca", path + " is over 1 MiB");
+  out.resize(static_cast<std::size_t>(in.gcount()));
+  return out;
 }
 
 int Serve(xs::xmtp::api::ApiClient& api, xs::xmtp::store::Store& store) {
@@ -403,7 +472,7 @@ int Serve(xs::xmtp::api::ApiClient& api, xs::xmtp::store::Store& store) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string url, db, db_key_hex;
+  std::string url, db, db_key_hex, tls_ca_file;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string_view flag = argv[i];
     if (flag == "--url") {
@@ -412,14 +481,33 @@ int main(int argc, char** argv) {
       db = argv[i + 1];
     } else if (flag == "--db-key-hex") {
       db_key_hex = argv[i + 1];
+    } else if (flag == "--tls-ca") {
+      tls_ca_file = argv[i + 1];
     } else {
       url.clear();
       break;
     }
   }
   if (url.empty()) {
-    std::cerr << "usage: xs-client-peer --url http(s)://host:port [--db FILE --db-key-hex HEX]\n";
+    std::cerr << "usage: xs-client-peer --url http(s)://host:port [--db FILE --db-key-hex HEX]"
+                 " [--tls-ca FILE]\n";
     return 2;
+  }
+  xs::xmtp::api::ApiOptions api_options;
+  if (!tls_ca_file.empty()) {
+    auto pem = ReadSmallFile(tls_ca_file);
+    if (!pem.ok()) {
+      std::cerr << "xs-client-peer: --tls-ca: " << pem.error().ToString() << "\n";
+      return 2;
+    }
+    api_options.tls_ca_pem = std::move(*pem);
+  }
+  // Before the store: a refused URL or CA leaves no file behind (the
+  // connection itself is made on the first call).
+  auto api = xs::xmtp::api::ApiClient::Connect(url, api_options);
+  if (!api.ok()) {
+    std::cerr << "xs-client-peer: " << api.error().ToString() << "\n";
+    return xs::ExitCode(api.error().category());
   }
   bool temporary = db.empty();
   if (temporary) {
@@ -441,11 +529,6 @@ int main(int argc, char** argv) {
   if (!store.ok()) {
     std::cerr << "xs-client-peer: " << store.error().ToString() << "\n";
     return xs::ExitCode(store.error().category());
-  }
-  auto api = xs::xmtp::api::ApiClient::Connect(url);
-  if (!api.ok()) {
-    std::cerr << "xs-client-peer: " << api.error().ToString() << "\n";
-    return xs::ExitCode(api.error().category());
   }
   int code = Serve(**api, **store);
   if (temporary) {
