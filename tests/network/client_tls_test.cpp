@@ -58,8 +58,8 @@ Session Connect(const std::string& url, const std::string& ca_pem) {
   EXPECT_TRUE(api.ok()) << api.error().ToString();
   if (!api.ok()) return s;
   s.api = std::move(*api);
-  s.store = xmtp::store::Store::Open(":memory:", crypto::Secret::Random(32), *SystemClock::Get())
-                .value();
+  s.store =
+      xmtp::store::Store::Open(":memory:", crypto::Secret::Random(32), *SystemClock::Get()).value();
   s.ctx = std::make_unique<ClientContext>(*s.api, *s.store, *SystemClock::Get());
   return s;
 }
@@ -85,9 +85,8 @@ struct Delivered {
   std::vector<std::string> texts;
   bool WaitFor(const std::string& text) {
     std::unique_lock lock(mu);
-    return cv.wait_for(lock, std::chrono::seconds(30), [&] {
-      return std::find(texts.begin(), texts.end(), text) != texts.end();
-    });
+    return cv.wait_for(lock, std::chrono::seconds(30),
+                       [&] { return std::find(texts.begin(), texts.end(), text) != texts.end(); });
   }
 };
 

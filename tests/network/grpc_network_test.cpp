@@ -169,9 +169,9 @@ TEST(NodeUrlForEnvTest, RemoteEnvironmentsAreTlsLocalIsPlaintext) {
     const char* target;
     bool tls;
   };
-  for (const Case& c : {Case{"local", "127.0.0.1:5556", false},
-                        Case{"dev", "grpc.dev.xmtp.network:443", true},
-                        Case{"production", "grpc.production.xmtp.network:443", true}}) {
+  for (const Case& c :
+       {Case{"local", "127.0.0.1:5556", false}, Case{"dev", "grpc.dev.xmtp.network:443", true},
+        Case{"production", "grpc.production.xmtp.network:443", true}}) {
     auto endpoint = xmtp::api::ParseUrl(NodeUrlForEnv(c.env).value());
     ASSERT_TRUE(endpoint.ok()) << c.env;
     EXPECT_EQ(endpoint->target, c.target) << c.env;

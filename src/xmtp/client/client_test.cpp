@@ -715,8 +715,8 @@ TEST_F(ClientTest, MalformedConsentInputIsAValidationError) {
   auto alice = NewClient();
   ASSERT_TRUE(alice);
   const std::string upper(64, 'A');
-  for (const std::string& inbox : {std::string("not-an-inbox"), std::string(), upper,
-                                   alice->inbox_id() + "0"}) {
+  for (const std::string& inbox :
+       {std::string("not-an-inbox"), std::string(), upper, alice->inbox_id() + "0"}) {
     auto set = alice->SetInboxConsent(inbox, ConsentState::kAllowed);
     ASSERT_FALSE(set.ok()) << inbox;
     EXPECT_TRUE(set.error().IsValidation()) << set.error().ToString();

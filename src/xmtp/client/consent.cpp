@@ -37,8 +37,8 @@ Status CheckInboxId(const std::string& inbox_id) {
 
 Status CheckGroupId(const Bytes& group_id) {
   if (!group_id.empty() && group_id.size() <= mls::kMaxGroupIdSize) return OkStatus();
-  return Error::Validation("group_id", "must be 1 to " + std::to_string(mls::kMaxGroupIdSize) +
-                                           " bytes");
+  return Error::Validation("group_id",
+                           "must be 1 to " + std::to_string(mls::kMaxGroupIdSize) + " bytes");
 }
 
 }  // namespace
@@ -47,16 +47,16 @@ Status Client::SetInboxConsent(const std::string& inbox_id, ConsentState state) 
   XS_RETURN_IF_ERROR(CheckInboxId(inbox_id));
   XS_RETURN_IF_ERROR(CheckState(state));
   XS_STORE_WRITE(ctx_.store(), ([&](store::Transaction& tx) {
-                   return tx.SetConsent(installation_key_, store::ConsentEntity::kInboxId,
-                                        inbox_id, state);
+                   return tx.SetConsent(installation_key_, store::ConsentEntity::kInboxId, inbox_id,
+                                        state);
                  }));
   return OkStatus();
 }
 
 Result<ConsentState> Client::InboxConsent(const std::string& inbox_id) const {
   XS_RETURN_IF_ERROR(CheckInboxId(inbox_id));
-  XS_TRY(store::ConsentRecord record, ctx_.store().GetConsent(
-                                          installation_key_, store::ConsentEntity::kInboxId, inbox_id));
+  XS_TRY(store::ConsentRecord record,
+         ctx_.store().GetConsent(installation_key_, store::ConsentEntity::kInboxId, inbox_id));
   return record.state;
 }
 

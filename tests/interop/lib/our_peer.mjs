@@ -19,9 +19,11 @@ export function peerBinary() {
 export class OurPeer {
   // `db` and `dbKeyHex` keep the clients' store in a file that a restarted
   // peer reopens ("open"); without them the store is temporary.
-  constructor(url, { db, dbKeyHex } = {}) {
+  // `tlsCa`: a PEM file the https:// node's certificate must chain to.
+  constructor(url, { db, dbKeyHex, tlsCa } = {}) {
     const args = ["--url", url];
     if (db) args.push("--db", db, "--db-key-hex", dbKeyHex);
+    if (tlsCa) args.push("--tls-ca", tlsCa);
     this.child = spawn(peerBinary(), args, { stdio: ["pipe", "pipe", "pipe"] });
     this.exited = new Promise((resolve) => this.child.once("exit", resolve));
     running.add(this.child);
@@ -178,5 +180,12 @@ export class OurClient {
   }
   async conversations() {
     return (await this.call("conversations")).conversations;
+  }
+  // entityType "inbox" | "group"; state "unknown" | "allowed" | "denied".
+  async consent(entityType, entity) {
+    return (await this.call("consent", { entityType, entity })).state;
+  }
+  setConsent(entityType, entity, state) {
+    return this.call("setConsent", { entityType, entity, state });
   }
 }
