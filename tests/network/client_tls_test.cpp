@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -106,7 +107,9 @@ void ExpectTlsNetworkError(const Error& error, const std::string& url) {
 // response line each on its stdout.
 class PeerProcess {
  public:
-  explicit PeerProcess(std::vector<std::string> args) {
+  // `env`: variables set in the child only.
+  explicit PeerProcess(std::vector<std::string> args,
+                       std::vector<std::pair<std::string, std::string>> env = {}) {
     int in[2], out[2];
     if (pipe(in) != 0 || pipe(out) != 0) return;
     pid_ = fork();
@@ -114,6 +117,7 @@ class PeerProcess {
       dup2(in[0], STDIN_FILENO);
       dup2(out[1], STDOUT_FILENO);
       for (int fd : {in[0], in[1], out[0], out[1]}) close(fd);
+      for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
       std::string binary = XS_CLIENT_PEER_BINARY;
       std::vector<char*> argv{binary.data()};
       for (auto& a : args) argv.push_back(a.data());
@@ -300,6 +304,18 @@ TEST_F(ClientTlsTest, ClientPeerWithoutTheCaGetsANetworkError) {
         << message;
     EXPECT_EQ(peer.Finish(), 0);
   }
+}
+
+// Without --tls-ca the client verifies against gRPC's default roots, as for
+// dev and production: on Debian the system bundle
+// /etc/ssl/certs/ca-certificates.crt, which GRPC_DEFAULT_SSL_ROOTS_FILE_PATH
+// replaces. Default roots holding only the test CA trust the node; the
+// system's do not (ClientPeerWithoutTheCaGetsANetworkError).
+TEST_F(ClientTlsTest, ClientPeerWithoutTlsCaUsesTheDefaultRoots) {
+  PeerProcess peer({"--url", node_->url()}, {{"GRPC_DEFAULT_SSL_ROOTS_FILE_PATH", files_.ca_file}});
+  json reply = peer.Call({{"id", 1}, {"op", "create"}, {"client", "alice"}});
+  EXPECT_TRUE(reply.contains("result")) << reply.dump();
+  EXPECT_EQ(peer.Finish(), 0);
 }
 
 TEST_F(ClientTlsTest, ClientPeerRefusesAnUnusableTlsCa) {
