@@ -88,6 +88,35 @@ describe("consent: our defaults are the SDK's", () => {
     assert.equal(sdkState(sdkWelcomed), "allowed");
   });
 
+  test("asking to leave allows; added back after leaving is unknown again", async () => {
+    const { sdkAlice, sdkBob, ours } = f;
+    const group = await sdkAlice.conversations.createGroup([sdkBob.inboxId, ours.inboxId]);
+    const bobs = await waitFor("bob to join", () => syncedConversation(sdkBob, group.id));
+    await ourJoin(ours, group.id);
+    await bobs.requestRemoval();
+    await ours.leave(group.id);
+    const afterLeave = { ours: await ours.consent("group", group.id), sdk: sdkState(bobs) };
+    // Alice, the super admin, removes both when she syncs.
+    await waitFor("alice to remove the leavers", async () => {
+      await group.sync();
+      const members = (await group.members()).map((m) => m.inboxId);
+      return !members.includes(sdkBob.inboxId) && !members.includes(ours.inboxId);
+    });
+    await group.addMembers([sdkBob.inboxId, ours.inboxId]);
+    const bobsAgain = await waitFor("bob to rejoin", async () => {
+      await sdkBob.conversations.sync();
+      const c = await sdkBob.conversations.getConversationById(group.id);
+      return c?.isActive ? c : null;
+    });
+    await waitFor("ours to rejoin", async () => {
+      await ours.sync();
+      return (await ours.group(group.id)).active;
+    });
+    assert.deepEqual(afterLeave, { ours: "allowed", sdk: "allowed" });
+    assert.equal(await ours.consent("group", group.id), sdkState(bobsAgain));
+    assert.equal(sdkState(bobsAgain), "unknown");
+  });
+
   test("an inbox id that is not one is refused by us (the SDK stores anything)", async () => {
     const { sdkAlice, ours } = f;
     await assert.rejects(ours.setConsent("inbox", "not-an-inbox", "denied"), /^Error: validation: /);

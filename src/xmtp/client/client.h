@@ -227,8 +227,9 @@ class Client {
   // this installation only (nothing is published). libxmtp's defaults: a
   // conversation our inbox created (here, or on another installation of
   // ours that welcomed us) is allowed; one another inbox welcomed us into is
-  // unknown until set or until we Send in it (sending allows it, even a
-  // denied one; commits change nothing). An inbox is unknown until set (a DM
+  // unknown until set or until we Send in it (sending, Leave included,
+  // allows it, even a denied one; commits change nothing), and unknown again
+  // when we are added back after leaving. An inbox is unknown until set (a DM
   // with it does not change it). A DM and its duplicates are one thread
   // (Conversations) with one state: the newest set on any of them. A group
   // id need not be a conversation of ours yet (its Welcome may come later).
@@ -307,6 +308,9 @@ class Client {
   Status LoadPendingRemovals(GroupRecord& group);
   // Failures are logged; the next sync tries again.
   void RemoveLeavers(GroupRecord& group);
+  // In the Welcome's transaction: a group we left and are added back to is
+  // unknown again, unless our inbox created it (consent.cpp; libxmtp's rule).
+  Status ConsentOnWelcome(store::Transaction& tx, const GroupRecord& joined);
 
   // Delivers the messages of `group` the stream has not delivered yet.
   void Emit(GroupRecord& group);

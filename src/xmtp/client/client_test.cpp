@@ -586,24 +586,39 @@ TEST_F(ClientTest, StreamingSuperAdminRemovesALeaver) {
 
 // ---------------------------------------------------------------- consent
 
+// Starts from alice's group with bob in it (bob has not synced yet).
+class ConsentTest : public ClientTest {
+ protected:
+  void StartGroup() {
+    alice_ = NewClient();
+    bob_ = NewClient();
+    ASSERT_TRUE(alice_ && bob_);
+    auto group = alice_->CreateGroup({bob_->inbox_id()});
+    ASSERT_TRUE(group.ok()) << group.error().ToString();
+    group_ = *group;
+  }
+
+  std::unique_ptr<Client> alice_, bob_;
+  Bytes group_;
+};
+
 // The defaults node-sdk 5.5.0 shows in the same situations
 // (tests/interop/native_consent.test.mjs compares them).
-TEST_F(ClientTest, ConsentDefaultsAreLibxmtps) {
-  auto alice = NewClient();
-  auto bob = NewClient();
-  ASSERT_TRUE(alice && bob);
-  auto group = alice->CreateGroup({bob->inbox_id()});
-  ASSERT_TRUE(group.ok()) << group.error().ToString();
-  EXPECT_EQ(alice->GroupConsent(*group).value(), ConsentState::kAllowed);
-  EXPECT_EQ(alice->Group(*group)->consent, ConsentState::kAllowed);
+TEST_F(ConsentTest, ConsentDefaultsAreLibxmtps) {
+  ASSERT_NO_FATAL_FAILURE(StartGroup());
+  auto& alice = alice_;
+  auto& bob = bob_;
+  const Bytes& group = group_;
+  EXPECT_EQ(alice->GroupConsent(group).value(), ConsentState::kAllowed);
+  EXPECT_EQ(alice->Group(group)->consent, ConsentState::kAllowed);
   ASSERT_TRUE(bob->SyncWelcomes().ok());
-  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kUnknown);
-  EXPECT_EQ(bob->Group(*group)->consent, ConsentState::kUnknown);
+  EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kUnknown);
+  EXPECT_EQ(bob->Group(group)->consent, ConsentState::kUnknown);
   // A commit of ours changes nothing; a message of ours allows.
-  ASSERT_TRUE(bob->UpdateMetadata(*group, std::string(group::kGroupName), "n").ok());
-  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kUnknown);
-  ASSERT_TRUE(bob->Send(*group, content::EncodeText("hi")).ok());
-  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kAllowed);
+  ASSERT_TRUE(bob->UpdateMetadata(group, std::string(group::kGroupName), "n").ok());
+  EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kUnknown);
+  ASSERT_TRUE(bob->Send(group, content::EncodeText("hi")).ok());
+  EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kAllowed);
 
   auto dm = alice->FindOrCreateDm(bob->inbox_id());
   ASSERT_TRUE(dm.ok()) << dm.error().ToString();
@@ -615,59 +630,54 @@ TEST_F(ClientTest, ConsentDefaultsAreLibxmtps) {
   EXPECT_EQ(bob->InboxConsent(alice->inbox_id()).value(), ConsentState::kUnknown);
 }
 
-TEST_F(ClientTest, ConsentIsStoredPerInstallationAndSurvivesOpen) {
-  auto alice = NewClient();
-  auto bob = NewClient();
-  ASSERT_TRUE(alice && bob);
-  auto group = alice->CreateGroup({bob->inbox_id()});
-  ASSERT_TRUE(group.ok());
-  ASSERT_TRUE(alice->SetGroupConsent(*group, ConsentState::kDenied).ok());
+TEST_F(ConsentTest, ConsentIsStoredPerInstallationAndSurvivesOpen) {
+  ASSERT_NO_FATAL_FAILURE(StartGroup());
+  auto& alice = alice_;
+  auto& bob = bob_;
+  const Bytes& group = group_;
+  ASSERT_TRUE(alice->SetGroupConsent(group, ConsentState::kDenied).ok());
   ASSERT_TRUE(alice->SetInboxConsent(bob->inbox_id(), ConsentState::kAllowed).ok());
-  EXPECT_EQ(alice->GroupConsent(*group).value(), ConsentState::kDenied);
+  EXPECT_EQ(alice->GroupConsent(group).value(), ConsentState::kDenied);
   // Bob shares the store, not alice's choices.
   EXPECT_EQ(bob->InboxConsent(bob->inbox_id()).value(), ConsentState::kUnknown);
   ASSERT_TRUE(bob->SyncWelcomes().ok());
-  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kUnknown);
+  EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kUnknown);
 
   const Bytes key = alice->installation_key();
   const std::string bob_inbox = bob->inbox_id();
   alice.reset();
   auto reopened = Client::Open(*ctx_, key);
   ASSERT_TRUE(reopened.ok()) << reopened.error().ToString();
-  EXPECT_EQ((*reopened)->GroupConsent(*group).value(), ConsentState::kDenied);
+  EXPECT_EQ((*reopened)->GroupConsent(group).value(), ConsentState::kDenied);
   EXPECT_EQ((*reopened)->InboxConsent(bob_inbox).value(), ConsentState::kAllowed);
   auto list = (*reopened)->Conversations();
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].consent, ConsentState::kDenied);
   // Set back to unknown: an explicit unknown, not the creator's default.
-  ASSERT_TRUE((*reopened)->SetGroupConsent(*group, ConsentState::kUnknown).ok());
-  EXPECT_EQ((*reopened)->GroupConsent(*group).value(), ConsentState::kUnknown);
+  ASSERT_TRUE((*reopened)->SetGroupConsent(group, ConsentState::kUnknown).ok());
+  EXPECT_EQ((*reopened)->GroupConsent(group).value(), ConsentState::kUnknown);
 }
 
-TEST_F(ClientTest, SendingAllowsADeniedConversation) {
-  auto alice = NewClient();
-  auto bob = NewClient();
-  ASSERT_TRUE(alice && bob);
-  auto group = alice->CreateGroup({bob->inbox_id()});
-  ASSERT_TRUE(group.ok());
+TEST_F(ConsentTest, SendingAllowsADeniedConversation) {
+  ASSERT_NO_FATAL_FAILURE(StartGroup());
+  auto& bob = bob_;
+  const Bytes& group = group_;
   ASSERT_TRUE(bob->SyncWelcomes().ok());
-  ASSERT_TRUE(bob->SetGroupConsent(*group, ConsentState::kDenied).ok());
-  EXPECT_EQ(bob->Group(*group)->consent, ConsentState::kDenied);
-  ASSERT_TRUE(bob->Send(*group, content::EncodeText("changed my mind")).ok());
-  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kAllowed);
+  ASSERT_TRUE(bob->SetGroupConsent(group, ConsentState::kDenied).ok());
+  EXPECT_EQ(bob->Group(group)->consent, ConsentState::kDenied);
+  ASSERT_TRUE(bob->Send(group, content::EncodeText("changed my mind")).ok());
+  EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kAllowed);
 }
 
-TEST_F(ClientTest, ConsentBeforeTheWelcomeIsKept) {
-  auto alice = NewClient();
-  auto bob = NewClient();
-  ASSERT_TRUE(alice && bob);
-  auto group = alice->CreateGroup({bob->inbox_id()});
-  ASSERT_TRUE(group.ok());
+TEST_F(ConsentTest, ConsentBeforeTheWelcomeIsKept) {
+  ASSERT_NO_FATAL_FAILURE(StartGroup());
+  auto& bob = bob_;
+  const Bytes& group = group_;
   // Bob denies the group id before he has joined it.
-  ASSERT_TRUE(bob->SetGroupConsent(*group, ConsentState::kDenied).ok());
-  EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kDenied);
+  ASSERT_TRUE(bob->SetGroupConsent(group, ConsentState::kDenied).ok());
+  EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kDenied);
   ASSERT_TRUE(bob->SyncWelcomes().ok());
-  EXPECT_EQ(bob->Group(*group)->consent, ConsentState::kDenied);
+  EXPECT_EQ(bob->Group(group)->consent, ConsentState::kDenied);
 }
 
 TEST_F(ClientTest, GroupsOurInboxCreatedOnAnotherInstallationAreAllowed) {
@@ -739,6 +749,37 @@ TEST_F(ClientTest, MalformedConsentInputIsAValidationError) {
   // Nothing was written by the refused calls.
   EXPECT_EQ(alice->InboxConsent(alice->inbox_id()).value(), ConsentState::kUnknown);
   EXPECT_EQ(alice->GroupConsent(Bytes(16, 1)).value(), ConsentState::kUnknown);
+}
+
+// As node-sdk 5.5.0: asking to leave is a message we send (allowed); once
+// removed and added back the group is unknown again. A plain removal keeps
+// the state.
+TEST_F(ConsentTest, RejoiningAfterLeavingResetsConsentToUnknown) {
+  ASSERT_NO_FATAL_FAILURE(StartGroup());
+  auto& alice = alice_;
+  auto& bob = bob_;
+  const Bytes& group = group_;
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  ASSERT_TRUE(bob->Leave(group).ok());
+  EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kAllowed);
+  ASSERT_TRUE(alice->SyncGroup(group).ok());  // removes bob
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+  ASSERT_FALSE(bob->Group(group)->active);
+  EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kAllowed);
+  ASSERT_TRUE(alice->AddMembers(group, {bob->inbox_id()}).ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  ASSERT_TRUE(bob->Group(group)->active);
+  EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kUnknown);
+
+  // Removed without asking and added back: the choice stays.
+  ASSERT_TRUE(bob->SetGroupConsent(group, ConsentState::kDenied).ok());
+  ASSERT_TRUE(alice->RemoveMembers(group, {bob->inbox_id()}).ok());
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+  ASSERT_FALSE(bob->Group(group)->active);
+  ASSERT_TRUE(alice->AddMembers(group, {bob->inbox_id()}).ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  ASSERT_TRUE(bob->Group(group)->active);
+  EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kDenied);
 }
 
 }  // namespace

@@ -6,10 +6,8 @@
 // own (nor, for a DM, on its thread) is allowed when our inbox created it
 // and unknown otherwise — libxmtp's rule for groups it creates and for
 // Welcomes (created_by us -> allowed). Deriving it keeps one rule for
-// creation, Welcomes, restarts and duplicate DMs, and needs no write on those
-// paths.
-#include <algorithm>
-
+// creation, Welcomes, restarts and duplicate DMs. Written implicitly only:
+// allowed by Send, unknown by the Welcome that brings us back after leaving.
 #include "codec/hex.h"
 #include "mls/messages/limits.h"
 #include "xmtp/client/client.h"
@@ -87,6 +85,17 @@ Result<ConsentState> Client::GroupConsent(const Bytes& group_id) const {
   }
   if (newest.updated_ns != 0) return newest.state;
   return ours ? ConsentState::kAllowed : ConsentState::kUnknown;
+}
+
+Status Client::ConsentOnWelcome(store::Transaction& tx, const GroupRecord& joined) {
+  if (joined.ext.metadata.creator_inbox_id == inbox_id_) return OkStatus();  // allowed
+  const Bytes& group_id = joined.state.group_id();
+  // Read before the Welcome's row replaces it (same thread as tx).
+  auto before = ctx_.store().GetGroup(installation_key_, group_id);
+  if (!before.ok()) return before.error().IsNotFound() ? OkStatus() : Status(before.error());
+  if (before->membership != store::MembershipState::kLeft) return OkStatus();
+  return tx.SetConsent(installation_key_, store::ConsentEntity::kGroupId,
+                       codec::HexEncode(group_id), ConsentState::kUnknown);
 }
 
 }  // namespace xs::xmtp::client

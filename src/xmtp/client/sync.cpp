@@ -457,6 +457,7 @@ Result<std::vector<Bytes>> Client::SyncWelcomes() {
                        if (joined.ok())
                          XS_RETURN_IF_ERROR(tx.MarkKeyPackageConsumed(joined->key_package_ref));
                        if (record) {
+                         XS_RETURN_IF_ERROR(ConsentOnWelcome(tx, *record));
                          store::StoredGroup stored = StoredGroupOf(installation_key_, *record);
                          XS_RETURN_IF_ERROR(tx.SaveGroup(stored));
                          XS_RETURN_IF_ERROR(tx.SetMembership(installation_key_, stored.group_id,
