@@ -16,7 +16,8 @@
 // file) and is a program: queue pages of recorded GroupMessages or
 // WelcomeMessages, each dropped, duplicated, reordered, truncated,
 // bit-flipped, spliced, given another group's id, a bogus id (cursor) or
-// created_ns; run SyncWelcomes / SyncGroup / SyncAll, which the fake MlsApi
+// created_ns, padded to a full page, or served again for every later query
+// (a node that ignores the cursor); run SyncWelcomes / SyncGroup / SyncAll, which the fake MlsApi
 // answers with the queued pages; or sync against the honest log up to a
 // point. Then bob syncs the honest log to its end. Checked, abort on
 // violation (besides "no crash / sanitizer report"):
@@ -178,6 +179,8 @@ class FakeMls final : public mlsv1::MlsApi::Service {
     mode_ = mode;
     group_pages_.clear();
     welcome_pages_.clear();
+    sticky_groups_.reset();
+    sticky_welcomes_.reset();
     honest_limit_ = std::numeric_limits<std::uint64_t>::max();
   }
   void SetHonestLimit(std::uint64_t limit) {
@@ -190,12 +193,16 @@ class FakeMls final : public mlsv1::MlsApi::Service {
     std::lock_guard lock(mu_);
     lag_after_ = after;
   }
-  void QueueGroups(std::vector<mlsv1::GroupMessage> page) {
+  // A sticky page answers every query once the queue is empty (a node that
+  // ignores the cursor).
+  void QueueGroups(std::vector<mlsv1::GroupMessage> page, bool sticky) {
     std::lock_guard lock(mu_);
+    if (sticky) sticky_groups_ = page;
     group_pages_.push_back(std::move(page));
   }
-  void QueueWelcomes(std::vector<mlsv1::WelcomeMessage> page) {
+  void QueueWelcomes(std::vector<mlsv1::WelcomeMessage> page, bool sticky) {
     std::lock_guard lock(mu_);
+    if (sticky) sticky_welcomes_ = page;
     welcome_pages_.push_back(std::move(page));
   }
 
@@ -243,6 +250,8 @@ class FakeMls final : public mlsv1::MlsApi::Service {
         if (!group_pages_.empty()) {
           for (auto& m : group_pages_.front()) *resp->add_messages() = std::move(m);
           group_pages_.pop_front();
+        } else if (sticky_groups_) {
+          for (const auto& m : *sticky_groups_) *resp->add_messages() = m;
         }
         return grpc::Status::OK;
       case Mode::kHonest:
@@ -267,6 +276,8 @@ class FakeMls final : public mlsv1::MlsApi::Service {
         if (!welcome_pages_.empty()) {
           for (auto& m : welcome_pages_.front()) *resp->add_messages() = std::move(m);
           welcome_pages_.pop_front();
+        } else if (sticky_welcomes_) {
+          for (const auto& m : *sticky_welcomes_) *resp->add_messages() = m;
         }
         return grpc::Status::OK;
       case Mode::kHonest:
@@ -288,6 +299,8 @@ class FakeMls final : public mlsv1::MlsApi::Service {
   std::optional<std::uint64_t> lag_after_;
   std::deque<std::vector<mlsv1::GroupMessage>> group_pages_;
   std::deque<std::vector<mlsv1::WelcomeMessage>> welcome_pages_;
+  std::optional<std::vector<mlsv1::GroupMessage>> sticky_groups_;
+  std::optional<std::vector<mlsv1::WelcomeMessage>> sticky_welcomes_;
   std::uint64_t honest_limit_ = std::numeric_limits<std::uint64_t>::max();
 };
 
@@ -568,7 +581,32 @@ std::optional<View> ExpectedEnd(const Recording& rec, int snapshot, int which,
   return log.honest.at(epoch);
 }
 
-std::vector<mlsv1::GroupMessage> GroupPage(FuzzedDataProvider& in, const Recording& rec) {
+// How a page is served: padded to a full page (the client asks for the
+// next one) and/or sticky.
+struct PageFlags {
+  bool full = false;
+  bool sticky = false;
+};
+
+template <typename T>
+PageFlags ServeAs(FuzzedDataProvider& in, std::vector<T>& page) {
+  auto bits = in.ConsumeIntegral<std::uint8_t>();
+  PageFlags flags{(bits & 1) != 0, (bits & 2) != 0};
+  if (flags.full && !page.empty()) {
+    for (std::size_t i = 0; page.size() < kPageLimit; ++i) page.push_back(page[i]);
+  }
+  return flags;
+}
+
+void FlipBit(FuzzedDataProvider& in, std::string& bytes) {
+  if (bytes.empty()) return;
+  char& c = bytes[in.ConsumeIntegralInRange<std::size_t>(0, bytes.size() - 1)];
+  auto bit = static_cast<unsigned>(1u << in.ConsumeIntegralInRange(0, 7));
+  c = static_cast<char>(static_cast<unsigned char>(c) ^ bit);
+}
+
+std::vector<mlsv1::GroupMessage> GroupPage(FuzzedDataProvider& in, const Recording& rec,
+                                           PageFlags& flags) {
   const auto& all = rec.all_messages;
   std::vector<mlsv1::GroupMessage> page;
   std::size_t n = in.ConsumeIntegralInRange<std::size_t>(0, kMaxPageItems);
@@ -590,10 +628,7 @@ std::vector<mlsv1::GroupMessage> GroupPage(FuzzedDataProvider& in, const Recordi
           break;
         }
         case 2:
-          if (!data.empty()) {
-            data[in.ConsumeIntegralInRange<std::size_t>(0, data.size() - 1)] ^=
-                static_cast<char>(1u << in.ConsumeIntegralInRange(0, 7));
-          }
+          FlipBit(in, data);
           break;
         case 3:
           data.resize(in.ConsumeIntegralInRange<std::size_t>(0, data.size()));
@@ -618,10 +653,12 @@ std::vector<mlsv1::GroupMessage> GroupPage(FuzzedDataProvider& in, const Recordi
     }
     page.push_back(std::move(m));
   }
+  flags = ServeAs(in, page);
   return page;
 }
 
-std::vector<mlsv1::WelcomeMessage> WelcomePage(FuzzedDataProvider& in, const Recording& rec) {
+std::vector<mlsv1::WelcomeMessage> WelcomePage(FuzzedDataProvider& in, const Recording& rec,
+                                               PageFlags& flags) {
   const auto& all = rec.welcomes;
   std::vector<mlsv1::WelcomeMessage> page;
   std::size_t n = in.ConsumeIntegralInRange<std::size_t>(0, 3);
@@ -640,10 +677,7 @@ std::vector<mlsv1::WelcomeMessage> WelcomePage(FuzzedDataProvider& in, const Rec
                                      : in.ConsumeIntegralInRange<std::uint64_t>(0, 64));
           break;
         case 2:
-          if (!field->empty()) {
-            (*field)[in.ConsumeIntegralInRange<std::size_t>(0, field->size() - 1)] ^=
-                static_cast<char>(1u << in.ConsumeIntegralInRange(0, 7));
-          }
+          FlipBit(in, *field);
           break;
         case 3:
           field->resize(in.ConsumeIntegralInRange<std::size_t>(0, field->size()));
@@ -666,6 +700,7 @@ std::vector<mlsv1::WelcomeMessage> WelcomePage(FuzzedDataProvider& in, const Rec
     }
     page.push_back(std::move(m));
   }
+  flags = ServeAs(in, page);
   return page;
 }
 
@@ -822,12 +857,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t op = 0; op < kMaxOperations && in.remaining_bytes() > 0; ++op) {
     int what = in.ConsumeIntegralInRange(0, 6);
     switch (what) {
-      case 0:
-        env->mls.QueueGroups(GroupPage(in, env->rec));
+      case 0: {
+        PageFlags flags;
+        auto page = GroupPage(in, env->rec, flags);
+        env->mls.QueueGroups(std::move(page), flags.sticky);
         break;
-      case 1:
-        env->mls.QueueWelcomes(WelcomePage(in, env->rec));
+      }
+      case 1: {
+        PageFlags flags;
+        auto page = WelcomePage(in, env->rec, flags);
+        env->mls.QueueWelcomes(std::move(page), flags.sticky);
         break;
+      }
       case 2:
       case 3:
       case 4:

@@ -206,7 +206,7 @@ Bytes Installation(std::size_t inbox, std::uint8_t n) {
 }
 
 xs::Result<std::set<Bytes>> Resolve(const std::string& inbox_id, std::uint64_t sequence_id) {
-  auto it = std::find(std::begin(kInboxes), std::end(kInboxes), inbox_id);
+  const auto* it = std::find(std::begin(kInboxes), std::end(kInboxes), inbox_id);
   if (it == std::end(kInboxes)) return std::set<Bytes>{};
   auto index = static_cast<std::size_t>(it - std::begin(kInboxes));
   if (index == kFailingInbox) return Error::Network("fuzz", kResolverFailure);
