@@ -247,12 +247,7 @@ class FakeMls final : public mlsv1::MlsApi::Service {
         return xs::node::ToGrpcStatus(s);
       }
       case Mode::kScript:
-        if (!group_pages_.empty()) {
-          for (auto& m : group_pages_.front()) *resp->add_messages() = std::move(m);
-          group_pages_.pop_front();
-        } else if (sticky_groups_) {
-          for (const auto& m : *sticky_groups_) *resp->add_messages() = m;
-        }
+        Serve(group_pages_, sticky_groups_, resp->mutable_messages());
         return grpc::Status::OK;
       case Mode::kHonest:
         for (const auto& m : recording_->all_messages) {
@@ -273,12 +268,7 @@ class FakeMls final : public mlsv1::MlsApi::Service {
       case Mode::kNode:
         return xs::node::ToGrpcStatus(h_->QueryWelcomeMessages(*req, resp));
       case Mode::kScript:
-        if (!welcome_pages_.empty()) {
-          for (auto& m : welcome_pages_.front()) *resp->add_messages() = std::move(m);
-          welcome_pages_.pop_front();
-        } else if (sticky_welcomes_) {
-          for (const auto& m : *sticky_welcomes_) *resp->add_messages() = m;
-        }
+        Serve(welcome_pages_, sticky_welcomes_, resp->mutable_messages());
         return grpc::Status::OK;
       case Mode::kHonest:
         for (const auto& m : recording_->welcomes) {
@@ -292,6 +282,18 @@ class FakeMls final : public mlsv1::MlsApi::Service {
   }
 
  private:
+  // The next queued page, else the sticky one, else nothing.
+  template <typename T>
+  static void Serve(std::deque<std::vector<T>>& queue, const std::optional<std::vector<T>>& sticky,
+                    google::protobuf::RepeatedPtrField<T>* out) {
+    if (!queue.empty()) {
+      for (auto& m : queue.front()) *out->Add() = std::move(m);
+      queue.pop_front();
+    } else if (sticky) {
+      for (const auto& m : *sticky) *out->Add() = m;
+    }
+  }
+
   xs::node::Handlers* const h_;
   const Recording* recording_ = nullptr;
   std::mutex mu_;
