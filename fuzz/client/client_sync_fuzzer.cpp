@@ -553,6 +553,9 @@ void Record(Env& env) {
   rec.joinable[0][0] = true;
   rec.joinable[1][1] = true;
   others_store.reset();
+  // Only the snapshots' bytes are kept.
+  RemoveDb(env.dir + "/others.sqlite3");
+  RemoveDb(bob_path);
 }
 
 // Where the honest log takes bob from `view` (or, when he is not in the
@@ -831,6 +834,8 @@ Env* env = nullptr;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   env = new Env();
+  // The Env lives as long as the process; its directory goes at exit.
+  std::atexit([] { std::filesystem::remove_all(env->dir); });
   Record(*env);
   // The honest run from each snapshot: where bob must end.
   for (int snapshot = 0; snapshot < 2; ++snapshot) {
