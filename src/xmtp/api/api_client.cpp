@@ -90,6 +90,12 @@ Result<std::unique_ptr<ApiClient>> ApiClient::Connect(std::string_view url, ApiO
   return std::unique_ptr<ApiClient>(new ApiClient(std::string(url), std::move(options), channel));
 }
 
+std::unique_ptr<ApiClient> ApiClient::FromChannel(std::shared_ptr<grpc::Channel> channel,
+                                                  std::string url, ApiOptions options) {
+  return std::unique_ptr<ApiClient>(
+      new ApiClient(std::move(url), std::move(options), std::move(channel)));
+}
+
 std::unique_ptr<grpc::ClientContext> ApiClient::NewContext(bool with_deadline) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
   if (with_deadline) ctx->set_deadline(std::chrono::system_clock::now() + options_.deadline);

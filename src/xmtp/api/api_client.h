@@ -77,6 +77,11 @@ class Subscription {
 class ApiClient {
  public:
   static Result<std::unique_ptr<ApiClient>> Connect(std::string_view url, ApiOptions options = {});
+  // Over a channel the caller made, e.g. grpc::Server::InProcessChannel() of
+  // services in the same process (fuzzers and tests; no socket). `url` only
+  // names the endpoint in errors.
+  static std::unique_ptr<ApiClient> FromChannel(std::shared_ptr<grpc::Channel> channel,
+                                                std::string url, ApiOptions options = {});
 
   const std::string& url() const { return url_; }
 

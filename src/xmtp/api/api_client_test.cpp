@@ -168,6 +168,24 @@ TEST_F(ApiClientTest, PublishReadBackAndLookup) {
   EXPECT_TRUE(replay.error().IsValidation()) << replay.error().ToString();
 }
 
+TEST_F(ApiClientTest, FromChannelReachesInProcessServices) {
+  auto client =
+      ApiClient::FromChannel(server_->InProcessChannel(grpc::ChannelArguments()), "inproc://test");
+  EXPECT_EQ(client->url(), "inproc://test");
+  auto update = id::BuildRegistrationUpdate(id::testing::TestWallet(0x53),
+                                            id::testing::TestInstallation(0x54), 1,
+                                            static_cast<std::uint64_t>(SystemClock::Get()->NowNs()))
+                    .value();
+  ASSERT_TRUE(client->PublishIdentityUpdate(update).ok());
+  auto logs = client->GetIdentityUpdates(update.inbox_id(), 0);
+  ASSERT_TRUE(logs.ok()) << logs.error().ToString();
+  ASSERT_EQ(logs->size(), 1u);
+  // A server-side refusal maps as it does over a socket.
+  auto replay = client->PublishIdentityUpdate(update);
+  ASSERT_FALSE(replay.ok());
+  EXPECT_TRUE(replay.error().IsValidation()) << replay.error().ToString();
+}
+
 TEST(ApiClientNoServerTest, UnreachableIsNetworkError) {
   ApiOptions opts;
   opts.deadline = std::chrono::milliseconds(300);

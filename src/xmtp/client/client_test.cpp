@@ -2,11 +2,13 @@
 // group life cycle, welcomes, ordering, the commit race, and hostile input.
 #include "xmtp/client/client.h"
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -780,6 +782,74 @@ TEST_F(ConsentTest, RejoiningAfterLeavingResetsConsentToUnknown) {
   ASSERT_TRUE(bob->SyncWelcomes().ok());
   ASSERT_TRUE(bob->Group(group)->active);
   EXPECT_EQ(bob->GroupConsent(group).value(), ConsentState::kDenied);
+}
+
+// A node that ignores the cursor: every query gets the same full page of
+// messages the client already has. After kGiveUp queries it fails them, so
+// a client that keeps asking ends with an error instead of spinning.
+class CursorIgnoringMls final : public mlsv1::MlsApi::Service {
+ public:
+  static constexpr int kGiveUp = 50;
+  CursorIgnoringMls(mlsv1::GroupMessage old_message, mlsv1::WelcomeMessage old_welcome)
+      : message_(std::move(old_message)), welcome_(std::move(old_welcome)) {}
+
+  grpc::Status QueryGroupMessages(grpc::ServerContext*, const mlsv1::QueryGroupMessagesRequest*,
+                                  mlsv1::QueryGroupMessagesResponse* resp) override {
+    if (++queries_ > kGiveUp) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "giving up");
+    for (int i = 0; i < 100; ++i) *resp->add_messages() = message_;
+    return grpc::Status::OK;
+  }
+  grpc::Status QueryWelcomeMessages(grpc::ServerContext*, const mlsv1::QueryWelcomeMessagesRequest*,
+                                    mlsv1::QueryWelcomeMessagesResponse* resp) override {
+    if (++queries_ > kGiveUp) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "giving up");
+    for (int i = 0; i < 100; ++i) *resp->add_messages() = welcome_;
+    return grpc::Status::OK;
+  }
+  int queries() const { return queries_; }
+  void ResetCount() { queries_ = 0; }
+
+ private:
+  mlsv1::GroupMessage message_;
+  mlsv1::WelcomeMessage welcome_;
+  std::atomic<int> queries_{0};
+};
+
+TEST_F(ClientTest, FullPagesThatDoNotMoveTheCursorEndTheSync) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok()) << group.error().ToString();
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  // What bob has already seen, as the hostile node will repeat it.
+  mlsv1::QueryGroupMessagesRequest mreq;
+  mreq.set_group_id(group->data(), group->size());
+  auto messages = api_->QueryGroupMessages(mreq);
+  ASSERT_TRUE(messages.ok() && messages->messages_size() > 0);
+  mlsv1::QueryWelcomeMessagesRequest wreq;
+  wreq.set_installation_key(bob->installation_key().data(), bob->installation_key().size());
+  auto welcomes = api_->QueryWelcomeMessages(wreq);
+  ASSERT_TRUE(welcomes.ok() && welcomes->messages_size() > 0);
+
+  CursorIgnoringMls hostile(messages->messages(0), welcomes->messages(0));
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&hostile);
+  auto server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  auto hostile_api =
+      api::ApiClient::FromChannel(server->InProcessChannel(grpc::ChannelArguments()), "inproc://");
+  ClientContext hostile_ctx(*hostile_api, *store_, *SystemClock::Get());
+  auto bob_again = Client::Open(hostile_ctx, bob->installation_key());
+  ASSERT_TRUE(bob_again.ok()) << bob_again.error().ToString();
+
+  auto synced = (*bob_again)->SyncGroup(*group);
+  EXPECT_TRUE(synced.ok()) << synced.error().ToString();
+  EXPECT_EQ(hostile.queries(), 1);
+  hostile.ResetCount();
+  auto joined = (*bob_again)->SyncWelcomes();
+  EXPECT_TRUE(joined.ok()) << joined.error().ToString();
+  EXPECT_EQ(hostile.queries(), 1);
+  server->Shutdown();
 }
 
 }  // namespace

@@ -142,9 +142,12 @@ Status Client::Catchup(GroupRecord& group) {
   // A group that removed us stays at the removal: if a Welcome brings us
   // back, the group continues from the Welcome's cursor, which is later.
   while (group.active) {
+    std::uint64_t before = group.cursor;
     XS_TRY(auto page, QueryPage(ctx_.api(), group.state.group_id(), group.cursor));
     XS_RETURN_IF_ERROR(ApplyNodeMessages(group, page));
-    if (page.size() < kPageSize) break;
+    // A full page that did not move the cursor (a node ignoring it) would
+    // be asked for again forever.
+    if (page.size() < kPageSize || group.cursor == before) break;
   }
   Emit(group);
   return OkStatus();
@@ -432,6 +435,7 @@ Result<std::vector<Bytes>> Client::SyncWelcomes() {
   std::vector<Bytes> joined_ids;
   bool consumed = false;
   while (true) {
+    const std::uint64_t before = welcome_cursor_;
     mlsv1::QueryWelcomeMessagesRequest req;
     req.set_installation_key(installation_key_.data(), installation_key_.size());
     auto* paging = req.mutable_paging_info();
@@ -480,7 +484,8 @@ Result<std::vector<Bytes>> Client::SyncWelcomes() {
         if (stream_ != nullptr) stream_->Resubscribe();
       }
     }
-    if (resp.messages_size() < static_cast<int>(kPageSize)) break;
+    // As in Catchup: a full page that did not move the cursor ends it.
+    if (resp.messages_size() < static_cast<int>(kPageSize) || welcome_cursor_ == before) break;
   }
   if (consumed) {
     // A Welcome consumed our key package: publish a fresh one (libxmtp
