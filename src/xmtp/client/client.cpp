@@ -26,7 +26,10 @@ namespace mlsv1 = ::xmtp::mls::api::v1;
 namespace {
 
 // How often a change is rebuilt after losing the epoch to another commit.
-constexpr int kMaxCommitAttempts = 8;
+// Every lost epoch is another member's commit that won it, so this bounds
+// the commits others may land while ours waits: members committing in a
+// loop (ten each in client_test) can make one of them lose ten in a row.
+constexpr int kMaxCommitAttempts = 32;
 // A consumed key package is kept this long: senders may have fetched it
 // before we rotated.
 constexpr std::int64_t kKeyPackageGraceNs = 24LL * 3600 * 1'000'000'000;

@@ -96,6 +96,34 @@ class ClientTest : public ::testing::Test {
     return v;
   }
 
+  // Bob's first Welcome, sealed to his key again: what a node replaying it
+  // would deliver (re-adding a member still in the group sends no Welcome).
+  mlsv1::SendWelcomeMessagesRequest ResealFirstWelcome(const Client& bob) {
+    mlsv1::SendWelcomeMessagesRequest replay;
+    mlsv1::QueryWelcomeMessagesRequest query;
+    query.set_installation_key(bob.installation_key().data(), bob.installation_key().size());
+    auto welcomes = api_->QueryWelcomeMessages(query);
+    EXPECT_TRUE(welcomes.ok());
+    if (!welcomes.ok() || welcomes->messages_size() < 1) return replay;
+    auto received = envelope::FromWelcomeMessage(welcomes->messages(0));
+    EXPECT_TRUE(received.ok());
+    if (!received.ok()) return replay;
+    auto package = store_->FindKeyPackageByInitKey(received->welcome.hpke_public_key);
+    EXPECT_TRUE(package.ok());
+    if (!package.ok()) return replay;
+    auto bundle = DecodeBundle(package->private_parts.bytes());
+    EXPECT_TRUE(bundle.ok());
+    if (!bundle.ok()) return replay;
+    auto opened = envelope::UnwrapWelcome(received->welcome, bundle->init_private_key.bytes());
+    EXPECT_TRUE(opened.ok() && opened->message_cursor.has_value());
+    if (!opened.ok() || !opened->message_cursor) return replay;
+    auto again = envelope::WrapWelcome(bob.installation_key(), opened->welcome_mls_message,
+                                       *opened->message_cursor, received->welcome.hpke_public_key);
+    EXPECT_TRUE(again.ok());
+    if (again.ok()) *replay.add_messages() = envelope::ToWelcomeMessageInput(*again);
+    return replay;
+  }
+
   // Alice's new group with bob, who has joined it.
   struct Pair {
     std::unique_ptr<Client> alice, bob;
@@ -410,28 +438,10 @@ TEST_F(ClientTest, ReaddedWithoutSyncingInBetweenRejoins) {
 TEST_F(ClientTest, WelcomeForAGroupWeAreStillInIsIgnored) {
   auto [alice, bob, group] = NewPair();
   ASSERT_TRUE(alice && bob && !group.empty());
-  // Re-adding a member who is in the group adds no installation, so no
-  // Welcome is sent; seal the first one to bob's key again instead.
-  mlsv1::QueryWelcomeMessagesRequest query;
-  query.set_installation_key(bob->installation_key().data(), bob->installation_key().size());
-  auto welcomes = api_->QueryWelcomeMessages(query);
-  ASSERT_TRUE(welcomes.ok());
-  ASSERT_EQ(welcomes->messages_size(), 1);
-  auto received = envelope::FromWelcomeMessage(welcomes->messages(0));
-  ASSERT_TRUE(received.ok());
-  auto package = store_->FindKeyPackageByInitKey(received->welcome.hpke_public_key);
-  ASSERT_TRUE(package.ok());
-  auto bundle = DecodeBundle(package->private_parts.bytes());
-  ASSERT_TRUE(bundle.ok());
-  auto opened = envelope::UnwrapWelcome(received->welcome, bundle->init_private_key.bytes());
-  ASSERT_TRUE(opened.ok() && opened->message_cursor.has_value());
-  auto again = envelope::WrapWelcome(bob->installation_key(), opened->welcome_mls_message,
-                                     *opened->message_cursor, received->welcome.hpke_public_key);
-  ASSERT_TRUE(again.ok());
+  mlsv1::SendWelcomeMessagesRequest replay = ResealFirstWelcome(*bob);
+  ASSERT_EQ(replay.messages_size(), 1);
   ASSERT_TRUE(alice->Send(group, content::EncodeText("one")).ok());
   ASSERT_TRUE(bob->SyncGroup(group).ok());
-  mlsv1::SendWelcomeMessagesRequest replay;
-  *replay.add_messages() = envelope::ToWelcomeMessageInput(*again);
   ASSERT_TRUE(api_->SendWelcomeMessages(replay).ok());
   auto joined = bob->SyncWelcomes();
   ASSERT_TRUE(joined.ok()) << joined.error().ToString();
@@ -441,6 +451,24 @@ TEST_F(ClientTest, WelcomeForAGroupWeAreStillInIsIgnored) {
   ASSERT_TRUE(alice->Send(group, content::EncodeText("two")).ok());
   ASSERT_TRUE(bob->SyncGroup(group).ok());
   EXPECT_EQ(Texts(*bob, group), (std::vector<std::string>{"one", "two"}));
+}
+
+// A removed member must not be brought back by an old Welcome a node
+// replays: only a Welcome newer than the removal rejoins.
+TEST_F(ClientTest, OldWelcomeReplayedAfterRemovalIsIgnored) {
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  mlsv1::SendWelcomeMessagesRequest replay = ResealFirstWelcome(*bob);
+  ASSERT_EQ(replay.messages_size(), 1);
+  ASSERT_TRUE(alice->RemoveMembers(group, {bob->inbox_id()}).ok());
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+  ASSERT_FALSE(bob->Group(group)->active);
+  ASSERT_TRUE(api_->SendWelcomeMessages(replay).ok());
+  auto joined = bob->SyncWelcomes();
+  ASSERT_TRUE(joined.ok()) << joined.error().ToString();
+  EXPECT_TRUE(joined->empty());
+  EXPECT_TRUE(LogMentions("not newer than our removal"));
+  EXPECT_FALSE(bob->Group(group)->active);
 }
 
 // The inboxes the membership-change messages list as left.

@@ -418,15 +418,19 @@ Result<bool> Client::TakesWelcome(const GroupRecord& joined) {
   // Removed and added back while we were away: the removal is still on the
   // group's topic. Applying it (Catchup stops there) ends our membership.
   if (held.active) XS_RETURN_IF_ERROR(Catchup(held));
-  if (held.active && held.state.epoch() >= joined.state.epoch()) {
+  // A Welcome no newer than our copy brings nothing: we are still in that
+  // epoch, or (removed) it is an old Welcome replayed, since the commit that
+  // adds us back comes after the one that removed us.
+  if (held.state.epoch() >= joined.state.epoch()) {
     ctx_.Log("welcome for group " + GroupHex(group_id) + " at epoch " +
-             std::to_string(joined.state.epoch()) + " ignored: still a member at epoch " +
-             std::to_string(held.state.epoch()));
+             std::to_string(joined.state.epoch()) +
+             " ignored: " + (held.active ? "still a member" : "not newer than our removal") +
+             " at epoch " + std::to_string(held.state.epoch()));
     return false;
   }
-  // No longer a member, or the Welcome is for an epoch our copy cannot
-  // reach: the group continues from the Welcome's epoch and cursor; the
-  // stored messages stay.
+  // The Welcome is for an epoch our copy cannot reach (we were removed, or
+  // are behind): the group continues from the Welcome's epoch and cursor;
+  // the stored messages stay.
   return true;
 }
 
