@@ -252,7 +252,7 @@ class Client {
                            std::span<const ::xmtp::mls::api::v1::GroupMessage> messages);
   Status ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
                             const ::xmtp::mls::api::v1::GroupMessage::V1& message,
-                            std::vector<Message>& produced);
+                            std::vector<Message>& produced, std::vector<Bytes>& send_again);
   // XMTP checks, then merge. A received commit that fails them is logged and
   // not merged.
   Status ApplyCommit(GroupRecord& group, store::Transaction& tx,
