@@ -10,6 +10,7 @@
 // Only the measured phase is timed; creating clients and seeding are setup.
 // The measured client's store lives in a temporary directory removed at exit
 // (on disk, fsyncs included); seeding clients keep theirs in /dev/shm.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -47,6 +48,16 @@ struct Options {
 
 double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// CPU seconds of this process so far (all threads, user and system).
+double CpuSeconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 // One process's clients: a store and a connection.
@@ -98,15 +109,18 @@ Result<json> Send(Env& env, const Options& o, int member_count) {
   }
   double setup_seconds = Since(setup);
   auto start = Clock::now();
+  double cpu = CpuSeconds();
   for (int i = 0; i < n; ++i) {
     XS_TRY(auto id, clients[0]->Send(group, content::EncodeText("message " + std::to_string(i))));
     (void)id;
   }
   double seconds = Since(start);
+  cpu = CpuSeconds() - cpu;
   return json{{"scenario", member_count == 2 ? "send2" : "send" + std::to_string(member_count)},
               {"messages", n},
               {"seconds", seconds},
               {"perSecond", n / seconds},
+              {"cpuSeconds", cpu},
               {"setupSeconds", setup_seconds}};
 }
 
@@ -115,7 +129,8 @@ Result<json> Send(Env& env, const Options& o, int member_count) {
 std::string SeedDir(const std::string& fallback) {
   std::error_code ec;
   std::string dir = "/dev/shm/xs-client-bench-seed-" + std::to_string(::getpid());
-  if (std::filesystem::is_directory("/dev/shm", ec) && std::filesystem::create_directories(dir, ec)) {
+  if (std::filesystem::is_directory("/dev/shm", ec) &&
+      std::filesystem::create_directories(dir, ec)) {
     return dir;
   }
   return fallback;
@@ -137,19 +152,18 @@ Result<json> Sync(Env& env, const Options& o) {
   }
   double setup_seconds = Since(setup);
   auto start = Clock::now();
+  double cpu = CpuSeconds();
   XS_RETURN_IF_ERROR(member->SyncGroup(group));
   double seconds = Since(start);
+  cpu = CpuSeconds() - cpu;
   seed_env.reset();
   if (seed_dir != o.store_dir) std::filesystem::remove_all(seed_dir);
   XS_TRY(auto messages, member->Messages(group));
   int texts = 0;
   for (const auto& m : messages) texts += m.kind == client::Message::Kind::kApplication;
   if (texts != n) return Error::Internal("member has " + std::to_string(texts) + " messages");
-  return json{{"scenario", "sync"},
-              {"messages", n},
-              {"seconds", seconds},
-              {"perSecond", n / seconds},
-              {"setupSeconds", setup_seconds},
+  return json{{"scenario", "sync"},       {"messages", n},     {"seconds", seconds},
+              {"perSecond", n / seconds}, {"cpuSeconds", cpu}, {"setupSeconds", setup_seconds},
               {"verified", true}};
 }
 

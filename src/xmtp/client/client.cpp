@@ -620,16 +620,16 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
   // Stored (with the advanced ratchet) before it leaves, with the fsync of
   // synchronous=FULL: a crash after this publishes it again on restart (the
   // node ignores a second copy), and never encrypts with the same key twice.
-  XS_STORE_WRITE(
-      ctx_.store(), ([&](store::Transaction& tx) -> Status {
-        XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, g->state));
-        XS_TRY(bool inserted, tx.InsertMessage(ToStored(message, installation_key_)));
-        (void)inserted;
-        XS_TRY(send.intent_id,
-               tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
-                            EncodePendingSend(send).bytes()));
-        return tx.SetLastActivity(installation_key_, group_id, static_cast<std::int64_t>(now));
-      }));
+  XS_STORE_WRITE(ctx_.store(), ([&](store::Transaction& tx) -> Status {
+                   XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, g->state));
+                   XS_TRY(bool inserted, tx.InsertMessage(ToStored(message, installation_key_)));
+                   (void)inserted;
+                   XS_TRY(send.intent_id,
+                          tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
+                                       EncodePendingSend(send).bytes()));
+                   return tx.SetLastActivity(installation_key_, group_id,
+                                             static_cast<std::int64_t>(now));
+                 }));
   g->last_activity_ns = std::max<std::int64_t>(g->last_activity_ns, static_cast<std::int64_t>(now));
   Bytes data = send.data;
   g->unconfirmed.emplace(data, std::move(send));

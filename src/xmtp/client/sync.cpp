@@ -52,8 +52,7 @@ Result<std::vector<mlsv1::GroupMessage>> QueryPage(api::ApiClient& api, const By
 // nothing in them moves the epoch or leads to sending: others' application
 // messages and ours read back in the epoch they were sent in. A power loss
 // then only makes us read them again.
-bool OnlyReadBack(const Client::GroupRecord& group,
-                  std::span<const mlsv1::GroupMessage> messages) {
+bool OnlyReadBack(const Client::GroupRecord& group, std::span<const mlsv1::GroupMessage> messages) {
   for (const auto& message : messages) {
     if (message.v1().id() <= group.cursor) continue;
     const std::string& data = message.v1().data();
@@ -186,8 +185,8 @@ Status Client::ApplyNodeMessages(GroupRecord& group,
   // after the last commit together (a crash keeps all or none of them).
   std::vector<Message> produced;
   std::vector<Bytes> send_again;  // ours, encrypted again in a newer epoch
-  XS_TRY(store::Transaction tx, OnlyReadBack(group, messages) ? ctx_.store().BeginUnsynced()
-                                                               : ctx_.store().Begin());
+  XS_TRY(store::Transaction tx,
+         OnlyReadBack(group, messages) ? ctx_.store().BeginUnsynced() : ctx_.store().Begin());
   Status applied = OkStatus();
   std::uint64_t cursor = group.cursor;
   for (const auto& message : messages) {
@@ -225,8 +224,7 @@ Status Client::ApplyNodeMessages(GroupRecord& group,
 }
 
 Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
-                                  const mlsv1::GroupMessage::V1& v1,
-                                  std::vector<Message>& produced,
+                                  const mlsv1::GroupMessage::V1& v1, std::vector<Message>& produced,
                                   std::vector<Bytes>& send_again) {
   const Bytes& group_id = group.state.group_id();
   Bytes data(v1.data().begin(), v1.data().end());
@@ -262,9 +260,9 @@ Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
     send.data = mls::Serialize(again);
     send.epoch = group.state.epoch();
     group.ratchets_dirty = true;
-    XS_TRY(send.intent_id, tx.AddIntent(installation_key_, group_id,
-                                        store::IntentKind::kSendMessage,
-                                        EncodePendingSend(send).bytes()));
+    XS_TRY(send.intent_id,
+           tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
+                        EncodePendingSend(send).bytes()));
     send_again.push_back(send.data);
     Bytes key = send.data;
     group.unconfirmed.emplace(std::move(key), std::move(send));
