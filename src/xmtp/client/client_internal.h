@@ -51,6 +51,9 @@ struct PendingSend {
   std::uint64_t epoch = 0;  // encrypted in
   Bytes plaintext;          // the PlaintextEnvelope
   Bytes data;               // the MLSMessage as sent
+  // The node's created_ns of the first copy read back (0: none yet): the
+  // time libxmtp members that read that copy show it at.
+  std::uint64_t first_node_ns = 0;
 };
 
 crypto::Secret EncodePendingSend(const PendingSend& send);

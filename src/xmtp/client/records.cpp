@@ -76,6 +76,7 @@ crypto::Secret EncodePendingSend(const PendingSend& send) {
   w.WriteU64(send.epoch);
   w.WriteOpaque(send.plaintext);
   w.WriteOpaque(send.data);
+  w.WriteU64(send.first_node_ns);
   return crypto::Secret::Copy(w.bytes());
 }
 
@@ -91,6 +92,7 @@ Result<PendingSend> DecodePendingSend(std::span<const std::uint8_t> bytes) {
   out.plaintext = CopyOf(plaintext);
   XS_TRY(auto data, r.ReadOpaque(kMaxStoredBlob));
   out.data = CopyOf(data);
+  XS_TRY(out.first_node_ns, r.ReadU64());
   XS_RETURN_IF_ERROR(r.ExpectEnd());
   return out;
 }

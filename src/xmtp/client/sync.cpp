@@ -241,10 +241,12 @@ Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
     PendingSend send = std::move(it->second);
     group.unconfirmed.erase(it);
     XS_RETURN_IF_ERROR(tx.DeleteIntent(send.intent_id));
+    if (send.first_node_ns == 0) send.first_node_ns = v1.created_ns();
     if (send.epoch == group.state.epoch()) {
-      // Published; shown at the node's time, as libxmtp does.
+      // Published; shown at the node's time, as libxmtp does (that of the
+      // first copy, which members that keep past epochs show it at).
       std::optional<std::int64_t> node_ns;
-      if (v1.created_ns() != 0) node_ns = static_cast<std::int64_t>(v1.created_ns());
+      if (send.first_node_ns != 0) node_ns = static_cast<std::int64_t>(send.first_node_ns);
       return tx.SetDelivery(installation_key_, send.message_id, store::DeliveryState::kPublished,
                             v1.id(), node_ns);
     }
