@@ -15,7 +15,8 @@
 #   add99   one commit adding --members (default 99) inboxes: key packages,
 #           commit, welcomes; seconds
 #   memory  RSS of a process holding --groups (default 100) groups of
-#           --per-group (default 1000) stored messages, after its sync
+#           --per-group (default 1000) stored messages, after its sync, and its
+#           peak (VmHWM)
 #   --quick sizes for a first look: 200 sends, 2000-message sync, 10 x 100
 #           for memory (add99 unchanged)
 #   --repeat N runs each side of each scenario N times (alternating sides);
@@ -225,7 +226,10 @@ const metrics = {
   send50: ["messages/s (N sends)", (r) => [`${fixed(r.perSecond, 1)} (${r.messages})`, r.perSecond, true]],
   sync: ["seconds, messages/s", (r) => [`${fixed(r.seconds, 2)} s, ${fixed(r.perSecond, 0)}/s`, r.seconds, false]],
   add99: ["seconds (members)", (r) => [`${fixed(r.seconds, 3)} s (${r.members})`, r.seconds, false]],
-  memory: ["RSS MiB (groups x messages)", (r) => [`${fixed(mib(r), 1)} (${r.groups} x ${r.messages / r.groups})`, mib(r), false]],
+  memory: [
+    "RSS MiB after sync, peak (groups x messages)",
+    (r) => [`${fixed(mib(r), 1)}, peak ${fixed(r.peakRssMiB, 1)} (${r.groups} x ${r.messages / r.groups})`, mib(r), false],
+  ],
 };
 const cell = (row, scenario) => {
   if (!row) return ["skipped", undefined];

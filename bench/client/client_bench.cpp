@@ -8,7 +8,9 @@
 //   xs-client-bench --url ... --scenario memory [--groups N] [--per-group N]
 //
 // Only the measured phase is timed; creating clients and seeding are setup.
-// The stores live in a temporary directory removed at exit.
+// The measured client's store lives in a temporary directory removed at exit
+// (on disk, fsyncs included); seeding clients keep theirs in /dev/shm.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -46,6 +48,16 @@ struct Options {
 
 double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// CPU seconds of this process so far (all threads, user and system).
+double CpuSeconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 // One process's clients: a store and a connection.
@@ -97,24 +109,40 @@ Result<json> Send(Env& env, const Options& o, int member_count) {
   }
   double setup_seconds = Since(setup);
   auto start = Clock::now();
+  double cpu = CpuSeconds();
   for (int i = 0; i < n; ++i) {
     XS_TRY(auto id, clients[0]->Send(group, content::EncodeText("message " + std::to_string(i))));
     (void)id;
   }
   double seconds = Since(start);
+  cpu = CpuSeconds() - cpu;
   return json{{"scenario", member_count == 2 ? "send2" : "send" + std::to_string(member_count)},
               {"messages", n},
               {"seconds", seconds},
               {"perSecond", n / seconds},
+              {"cpuSeconds", cpu},
               {"setupSeconds", setup_seconds}};
+}
+
+// Where seeding clients keep their store: tmpfs when there is one (their
+// fsyncs are setup, not what is measured).
+std::string SeedDir(const std::string& fallback) {
+  std::error_code ec;
+  std::string dir = "/dev/shm/xs-client-bench-seed-" + std::to_string(::getpid());
+  if (std::filesystem::is_directory("/dev/shm", ec) &&
+      std::filesystem::create_directories(dir, ec)) {
+    return dir;
+  }
+  return fallback;
 }
 
 Result<json> Sync(Env& env, const Options& o) {
   int n = o.messages > 0 ? o.messages : 10000;
   auto setup = Clock::now();
-  XS_TRY(auto clients, NewClients(env, 2));
-  auto& sender = clients[0];
-  auto& member = clients[1];
+  std::string seed_dir = SeedDir(o.store_dir);
+  XS_TRY(auto seed_env, Env::Make(o.url, seed_dir));
+  XS_TRY(auto sender, seed_env->NewClient());
+  XS_TRY(auto member, env.NewClient());
   XS_TRY(auto group, sender->CreateGroup({member->inbox_id()}));
   XS_TRY(auto joined, member->SyncWelcomes());
   if (joined.size() != 1) return Error::Internal("member did not join");
@@ -124,17 +152,18 @@ Result<json> Sync(Env& env, const Options& o) {
   }
   double setup_seconds = Since(setup);
   auto start = Clock::now();
+  double cpu = CpuSeconds();
   XS_RETURN_IF_ERROR(member->SyncGroup(group));
   double seconds = Since(start);
+  cpu = CpuSeconds() - cpu;
+  seed_env.reset();
+  if (seed_dir != o.store_dir) std::filesystem::remove_all(seed_dir);
   XS_TRY(auto messages, member->Messages(group));
   int texts = 0;
   for (const auto& m : messages) texts += m.kind == client::Message::Kind::kApplication;
   if (texts != n) return Error::Internal("member has " + std::to_string(texts) + " messages");
-  return json{{"scenario", "sync"},
-              {"messages", n},
-              {"seconds", seconds},
-              {"perSecond", n / seconds},
-              {"setupSeconds", setup_seconds},
+  return json{{"scenario", "sync"},       {"messages", n},     {"seconds", seconds},
+              {"perSecond", n / seconds}, {"cpuSeconds", cpu}, {"setupSeconds", setup_seconds},
               {"verified", true}};
 }
 
@@ -156,11 +185,12 @@ Result<json> Add(Env& env, const Options& o) {
               {"setupSeconds", setup_seconds}};
 }
 
-long RssBytes() {
+// A /proc/self/status figure in bytes: "VmRSS:" (now) or "VmHWM:" (peak).
+long StatusBytes(const std::string& key) {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6) * 1024;
+    if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + key.size()) * 1024;
   }
   return -1;
 }
@@ -182,11 +212,14 @@ Result<json> MemorySeed(Env& env, const Options& o) {
 Result<json> Memory(Env& env, const Options& o, const char* self) {
   auto setup = Clock::now();
   XS_TRY(auto receiver, env.NewClient());
+  std::string seed_dir = SeedDir(o.store_dir);
   std::string cmd = std::string(self) + " --url " + o.url + " --scenario memory-seed --groups " +
                     std::to_string(o.groups) + " --per-group " + std::to_string(o.per_group) +
-                    " --receiver " + receiver->inbox_id() + " --store-dir " + o.store_dir +
+                    " --receiver " + receiver->inbox_id() + " --store-dir " + seed_dir +
                     " >/dev/null";
-  if (std::system(cmd.c_str()) != 0) return Error::Internal("seeding failed");
+  int seeded = std::system(cmd.c_str());
+  if (seed_dir != o.store_dir) std::filesystem::remove_all(seed_dir);
+  if (seeded != 0) return Error::Internal("seeding failed");
   double setup_seconds = Since(setup);
   auto start = Clock::now();
   XS_RETURN_IF_ERROR(receiver->SyncAll());
@@ -196,9 +229,13 @@ Result<json> Memory(Env& env, const Options& o, const char* self) {
     XS_TRY(auto messages, receiver->Messages(view.group_id));
     stored += messages.size();
   }
-  return json{{"scenario", "memory"},   {"groups", receiver->Conversations().size()},
-              {"messages", stored},     {"rssBytes", RssBytes()},
-              {"syncSeconds", seconds}, {"setupSeconds", setup_seconds}};
+  return json{{"scenario", "memory"},
+              {"groups", receiver->Conversations().size()},
+              {"messages", stored},
+              {"rssBytes", StatusBytes("VmRSS:")},
+              {"peakRssMiB", static_cast<double>(StatusBytes("VmHWM:")) / 1048576.0},
+              {"syncSeconds", seconds},
+              {"setupSeconds", setup_seconds}};
 }
 
 Result<Options> Parse(int argc, char** argv) {

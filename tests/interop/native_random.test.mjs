@@ -326,12 +326,12 @@ describe(`randomized mixed group (XS_RANDOM_SEED=${seed})`, () => {
   // Found by this file (XS_RANDOM_STRICT_ORDER=1, e.g. seeds 203 and 903):
   // libxmtp shows every text at the node's created_ns; our client showed
   // received texts at the sender's clock (fixed on client by 20ffc6b) and
-  // still shows its own at its send time, so two texts sent at the same
-  // moment come in different orders. Twenty simultaneous pairs (SDK and SDK,
-  // ours and SDK) make a disagreement nearly certain while it lasts.
+  // its own at its send time until it read them back (fixed on perf), so two
+  // texts sent at the same moment came in different orders. Twenty
+  // simultaneous pairs (SDK and SDK, ours and SDK) make a disagreement
+  // nearly certain if it comes back.
   test(
     "simultaneous texts are ordered by ours as by the SDK",
-    { todo: "xmtp/client: our own texts stay at the sender's clock; libxmtp moves them to the node's time" },
     async () => {
       const ours = await peers[0].create("order-reader");
       const [a, b, c] = await createClients(node, 3);

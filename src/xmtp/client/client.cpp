@@ -162,10 +162,10 @@ Result<std::unique_ptr<Client::GroupRecord>> Client::LoadRecord(const store::Sto
   for (const auto& intent : intents) {
     std::span<const std::uint8_t> payload = intent.payload.bytes();
     if (intent.kind == store::IntentKind::kSendMessage) {
-      if (payload.size() < crypto::kSha256Size) continue;
-      Bytes id(payload.begin(), payload.begin() + crypto::kSha256Size);
-      Bytes data(payload.begin() + crypto::kSha256Size, payload.end());
-      record->unconfirmed.emplace(std::move(data), std::make_pair(std::move(id), intent.id));
+      XS_TRY(PendingSend send, DecodePendingSend(payload));
+      send.intent_id = intent.id;
+      Bytes data = send.data;
+      record->unconfirmed.emplace(std::move(data), std::move(send));
     } else {
       XS_TRY(PendingCommit pending, DecodePendingCommit(payload));
       pending.intent_id = intent.id;
@@ -601,18 +601,23 @@ Status Client::PublishCommit(GroupRecord& group, const ChangeBuilder& build) {
 Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent& content) {
   std::lock_guard lock(mu_);
   XS_TRY(GroupRecord * g, Find(group_id));
-  // Catch up first: a message encrypted in an epoch that has ended cannot
-  // be read by the members the newer epoch added.
-  XS_RETURN_IF_ERROR(Catchup(*g));
   if (!g->active) return Error::Permission("no longer a member of this conversation");
-  // Sending allows the conversation, even a denied one (libxmtp's rule).
-  XS_RETURN_IF_ERROR(SetGroupConsent(group_id, ConsentState::kAllowed));
+  // Sending allows the conversation, even a denied one (libxmtp's rule);
+  // written only when it changes, so a send costs no extra fsync.
+  if (auto consent = GroupConsent(group_id); !consent.ok() || *consent != ConsentState::kAllowed) {
+    XS_RETURN_IF_ERROR(SetGroupConsent(group_id, ConsentState::kAllowed));
+  }
+  // Encrypted in the epoch we know, without asking the node first: if a
+  // commit got there before it, the read-back sends it again in the new
+  // epoch (sync.cpp), as libxmtp does.
   auto now = static_cast<std::uint64_t>(ctx_.clock().NowNs());
   std::string key = std::to_string(now);
   Bytes encoded = content::SerializeEncodedContent(content);
-  Bytes plaintext = content::SerializePlaintextEnvelopeV1(encoded, key);
-  XS_TRY(mls::MlsMessage mls_message, mls::EncryptApplicationMessage(g->state, plaintext));
-  Bytes data = mls::Serialize(mls_message);
+  PendingSend send;
+  send.plaintext = content::SerializePlaintextEnvelopeV1(encoded, key);
+  send.epoch = g->state.epoch();
+  XS_TRY(mls::MlsMessage mls_message, mls::EncryptApplicationMessage(g->state, send.plaintext));
+  send.data = mls::Serialize(mls_message);
   Message message;
   message.kind = Message::Kind::kApplication;
   message.group_id = group_id;
@@ -621,22 +626,23 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
   message.sender_installation = installation_key_;
   message.sent_ns = now;
   message.content = content;
-  Bytes payload = message.id;
-  payload.insert(payload.end(), data.begin(), data.end());
-  std::int64_t intent = 0;
-  // Stored (with the advanced ratchet) before it leaves: a crash after this
-  // publishes it again on restart; the node ignores a second copy.
-  XS_STORE_WRITE(
-      ctx_.store(), ([&](store::Transaction& tx) -> Status {
-        XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, g->state));
-        XS_TRY(bool inserted, tx.InsertMessage(ToStored(message, installation_key_)));
-        (void)inserted;
-        XS_TRY(intent, tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
-                                    crypto::Secret::Copy(payload).bytes()));
-        return tx.SetLastActivity(installation_key_, group_id, static_cast<std::int64_t>(now));
-      }));
+  send.message_id = message.id;
+  // Stored (with the advanced ratchet) before it leaves, with the fsync of
+  // synchronous=FULL: a crash after this publishes it again on restart (the
+  // node ignores a second copy), and never encrypts with the same key twice.
+  XS_STORE_WRITE(ctx_.store(), ([&](store::Transaction& tx) -> Status {
+                   XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, g->state));
+                   XS_TRY(bool inserted, tx.InsertMessage(ToStored(message, installation_key_)));
+                   (void)inserted;
+                   XS_TRY(send.intent_id,
+                          tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
+                                       EncodePendingSend(send).bytes()));
+                   return tx.SetLastActivity(installation_key_, group_id,
+                                             static_cast<std::int64_t>(now));
+                 }));
   g->last_activity_ns = std::max<std::int64_t>(g->last_activity_ns, static_cast<std::int64_t>(now));
-  g->unconfirmed.emplace(data, std::make_pair(message.id, intent));
+  Bytes data = send.data;
+  g->unconfirmed.emplace(data, std::move(send));
   Bytes id = message.id;
   g->fresh.push_back(std::move(message));
   Emit(*g);
@@ -644,8 +650,16 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
     g->needs_resume = true;  // the next sync publishes it
     return sent.error();
   }
-  // Read back: confirms the message and applies whatever came before it.
+  // Read back: applies whatever came before it, confirms it (or sends it
+  // again in the epoch a commit before it started, and reads on).
   XS_RETURN_IF_ERROR(Catchup(*g));
+  if (!g->active) {
+    // A commit before it removed us: nobody can read it.
+    auto stored = ctx_.store().GetMessage(installation_key_, id);
+    if (stored.ok() && stored->delivery == store::DeliveryState::kFailed) {
+      return Error::Permission("removed from the conversation before the message arrived");
+    }
+  }
   return id;
 }
 

@@ -207,7 +207,9 @@ class Client {
   // --- Messages
   // Encrypts, stores, publishes and reads back; returns the message id. If
   // publishing fails the message stays stored as unpublished and the next
-  // sync of the group publishes it (the node ignores a second copy).
+  // sync of the group publishes it (the node ignores a second copy). Read
+  // back, it shows at the node's time; read back behind a commit that ended
+  // its epoch, it is sent again in the new one (same id).
   Result<Bytes> Send(const Bytes& group_id, const content::EncodedContent& content);
   // The stored messages, oldest first.
   Result<std::vector<Message>> Messages(const Bytes& group_id) const;
@@ -281,7 +283,7 @@ class Client {
                            std::span<const ::xmtp::mls::api::v1::GroupMessage> messages);
   Status ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
                             const ::xmtp::mls::api::v1::GroupMessage::V1& message,
-                            std::vector<Message>& produced);
+                            std::vector<Message>& produced, std::vector<Bytes>& send_again);
   // XMTP checks, then merge. A received commit that fails them is logged and
   // not merged.
   Status ApplyCommit(GroupRecord& group, store::Transaction& tx,

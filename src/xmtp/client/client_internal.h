@@ -41,6 +41,24 @@ struct PendingCommit {
 crypto::Secret EncodePendingCommit(const PendingCommit& pending);
 Result<PendingCommit> DecodePendingCommit(std::span<const std::uint8_t> bytes);
 
+// One of our application messages on the network, not yet read back.
+// Persisted as an intent (with the ratchet that encrypted it) before it is
+// sent. Keeps the plaintext: read back behind a commit that ended its epoch,
+// it is encrypted again in the new one and sent again (same message id).
+struct PendingSend {
+  std::int64_t intent_id = 0;
+  Bytes message_id;
+  std::uint64_t epoch = 0;  // encrypted in
+  Bytes plaintext;          // the PlaintextEnvelope
+  Bytes data;               // the MLSMessage as sent
+  // The node's created_ns of the first copy read back (0: none yet): the
+  // time libxmtp members that read that copy show it at.
+  std::uint64_t first_node_ns = 0;
+};
+
+crypto::Secret EncodePendingSend(const PendingSend& send);
+Result<PendingSend> DecodePendingSend(std::span<const std::uint8_t> bytes);
+
 // KeyPackageBundle <-> the sealed private_parts column.
 crypto::Secret EncodeBundle(const mls::KeyPackageBundle& bundle);
 Result<mls::KeyPackageBundle> DecodeBundle(std::span<const std::uint8_t> bytes);
@@ -67,8 +85,10 @@ struct Client::GroupRecord {
   std::int64_t created_ns = 0;
   std::int64_t last_activity_ns = 0;
   bool active = true;
-  // Our application messages not yet read back: data -> (message id, intent).
-  std::map<Bytes, std::pair<Bytes, std::int64_t>> unconfirmed;
+  // Our application messages not yet read back, by the data sent.
+  std::map<Bytes, PendingSend> unconfirmed;
+  // Set when a read-back sent one of them again: read on for it.
+  bool read_again = false;
   // Our commit in flight (or merged with welcomes still to send), and what
   // became of the last one (true: first of its epoch; false: another won).
   std::optional<PendingCommit> pending_commit;

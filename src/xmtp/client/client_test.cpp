@@ -12,10 +12,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "mls/messages/limits.h"
@@ -283,6 +285,60 @@ TEST_F(ClientTest, ConcurrentCommitsFromTwoMembersAreAllAppliedOnce) {
   // Alice also saw the commit that added bob.
   EXPECT_EQ(changes(*alice, *group), 1 + 2 * kEach);
   EXPECT_EQ(changes(*bob, *group), 2 * kEach);
+}
+
+// A clock that runs `hook` once, at the first reading after it is armed.
+class HookClock final : public Clock {
+ public:
+  std::int64_t NowMs() const override { return NowNs() / 1'000'000; }
+  std::int64_t NowNs() const override {
+    if (auto hook = std::exchange(hook_, nullptr)) hook();
+    return SystemClock::Get()->NowNs();
+  }
+  void Arm(std::function<void()> hook) { hook_ = std::move(hook); }
+
+ private:
+  mutable std::function<void()> hook_;
+};
+
+// A commit lands on the node after our last sync, before our message: the
+// message was encrypted in an epoch that had ended, which the member that
+// commit added cannot read. The read-back sends it again in the new epoch,
+// once: every member shows it once, the new member too.
+TEST_F(ClientTest, MessageSentInAnEpochThatEndedIsSentAgainInTheNewOne) {
+  HookClock clock;
+  ClientContext alice_ctx(*api_, *store_, clock);
+  auto wallet = identity::WalletKey::Generate();
+  ASSERT_TRUE(wallet.ok());
+  auto registered = Client::Register(alice_ctx, *wallet);
+  ASSERT_TRUE(registered.ok()) << registered.error().ToString();
+  std::unique_ptr<Client> alice = std::move(*registered);
+  auto bob = NewClient();
+  auto carol = NewClient();
+  ASSERT_TRUE(bob && carol);
+  auto group = alice->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+
+  // Bob adds Carol while Alice's Send is under way (its first clock reading).
+  clock.Arm([&] { ASSERT_TRUE(bob->AddMembers(*group, {carol->inbox_id()}).ok()); });
+  auto sent = alice->Send(*group, content::EncodeText("hello"));
+  ASSERT_TRUE(sent.ok()) << sent.error().ToString();
+  ASSERT_EQ(alice->Group(*group)->members.size(), 3u);
+
+  ASSERT_TRUE(carol->SyncWelcomes().ok());
+  ASSERT_TRUE(carol->SyncGroup(*group).ok());
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  for (const Client* member : {alice.get(), bob.get(), carol.get()}) {
+    EXPECT_EQ(Texts(*member, *group), std::vector<std::string>{"hello"});
+  }
+  // Alice's copy: published (the second sending), after the add.
+  auto messages = alice->Messages(*group);
+  ASSERT_TRUE(messages.ok());
+  std::vector<Message> list = std::move(messages).value();
+  ASSERT_FALSE(list.empty());
+  EXPECT_EQ(list.back().id, *sent);
+  EXPECT_NE(list.back().node_id, 0u);
 }
 
 TEST_F(ClientTest, DuplicateDmsShowAsOneConversationNewestWins) {

@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::uint8_t kPendingCommitFormat = 1;
 constexpr std::uint8_t kBundleFormat = 1;
+constexpr std::uint8_t kPendingSendFormat = 1;
 // Bounds for decoding our own sealed rows (a corrupt row is an error, never a
 // huge allocation).
 constexpr std::size_t kMaxStoredBlob = 64u << 20;
@@ -64,6 +65,34 @@ Result<PendingCommit> DecodePendingCommit(std::span<const std::uint8_t> bytes) {
   XS_TRY(std::uint8_t committed, r.ReadU8());
   out.committed = committed != 0;
   XS_TRY(out.node_id, r.ReadU64());
+  XS_RETURN_IF_ERROR(r.ExpectEnd());
+  return out;
+}
+
+crypto::Secret EncodePendingSend(const PendingSend& send) {
+  codec::TlsWriter w = codec::TlsWriter::ForSecrets();
+  w.WriteU8(kPendingSendFormat);
+  w.WriteOpaque(send.message_id);
+  w.WriteU64(send.epoch);
+  w.WriteOpaque(send.plaintext);
+  w.WriteOpaque(send.data);
+  w.WriteU64(send.first_node_ns);
+  return crypto::Secret::Copy(w.bytes());
+}
+
+Result<PendingSend> DecodePendingSend(std::span<const std::uint8_t> bytes) {
+  codec::TlsReader r(bytes, "pending_send");
+  XS_TRY(std::uint8_t format, r.ReadU8());
+  if (format != kPendingSendFormat) return Error::Validation("pending_send", "unknown format");
+  PendingSend out;
+  XS_TRY(auto id, r.ReadOpaque(kMaxStoredBlob));
+  out.message_id = CopyOf(id);
+  XS_TRY(out.epoch, r.ReadU64());
+  XS_TRY(auto plaintext, r.ReadOpaque(kMaxStoredBlob));
+  out.plaintext = CopyOf(plaintext);
+  XS_TRY(auto data, r.ReadOpaque(kMaxStoredBlob));
+  out.data = CopyOf(data);
+  XS_TRY(out.first_node_ns, r.ReadU64());
   XS_RETURN_IF_ERROR(r.ExpectEnd());
   return out;
 }

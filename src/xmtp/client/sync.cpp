@@ -5,8 +5,10 @@
 #include <charconv>
 #include <cstring>
 #include <set>
+#include <utility>
 
 #include "codec/hex.h"
+#include "mls/group/application.h"
 #include "mls/group/process.h"
 #include "mls/group/staged_commit.h"
 #include "mls/group/welcome.h"
@@ -44,6 +46,27 @@ Result<std::vector<mlsv1::GroupMessage>> QueryPage(api::ApiClient& api, const By
   paging->set_id_cursor(cursor);
   XS_TRY(mlsv1::QueryGroupMessagesResponse resp, api.QueryGroupMessages(req));
   return std::vector<mlsv1::GroupMessage>(resp.messages().begin(), resp.messages().end());
+}
+
+// Whether applying these can commit without an fsync (Store::BeginUnsynced):
+// nothing in them moves the epoch or leads to sending: others' application
+// messages and ours read back in the epoch they were sent in. A power loss
+// then only makes us read them again.
+bool OnlyReadBack(const Client::GroupRecord& group, std::span<const mlsv1::GroupMessage> messages) {
+  for (const auto& message : messages) {
+    if (message.v1().id() <= group.cursor) continue;
+    const std::string& data = message.v1().data();
+    Bytes bytes(data.begin(), data.end());
+    if (auto it = group.unconfirmed.find(bytes); it != group.unconfirmed.end()) {
+      if (it->second.epoch != group.state.epoch()) return false;  // to send again
+      continue;
+    }
+    auto parsed = mls::Deserialize<mls::MlsMessage>(bytes);
+    if (!parsed.ok()) return false;
+    const auto* sealed = std::get_if<mls::PrivateMessage>(&parsed->body);
+    if (sealed == nullptr || sealed->content_type != mls::ContentType::kApplication) return false;
+  }
+  return true;
 }
 
 bool SameBytes(const std::string& a, const Bytes& b) {
@@ -127,7 +150,7 @@ void Client::ReloadGroup(GroupRecord& group) {
 
 Status Client::ResumePending(GroupRecord& group) {
   group.needs_resume = false;
-  for (const auto& [data, entry] : group.unconfirmed) {
+  for (const auto& [data, send] : group.unconfirmed) {
     XS_RETURN_IF_ERROR(SendGroupMessageBytes(group, data, /*should_push=*/true));
   }
   if (group.pending_commit) {
@@ -145,9 +168,11 @@ Status Client::Catchup(GroupRecord& group) {
     std::uint64_t before = group.cursor;
     XS_TRY(auto page, QueryPage(ctx_.api(), group.state.group_id(), group.cursor));
     XS_RETURN_IF_ERROR(ApplyNodeMessages(group, page));
+    // A message of ours sent again comes after this page: read on for it.
     // A full page that did not move the cursor (a node ignoring it) would
     // be asked for again forever.
-    if (page.size() < kPageSize || group.cursor == before) break;
+    const bool read_again = std::exchange(group.read_again, false);
+    if (page.size() < kPageSize ? !read_again : group.cursor == before) break;
   }
   Emit(group);
   return OkStatus();
@@ -165,12 +190,14 @@ Status Client::ApplyNodeMessages(GroupRecord& group,
   // One transaction for the page: each message's effects and the cursor
   // after the last commit together (a crash keeps all or none of them).
   std::vector<Message> produced;
-  XS_TRY(store::Transaction tx, ctx_.store().Begin());
+  std::vector<Bytes> send_again;  // ours, encrypted again in a newer epoch
+  XS_TRY(store::Transaction tx,
+         OnlyReadBack(group, messages) ? ctx_.store().BeginUnsynced() : ctx_.store().Begin());
   Status applied = OkStatus();
   std::uint64_t cursor = group.cursor;
   for (const auto& message : messages) {
     if (message.v1().id() <= cursor) continue;
-    applied = ApplyInTransaction(group, tx, message.v1(), produced);
+    applied = ApplyInTransaction(group, tx, message.v1(), produced, send_again);
     if (!applied.ok()) break;
     cursor = message.v1().id();
     if (!group.active) break;  // the rest waits for a Welcome
@@ -192,12 +219,20 @@ Status Client::ApplyNodeMessages(GroupRecord& group,
         std::max<std::int64_t>(group.last_activity_ns, static_cast<std::int64_t>(m.sent_ns));
     group.fresh.push_back(std::move(m));
   }
+  // Their new ratchet and intents are durable (the commit above): now out.
+  for (const auto& data : send_again) {
+    group.read_again = true;
+    if (Status sent = SendGroupMessageBytes(group, data, /*should_push=*/true); !sent.ok()) {
+      group.needs_resume = true;  // the next sync publishes it
+      return sent;
+    }
+  }
   return OkStatus();
 }
 
 Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
-                                  const mlsv1::GroupMessage::V1& v1,
-                                  std::vector<Message>& produced) {
+                                  const mlsv1::GroupMessage::V1& v1, std::vector<Message>& produced,
+                                  std::vector<Bytes>& send_again) {
   const Bytes& group_id = group.state.group_id();
   Bytes data(v1.data().begin(), v1.data().end());
   auto skip = [&](std::string_view why) {
@@ -210,10 +245,36 @@ Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
 
   // Our own messages come back: they confirm, they are not decrypted.
   if (auto it = group.unconfirmed.find(data); it != group.unconfirmed.end()) {
-    XS_RETURN_IF_ERROR(tx.SetDelivery(installation_key_, it->second.first,
-                                      store::DeliveryState::kPublished, v1.id()));
-    XS_RETURN_IF_ERROR(tx.DeleteIntent(it->second.second));
+    PendingSend send = std::move(it->second);
     group.unconfirmed.erase(it);
+    XS_RETURN_IF_ERROR(tx.DeleteIntent(send.intent_id));
+    if (send.first_node_ns == 0) send.first_node_ns = v1.created_ns();
+    if (send.epoch == group.state.epoch()) {
+      // Published; shown at the node's time, as libxmtp does (that of the
+      // first copy, which members that keep past epochs show it at).
+      std::optional<std::int64_t> node_ns;
+      if (send.first_node_ns != 0) node_ns = static_cast<std::int64_t>(send.first_node_ns);
+      return tx.SetDelivery(installation_key_, send.message_id, store::DeliveryState::kPublished,
+                            v1.id(), node_ns);
+    }
+    // A commit before it ended its epoch: the members that commit added
+    // cannot read it. Encrypted again in this epoch and sent again (after
+    // this transaction) under the same message id: a member that reads both
+    // copies keeps one. libxmtp does so once the epoch is more than
+    // MAX_PAST_EPOCHS old; we do it at once, so that added members read it.
+    if (!group.active) {
+      return tx.SetDelivery(installation_key_, send.message_id, store::DeliveryState::kFailed, 0);
+    }
+    XS_TRY(mls::MlsMessage again, mls::EncryptApplicationMessage(group.state, send.plaintext));
+    send.data = mls::Serialize(again);
+    send.epoch = group.state.epoch();
+    group.ratchets_dirty = true;
+    XS_TRY(send.intent_id,
+           tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
+                        EncodePendingSend(send).bytes()));
+    send_again.push_back(send.data);
+    Bytes key = send.data;
+    group.unconfirmed.emplace(std::move(key), std::move(send));
     return OkStatus();
   }
   if (group.pending_commit && !group.pending_commit->committed &&

@@ -100,6 +100,20 @@ Status Store::CheckKey() {
 
 Result<Transaction> Store::Begin() {
   std::unique_lock<std::recursive_mutex> lock(mu_);
+  if (unsynced_) {
+    XS_RETURN_IF_ERROR(tables_->db().Exec("PRAGMA synchronous=FULL;"));
+    unsynced_ = false;
+  }
+  XS_TRY(sqlite::Transaction tx, sqlite::Transaction::Begin(tables_->db()));
+  return Transaction(std::move(lock), tables_.get(), std::move(tx));
+}
+
+Result<Transaction> Store::BeginUnsynced() {
+  std::unique_lock<std::recursive_mutex> lock(mu_);
+  if (!unsynced_) {
+    XS_RETURN_IF_ERROR(tables_->db().Exec("PRAGMA synchronous=NORMAL;"));
+    unsynced_ = true;
+  }
   XS_TRY(sqlite::Transaction tx, sqlite::Transaction::Begin(tables_->db()));
   return Transaction(std::move(lock), tables_.get(), std::move(tx));
 }
@@ -243,8 +257,8 @@ Result<bool> Transaction::InsertMessage(const StoredMessage& message) {
   XS_STORE_WRITE(InsertMessage(message));
 }
 Status Transaction::SetDelivery(ByteView owner, ByteView message_id, DeliveryState state,
-                                std::uint64_t node_id) {
-  XS_STORE_WRITE(SetDelivery(owner, message_id, state, node_id));
+                                std::uint64_t node_id, std::optional<std::int64_t> sent_ns) {
+  XS_STORE_WRITE(SetDelivery(owner, message_id, state, node_id, sent_ns));
 }
 Status Transaction::SetConsent(ByteView owner, ConsentEntity kind, std::string_view entity,
                                ConsentState state) {

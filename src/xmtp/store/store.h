@@ -102,8 +102,10 @@ class Transaction {
   // ---- messages, consent, intents ----
   // False (and nothing written) when (owner, id) is already stored.
   Result<bool> InsertMessage(const StoredMessage& message);
+  // With `sent_ns`, the message's sent time moves too (our own, read back:
+  // to the node's time).
   Status SetDelivery(ByteView owner, ByteView message_id, DeliveryState state,
-                     std::uint64_t node_id);
+                     std::uint64_t node_id, std::optional<std::int64_t> sent_ns = std::nullopt);
   Status SetConsent(ByteView owner, ConsentEntity kind, std::string_view entity,
                     ConsentState state);
   // Returns the new intent's id (kToPublish).
@@ -137,6 +139,13 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   Result<Transaction> Begin();
+  // A transaction whose commit skips the fsync (synchronous=NORMAL until the
+  // next Begin): it survives a crash of the process; a power loss may drop
+  // it, never what was committed before it, and the next Begin's commit
+  // (synced) makes it durable too. Only for writes the network can give
+  // again (read-back of messages), never for state whose bytes are sent
+  // before the next synced commit.
+  Result<Transaction> BeginUnsynced();
   // Begin, body, Commit; rolled back when body fails.
   Status Write(const std::function<Status(Transaction&)>& body);
 
@@ -176,6 +185,7 @@ class Store {
 
   std::recursive_mutex mu_;
   std::unique_ptr<Tables> tables_;
+  bool unsynced_ = false;  // synchronous=NORMAL since BeginUnsynced
 };
 
 }  // namespace xs::xmtp::store

@@ -81,11 +81,12 @@ Result<bool> Tables::InsertMessage(const StoredMessage& m) {
 }
 
 Status Tables::SetDelivery(ByteView owner, ByteView message_id, DeliveryState state,
-                           std::uint64_t node_id) {
-  XS_TRY(StmtLease st,
-         Use("UPDATE messages SET delivery = ?, node_id = ? WHERE owner = ? AND id = ?;"));
-  XS_RETURN_IF_ERROR(
-      st->Bind(1, EnumInt(state)).Bind(2, Int(node_id)).Bind(3, owner).Bind(4, message_id).Run());
+                           std::uint64_t node_id, std::optional<std::int64_t> sent_ns) {
+  XS_TRY(StmtLease st, Use("UPDATE messages SET delivery = ?, node_id = ?, "
+                           "sent_ns = COALESCE(?, sent_ns) WHERE owner = ? AND id = ?;"));
+  st->Bind(1, EnumInt(state)).Bind(2, Int(node_id));
+  BindOptional(*st, 3, sent_ns);
+  XS_RETURN_IF_ERROR(st->Bind(4, owner).Bind(5, message_id).Run());
   return ExpectChanged(db_, "no such message");
 }
 

@@ -87,7 +87,7 @@ class Tables {
   // messages (store_messages.cpp)
   Result<bool> InsertMessage(const StoredMessage& message);
   Status SetDelivery(ByteView owner, ByteView message_id, DeliveryState state,
-                     std::uint64_t node_id);
+                     std::uint64_t node_id, std::optional<std::int64_t> sent_ns);
   Result<StoredMessage> GetMessage(ByteView owner, ByteView message_id);
   Result<std::vector<StoredMessage>> ListMessages(ByteView owner, ByteView group_id,
                                                   const MessageQuery& query);
