@@ -362,8 +362,8 @@ Status Client::ApplyCommit(GroupRecord& group, store::Transaction& tx,
     // come back yet came too late, and our commit in flight lost its epoch.
     for (const auto& [data, entry] : group.unconfirmed) {
       XS_RETURN_IF_ERROR(
-          tx.SetDelivery(installation_key_, entry.first, store::DeliveryState::kFailed, 0));
-      XS_RETURN_IF_ERROR(tx.DeleteIntent(entry.second));
+          tx.SetDelivery(installation_key_, entry.message_id, store::DeliveryState::kFailed, 0));
+      XS_RETURN_IF_ERROR(tx.DeleteIntent(entry.intent_id));
     }
     group.unconfirmed.clear();
     if (group.pending_commit && !group.pending_commit->committed) {
