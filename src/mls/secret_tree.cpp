@@ -148,6 +148,23 @@ Result<RatchetKey> SecretTree::Next(std::uint32_t leaf, RatchetType type) {
   return key;
 }
 
+Result<std::uint32_t> SecretTree::NextGeneration(std::uint32_t leaf, RatchetType type) {
+  XS_TRY(LeafRatchets * ratchets, Ratchets(leaf));
+  return (type == RatchetType::kHandshake ? ratchets->handshake : ratchets->application).generation;
+}
+
+Status SecretTree::SkipTo(std::uint32_t leaf, RatchetType type, std::uint32_t generation) {
+  XS_TRY(LeafRatchets * ratchets, Ratchets(leaf));
+  Ratchet& ratchet = type == RatchetType::kHandshake ? ratchets->handshake : ratchets->application;
+  if (generation <= ratchet.generation) return OkStatus();
+  if (generation - ratchet.generation > kMaxStoredForwardDistance) {
+    return MakeSecretTreeError(SecretTreeError::kGenerationTooFarAhead);
+  }
+  while (ratchet.generation < generation) XS_RETURN_IF_ERROR(Advance(ratchet));
+  ratchet.skipped.clear();  // a sender keeps no keys
+  return OkStatus();
+}
+
 Result<RatchetKey> SecretTree::Get(std::uint32_t leaf, RatchetType type, std::uint32_t generation) {
   XS_TRY(LeafRatchets * ratchets, Ratchets(leaf));
   Ratchet& ratchet = type == RatchetType::kHandshake ? ratchets->handshake : ratchets->application;

@@ -100,6 +100,16 @@ class SecretTree {
   // needed. The key is removed, so a second Get of it fails (kGenerationReused).
   Result<RatchetKey> Get(std::uint32_t leaf, RatchetType type, std::uint32_t generation);
 
+  // Sender side: the generation Next would hand out now.
+  Result<std::uint32_t> NextGeneration(std::uint32_t leaf, RatchetType type);
+  // Sender side: moves the ratchet forward to `generation`, as if the keys
+  // below it had been handed out (their secrets are wiped, never kept). A
+  // sender whose stored state may be older than what it sent (a store that
+  // lost its last writes) skips past every generation it may have used, so
+  // that no key and nonce serve twice. Never moves backward; at most
+  // kMaxStoredForwardDistance at once.
+  Status SkipTo(std::uint32_t leaf, RatchetType type, std::uint32_t generation);
+
   // Receiver side, all or nothing: hands the key of `generation` to `open`
   // (which decrypts with it) and keeps the tree's change only when `open`
   // succeeds. A forged copy of a message (its sender data intact, its

@@ -221,6 +221,32 @@ TEST(MlsSecretTree, BadLeavesAndCountsFail) {
   EXPECT_TRUE(largest.Get(12345, RatchetType::kHandshake, 3).ok());
 }
 
+// A sender that skips hands out exactly the keys a receiver expects at the
+// generations after the skip, and never one below it again.
+TEST(MlsSecretTree, SenderSkipsForwardNeverBack) {
+  const crypto::Secret root = crypto::Secret::Random(32);
+  SecretTree sender(Suite3(), root.Clone(), 2);
+  SecretTree receiver(Suite3(), root.Clone(), 2);
+  ASSERT_TRUE(sender.Next(1, RatchetType::kApplication).ok());
+  EXPECT_EQ(*sender.NextGeneration(1, RatchetType::kApplication), 1u);
+  ASSERT_TRUE(sender.SkipTo(1, RatchetType::kApplication, 40).ok());
+  EXPECT_EQ(*sender.NextGeneration(1, RatchetType::kApplication), 40u);
+  ASSERT_TRUE(sender.SkipTo(1, RatchetType::kApplication, 7).ok());  // no-op backward
+  auto sent = sender.Next(1, RatchetType::kApplication);
+  ASSERT_TRUE(sent.ok());
+  EXPECT_EQ(sent->generation, 40u);
+  auto got = receiver.Get(1, RatchetType::kApplication, 40);
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(sent->key.Equals(got->key.bytes()));
+  EXPECT_TRUE(sent->nonce.Equals(got->nonce.bytes()));
+  // The handshake ratchet of the same leaf did not move.
+  EXPECT_EQ(*sender.NextGeneration(1, RatchetType::kHandshake), 0u);
+  auto far = sender.SkipTo(1, RatchetType::kApplication, 42 + kMaxStoredForwardDistance);
+  ASSERT_FALSE(far.ok());
+  EXPECT_EQ(SecretTreeErrorOf(far.error()), SecretTreeError::kGenerationTooFarAhead);
+  EXPECT_FALSE(sender.SkipTo(9, RatchetType::kApplication, 3).ok());
+}
+
 TEST(MlsSecretTree, ErrorsAreTyped) {
   // The kind is read from data only: the same field and reason without it is none.
   EXPECT_EQ(SecretTreeErrorOf(Error::Validation("mls.SecretTree", "generation was already used")),

@@ -386,4 +386,12 @@ Result<GroupState> GroupState::DeserializeParts(std::span<const std::uint8_t> ep
   return state;
 }
 
+Result<std::uint32_t> GroupState::NextOwnApplicationGeneration() {
+  return secret_tree.NextGeneration(own_leaf_index.value, RatchetType::kApplication);
+}
+
+Status GroupState::SkipOwnApplicationGenerations(std::uint32_t generation) {
+  return secret_tree.SkipTo(own_leaf_index.value, RatchetType::kApplication, generation);
+}
+
 }  // namespace xs::mls

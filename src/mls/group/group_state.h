@@ -138,6 +138,12 @@ class GroupState {
   // Test vectors and tests only: external PSKs by psk_id.
   void AddExternalPsk(Bytes psk_id, crypto::Secret psk);
 
+  // ---- Our own application ratchet (sender side of the secret tree) ----
+  // The generation our next application message will use.
+  Result<std::uint32_t> NextOwnApplicationGeneration();
+  // Skips our application ratchet forward to `generation` (SecretTree::SkipTo).
+  Status SkipOwnApplicationGenerations(std::uint32_t generation);
+
   // ---- Persistence ----
   crypto::Secret Serialize() const;
   static Result<GroupState> Deserialize(std::span<const std::uint8_t> bytes);

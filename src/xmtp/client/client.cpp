@@ -25,6 +25,10 @@ namespace mlsv1 = ::xmtp::mls::api::v1;
 
 namespace {
 
+// Generations of our application ratchet reserved per synced write: the
+// sends in between commit without an fsync (Send). Receivers accept a gap
+// of up to 1,000 (OpenMLS's maximum forward distance).
+constexpr std::uint32_t kSendReservation = 64;
 // How often a change is rebuilt after losing the epoch to another commit.
 // Every lost epoch is another member's commit that won it, so this bounds
 // the commits others may land while ours waits: members committing in a
@@ -154,6 +158,14 @@ Result<std::unique_ptr<Client::GroupRecord>> Client::LoadRecord(const store::Sto
   state.config.clock = &ctx_.clock();
   auto record = std::make_unique<GroupRecord>(std::move(state));
   XS_TRY(record->ext, group::ParseGroupContextExtensions(record->state.context().extensions));
+  // The store may have lost unsynced sends (a power cut): skip every
+  // generation they may have used, so that no key and nonce serve twice.
+  XS_TRY(record->send_reserved, store.GetSendReservation(installation_key_, stored.group_id));
+  if (record->send_reserved && record->send_reserved->epoch == record->state.epoch() &&
+      record->active) {
+    XS_RETURN_IF_ERROR(
+        record->state.SkipOwnApplicationGenerations(record->send_reserved->generation));
+  }
   record->cursor = stored.cursor;
   record->created_ns = stored.created_ns;
   record->last_activity_ns = stored.last_activity_ns;
@@ -616,6 +628,12 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
   PendingSend send;
   send.plaintext = content::SerializePlaintextEnvelopeV1(encoded, key);
   send.epoch = g->state.epoch();
+  XS_TRY(std::uint32_t generation, g->state.NextOwnApplicationGeneration());
+  std::optional<store::SendReservation> reserve;
+  if (!g->send_reserved || g->send_reserved->epoch != send.epoch ||
+      generation >= g->send_reserved->generation) {
+    reserve = store::SendReservation{send.epoch, generation + kSendReservation};
+  }
   XS_TRY(mls::MlsMessage mls_message, mls::EncryptApplicationMessage(g->state, send.plaintext));
   send.data = mls::Serialize(mls_message);
   Message message;
@@ -627,19 +645,29 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
   message.sent_ns = now;
   message.content = content;
   send.message_id = message.id;
-  // Stored (with the advanced ratchet) before it leaves, with the fsync of
-  // synchronous=FULL: a crash after this publishes it again on restart (the
-  // node ignores a second copy), and never encrypts with the same key twice.
-  XS_STORE_WRITE(ctx_.store(), ([&](store::Transaction& tx) -> Status {
-                   XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, g->state));
-                   XS_TRY(bool inserted, tx.InsertMessage(ToStored(message, installation_key_)));
-                   (void)inserted;
-                   XS_TRY(send.intent_id,
-                          tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
-                                       EncodePendingSend(send).bytes()));
-                   return tx.SetLastActivity(installation_key_, group_id,
-                                             static_cast<std::int64_t>(now));
-                 }));
+  // Stored (with the advanced ratchet) before it leaves: a crash after this
+  // publishes it again on restart (the node ignores a second copy). The
+  // write is synced (fsync) when it reserves the next generations, and
+  // otherwise not: a kill -9 loses no committed write either way, and a
+  // power cut that loses unsynced ones leaves a state that skips to the
+  // durable reservation (LoadRecord), so no key and nonce serve twice.
+  auto write = [&](store::Transaction& tx) -> Status {
+    if (reserve)
+      XS_RETURN_IF_ERROR(tx.ReserveSendGenerations(installation_key_, group_id, *reserve));
+    XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, g->state));
+    XS_TRY(bool inserted, tx.InsertMessage(ToStored(message, installation_key_)));
+    (void)inserted;
+    XS_TRY(send.intent_id,
+           tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
+                        EncodePendingSend(send).bytes()));
+    return tx.SetLastActivity(installation_key_, group_id, static_cast<std::int64_t>(now));
+  };
+  if (Status written = reserve ? ctx_.store().Write(write) : ctx_.store().WriteUnsynced(write);
+      !written.ok()) {
+    ReloadGroup(*g);
+    return written.error();
+  }
+  if (reserve) g->send_reserved = reserve;
   g->last_activity_ns = std::max<std::int64_t>(g->last_activity_ns, static_cast<std::int64_t>(now));
   Bytes data = send.data;
   g->unconfirmed.emplace(data, std::move(send));

@@ -82,6 +82,8 @@ struct Client::GroupRecord {
   mls::GroupState state;
   group::GroupExtensions ext;
   std::uint64_t cursor = 0;  // last node message id applied (durable in the store)
+  // Generations of our application ratchet reserved durably (Client::Send).
+  std::optional<store::SendReservation> send_reserved;
   std::int64_t created_ns = 0;
   std::int64_t last_activity_ns = 0;
   bool active = true;

@@ -41,6 +41,13 @@ struct StoredKeyPackage {
 enum class ConversationType : std::uint8_t { kGroup = 0, kDm = 1, kSync = 2 };
 enum class MembershipState : std::uint8_t { kActive = 0, kLeft = 1, kRemoved = 2 };
 
+// Generations below `generation` of our application ratchet in `epoch` may
+// have been used (Store::GetSendReservation).
+struct SendReservation {
+  std::uint64_t epoch = 0;
+  std::uint32_t generation = 0;
+};
+
 struct StoredGroup {
   Bytes owner;
   Bytes group_id;

@@ -8,7 +8,7 @@
 
 namespace xs::xmtp::store {
 
-inline constexpr std::array<const char*, 1> kMigrations = {
+inline constexpr std::array<const char*, 2> kMigrations = {
     // 1: the first schema.
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);"
     "CREATE TABLE identities ("
@@ -50,6 +50,12 @@ inline constexpr std::array<const char*, 1> kMigrations = {
     "CREATE TABLE identity_updates ("
     "  inbox_id TEXT NOT NULL, sequence_id INTEGER NOT NULL, update_bytes BLOB NOT NULL,"
     "  PRIMARY KEY (inbox_id, sequence_id));",
+    // 2: the application generations our own sender may have used in a
+    // group's epoch (written synced before a send that reaches them, so
+    // that sends in between may commit without an fsync).
+    "CREATE TABLE send_reservations ("
+    "  owner BLOB NOT NULL, group_id BLOB NOT NULL, epoch INTEGER NOT NULL,"
+    "  generation INTEGER NOT NULL, PRIMARY KEY (owner, group_id));",
 };
 
 }  // namespace xs::xmtp::store

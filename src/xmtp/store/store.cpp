@@ -124,6 +124,12 @@ Status Store::Write(const std::function<Status(Transaction&)>& body) {
   return tx.Commit();
 }
 
+Status Store::WriteUnsynced(const std::function<Status(Transaction&)>& body) {
+  XS_TRY(Transaction tx, BeginUnsynced());
+  XS_RETURN_IF_ERROR(body(tx));
+  return tx.Commit();
+}
+
 #define XS_STORE_READ(call)                        \
   std::lock_guard<std::recursive_mutex> lock(mu_); \
   return tables_->call
@@ -153,6 +159,10 @@ Result<std::vector<StoredGroup>> Store::ListGroups(ByteView owner) {
 }
 Result<std::uint64_t> Store::GroupCursor(ByteView owner, ByteView group_id) {
   XS_STORE_READ(GroupCursor(owner, group_id));
+}
+Result<std::optional<SendReservation>> Store::GetSendReservation(ByteView owner,
+                                                                 ByteView group_id) {
+  XS_STORE_READ(GetSendReservation(owner, group_id));
 }
 Result<mls::GroupState> Store::LoadGroupState(ByteView owner, ByteView group_id) {
   XS_STORE_READ(LoadGroupState(owner, group_id));
@@ -252,6 +262,10 @@ Status Transaction::SaveGroupRatchets(ByteView owner, ByteView group_id,
 }
 Status Transaction::SetGroupCursor(ByteView owner, ByteView group_id, std::uint64_t cursor) {
   XS_STORE_WRITE(SetGroupCursor(owner, group_id, cursor));
+}
+Status Transaction::ReserveSendGenerations(ByteView owner, ByteView group_id,
+                                           const SendReservation& reservation) {
+  XS_STORE_WRITE(ReserveSendGenerations(owner, group_id, reservation));
 }
 Result<bool> Transaction::InsertMessage(const StoredMessage& message) {
   XS_STORE_WRITE(InsertMessage(message));

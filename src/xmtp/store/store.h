@@ -98,6 +98,10 @@ class Transaction {
   Status SaveGroupRatchets(ByteView owner, ByteView group_id, const mls::GroupState& state);
   // Forward only (kCursorRegression); equal is accepted.
   Status SetGroupCursor(ByteView owner, ByteView group_id, std::uint64_t cursor);
+  // Records that our sender may use generations below reservation.generation
+  // in reservation.epoch (replaces the group's earlier reservation).
+  Status ReserveSendGenerations(ByteView owner, ByteView group_id,
+                                const SendReservation& reservation);
 
   // ---- messages, consent, intents ----
   // False (and nothing written) when (owner, id) is already stored.
@@ -148,6 +152,8 @@ class Store {
   Result<Transaction> BeginUnsynced();
   // Begin, body, Commit; rolled back when body fails.
   Status Write(const std::function<Status(Transaction&)>& body);
+  // The same on BeginUnsynced, with its rule.
+  Status WriteUnsynced(const std::function<Status(Transaction&)>& body);
 
   // ---- reads; kNotFound for a missing row ----
   Result<StoredIdentity> GetIdentity(ByteView installation_key);
@@ -163,6 +169,8 @@ class Store {
   // Newest activity first.
   Result<std::vector<StoredGroup>> ListGroups(ByteView owner);
   Result<std::uint64_t> GroupCursor(ByteView owner, ByteView group_id);
+  // The group's newest reservation; none when never written.
+  Result<std::optional<SendReservation>> GetSendReservation(ByteView owner, ByteView group_id);
   // Both parts, checked to be of one epoch; the restored group's
   // config.clock is the store's clock.
   Result<mls::GroupState> LoadGroupState(ByteView owner, ByteView group_id);

@@ -124,6 +124,28 @@ Result<std::vector<StoredGroup>> Tables::ListGroups(ByteView owner) {
   return out;
 }
 
+Status Tables::ReserveSendGenerations(ByteView owner, ByteView group_id,
+                                      const SendReservation& reservation) {
+  XS_TRY(StmtLease st, Use("INSERT OR REPLACE INTO send_reservations (owner, group_id, epoch, "
+                           "generation) VALUES (?, ?, ?, ?);"));
+  return st->Bind(1, owner)
+      .Bind(2, group_id)
+      .Bind(3, Int(reservation.epoch))
+      .Bind(4, static_cast<std::int64_t>(reservation.generation))
+      .Run();
+}
+
+Result<std::optional<SendReservation>> Tables::GetSendReservation(ByteView owner,
+                                                                  ByteView group_id) {
+  XS_TRY(StmtLease st, Use("SELECT epoch, generation FROM send_reservations WHERE owner = ? AND "
+                           "group_id = ?;"));
+  st->Bind(1, owner).Bind(2, group_id);
+  XS_TRY(bool row, st->Step());
+  if (!row) return std::optional<SendReservation>();
+  return std::optional<SendReservation>(SendReservation{static_cast<std::uint64_t>(st->Int(0)),
+                                                        static_cast<std::uint32_t>(st->Int(1))});
+}
+
 Status Tables::SetGroupCursor(ByteView owner, ByteView group_id, std::uint64_t cursor) {
   XS_TRY(std::uint64_t current, GroupCursor(owner, group_id));
   if (cursor < current) {

@@ -80,6 +80,9 @@ class Tables {
   Result<std::vector<StoredGroup>> ListGroups(ByteView owner);
   Status SetGroupCursor(ByteView owner, ByteView group_id, std::uint64_t cursor);
   Result<std::uint64_t> GroupCursor(ByteView owner, ByteView group_id);
+  Status ReserveSendGenerations(ByteView owner, ByteView group_id,
+                                const SendReservation& reservation);
+  Result<std::optional<SendReservation>> GetSendReservation(ByteView owner, ByteView group_id);
   Status SaveGroupState(ByteView owner, ByteView group_id, const mls::GroupState& state);
   Status SaveGroupRatchets(ByteView owner, ByteView group_id, const mls::GroupState& state);
   Result<mls::GroupState> LoadGroupState(ByteView owner, ByteView group_id);

@@ -181,6 +181,26 @@ TEST_F(StoreTest, GroupRoundTripAndTheCursorOnlyMovesForward) {
   EXPECT_TRUE(store_->ListGroups(B("other owner"))->empty());
 }
 
+TEST_F(StoreTest, SendReservationIsReplacedAndSurvivesReopen) {
+  AddGroup();
+  auto none = store_->GetSendReservation(kOwner, kGroup);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(Write([&](Transaction& tx) -> Status {
+                return tx.ReserveSendGenerations(kOwner, kGroup, SendReservation{3, 64});
+              }).ok());
+  ASSERT_TRUE(store_
+                  ->WriteUnsynced([&](Transaction& tx) -> Status {
+                    return tx.ReserveSendGenerations(kOwner, kGroup, SendReservation{4, 128});
+                  })
+                  .ok());
+  Reopen();
+  auto got = store_->GetSendReservation(kOwner, kGroup);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->epoch, 4u);
+  EXPECT_EQ((*got)->generation, 128u);
+}
+
 TEST_F(StoreTest, MessagesRoundTripPageAndCount) {
   AddGroup();
   ASSERT_TRUE(Write([&](Transaction& tx) -> Status {
