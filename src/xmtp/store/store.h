@@ -27,8 +27,11 @@
 // ratchet part (mls::GroupState::SerializeRatchetPart), a few hundred bytes
 // instead of the whole state.
 //
-// Durability: WAL, synchronous=FULL: a committed transaction survives kill -9
-// and power loss; an uncommitted one leaves nothing. secure_delete is on, so
+// Durability: WAL. Begin/Write commit with synchronous=FULL: the transaction
+// survives kill -9 and power loss. BeginUnsynced/WriteUnsynced commit with
+// synchronous=NORMAL: they survive kill -9, a power cut may drop them (the
+// next synced commit makes them durable too). An uncommitted transaction
+// leaves nothing. secure_delete is on, so
 // freed pages of old (sealed) ratchet states are zeroed.
 //
 // Thread contract: thread-safe. One connection behind a recursive mutex; a
