@@ -347,6 +347,17 @@ describe("our client and the SDK: scenarios", () => {
     await sdkMessagesWhen(`${tag}: the SDK installation to read all`, twinGroup, (ms) => all.every((t) => textsOf(ms).includes(t)));
     await ourMessagesWhen(`${tag}: ours to read all`, ours, group.id, (ms) => all.every((t) => applicationTexts(ms).includes(t)));
     await sdkMessagesWhen(`${tag}: alice to read all`, group, (ms) => all.every((t) => textsOf(ms).includes(t)));
+
+    // A group our installation creates takes the inbox's SDK installation
+    // along (libxmtp adds the creator's other installations).
+    const ownGroupId = await ours.createGroup([alice.inboxId], `${tag}: ours creates`);
+    await ours.send(ownGroupId, `${tag}: from the group ours created`);
+    const twinOwn = await waitFor(`${tag}: the SDK installation to join the group ours created`, () =>
+      syncedConversation(sdkTwin, ownGroupId),
+    );
+    await sdkMessagesWhen(`${tag}: the SDK installation to read the group ours created`, twinOwn, (ms) =>
+      textsOf(ms).includes(`${tag}: from the group ours created`),
+    );
   }
 
   test("offline catch-up on 1,000 messages, both directions", async () => {

@@ -338,8 +338,8 @@ Status Client::AddGroup(std::unique_ptr<GroupRecord> record) {
 }
 
 Result<Bytes> Client::CreateLocal(group::GroupExtensions ext) {
-  XS_TRY(ResolvedInbox self, ctx_.identities().Latest(inbox_id_));
-  ext.membership.members[inbox_id_] = self.sequence_id;
+  // Our inbox stays at libxmtp's creation placeholder (sequence id 0) until
+  // the first AddMembers resolves it, adding our other installations too.
   auto now = static_cast<std::uint64_t>(ctx_.clock().NowSeconds());
   mls::CreateGroupOptions create;
   create.leaf = mls::XmtpKeyPackageOptions(inbox_id_, now).leaf;
@@ -395,12 +395,20 @@ Status Client::AddMembers(const Bytes& group_id, const std::vector<std::string>&
   std::lock_guard lock(mu_);
   XS_TRY(GroupRecord * g, Find(group_id));
   return PublishCommit(*g, [&](GroupRecord& rec) -> Result<Change> {
-    XS_RETURN_IF_ERROR(ctx_.identities().Refresh(inbox_ids));
+    std::vector<std::string> inboxes = inbox_ids;
+    // Our inbox still at the creation placeholder: resolve it now, so that
+    // our other installations join with the first members (as libxmtp).
+    auto self = rec.ext.membership.members.find(inbox_id_);
+    if (self != rec.ext.membership.members.end() && self->second == 0 &&
+        std::find(inboxes.begin(), inboxes.end(), inbox_id_) == inboxes.end()) {
+      inboxes.push_back(inbox_id_);
+    }
+    XS_RETURN_IF_ERROR(ctx_.identities().Refresh(inboxes));
     group::GroupExtensions ext = rec.ext;
     std::set<Bytes> present;
     for (const auto& leaf : TreeIdentities(rec.state.tree())) present.insert(leaf.installation_key);
     std::vector<std::pair<std::string, Bytes>> wanted;  // (inbox, installation)
-    for (const auto& inbox : inbox_ids) {
+    for (const auto& inbox : inboxes) {
       XS_TRY(ResolvedInbox resolved, ctx_.identities().Latest(inbox));
       ext.membership.members[inbox] = resolved.sequence_id;
       for (auto& key : resolved.state.InstallationKeys()) {

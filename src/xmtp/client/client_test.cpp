@@ -814,6 +814,33 @@ TEST_F(ClientTest, GroupsOurInboxCreatedOnAnotherInstallationAreAllowed) {
   EXPECT_EQ(bob->GroupConsent(*group).value(), ConsentState::kUnknown);
 }
 
+// As libxmtp: a group we create, and a DM, take our inbox's other
+// installations along (our inbox starts at the placeholder sequence id 0).
+TEST_F(ClientTest, GroupsAndDmsWeCreateIncludeOurOtherInstallations) {
+  auto wallet = identity::WalletKey::Generate().value();
+  auto first = Client::Register(*ctx_, wallet);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  auto second = Client::AddInstallation(*ctx_, wallet);
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  auto bob = NewClient();
+  ASSERT_TRUE(bob);
+  auto group = (*first)->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok()) << group.error().ToString();
+  auto dm = (*first)->FindOrCreateDm(bob->inbox_id());
+  ASSERT_TRUE(dm.ok()) << dm.error().ToString();
+  auto joined = (*second)->SyncWelcomes();
+  ASSERT_TRUE(joined.ok()) << joined.error().ToString();
+  std::set<Bytes> both(joined->begin(), joined->end());
+  EXPECT_EQ(both, (std::set<Bytes>{*group, *dm}));
+  ASSERT_TRUE((*first)->Send(*group, content::EncodeText("to all of us")).ok());
+  ASSERT_TRUE((*second)->SyncGroup(*group).ok());
+  EXPECT_EQ(Texts(**second, *group), std::vector<std::string>{"to all of us"});
+  // Bob's Welcome check accepted a tree holding both of our installations.
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  EXPECT_EQ(Texts(*bob, *group), std::vector<std::string>{"to all of us"});
+}
+
 TEST_F(ClientTest, DuplicateDmsShareOneConsent) {
   auto alice = NewClient();
   auto bob = NewClient();
