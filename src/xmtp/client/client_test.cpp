@@ -521,12 +521,13 @@ TEST_F(ClientTest, SendAfterLostUnsyncedWritesNeverReusesAGeneration) {
   ASSERT_TRUE(before.ok());
   ASSERT_TRUE(alice->Send(group, content::EncodeText("two")).ok());  // unsynced
   ASSERT_TRUE(alice->Send(group, content::EncodeText("three")).ok());
+  const Bytes key = alice->installation_key();
+  const Bytes group_id = group;  // a lambda may not capture a structured binding
   ASSERT_TRUE(store_
                   ->Write([&](store::Transaction& tx) {
-                    return tx.SaveGroupRatchets(alice->installation_key(), group, *before);
+                    return tx.SaveGroupRatchets(key, group_id, *before);
                   })
                   .ok());
-  const Bytes key = alice->installation_key();
   alice.reset();
   auto reopened = Client::Open(*ctx_, key);
   ASSERT_TRUE(reopened.ok()) << reopened.error().ToString();
