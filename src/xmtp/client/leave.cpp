@@ -75,6 +75,13 @@ Status Client::LoadPendingRemovals(GroupRecord& group) {
   const Bytes& group_id = group.state.group_id();
   const std::string leave_type = content::LeaveRequestType().ToString();
   store::MessageQuery query;
+  // Most groups never saw a LeaveRequest: then there is nothing to replay,
+  // and Open reads (and unseals) none of their messages.
+  query.content_type = leave_type;
+  query.limit = 1;
+  XS_TRY(auto any, ctx_.store().ListMessages(installation_key_, group_id, query));
+  if (any.empty()) return OkStatus();
+  query.content_type.reset();
   query.limit = store::kMaxMessagePage;
   while (true) {
     XS_TRY(auto page, ctx_.store().ListMessages(installation_key_, group_id, query));

@@ -85,7 +85,8 @@ struct MessageQuery {
   std::optional<std::int64_t> sent_after_ns;   // exclusive
   std::optional<std::int64_t> sent_before_ns;  // exclusive
   std::optional<MessageKind> kind;
-  std::uint32_t limit = 100;  // capped at kMaxMessagePage
+  std::optional<std::string> content_type;  // ContentTypeId::ToString()
+  std::uint32_t limit = 100;                // capped at kMaxMessagePage
 };
 
 inline constexpr std::uint32_t kMaxMessagePage = 10'000;

@@ -18,11 +18,13 @@ RowAad ContentAad(ByteView owner, ByteView id, ByteView group_id) {
   "content_type, kind, content, delivery FROM messages "
 
 constexpr char kGetMessage[] = XS_MESSAGE_COLUMNS "WHERE owner = ? AND id = ?;";
-// ?3 after, ?4 before, ?5 kind (each NULL for no filter), ?6 limit.
+// ?3 after, ?4 before, ?5 kind, ?7 content type (each NULL for no filter),
+// ?6 limit.
 #define XS_MESSAGE_PAGE                                                  \
   XS_MESSAGE_COLUMNS                                                     \
   "WHERE owner = ?1 AND group_id = ?2 AND (?3 IS NULL OR sent_ns > ?3) " \
-  "AND (?4 IS NULL OR sent_ns < ?4) AND (?5 IS NULL OR kind = ?5) "
+  "AND (?4 IS NULL OR sent_ns < ?4) AND (?5 IS NULL OR kind = ?5) "      \
+  "AND (?7 IS NULL OR content_type = ?7) "
 constexpr char kPageAscending[] = XS_MESSAGE_PAGE "ORDER BY sent_ns, rowid LIMIT ?6;";
 constexpr char kPageDescending[] = XS_MESSAGE_PAGE "ORDER BY sent_ns DESC, rowid DESC LIMIT ?6;";
 #undef XS_MESSAGE_PAGE
@@ -106,6 +108,11 @@ Result<std::vector<StoredMessage>> Tables::ListMessages(ByteView owner, ByteView
   BindOptional(*st, 4, q.sent_before_ns);
   BindOptional(*st, 5, q.kind ? std::optional<std::int64_t>(EnumInt(*q.kind)) : std::nullopt);
   st->Bind(6, static_cast<std::int64_t>(std::min(q.limit, kMaxMessagePage)));
+  if (q.content_type) {
+    st->Bind(7, std::string_view(*q.content_type));
+  } else {
+    st->BindNull(7);
+  }
   std::vector<StoredMessage> out;
   while (true) {
     XS_TRY(bool row, st->Step());

@@ -244,6 +244,11 @@ TEST_F(StoreTest, MessagesRoundTripPageAndCount) {
   MessageQuery membership;
   membership.kind = MessageKind::kMembershipChange;
   EXPECT_TRUE(store_->ListMessages(kOwner, kGroup, membership)->empty());
+  MessageQuery by_type;
+  by_type.content_type = expected.content_type;
+  EXPECT_EQ(store_->ListMessages(kOwner, kGroup, by_type)->size(), 5u);
+  by_type.content_type = "xmtp.org/leave_request:1.0";
+  EXPECT_TRUE(store_->ListMessages(kOwner, kGroup, by_type)->empty());
 
   ASSERT_TRUE(Write([&](Transaction& tx) -> Status {
                 return tx.SetDelivery(kOwner, B("msg-3"), DeliveryState::kFailed, 0);
