@@ -682,7 +682,12 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
   Bytes id = message.id;
   g->fresh.push_back(std::move(message));
   Emit(*g);
-  if (Status sent = SendGroupMessageBytes(*g, data, /*should_push=*/true); !sent.ok()) {
+  // Messages still queued (a failed publish, a restart) go out first, this
+  // one with them: a receiver reads a generation only a few below the
+  // newest it has seen.
+  if (Status sent = g->needs_resume ? ResumePending(*g)
+                                    : SendGroupMessageBytes(*g, data, /*should_push=*/true);
+      !sent.ok()) {
     g->needs_resume = true;  // the next sync publishes it
     return sent.error();
   }

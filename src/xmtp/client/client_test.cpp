@@ -537,6 +537,51 @@ TEST_F(ClientTest, SendAfterLostUnsyncedWritesNeverReusesAGeneration) {
   EXPECT_EQ(Texts(*bob, group), (std::vector<std::string>{"one", "two", "three", "four"}));
 }
 
+// Sends that could not be published (the node away, a restart that skips
+// the ratchet to its reservation) go out before the next message, in the
+// order they were written, and a failed retry keeps them queued: a receiver
+// reads a generation at most a few below the newest it has seen, so a later
+// message published first would leave them unreadable.
+TEST_F(ClientTest, QueuedSendsArePublishedBeforeTheNextMessage) {
+  auto [alice, bob, group] = NewPair();
+  ASSERT_TRUE(alice && bob && !group.empty());
+  ASSERT_TRUE(alice->Send(group, content::EncodeText("first")).ok());
+  std::vector<std::string> want{"first"};
+  auto queue_while_away = [&](int n) {
+    int port = node_->port();
+    node_.reset();
+    for (int i = 0; i < n; ++i) {
+      want.push_back("queued " + std::to_string(want.size()));
+      EXPECT_FALSE(alice->Send(group, content::EncodeText(want.back())).ok());
+    }
+    EXPECT_FALSE(alice->SyncGroup(group).ok());
+    StartNode(port);
+    // Bob shares alice's channel: once his sync goes through, it is back.
+    for (int i = 0; i < 100 && !bob->SyncGroup(group).ok(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  };
+
+  // The node comes back: the next sync publishes the queue.
+  queue_while_away(8);
+  ASSERT_TRUE(alice->SyncGroup(group).ok());
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+  EXPECT_EQ(Texts(*bob, group), want);
+
+  // Alice restarts too: the next message waits for the queue.
+  queue_while_away(8);
+  const Bytes key = alice->installation_key();
+  alice.reset();
+  auto reopened = Client::Open(*ctx_, key);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().ToString();
+  alice = std::move(*reopened);
+  want.emplace_back("after the restart");
+  ASSERT_TRUE(alice->Send(group, content::EncodeText(want.back())).ok());
+  ASSERT_TRUE(bob->SyncGroup(group).ok());
+  EXPECT_EQ(Texts(*bob, group), want);
+  EXPECT_FALSE(LogMentions("skipped"));
+}
+
 // A removed member must not be brought back by an old Welcome a node
 // replays: only a Welcome newer than the removal rejoins.
 TEST_F(ClientTest, OldWelcomeReplayedAfterRemovalIsIgnored) {

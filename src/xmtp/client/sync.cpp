@@ -149,14 +149,28 @@ void Client::ReloadGroup(GroupRecord& group) {
 }
 
 Status Client::ResumePending(GroupRecord& group) {
-  group.needs_resume = false;
-  for (const auto& [data, send] : group.unconfirmed) {
-    XS_RETURN_IF_ERROR(SendGroupMessageBytes(group, data, /*should_push=*/true));
+  // Until everything went out: a failure keeps the queue for the next try.
+  group.needs_resume = true;
+  // In the order they were encrypted (their intents'): a receiver keeps
+  // only a few keys below the newest generation it has seen (the profile's
+  // out_of_order_tolerance, 5), so a queued message published after a newer
+  // one could not be read.
+  std::vector<const std::pair<const Bytes, PendingSend>*> queued;
+  queued.reserve(group.unconfirmed.size());
+  for (const auto& entry : group.unconfirmed) queued.push_back(&entry);
+  std::sort(queued.begin(), queued.end(),
+            [](const auto* a, const auto* b) { return a->second.intent_id < b->second.intent_id; });
+  for (const auto* entry : queued) {
+    XS_RETURN_IF_ERROR(SendGroupMessageBytes(group, entry->first, /*should_push=*/true));
   }
   if (group.pending_commit) {
-    if (group.pending_commit->committed) return SendWelcomes(group);
-    XS_RETURN_IF_ERROR(SendGroupMessageBytes(group, group.pending_commit->data, false));
+    if (group.pending_commit->committed) {
+      XS_RETURN_IF_ERROR(SendWelcomes(group));
+    } else {
+      XS_RETURN_IF_ERROR(SendGroupMessageBytes(group, group.pending_commit->data, false));
+    }
   }
+  group.needs_resume = false;
   return OkStatus();
 }
 
