@@ -1,5 +1,6 @@
-// xs chat create|list|info|sync (cli.md "chat"). A chat is given as its conv_
-// id, a unique short id, its name or the network group id.
+// xs chat create|list|info|sync|update|member|leave|rm (cli.md "chat"). A
+// chat is given as its conv_ id, a unique short id, its name or the network
+// group id.
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 
@@ -61,6 +62,118 @@ Status Sync(Invocation& inv) {
   return OkStatus();
 }
 
+// ---------------------------------------------------------------- administration
+
+const std::vector<Column> kMemberColumns = {
+    {"INBOX", "/inboxId"}, {"ROLE", "/role"}, {"SELF", "/self"}, {"MANAGED", "/managedInboxId"}};
+
+PositionalSpec MemberArgument() {
+  return {"inbox", "member: XMTP inbox id, address, or managed inbox (id or label)"};
+}
+
+Status Update(Invocation& inv) {
+  Json params = {{"chatId", Arg(inv, 0)}};
+  CopyString(inv, "name", "name", &params);
+  CopyString(inv, "description", "description", &params);
+  CopyString(inv, "image", "imageUrl", &params);
+  if (params.size() == 1) {
+    return UsageError("--name", "give at least one of --name, --description, --image",
+                      inv.args().CommandPath());
+  }
+  XS_TRY(Json chat, inv.Call("chat.update", params));
+  inv.Emit(chat, [&](std::ostream& out) {
+    PrintTitled(out, "Updated chat " + chat.value("id", ""), chat);
+  });
+  return OkStatus();
+}
+
+std::string MemberChangeLine(const Json& r) {
+  const std::string inbox = r.value("inboxId", "");
+  const std::string chat = r.value("chatId", "");
+  const std::string action = r.value("action", "");
+  const std::string role = action.ends_with("-super") ? "super admin" : "admin";
+  if (!r.value("changed", false)) {
+    if (action == "add") return "Nothing changed: " + inbox + " is already a member of " + chat;
+    return "Nothing changed: " + inbox +
+           (action.starts_with("promote") ? " is already " : " is not ") + role + " of " + chat;
+  }
+  if (action == "add") return "Added " + inbox + " to " + chat;
+  if (action == "remove") return "Removed " + inbox + " from " + chat;
+  if (action.starts_with("promote")) return "Made " + inbox + " " + role + " of " + chat;
+  return "Took the " + role + " role from " + inbox + " in " + chat;
+}
+
+// member add|rm|promote|demote: one call, one line.
+Handler MemberChange(const std::string& method) {
+  return [method](Invocation& inv) -> Status {
+    Json params = {{"chatId", Arg(inv, 0)}, {"inboxId", Arg(inv, 1)}};
+    CopyString(inv, "as", "as", &params);
+    if (inv.args().Bool("super")) params["super"] = true;
+    XS_TRY(Json r, inv.Call(method, params));
+    inv.Emit(r, [&](std::ostream& out) {
+      out << MemberChangeLine(r) << " (" << HumanValue(r.value("memberCount", Json(0)))
+          << " members)\n";
+    });
+    return OkStatus();
+  };
+}
+
+Status Leave(Invocation& inv) {
+  Json params = {{"chatId", Arg(inv, 0)}, {"purge", inv.args().Bool("purge")}};
+  return RunDestructive(inv, "chat.leave", params, [](std::ostream& out, const Json& r) {
+    out << "Asked to leave chat " << r.value("chatId", "")
+        << ": a super admin of the group removes the signet's inbox";
+    out << (r.value("pendingRemoval", false) ? " (removal pending)\n" : "\n");
+    out << "Revoked credentials: " << HumanValue(r.value("revokedCredentials", Json::array()))
+        << "\n";
+    if (r.value("purged", false)) out << "Removed the chat and its id mappings locally\n";
+  });
+}
+
+Status Remove(Invocation& inv) {
+  return RunDestructive(
+      inv, "chat.rm", {{"chatId", Arg(inv, 0)}}, [](std::ostream& out, const Json& r) {
+        out << "Removed chat " << r.value("chatId", "")
+            << " locally (its record and id mappings); its network group "
+            << r.value("networkGroupId", "") << " and the inbox's membership are not changed\n";
+        out << "Revoked credentials: " << HumanValue(r.value("revokedCredentials", Json::array()))
+            << "\n";
+      });
+}
+
+Command MemberCommand() {
+  Command list{"list", "List a chat's members and their roles", {ChatArgument()}};
+  list.run = [](Invocation& inv) {
+    return ShowTable(inv, "chat.members", {{"chatId", Arg(inv, 0)}}, kMemberColumns);
+  };
+
+  Command add{"add", "Add a member (one commit)", {ChatArgument(), MemberArgument()}};
+  add.flags = {AsFlag()};
+  add.run = MemberChange("chat.add-member");
+
+  Command rm{"rm", "Remove a member (one commit)", {ChatArgument(), MemberArgument()}};
+  rm.flags = {AsFlag()};
+  rm.run = MemberChange("chat.remove-member");
+
+  FlagSpec super{"super", FlagKind::kBool, "", "the super admin role instead of admin"};
+  Command promote{
+      "promote", "Make a member admin (--super: super admin)", {ChatArgument(), MemberArgument()}};
+  promote.flags = {super};
+  promote.run = MemberChange("chat.promote-member");
+  promote.examples = {"xs chat member promote support <inbox id>",
+                      "xs chat member promote support <inbox id> --super"};
+
+  Command demote{"demote",
+                 "Take a member's admin role (--super: super admin role)",
+                 {ChatArgument(), MemberArgument()}};
+  demote.flags = {super};
+  demote.run = MemberChange("chat.demote-member");
+
+  Command group{"member", "A chat's members and their roles"};
+  group.children = {list, add, rm, promote, demote};
+  return group;
+}
+
 }  // namespace
 
 Command ChatCommand() {
@@ -89,8 +202,32 @@ Command ChatCommand() {
   sync.run = Sync;
   sync.examples = {"xs chat sync", "xs chat sync support --json"};
 
+  Command update{
+      "update", "Change a chat's name, description or image (one commit)", {ChatArgument()}};
+  update.flags = {
+      {"name", FlagKind::kString, "<name>", "new name (at most 100 bytes)"},
+      {"description", FlagKind::kString, "<text>", "new description (at most 1000 bytes)"},
+      {"image", FlagKind::kString, "<url>", "image URL: http:// or https:// (\"\" clears)"}};
+  update.run = Update;
+  update.examples = {"xs chat update support --name \"Support\" --description \"Ask here\""};
+
+  Command leave{"leave",
+                "Leave a chat: ask its super admins to remove the signet's inbox; revokes the "
+                "credentials that cover it",
+                {ChatArgument()}};
+  leave.flags = {{"purge", FlagKind::kBool, "", "also remove the chat locally (as `xs chat rm`)"},
+                 ForceFlag("leave")};
+  leave.run = Leave;
+
+  Command rm{"rm",
+             "Remove a chat locally (record and id mappings; the network group membership is "
+             "kept); revokes the credentials that cover it",
+             {ChatArgument()}};
+  rm.flags = {ForceFlag("remove")};
+  rm.run = Remove;
+
   Command group{"chat", "Conversations the signet's inboxes take part in"};
-  group.children = {create, list, info, sync};
+  group.children = {create, list, info, sync, update, MemberCommand(), leave, rm};
   return group;
 }
 

@@ -110,7 +110,7 @@ Json Chats::Impl::View(const Json& chat) {
 }
 
 Result<std::size_t> Chats::Impl::Reconcile() {
-  std::set<std::string> known;
+  std::set<std::string> known = removed_groups;
   for (const auto& c : chats->All()) known.insert(c.value("networkGroupId", ""));
   std::size_t added = 0;
   for (const auto& [inbox_id, inbox] : s->inboxes->All()) {
@@ -360,6 +360,7 @@ Status Chats::Install() {
     loaded = impl_->chats->Load();
     RegisterChatActions(r, *impl_);
     RegisterMessageActions(r, *impl_);
+    if (loaded.ok()) loaded = InstallChatAdmin(r, *impl_);
   });
   XS_RETURN_IF_ERROR(loaded);
   Impl* impl = impl_.get();

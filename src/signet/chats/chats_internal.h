@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ struct Chats::Impl {
   RuntimeState* s = nullptr;
   ClientHost* host = nullptr;
   std::unique_ptr<RecordSet> chats;
+  // Network group ids of chats removed locally (`chat rm`): Reconcile skips
+  // them, so a group the inbox is still in does not come back as a chat.
+  std::set<std::string> removed_groups;
 
   // A chat reference (conv_ id, short id, name or network group id) -> conv_ id.
   Result<std::string> Resolve(std::string_view ref);
@@ -47,5 +51,8 @@ struct Chats::Impl {
 
 void RegisterChatActions(ActionRegistry& r, Chats::Impl& impl);
 void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl);
+// chat.update, chat.members, the member changes, chat.leave and chat.rm
+// (chat_admin.cpp); loads removed_groups.
+Status InstallChatAdmin(ActionRegistry& r, Chats::Impl& impl);
 
 }  // namespace xs::signet

@@ -3,6 +3,8 @@
 
 #include <cstddef>
 
+#include "xmtp/group/constants.h"
+
 namespace xs::signet {
 
 // The text of one `msg send` (UTF-8 bytes). XMTP carries far larger
@@ -13,5 +15,10 @@ inline constexpr std::size_t kMaxCreateMembersCount = 200;
 // `msg list`: the newest this many messages unless --limit says otherwise.
 inline constexpr std::size_t kDefaultMessageListCount = 50;
 inline constexpr std::size_t kMaxMessageListCount = 10'000;
+// `chat update`: the group metadata limits every XMTP member enforces (a
+// commit beyond them is rejected by the others).
+inline constexpr std::size_t kMaxChatNameBytes = xmtp::group::kMaxGroupNameBytes;
+inline constexpr std::size_t kMaxChatDescriptionBytes = xmtp::group::kMaxDescriptionBytes;
+inline constexpr std::size_t kMaxChatImageUrlBytes = xmtp::group::kMaxImageUrlBytes;
 
 }  // namespace xs::signet

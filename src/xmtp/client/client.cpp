@@ -494,12 +494,19 @@ Status Client::RemoveMembers(const Bytes& group_id, const std::vector<std::strin
 
 Status Client::UpdateMetadata(const Bytes& group_id, const std::string& key,
                               const std::string& value) {
+  return UpdateMetadata(group_id, std::map<std::string, std::string>{{key, value}});
+}
+
+Status Client::UpdateMetadata(const Bytes& group_id,
+                              const std::map<std::string, std::string>& attributes) {
   std::lock_guard lock(mu_);
-  XS_RETURN_IF_ERROR(group::CheckAttributeLength(key, value));
+  for (const auto& [key, value] : attributes) {
+    XS_RETURN_IF_ERROR(group::CheckAttributeLength(key, value));
+  }
   XS_TRY(GroupRecord * g, Find(group_id));
   return PublishCommit(*g, [&](GroupRecord& rec) -> Result<Change> {
     group::GroupExtensions ext = rec.ext;
-    ext.mutable_metadata.attributes[key] = value;
+    for (const auto& [key, value] : attributes) ext.mutable_metadata.attributes[key] = value;
     Change change;
     change.proposals.emplace_back(
         mls::GroupContextExtensionsProposal{group::BuildGroupContextExtensions(ext)});

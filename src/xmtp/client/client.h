@@ -194,6 +194,9 @@ class Client {
   Status RemoveMembers(const Bytes& group_id, const std::vector<std::string>& inbox_ids);
   // Mutable metadata attribute (group::kGroupName, kDescription, kImageUrl, ...).
   Status UpdateMetadata(const Bytes& group_id, const std::string& key, const std::string& value);
+  // Several attributes in one commit: all change or none.
+  Status UpdateMetadata(const Bytes& group_id,
+                        const std::map<std::string, std::string>& attributes);
   enum class AdminChange { kAddAdmin, kRemoveAdmin, kAddSuperAdmin, kRemoveSuperAdmin };
   Status UpdateAdmins(const Bytes& group_id, AdminChange change, const std::string& inbox_id);
   // Asks to be removed, as libxmtp 1.9's leave_group: a LeaveRequest
