@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { contentTypeLeaveRequest } from "@xmtp/node-sdk";
-import { createClients, syncedConversation, textsOf, waitFor } from "./lib/clients.mjs";
+import { createClients, sdkMembers, syncedConversation, syncUntilInactive, textsOf, waitFor } from "./lib/clients.mjs";
 import { startNode } from "./lib/node_process.mjs";
 import { OurPeer } from "./lib/our_peer.mjs";
 
@@ -16,23 +16,9 @@ const typeString = (t) => `${t.authorityId}/${t.typeId}:${t.versionMajor}.${t.ve
 const sorted = (list) => [...list].sort();
 const ourTexts = (messages) => messages.filter((m) => m.text !== undefined).map((m) => m.text);
 
-async function sdkMembers(conversation) {
-  await conversation.sync();
-  return sorted((await conversation.members()).map((m) => m.inboxId));
-}
-
 // The inboxes the GroupUpdated messages list as having left.
 function sdkLeft(messages) {
   return messages.filter((m) => m.contentType.typeId === "group_updated").flatMap((m) => m.content.leftInboxes.map((i) => i.inboxId));
-}
-// libxmtp syncs a group once more after its removal, then refuses.
-async function syncUntilInactive(conversation) {
-  try {
-    await conversation.sync();
-  } catch (error) {
-    if (!/inactive/i.test(String(error))) throw error;
-  }
-  return conversation.isActive === false;
 }
 function ourLeft(messages) {
   return messages.filter((m) => m.groupUpdated).flatMap((m) => m.groupUpdated.leftInboxes);

@@ -5,26 +5,11 @@
 // inbox is a plain member, and the SDK's policies hold for `xs` too.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createClients, syncedConversation, waitFor } from "./lib/clients.mjs";
+import { createClients, sdkMembers, syncedConversation, syncUntilInactive, waitFor } from "./lib/clients.mjs";
 import { startNode } from "./lib/node_process.mjs";
 import { Signet } from "./lib/xs_signet.mjs";
 
 const sorted = (list) => [...list].sort();
-
-async function sdkMembers(conversation) {
-  await conversation.sync();
-  return sorted((await conversation.members()).map((m) => m.inboxId));
-}
-
-// libxmtp syncs a group once more after its removal, then refuses.
-async function syncUntilInactive(conversation) {
-  try {
-    await conversation.sync();
-  } catch (error) {
-    if (!/inactive/i.test(String(error))) throw error;
-  }
-  return conversation.isActive === false;
-}
 
 describe("xs chat update, member and leave with SDK peers", () => {
   let node, alice, bob, signet;

@@ -93,6 +93,22 @@ export async function syncedMessages(client, conversationId) {
   return conversation ? conversation.messages() : [];
 }
 
+// A conversation's members (inbox ids, sorted) after a sync.
+export async function sdkMembers(conversation) {
+  await conversation.sync();
+  return (await conversation.members()).map((m) => m.inboxId).sort();
+}
+
+// libxmtp syncs a group once more after its removal, then refuses.
+export async function syncUntilInactive(conversation) {
+  try {
+    await conversation.sync();
+  } catch (error) {
+    if (!/inactive/i.test(String(error))) throw error;
+  }
+  return conversation.isActive === false;
+}
+
 export function textsOf(messages) {
   return messages.filter((message) => message.contentType.typeId === "text").map((message) => message.content);
 }
