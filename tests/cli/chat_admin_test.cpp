@@ -171,6 +171,8 @@ TEST_F(ChatAdminTest, UpdateChangesNameDescriptionAndImageInOneCommit) {
   RunResult none = Fails({"chat", "update", id}, kValidation);
   EXPECT_TRUE(Contains(none.err, "--name")) << none.err;
   Fails({"chat", "update", id, "--name", std::string(101, 'n')}, kValidation);
+  Fails({"chat", "update", id, "--name", "bad \xff byte"}, kValidation);
+  Fails({"chat", "update", id, "--description", "overlong \xc0\xaf slash"}, kValidation);
   Fails({"chat", "update", id, "--description", std::string(1001, 'd')}, kValidation);
   Fails({"chat", "update", id, "--image", "ftp://example.com/a.png"}, kValidation);
   Fails({"chat", "update", id, "--image", "https://"}, kValidation);

@@ -71,7 +71,24 @@ PositionalSpec MemberArgument() {
   return {"inbox", "member: XMTP inbox id, address, or managed inbox (id or label)"};
 }
 
+// Text must be UTF-8: the admin protocol would otherwise carry U+FFFD in
+// place of the bad bytes. nlohmann's serializer validates (strict UTF-8);
+// dropping and replacing bad bytes agree only when there are none.
+Status RequireUtf8(const Invocation& inv, const std::string& flag) {
+  auto value = inv.args().Value(flag);
+  if (!value) return OkStatus();
+  const Json text = *value;
+  if (text.dump(-1, ' ', false, Json::error_handler_t::ignore) ==
+      text.dump(-1, ' ', false, Json::error_handler_t::replace)) {
+    return OkStatus();
+  }
+  return UsageError("--" + flag, "must be valid UTF-8", inv.args().CommandPath());
+}
+
 Status Update(Invocation& inv) {
+  for (const char* flag : {"name", "description", "image"}) {
+    XS_RETURN_IF_ERROR(RequireUtf8(inv, flag));
+  }
   Json params = {{"chatId", Arg(inv, 0)}};
   CopyString(inv, "name", "name", &params);
   CopyString(inv, "description", "description", &params);
