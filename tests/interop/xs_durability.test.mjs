@@ -327,6 +327,12 @@ describe("xs durability: restarts and kill -9 during a burst of sends, with an S
     );
     assert.equal(scan.status, 0, `xs-secret-scan: exit ${scan.status}\n${scan.stdout}\n${scan.stderr}`);
     assert.match(scan.stderr, /\b\d+ outputs, 0 leaks/);
+    // It searched for the vault's keys, the owner passphrase, and the private
+    // key of each native client (the chat's inbox).
+    for (const what of [/^secret: vault data key$/m, /^secret: admin seed$/m, /^secret: secret of owner-pass$/m]) {
+      assert.match(scan.stderr, what);
+    }
+    assert.match(scan.stderr, /^secret: installation [0-9a-f]{64} private key$/m);
 
     // The scan finds a leak when there is one: an output holding the owner
     // passphrase.

@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
       code = kLeaks;
     }
   }
+  for (const auto& name : scan.SecretNames()) std::cerr << "secret: " << name << "\n";
   const auto findings = scan.Findings();
   for (const auto& finding : findings) std::cout << "secret leak: " << finding << "\n";
   if (!findings.empty()) code = kLeaks;
