@@ -149,6 +149,12 @@ int ReportError(std::ostream& err, const Error& error, bool json) {
       if (context.contains("candidates")) {
         err << "candidates: " << HumanValue(context["candidates"]) << "\n";
       }
+      // A network error names the endpoint it could not reach (cli.md: exit
+      // 6 with the endpoint named) when its message does not already.
+      if (error.IsNetwork() && context.contains("endpoint") && context["endpoint"].is_string() &&
+          error.message().find(context["endpoint"].get<std::string>()) == std::string::npos) {
+        err << "endpoint: " << HumanValue(context["endpoint"]) << "\n";
+      }
       if (context.contains("hint")) err << "hint: " << HumanValue(context["hint"]) << "\n";
     }
   }

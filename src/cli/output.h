@@ -50,7 +50,9 @@ void PrintTable(std::ostream& out, const std::vector<Column>& columns, const Jso
 void PrintDryRun(std::ostream& out, const Json& result);
 bool IsDryRun(const Json& result);
 
-// The error on stderr; returns the exit code of its category.
+// The error on stderr; returns the exit code of its category. Text mode
+// prints the message, then the context's candidates, the endpoint of a
+// network error (unless the message names it) and the hint.
 int ReportError(std::ostream& err, const Error& error, bool json);
 Json ErrorToJson(const Error& error);
 

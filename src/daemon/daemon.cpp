@@ -21,7 +21,7 @@
 #include "signet/chats/chats.h"
 #include "signet/chats/client_host.h"
 #include "signet/core/runtime.h"
-#include "signet/network/grpc_network.h"
+#include "signet/network/node_url.h"
 #include "signet/util/file_util.h"
 #include "transport/admin/admin_server.h"
 

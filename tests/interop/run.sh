@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the SDK interop tests (CTest: interop.sdk). Needs XS_NODE_BIN,
-# XS_IDENTITY_TOOL_BIN, XS_CLIENT_PEER_BIN and XS_BIN (set by CMake). Runs on Node.js >= 22 (what
+# XS_IDENTITY_TOOL_BIN, XS_CLIENT_PEER_BIN, XS_BIN and XS_SECRET_SCAN_BIN (set by CMake). Runs on Node.js >= 22 (what
 # @xmtp/node-sdk declares): the project-local Node 22 that scripts/setup puts
 # in .tools/node22 comes first in PATH, otherwise the system's node is used if
 # it is new enough. Installs the pinned npm packages into node_modules when
@@ -27,7 +27,7 @@ missing() {
   exit 77
 }
 
-for var in XS_NODE_BIN XS_IDENTITY_TOOL_BIN XS_CLIENT_PEER_BIN XS_BIN; do
+for var in XS_NODE_BIN XS_IDENTITY_TOOL_BIN XS_CLIENT_PEER_BIN XS_BIN XS_SECRET_SCAN_BIN; do
   if [ -z "${!var:-}" ] || [ ! -x "${!var}" ]; then
     echo "interop.sdk: $var must name an executable (got '${!var:-}')" >&2
     exit 1

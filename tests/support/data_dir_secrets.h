@@ -2,13 +2,17 @@
 // way (through the product's own vault and store), added to a SecretScan:
 // the vault key file, the admin.key seed, the vault's data key, root and
 // admin seeds, and every secret sealed in a store row (wallet private keys,
-// installation and operational key seeds, inbox database keys). Call it
-// when no daemon holds the data dir. AddDataDir also adds the dir's files.
+// installation and operational key seeds, inbox database keys), and the
+// installation private key of every native client in the client stores
+// (<dataDir>/db/<env>/clients.db3, opened with the client-store key the
+// signet store seals). Call it when no daemon holds the data dir. AddDataDir
+// also adds the dir's files.
 // Header-only test support.
 //
 // Thread contract: a plain function; no shared state.
 #pragma once
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -16,12 +20,16 @@
 #include <string>
 #include <string_view>
 
+#include "base/clock.h"
 #include "base/result.h"
+#include "codec/hex.h"
+#include "signet/core/runtime_state.h"
 #include "signet/keys/admin_key.h"
 #include "signet/keys/limits.h"
 #include "signet/keys/vault.h"
 #include "signet/store/store.h"
 #include "support/secret_scan.h"
+#include "xmtp/store/store.h"
 
 namespace xs::testing {
 
@@ -34,19 +42,47 @@ inline const std::set<std::string>& SecretHolderFiles() {
 // The store row kinds that carry a sealed secret.
 inline constexpr const char* kSecretRowKinds[] = {"wallet", "key", "inbox"};
 
+// The daemon's client store file in <dataDir>/db/<env>/ (daemon.h
+// kClientStoreFileName).
+inline constexpr const char* kClientStoreFile = "clients.db3";
+
+// Every installation private key in the client stores under the data dir.
+inline Status AddClientStoreSecrets(const std::string& data_dir, const crypto::Secret& key,
+                                    SecretScan& scan) {
+  std::error_code ec;
+  const std::filesystem::path db_dir = std::filesystem::path(data_dir) / "db";
+  if (!std::filesystem::is_directory(db_dir, ec)) return OkStatus();
+  for (const auto& env : std::filesystem::directory_iterator(db_dir, ec)) {
+    const std::filesystem::path path = env.path() / kClientStoreFile;
+    if (!std::filesystem::is_regular_file(path, ec)) continue;
+    XS_TRY(auto store, xmtp::store::Store::Open(path.string(), key, *SystemClock::Get()));
+    XS_TRY(auto identities, store->ListIdentities());
+    for (const auto& identity : identities) {
+      scan.AddSecret("installation " + codec::HexEncode(identity.installation_key) + " private key",
+                     identity.installation_private_key.bytes());
+    }
+  }
+  return OkStatus();
+}
+
 inline Status AddStoreSecrets(const std::string& data_dir, const signet::Vault& vault,
                               SecretScan& scan) {
   XS_TRY(auto store,
          signet::Store::Open(data_dir + "/" + signet::kStoreFileName, vault.data_key().Clone()));
+  std::optional<crypto::Secret> client_store_key;
   for (const char* kind : kSecretRowKinds) {
     XS_TRY(auto rows, store->List(kind));
     for (const auto& row : rows) {
       if (row.sealed_secret.empty()) continue;
       XS_TRY(auto secret, store->OpenSecret(row));
       scan.AddSecret(std::string(kind) + " " + row.id + " private key", secret.bytes());
+      if (row.body.value("kind", "") == signet::kClientStoreKeyKind) {
+        client_store_key = std::move(secret);
+      }
     }
   }
-  return OkStatus();
+  if (!client_store_key) return OkStatus();
+  return AddClientStoreSecrets(data_dir, *client_store_key, scan);
 }
 
 inline Status AddDataDirSecrets(const std::string& data_dir,

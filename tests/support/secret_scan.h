@@ -62,6 +62,7 @@ class SecretScan {
 
   void AddSecret(const std::string& what, std::span<const std::uint8_t> bytes) {
     if (bytes.size() < kMinFormBytes) return;
+    names_.insert(what);
     AddForm(what, "raw", std::string(bytes.begin(), bytes.end()));
     std::string hex = codec::HexEncode(bytes);
     AddForm(what, "hex", hex);
@@ -75,6 +76,10 @@ class SecretScan {
     AddSecret(what, std::span<const std::uint8_t>(
                         reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
   }
+
+  // What each added secret is ("vault key", "installation … private key"),
+  // never the secret itself.
+  std::set<std::string> SecretNames() const { return names_; }
 
   // A bearer token issued in output `issuing_output` (an AddOutput index).
   void AddToken(const std::string& what, std::string token, std::size_t issuing_output) {
@@ -159,6 +164,7 @@ class SecretScan {
   std::vector<Output> outputs_;
   std::set<std::filesystem::path> files_;
   std::vector<Form> forms_;
+  std::set<std::string> names_;
   std::vector<Token> tokens_;
 };
 

@@ -33,6 +33,13 @@ TEST(SecretScanTest, CleanOutputsHaveNoFindings) {
   EXPECT_TRUE(scan.Findings().empty());
 }
 
+TEST(SecretScanTest, NamesWhatItSearchesForButNotTooShortSecrets) {
+  SecretScan scan;
+  scan.AddSecret("seed", kSeed);
+  scan.AddSecret("pin", std::string_view("1234"));
+  EXPECT_EQ(scan.SecretNames(), std::set<std::string>{"seed"});
+}
+
 TEST(SecretScanTest, FindsEveryFormOfASecretInAnOutput) {
   const std::string raw(kSeed.begin(), kSeed.end());
   std::vector<std::uint8_t> longer(3, 0x7f);  // the secret inside a longer blob

@@ -15,6 +15,10 @@ constexpr std::string_view kHttps = "https://";
 // "host:port" upper bound; URLs come from configuration, not the network.
 constexpr std::size_t kMaxUrlLength = 2048;
 constexpr std::string_view kCertificateMarker = "-----BEGIN CERTIFICATE-----";
+// gRPC waits up to 120 s between reconnect attempts by default: a node back
+// after an outage would stay unreachable that long (every call fails fast
+// meanwhile). A channel tries again at least this often.
+constexpr int kMaxReconnectBackoffMs = 2000;
 
 Result<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(const Endpoint& ep,
                                                                      const ApiOptions& options) {
@@ -83,6 +87,7 @@ Result<std::unique_ptr<ApiClient>> ApiClient::Connect(std::string_view url, ApiO
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, kMaxReconnectBackoffMs);
   XS_TRY(std::shared_ptr<grpc::ChannelCredentials> creds, ChannelCredentials(ep, options));
   if (!creds) return Error::Network(url, "could not create TLS credentials");
   auto channel = grpc::CreateCustomChannel(ep.target, creds, args);
