@@ -126,9 +126,8 @@ Command MsgCommand() {
   send.examples = {"xs msg send \"hello\" --to support"};
 
   Command reply{"reply", "Reply to a message with text", {{"text", "the reply text"}}};
-  reply.flags = {ChatFlag("chat"),
-                 {"to", FlagKind::kString, "<msg>", kMessageRefHelp, true},
-                 AsFlag()};
+  reply.flags = {
+      ChatFlag("chat"), {"to", FlagKind::kString, "<msg>", kMessageRefHelp, true}, AsFlag()};
   reply.run = Reply;
   reply.examples = {"xs msg reply \"on it\" --chat support --to msg_1a2b3c4d5e6f7a8b"};
 
@@ -157,7 +156,8 @@ Command MsgCommand() {
   list.run = List;
   list.examples = {"xs msg list --from support --dangerously-allow-message-read"};
 
-  Command info{"info", "Show one message (content needs read elevation)", {{"msg", kMessageRefHelp}}};
+  Command info{
+      "info", "Show one message (content needs read elevation)", {{"msg", kMessageRefHelp}}};
   info.flags = {ChatFlag("chat"), AsFlag(), ReadFlag(),
                 PassphraseFileFlag("owner passphrase approving the read")};
   info.run = Info;

@@ -145,17 +145,16 @@ class Parser {
 }  // namespace
 
 bool IsExtendedPictographic(char32_t code_point) {
-  auto it = std::upper_bound(
-      kExtendedPictographic.begin(), kExtendedPictographic.end(), code_point,
-      [](char32_t c, const Range& r) { return c < r.first; });
+  auto it = std::upper_bound(kExtendedPictographic.begin(), kExtendedPictographic.end(), code_point,
+                             [](char32_t c, const Range& r) { return c < r.first; });
   return it != kExtendedPictographic.begin() && code_point <= std::prev(it)->last;
 }
 
 Status CheckSingleEmoji(std::string_view text, std::string_view field) {
   if (text.empty()) return Error::Validation(field, "must not be empty");
   if (text.size() > kMaxEmojiBytes) {
-    return Error::Validation(field, "at most " + std::to_string(kMaxEmojiBytes) +
-                                        " bytes (kMaxEmojiBytes): one emoji");
+    return Error::Validation(
+        field, "at most " + std::to_string(kMaxEmojiBytes) + " bytes (kMaxEmojiBytes): one emoji");
   }
   auto cps = Decode(text);
   if (!cps) return Error::Validation(field, "is not valid UTF-8");
@@ -164,9 +163,10 @@ Status CheckSingleEmoji(std::string_view text, std::string_view field) {
   bool ok = p.FirstElement(&joinable);
   while (ok && joinable && p.Take(kZwj)) ok = p.Pictograph();
   if (!ok || !p.done()) {
-    return Error::Validation(field,
-                             "must be exactly one emoji (one grapheme cluster, e.g. 👍, 👍🏽, "
-                             "❤️, 👩‍👩‍👧, 🇫🇷 or 1️⃣)");
+    return Error::Validation(
+        field,
+        "must be exactly one emoji (one grapheme cluster, e.g. 👍, 👍🏽, "
+        "❤️, 👩‍👩‍👧, 🇫🇷 or 1️⃣)");
   }
   return OkStatus();
 }

@@ -110,9 +110,12 @@ std::string Inboxes(const Json& list) {
 std::string GroupUpdatedSummary(const Json& u) {
   std::vector<std::string> parts;
   const std::pair<const char*, const char*> lists[] = {
-      {"addedInboxes", "added "},          {"removedInboxes", "removed "},
-      {"leftInboxes", "left: "},           {"addedAdmins", "made admin "},
-      {"removedAdmins", "removed admin "}, {"addedSuperAdmins", "made super admin "},
+      {"addedInboxes", "added "},
+      {"removedInboxes", "removed "},
+      {"leftInboxes", "left: "},
+      {"addedAdmins", "made admin "},
+      {"removedAdmins", "removed admin "},
+      {"addedSuperAdmins", "made super admin "},
       {"removedSuperAdmins", "removed super admin "}};
   for (const auto& [key, verb] : lists) {
     if (u.contains(key) && !u[key].empty()) parts.push_back(verb + Inboxes(u[key]));

@@ -56,12 +56,11 @@ TEST(MessageViewTest, ReactionShowsReferenceEmojiAndAction) {
                           content::ReactionSchema::kUnicode};
   Json m = View(content::EncodeReaction(added));
   ASSERT_TRUE(m.contains("reaction")) << m.dump();
-  EXPECT_EQ(m["reaction"],
-            Json({{"reference", kRef},
-                  {"referenceInboxId", kBob},
-                  {"action", "added"},
-                  {"emoji", "👍"},
-                  {"schema", "unicode"}}));
+  EXPECT_EQ(m["reaction"], Json({{"reference", kRef},
+                                 {"referenceInboxId", kBob},
+                                 {"action", "added"},
+                                 {"emoji", "👍"},
+                                 {"schema", "unicode"}}));
   EXPECT_FALSE(m.contains("text"));
   m["reaction"]["referenceId"] = "msg_0123456789abcdef";
   EXPECT_EQ(MessageSummary(m), "reacted 👍 to msg_0123456789abcdef");
