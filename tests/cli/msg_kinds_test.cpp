@@ -271,9 +271,10 @@ TEST_F(MsgKindsTest, ReplyReactReadAndInfoWithEveryErrorPath) {
   RunResult table =
       Xs({"msg", "list", "--from", "kinds", "--dangerously-allow-message-read", "--limit", "100"});
   EXPECT_EQ(table.code, 0) << table.Describe();
+  const std::string medium = "reacted " + kThumbsUpMedium + " to " + m;
+  const std::string unreacted = "removed reaction " + kThumbsUp + " from " + m;
   for (const std::string& line :
-       {std::string("CONTENT"), "reply to " + m + ": on it",
-        "reacted " + kThumbsUpMedium + " to " + m, "removed reaction " + kThumbsUp + " from " + m,
+       {std::string("CONTENT"), "reply to " + m + ": on it", medium, unreacted,
         std::string("read receipt"), " added " + peer_network.substr(0, 8)}) {
     EXPECT_TRUE(Contains(table.out, line)) << line << "\n" << table.out;
   }

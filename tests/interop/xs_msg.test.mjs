@@ -12,70 +12,19 @@
 // read-elevation flag alone reads) and attaches to the test's node through
 // XMTP_SIGNET_LOCAL_NODE.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ReactionAction, ReactionSchema, encodeText } from "@xmtp/node-sdk";
 import { createClients, syncedConversation, waitFor } from "./lib/clients.mjs";
-import { makeTempDir, startNode } from "./lib/node_process.mjs";
+import { startNode } from "./lib/node_process.mjs";
+import { Signet } from "./lib/xs_signet.mjs";
 
 const kThumbsUp = "\u{1F44D}";
 const kFamily = "\u{1F469}\u200D\u{1F469}\u200D\u{1F467}";
 const kParty = "\u{1F389}";
 
-function xsBinary() {
-  const bin = process.env.XS_BIN;
-  if (!bin) throw new Error("XS_BIN is not set (path of the xs binary)");
-  return bin;
-}
-
-class Signet {
-  constructor(node) {
-    this.root = makeTempDir("xs-msg");
-    const dirs = {};
-    for (const d of ["home", "config", "data", "state", "run"]) {
-      dirs[d] = path.join(this.root, d);
-      mkdirSync(dirs[d], { recursive: true, mode: 0o700 });
-    }
-    this.env = {
-      PATH: "/usr/local/bin:/usr/bin:/bin",
-      HOME: dirs.home,
-      XDG_CONFIG_HOME: dirs.config,
-      XDG_DATA_HOME: dirs.data,
-      XDG_STATE_HOME: dirs.state,
-      XDG_RUNTIME_DIR: dirs.run,
-      TMPDIR: dirs.run,
-      XMTP_SIGNET_WS_PORT: "0",
-      XMTP_SIGNET_LOCAL_NODE: `127.0.0.1:${node.port}`,
-    };
-  }
-
-  run(args) {
-    const r = spawnSync(xsBinary(), [...args, "--json"], { env: this.env, encoding: "utf8", timeout: 60_000 });
-    let json;
-    try {
-      json = JSON.parse(r.stdout);
-    } catch {
-      json = undefined;
-    }
-    return { code: r.status, json, stdout: r.stdout, stderr: r.stderr };
-  }
-
-  ok(args) {
-    const r = this.run(args);
-    assert.equal(r.code, 0, `xs ${args.join(" ")}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-    return r.json;
-  }
-
-  list(chat) {
-    return this.ok(["msg", "list", "--from", chat, "--dangerously-allow-message-read", "--limit", "500"]);
-  }
-
-  dispose() {
-    this.run(["daemon", "stop"]);
-    rmSync(this.root, { recursive: true, force: true });
-  }
+// Every message of a chat, content included (the gate is off).
+function listAll(signet, chat) {
+  return signet.ok(["msg", "list", "--from", chat, "--dangerously-allow-message-read", "--limit", "500"]);
 }
 
 // The SDK's messages once `probe` holds for them.
@@ -91,8 +40,8 @@ async function sdkMessagesWhen(what, group, probe) {
 async function listedWhen(signet, chat, ids) {
   return waitFor(`xs msg list to show ${ids.length} SDK messages`, () => {
     signet.ok(["chat", "sync", chat]);
-    const listed = signet.list(chat);
-    return ids.every((id) => listed.some((m) => m.networkId === id)) ? listed : undefined;
+    const messages = listAll(signet, chat);
+    return ids.every((id) => messages.some((m) => m.networkId === id)) ? messages : undefined;
   });
 }
 
@@ -280,7 +229,7 @@ describe("xs msg: every message kind both ways with an SDK peer", () => {
       const r = signet.run(["chat", "info", group.id]);
       return r.code === 0 ? r.json : undefined;
     });
-    const listed = signet.list(chat.id);
+    const listed = listAll(signet, chat.id);
     assert.ok(!listed.some((m) => m.networkId === earlyId), "the early message is not stored here");
 
     const reply = signet.ok(["msg", "reply", "answering the early one", "--chat", chat.id, "--to", earlyId]);

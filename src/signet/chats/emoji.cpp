@@ -145,8 +145,9 @@ class Parser {
 }  // namespace
 
 bool IsExtendedPictographic(char32_t code_point) {
-  auto it = std::upper_bound(kExtendedPictographic.begin(), kExtendedPictographic.end(), code_point,
-                             [](char32_t c, const Range& r) { return c < r.first; });
+  const auto* it =
+      std::upper_bound(kExtendedPictographic.begin(), kExtendedPictographic.end(), code_point,
+                       [](char32_t c, const Range& r) { return c < r.first; });
   return it != kExtendedPictographic.begin() && code_point <= std::prev(it)->last;
 }
 

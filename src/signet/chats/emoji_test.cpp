@@ -19,19 +19,19 @@ TEST(EmojiTest, OneEmojiOfEveryShapeIsAccepted) {
            "\u00A9\uFE0F",          // ©️ Latin-1 pictograph
            "\U0001F44D\U0001F3FD",  // 👍🏽 skin tone modifier
            "\U0001F3FB",            // 🏻 a lone modifier (the swatch)
-           "\U0001F469\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466",  // 👩‍👩‍👧‍👦
-                                                                          // family
-           "\U0001F9D1\U0001F3FB\u200D\u2764\uFE0F\u200D\U0001F48B\u200D\U0001F9D1"
-           "\U0001F3FC",  // 🧑🏻‍❤️‍💋‍🧑🏼 modifiers and selectors
+           // 👩‍👩‍👧‍👦 a ZWJ family
+           "\U0001F469\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466",
+           // 🧑🏻‍❤️‍💋‍🧑🏼 ZWJs with modifiers and selectors
+           "\U0001F9D1\U0001F3FB\u200D\u2764\uFE0F\u200D\U0001F48B\u200D\U0001F9D1\U0001F3FC",
            "\U0001F3F3\uFE0F\u200D\U0001F308",        // 🏳️‍🌈 selector before the ZWJ
            "\U0001F3F4\u200D\u2620\uFE0F",            // 🏴‍☠️ selector at the end
-           "\U0001F3CC\U0001F3FD\u200D\u2642\uFE0F",  // 🏌🏽‍♂️ modifier, ZWJ, sign,
-                                                      // selector
+           "\U0001F3CC\U0001F3FD\u200D\u2642\uFE0F",  // 🏌🏽‍♂️ modifier, ZWJ, selector
            "\U0001F1EB\U0001F1F7",                    // 🇫🇷 a regional indicator pair
-           "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F",  // Scotland
+           // Scotland: black flag, tags "gbsct", cancel tag
+           "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F",
            "1\uFE0F\u20E3",  // 1️⃣ keycap with selector
            "#\u20E3",        // keycap without selector
-           "*\uFE0F\u20E3",  //
+           "*\uFE0F\u20E3",  // *️⃣
            "\U0001FAE8",     // 🫨 Unicode 15.0
        }) {
     Status s = CheckSingleEmoji(e);

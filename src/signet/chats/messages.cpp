@@ -102,8 +102,8 @@ struct Target {
 
 std::optional<client::Message> FindStored(const std::vector<client::Message>& messages,
                                           const client::Bytes& id) {
-  for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
-    if (it->id == id) return *it;
+  for (const auto& m : messages) {
+    if (m.id == id) return m;
   }
   return std::nullopt;
 }
