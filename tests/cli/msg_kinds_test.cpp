@@ -128,6 +128,11 @@ class MsgKindsTest : public ::testing::Test {
 // in `msg list` and `msg info`, references by msg_ id, short id and network
 // id, references the chat does not store, and every error path.
 TEST_F(MsgKindsTest, ReplyReactReadAndInfoWithEveryErrorPath) {
+  for (const char* command : {"reply", "react", "read", "info"}) {
+    RunResult help = Xs({"msg", command, "--help"});
+    EXPECT_EQ(help.code, 0) << help.Describe();
+    EXPECT_TRUE(Contains(help.out, std::string("Usage:\n  xs msg ") + command)) << help.out;
+  }
   const fs::path pass = env_->root() / "owner-pass";
   passphrase_ = "owner passphrase for message kinds 3";
   WriteFile(pass, *passphrase_ + "\n");
