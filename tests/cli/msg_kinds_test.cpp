@@ -284,6 +284,19 @@ TEST_F(MsgKindsTest, ReplyReactReadAndInfoWithEveryErrorPath) {
     EXPECT_TRUE(Contains(table.out, line)) << line << "\n" << table.out;
   }
 
+  // Members added, removed and metadata changed read as membership changes.
+  const std::string third = Ok({"inbox", "create", "--label", "third"}).value("networkInboxId", "");
+  Ok({"chat", "member", "add", "kinds", third});
+  Ok({"chat", "member", "rm", "kinds", third});
+  Ok({"chat", "update", "kinds", "--description", "about kinds"});
+  Json changes = ListOn(*env_, chat);
+  const std::string us = our_inbox.substr(0, 8);
+  ById(changes, "summary", us + " added " + third.substr(0, 8));
+  ById(changes, "summary", us + " removed " + third.substr(0, 8));
+  Json described = ById(changes, "summary", us + " set description to \"about kinds\"");
+  EXPECT_EQ(described.value("kind", ""), "membership_change") << described.dump();
+  EXPECT_EQ(described["groupUpdated"]["metadataChanges"][0].value("newValue", ""), "about kinds");
+
   // Bad input: validation (1) before anything is looked up, not_found (2).
   Fails({"msg", "reply", "", "--chat", "kinds", "--to", m}, kValidation);
   Fails({"msg", "reply", std::string(64 * 1024 + 1, 'x'), "--chat", "kinds", "--to", m},
