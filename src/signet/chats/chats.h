@@ -10,10 +10,11 @@
 //                operator's, else the signet's shared one
 //   chat.list    {as?, operatorId?}      chat.info {chatId}
 //   chat.sync    {chatId?, as?}          pulls and applies; counts what it got
-//   message.send {chatId, text, as?}     message.list {chatId, limit?}
+//   message.send|reply|react|read|list|info   see messages.cpp
 //
-// message.list shows content, so it needs admin read elevation (decisions.md
-// #12-13): dangerouslyAllowMessageRead plus owner approval when the gate is on.
+// message.list and message.info show content, so they need admin read
+// elevation (decisions.md #12-13): dangerouslyAllowMessageRead plus owner
+// approval when the gate is on.
 //
 // A chat record is written only after the group's first commit is on the
 // network: a `chat create` that fails leaves no chat. Groups the clients join

@@ -1,19 +1,40 @@
-// message.send and message.list.
+// The message.* actions: send, reply, react, read (a read receipt), list and
+// info.
+//
+//   message.send  {chatId, text, as?}
+//   message.reply {chatId, messageId, text, as?}
+//   message.react {chatId, messageId, emoji, action?: "added"|"removed", as?}
+//   message.read  {chatId, as?}
+//   message.list  {chatId, limit?, as?}          content: read elevation
+//   message.info  {chatId, messageId, as?}       content: read elevation
+//
+// A message is named by its msg_ id, a unique short msg_ id among the chat's
+// stored messages, or its network id (64 hex digits). A reply or reaction
+// may name a message the chat does not store (decisions.md #19: sent before
+// we joined, or not synced yet): the network id is sent as given and the
+// reference gets a msg_ id. `as` names the inbox the caller expects to act;
+// another inbox than the chat's is a validation error.
 #include <algorithm>
+#include <cctype>
 
 #include "base/clock.h"
 #include "codec/hex.h"
 #include "signet/chats/chats_internal.h"
+#include "signet/chats/emoji.h"
 #include "signet/chats/limits.h"
+#include "signet/chats/message_view.h"
 #include "xmtp/content/codecs.h"
 
 namespace xs::signet {
 
 namespace client = xmtp::client;
+namespace content = xmtp::content;
 
 namespace {
 
 constexpr std::int64_t kNsPerMs = 1'000'000;
+// A network message id: SHA-256, hex (protocol.md §4.5).
+constexpr std::size_t kNetworkMessageIdHexLength = 64;
 
 Result<std::string> MessageText(const Json& p) {
   XS_TRY(std::string text, GetString(p, "text"));
@@ -25,28 +46,199 @@ Result<std::string> MessageText(const Json& p) {
   return text;
 }
 
-Result<Json> Send(Chats::Impl& impl, const Json& p) {
-  // Bad input is refused before the chat is even looked up.
-  XS_TRY(std::string text, MessageText(p));
-  XS_TRY(std::string chat_id, impl.ResolveParam(p));
-  XS_TRY(Chats::Impl::Bound b, impl.Bind(chat_id));
+// The chat, its client, and the --as check.
+Result<Chats::Impl::Bound> BindChat(Chats::Impl& impl, const Json& p, std::string* chat_id) {
+  XS_TRY(*chat_id, impl.ResolveParam(p));
+  XS_TRY(Chats::Impl::Bound b, impl.Bind(*chat_id));
   if (HasField(p, "as")) {
     XS_TRY(std::string as, impl.AsInbox(p));
     if (as != b.chat.value("inboxId", "")) {
-      return Error::Validation("as", "chat " + chat_id + " is held by inbox " +
+      return Error::Validation("as", "chat " + *chat_id + " is held by inbox " +
                                          b.chat.value("inboxId", "") + ", not " + as);
     }
   }
-  XS_TRY(client::Bytes network_id, b.client->Send(b.group_id, xmtp::content::EncodeText(text)));
+  return b;
+}
+
+// ---------------------------------------------------------------- message references
+
+struct MessageRef {
+  enum class Form { kId, kShortId, kNetworkId };
+  Form form = Form::kId;
+  std::string text;  // the id; a network id in lowercase
+};
+
+bool IsHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(c) != 0; });
+}
+
+// params.messageId, checked for form only (before anything is looked up).
+Result<MessageRef> ParseMessageRef(const Json& p) {
+  XS_TRY(std::string ref, GetString(p, "messageId"));
+  const std::string_view prefix = IdPrefix(IdType::kMessage);
+  if (IsValidId(IdType::kMessage, ref)) return MessageRef{MessageRef::Form::kId, ref};
+  if (ref.size() == kNetworkMessageIdHexLength && IsHex(ref)) {
+    std::transform(ref.begin(), ref.end(), ref.begin(),
+                   [](char c) { return static_cast<char>(std::tolower(c)); });
+    return MessageRef{MessageRef::Form::kNetworkId, ref};
+  }
+  std::string_view hex = ref;
+  if (hex.substr(0, prefix.size()) == prefix) hex.remove_prefix(prefix.size());
+  if (!hex.empty() && hex.size() <= kIdHexLength && IsHex(hex) &&
+      std::none_of(hex.begin(), hex.end(), [](char c) { return std::isupper(c) != 0; })) {
+    return MessageRef{MessageRef::Form::kShortId, ref};
+  }
+  return Error::Validation("messageId", "'" + ref +
+                                            "' is not a msg_ id, a short msg_ id or a network "
+                                            "message id (64 hex digits)");
+}
+
+// A referenced message: its ids, and the stored copy when the chat has it.
+struct Target {
+  std::string id;   // msg_
+  std::string hex;  // network id
+  std::optional<client::Message> stored;
+};
+
+std::optional<client::Message> FindStored(const std::vector<client::Message>& messages,
+                                          const client::Bytes& id) {
+  for (const auto& m : messages) {
+    if (m.id == id) return m;
+  }
+  return std::nullopt;
+}
+
+// Resolves `ref` in the chat. A message the chat does not store is looked
+// for again after a sync of the group; `need_stored` makes a failed sync an
+// error (a reply or reaction is sent without the stored copy).
+Result<Target> FindMessage(Chats::Impl& impl, const Chats::Impl::Bound& b, const MessageRef& ref,
+                           bool need_stored) {
+  XS_TRY(std::vector<client::Message> messages, b.client->Messages(b.group_id));
+  Target t;
+  if (ref.form == MessageRef::Form::kShortId) {
+    std::vector<std::string> candidates;
+    candidates.reserve(messages.size());
+    Status mapped = impl.s->store->Transaction([&]() -> Status {
+      for (const auto& m : messages) {
+        auto id = impl.MessageId(m.id);
+        if (!id.ok()) return id.error();
+        candidates.push_back(*std::move(id));
+      }
+      return OkStatus();
+    });
+    XS_RETURN_IF_ERROR(mapped);
+    XS_TRY(t.id, ResolveShortId(IdType::kMessage, ref.text, candidates));
+    const auto at = std::find(candidates.begin(), candidates.end(), t.id) - candidates.begin();
+    t.stored = messages[static_cast<std::size_t>(at)];
+    t.hex = codec::HexEncode(t.stored->id);
+    return t;
+  }
+  if (ref.form == MessageRef::Form::kId) {
+    XS_TRY(std::optional<std::string> hex, impl.s->store->GetNetworkId(kMessageMap, ref.text));
+    if (!hex) return Error::NotFound("message not found: " + ref.text);
+    t.id = ref.text;
+    t.hex = *hex;
+  } else {
+    t.hex = ref.text;
+  }
+  XS_TRY(client::Bytes network_id, codec::HexDecode(t.hex));
+  t.stored = FindStored(messages, network_id);
+  if (!t.stored) {
+    Status synced = b.client->SyncGroup(b.group_id);
+    if (!synced.ok() && need_stored) return synced.error();
+    if (synced.ok()) {
+      XS_TRY(messages, b.client->Messages(b.group_id));
+      t.stored = FindStored(messages, network_id);
+    }
+  }
+  if (t.id.empty()) {
+    XS_TRY(t.id, impl.MessageId(network_id));
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------- sending
+
+Result<Json> SendContent(Chats::Impl& impl, const Chats::Impl::Bound& b, const std::string& chat_id,
+                         const content::EncodedContent& encoded) {
+  XS_TRY(client::Bytes network_id, b.client->Send(b.group_id, encoded));
   XS_TRY(std::string id, impl.MessageId(network_id));
   return Json{{"id", id},
               {"networkId", codec::HexEncode(network_id)},
               {"chatId", chat_id},
               {"senderInboxId", b.client->inbox_id()},
-              {"sentAt", impl.s->Now()}};
+              {"sentAt", impl.s->Now()},
+              {"contentType", encoded.type.ToString()}};
 }
 
-Json MessageJson(const client::Message& m, const std::string& id, const std::string& chat_id) {
+void AddReference(const Target& t, Json& out) {
+  out["referenceId"] = t.id;
+  out["reference"] = t.hex;
+  out["referenceStored"] = t.stored.has_value();
+}
+
+Result<Json> Send(Chats::Impl& impl, const Json& p) {
+  // Bad input is refused before the chat is even looked up.
+  XS_TRY(std::string text, MessageText(p));
+  std::string chat_id;
+  XS_TRY(Chats::Impl::Bound b, BindChat(impl, p, &chat_id));
+  return SendContent(impl, b, chat_id, content::EncodeText(text));
+}
+
+Result<Json> Reply(Chats::Impl& impl, const Json& p) {
+  XS_TRY(std::string text, MessageText(p));
+  XS_TRY(MessageRef ref, ParseMessageRef(p));
+  std::string chat_id;
+  XS_TRY(Chats::Impl::Bound b, BindChat(impl, p, &chat_id));
+  XS_TRY(Target target, FindMessage(impl, b, ref, false));
+  content::Reply reply;
+  reply.reference = target.hex;
+  if (target.stored) reply.reference_inbox_id = target.stored->sender_inbox_id;
+  reply.content = content::EncodeText(text);
+  XS_TRY(Json out, SendContent(impl, b, chat_id, content::EncodeReply(reply)));
+  AddReference(target, out);
+  return out;
+}
+
+Result<content::ReactionAction> ReactionActionOf(const Json& p) {
+  XS_TRY(std::string action, GetOptString(p, "action", "added"));
+  if (action == "added") return content::ReactionAction::kAdded;
+  if (action == "removed") return content::ReactionAction::kRemoved;
+  return Error::Validation("action", "must be \"added\" or \"removed\"");
+}
+
+Result<Json> React(Chats::Impl& impl, const Json& p) {
+  XS_TRY(std::string emoji, GetString(p, "emoji"));
+  XS_RETURN_IF_ERROR(CheckSingleEmoji(emoji));
+  XS_TRY(content::ReactionAction action, ReactionActionOf(p));
+  XS_TRY(MessageRef ref, ParseMessageRef(p));
+  std::string chat_id;
+  XS_TRY(Chats::Impl::Bound b, BindChat(impl, p, &chat_id));
+  XS_TRY(Target target, FindMessage(impl, b, ref, false));
+  content::Reaction reaction;
+  reaction.reference = target.hex;
+  if (target.stored) reaction.reference_inbox_id = target.stored->sender_inbox_id;
+  reaction.action = action;
+  reaction.content = emoji;
+  reaction.schema = content::ReactionSchema::kUnicode;
+  XS_TRY(Json out, SendContent(impl, b, chat_id, content::EncodeReaction(reaction)));
+  AddReference(target, out);
+  out["emoji"] = emoji;
+  out["action"] = action == content::ReactionAction::kAdded ? "added" : "removed";
+  return out;
+}
+
+Result<Json> Read(Chats::Impl& impl, const Json& p) {
+  std::string chat_id;
+  XS_TRY(Chats::Impl::Bound b, BindChat(impl, p, &chat_id));
+  return SendContent(impl, b, chat_id, content::EncodeReadReceipt());
+}
+
+// ---------------------------------------------------------------- reading
+
+// The message as `msg list` and `msg info` show it; references get msg_ ids.
+Result<Json> MessageJson(Chats::Impl& impl, const client::Message& m, const std::string& id,
+                         const std::string& chat_id) {
   Json out = {
       {"id", id},
       {"networkId", codec::HexEncode(m.id)},
@@ -56,7 +248,14 @@ Json MessageJson(const client::Message& m, const std::string& id, const std::str
       {"sentAt", IsoTime(static_cast<std::int64_t>(m.sent_ns) / kNsPerMs)},
       {"contentType", m.content.type.ToString()},
       {"published", m.node_id != 0}};
-  if (auto text = xmtp::content::DecodeText(m.content); text.ok()) out["text"] = *text;
+  AddContentFields(m.content, out);
+  for (const char* kind : {"reply", "reaction"}) {
+    if (!out.contains(kind)) continue;
+    auto reference = codec::HexDecode(out[kind].value("reference", ""));
+    if (!reference.ok()) continue;  // a peer's malformed reference: shown as sent
+    XS_TRY(out[kind]["referenceId"], impl.MessageId(*reference));
+  }
+  out["summary"] = MessageSummary(out);
   return out;
 }
 
@@ -73,16 +272,22 @@ Result<std::size_t> ListLimit(const Json& p) {
 
 // Content is shown to the admin only through read elevation (decisions.md
 // #12): the check comes after the parameters are known to be valid.
-Result<Json> List(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
-  XS_TRY(std::size_t limit, ListLimit(p));
-  XS_TRY(std::string chat_id, impl.ResolveParam(p));
-  XS_TRY(Chats::Impl::Bound b, impl.Bind(chat_id));
+Status Elevate(Chats::Impl& impl, const Json& p, const CallContext& ctx,
+               const std::string& chat_id) {
   std::optional<std::string> passphrase;
   if (auto it = p.find("ownerPassphrase"); it != p.end() && it->is_string()) {
     passphrase = it->get<std::string>();
   }
   XS_TRY(AdminReadElevation elevation, impl.s->elevation->Authorize(ctx, {chat_id}, passphrase));
   (void)elevation;
+  return OkStatus();
+}
+
+Result<Json> List(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
+  XS_TRY(std::size_t limit, ListLimit(p));
+  std::string chat_id;
+  XS_TRY(Chats::Impl::Bound b, BindChat(impl, p, &chat_id));
+  XS_RETURN_IF_ERROR(Elevate(impl, p, ctx, chat_id));
   XS_TRY(std::vector<client::Message> messages, b.client->Messages(b.group_id));
   std::size_t first = messages.size() > limit ? messages.size() - limit : 0;
   Json out = Json::array();
@@ -90,8 +295,30 @@ Result<Json> List(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
     for (std::size_t i = first; i < messages.size(); ++i) {
       auto id = impl.MessageId(messages[i].id);
       if (!id.ok()) return id.error();
-      out.push_back(MessageJson(messages[i], *id, chat_id));
+      auto row = MessageJson(impl, messages[i], *id, chat_id);
+      if (!row.ok()) return row.error();
+      out.push_back(*std::move(row));
     }
+    return OkStatus();
+  });
+  XS_RETURN_IF_ERROR(mapped);
+  return out;
+}
+
+// A message the chat does not store is not_found, decided before any
+// approval is asked.
+Result<Json> Info(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
+  XS_TRY(MessageRef ref, ParseMessageRef(p));
+  std::string chat_id;
+  XS_TRY(Chats::Impl::Bound b, BindChat(impl, p, &chat_id));
+  XS_TRY(Target target, FindMessage(impl, b, ref, true));
+  if (!target.stored) {
+    return Error::NotFound("message " + target.id + " is not stored in chat " + chat_id);
+  }
+  XS_RETURN_IF_ERROR(Elevate(impl, p, ctx, chat_id));
+  Json out;
+  Status mapped = impl.s->store->Transaction([&]() -> Status {
+    XS_TRY(out, MessageJson(impl, *target.stored, target.id, chat_id));
     return OkStatus();
   });
   XS_RETURN_IF_ERROR(mapped);
@@ -104,8 +331,16 @@ void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
   r.Register({"message.send", "Send a text message to a chat", Intent::kWrite, false, true,
               [i](const Json& p, const CallContext&) { return Send(*i, p); }});
+  r.Register({"message.reply", "Reply to a message with text", Intent::kWrite, false, true,
+              [i](const Json& p, const CallContext&) { return Reply(*i, p); }});
+  r.Register({"message.react", "Add or remove an emoji reaction to a message", Intent::kWrite,
+              false, true, [i](const Json& p, const CallContext&) { return React(*i, p); }});
+  r.Register({"message.read", "Send a read receipt to a chat", Intent::kWrite, false, true,
+              [i](const Json& p, const CallContext&) { return Read(*i, p); }});
   r.Register({"message.list", "List a chat's messages (needs read elevation)", Intent::kRead, true,
               true, [i](const Json& p, const CallContext& ctx) { return List(*i, p, ctx); }});
+  r.Register({"message.info", "Show one message (needs read elevation)", Intent::kRead, true, true,
+              [i](const Json& p, const CallContext& ctx) { return Info(*i, p, ctx); }});
 }
 
 }  // namespace xs::signet
