@@ -3,6 +3,7 @@
 // approval when the gate is on (decisions.md #12-13).
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "cli/commands/watch.h"
 
 namespace xs::cli {
 
@@ -34,6 +35,9 @@ Status List(Invocation& inv) {
   if (inv.args().Bool("dangerously-allow-message-read")) {
     params["dangerouslyAllowMessageRead"] = true;
   }
+  if (inv.args().Bool("watch")) {
+    return Watch(inv, "message.watch", std::move(params), kMessageColumns, {.gated = true});
+  }
   XS_TRY(Json messages, inv.CallGated("message.list", std::move(params)));
   inv.Emit(messages, [&](std::ostream& out) { PrintTable(out, kMessageColumns, messages); });
   return OkStatus();
@@ -55,9 +59,11 @@ Command MsgCommand() {
       {"limit", FlagKind::kPositiveInt, "<n>", "the newest n messages (default 50)"},
       {"dangerously-allow-message-read", FlagKind::kBool, "",
        "read message content (owner approval for 60 s per chat)"},
-      PassphraseFileFlag("owner passphrase approving the read")};
+      PassphraseFileFlag("owner passphrase approving the read"),
+      WatchFlag("new messages")};
   list.run = List;
-  list.examples = {"xs msg list --from support --dangerously-allow-message-read"};
+  list.examples = {"xs msg list --from support --dangerously-allow-message-read",
+                   "xs msg list --from support --dangerously-allow-message-read --watch"};
 
   Command group{"msg", "Messages in chats"};
   group.children = {send, list};

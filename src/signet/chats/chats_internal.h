@@ -45,6 +45,11 @@ struct Chats::Impl {
   Result<std::string> AsInbox(const Json& p);
 };
 
+// A message as message.list shows it (text decoded when it is text).
+Json MessageJson(const xmtp::client::Message& m, const std::string& id, const std::string& chat_id);
+// params.limit of message.list: 1..kMaxMessageListCount, default kDefaultMessageListCount.
+Result<std::size_t> ListLimit(const Json& p);
+
 void RegisterChatActions(ActionRegistry& r, Chats::Impl& impl);
 void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl);
 

@@ -46,6 +46,8 @@ Result<Json> Send(Chats::Impl& impl, const Json& p) {
               {"sentAt", impl.s->Now()}};
 }
 
+}  // namespace
+
 Json MessageJson(const client::Message& m, const std::string& id, const std::string& chat_id) {
   Json out = {
       {"id", id},
@@ -70,6 +72,8 @@ Result<std::size_t> ListLimit(const Json& p) {
   }
   return l.get<std::size_t>();
 }
+
+namespace {
 
 // Content is shown to the admin only through read elevation (decisions.md
 // #12): the check comes after the parameters are known to be valid.
