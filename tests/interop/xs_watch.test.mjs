@@ -5,12 +5,13 @@
 // `xs chat sync`, no other command), and Ctrl-C (SIGINT) ends a watch with
 // exit 0 and nothing on stderr.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createClients, syncedConversation, waitFor } from "./lib/clients.mjs";
 import { startNode } from "./lib/node_process.mjs";
-import { Signet } from "./lib/xs_signet.mjs";
+import { Signet, xsBinary } from "./lib/xs_signet.mjs";
 
 const kText = "xmtp.org/text:1.0";
 
@@ -118,6 +119,19 @@ describe("xs --watch with an SDK peer", () => {
       assert.equal(code, 0, p.stderr);
       assert.equal(p.stderr, "");
     }
+  });
+
+  test("chat sync on a terminal goes through the progress stream and prints its summary", () => {
+    // script(1) gives xs a pseudo-terminal, so it takes the progress path.
+    const r = spawnSync("script", ["-qec", `${xsBinary()} chat sync`, "/dev/null"], {
+      env: { ...signet.env, SHELL: "/bin/sh" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Synced \d+ chat\(s\): \d+ new message\(s\), \d+ new chat\(s\) joined/);
+    const json = signet.ok(["chat", "sync"]);
+    assert.equal(typeof json.newMessages, "number", JSON.stringify(json));
   });
 
   test("msg list --watch without --dangerously-allow-message-read is refused (permission, exit 4)", async () => {
