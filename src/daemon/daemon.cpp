@@ -203,15 +203,16 @@ Status Daemon::StartClients() {
   XS_TRY(crypto::Secret key, runtime_->ClientStoreKey());
   chats_ = std::make_unique<signet::Chats>(*runtime_, *host_);
   XS_RETURN_IF_ERROR(chats_->Install());
-  XS_RETURN_IF_ERROR(
-      host_->Start(dir + "/" + kClientStoreFileName, key, signet::Chats::Inboxes(*runtime_)));
-  auto joined = chats_->Reconcile();
-  if (!joined.ok()) log_->Warn("chats.reconcile_failed", {{"error", joined.error().message()}});
+  // Subscribed before the clients stream: no join is missed.
   DaemonLog* log = log_.get();
   watch_ = std::make_unique<signet::ChatWatch>(
       *runtime_, *chats_, *host_,
       [log](std::string_view event, const nlohmann::json& fields) { log->Info(event, fields); });
   watch_->Start();
+  XS_RETURN_IF_ERROR(
+      host_->Start(dir + "/" + kClientStoreFileName, key, signet::Chats::Inboxes(*runtime_)));
+  auto joined = chats_->Reconcile();
+  if (!joined.ok()) log_->Warn("chats.reconcile_failed", {{"error", joined.error().message()}});
   return OkStatus();
 }
 
