@@ -24,6 +24,12 @@ class AdminSocketLink final : public DaemonLink {
     return client_.Call(method, params);
   }
 
+  Status Subscribe(std::string_view method, const nlohmann::json& params,
+                   const std::function<bool(const nlohmann::json&)>& on_notification,
+                   transport::StreamCancel* cancel) override {
+    return client_.Subscribe(method, params, on_notification, cancel);
+  }
+
  private:
   transport::AdminClient client_;
 };

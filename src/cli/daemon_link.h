@@ -10,11 +10,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
 #include "base/result.h"
 #include "signet/config/config.h"
+
+namespace xs::transport {
+class StreamCancel;
+}
 
 namespace xs::cli {
 
@@ -23,6 +28,11 @@ class DaemonLink {
   virtual ~DaemonLink() = default;
   static Result<std::unique_ptr<DaemonLink>> Open(const signet::Config& config);
   virtual Result<nlohmann::json> Call(std::string_view method, const nlohmann::json& params) = 0;
+  // A stream method (--watch) on a connection of its own: each notification
+  // until on_notification returns false, the stream ends, or `cancel` fires.
+  virtual Status Subscribe(std::string_view method, const nlohmann::json& params,
+                           const std::function<bool(const nlohmann::json&)>& on_notification,
+                           transport::StreamCancel* cancel) = 0;
 };
 
 // The error for "nothing is listening on the admin socket".

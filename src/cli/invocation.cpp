@@ -47,11 +47,15 @@ Result<signet::Config*> Invocation::config(bool allow_missing_file) {
   return &*config_;
 }
 
+Status Invocation::Connect() {
+  if (link_) return OkStatus();
+  XS_TRY(signet::Config * cfg, config());
+  XS_TRY(link_, DaemonLink::Open(*cfg));
+  return OkStatus();
+}
+
 Result<Json> Invocation::Call(std::string_view method, const Json& params) {
-  if (!link_) {
-    XS_TRY(signet::Config * cfg, config());
-    XS_TRY(link_, DaemonLink::Open(*cfg));
-  }
+  XS_RETURN_IF_ERROR(Connect());
   return link_->Call(method, params);
 }
 
@@ -72,6 +76,31 @@ Result<Json> Invocation::CallGated(std::string_view method, Json params) {
   }
   if (params.contains("ownerPassphrase")) Wipe(params["ownerPassphrase"].get_ref<std::string&>());
   return result;
+}
+
+Status Invocation::Subscribe(std::string_view method, Json params,
+                             const std::function<bool(const Json&)>& on_notification,
+                             transport::StreamCancel* cancel, bool gated) {
+  XS_RETURN_IF_ERROR(Connect());
+  bool had_passphrase = false;
+  if (gated) {
+    XS_TRY(std::optional<std::string> passphrase, OwnerPassphrase());
+    had_passphrase = passphrase.has_value();
+    if (passphrase) {
+      params["ownerPassphrase"] = *passphrase;
+      Wipe(*passphrase);
+    }
+  }
+  Status status = link_->Subscribe(method, params, on_notification, cancel);
+  if (gated && !status.ok() && !had_passphrase && IsOwnerGateRefusal(status.error())) {
+    if (auto typed = PromptSecret("Owner passphrase: ")) {
+      params["ownerPassphrase"] = *typed;
+      Wipe(*typed);
+      status = link_->Subscribe(method, params, on_notification, cancel);
+    }
+  }
+  if (params.contains("ownerPassphrase")) Wipe(params["ownerPassphrase"].get_ref<std::string&>());
+  return status;
 }
 
 Result<std::optional<std::string>> Invocation::OwnerPassphrase() const {

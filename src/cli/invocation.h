@@ -19,6 +19,10 @@
 #include "cli/args.h"
 #include "signet/config/config.h"
 
+namespace xs::transport {
+class StreamCancel;
+}
+
 namespace xs::cli {
 
 class DaemonLink;
@@ -50,6 +54,12 @@ class Invocation {
   // $XMTP_SIGNET_OWNER_PASSPHRASE_FILE when given; without one and on a TTY,
   // a permission error from the gate prompts once and retries.
   Result<Json> CallGated(std::string_view method, Json params);
+  // A stream method (--watch): on_notification for each notification until
+  // it returns false, the stream ends or `cancel` fires. With `gated`, the
+  // owner passphrase as CallGated adds it (and the prompt on a refusal).
+  Status Subscribe(std::string_view method, Json params,
+                   const std::function<bool(const Json&)>& on_notification,
+                   transport::StreamCancel* cancel, bool gated = false);
 
   // The owner passphrase from --passphrase-file or the environment variable;
   // nullopt when neither is set.
@@ -61,6 +71,8 @@ class Invocation {
   void Emit(const Json& data, const std::function<void(std::ostream&)>& human);
 
  private:
+  Status Connect();  // the daemon link, on first use
+
   ParsedArgs args_;
   signet::EnvMap env_;
   std::ostream& out_;

@@ -18,8 +18,10 @@
 #include "daemon/daemon_status.h"
 #include "daemon/instance_lock.h"
 #include "daemon/local_node.h"
+#include "daemon/watch_methods.h"
 #include "signet/chats/chats.h"
 #include "signet/chats/client_host.h"
+#include "signet/chats/watch.h"
 #include "signet/core/runtime.h"
 #include "signet/network/node_url.h"
 #include "signet/util/file_util.h"
@@ -112,8 +114,9 @@ class Daemon {
   std::shared_ptr<signet::XmtpNetwork> network_;
   // The clients; null when a custom network replaces them (tests).
   std::shared_ptr<signet::ClientHost> host_;
-  CredentialCounts credential_counts_;    // outlives runtime_ (its listener)
-  std::unique_ptr<signet::Chats> chats_;  // outlives runtime_ (its chat resolver)
+  CredentialCounts credential_counts_;        // outlives runtime_ (its listener)
+  std::unique_ptr<signet::Chats> chats_;      // outlives runtime_ (its chat resolver)
+  std::unique_ptr<signet::ChatWatch> watch_;  // joins become chats; --watch streams
   std::unique_ptr<signet::Runtime> runtime_;
   std::unique_ptr<transport::AdminServer> server_;
   DaemonFacts facts_;
@@ -200,6 +203,12 @@ Status Daemon::StartClients() {
   XS_TRY(crypto::Secret key, runtime_->ClientStoreKey());
   chats_ = std::make_unique<signet::Chats>(*runtime_, *host_);
   XS_RETURN_IF_ERROR(chats_->Install());
+  // Subscribed before the clients stream: no join is missed.
+  DaemonLog* log = log_.get();
+  watch_ = std::make_unique<signet::ChatWatch>(
+      *runtime_, *chats_, *host_,
+      [log](std::string_view event, const nlohmann::json& fields) { log->Info(event, fields); });
+  watch_->Start();
   XS_RETURN_IF_ERROR(
       host_->Start(dir + "/" + kClientStoreFileName, key, signet::Chats::Inboxes(*runtime_)));
   auto joined = chats_->Reconcile();
@@ -254,6 +263,7 @@ Status Daemon::Start() {
       runtime_.get(),
       transport::AdminServerOptions{.socket_path = config_.SocketPath(), .clock = clock_});
   RegisterDaemonMethods();
+  if (watch_) RegisterWatchMethods(*server_, *watch_);
   if (log_->Enabled(LogLevel::kDebug)) {
     server_->SetRequestObserver([this](const transport::AdminRequestRecord& r) {
       log_->Debug("admin.request",
@@ -359,12 +369,14 @@ void Daemon::Shutdown() {
   }
   if (log_ && runtime_) log_->Info("daemon.stopping", {{"reason", reason}});
   if (server_) server_->Stop();
+  if (watch_) watch_->Stop();
   // Streams stop before the client store closes, and both before the runtime.
   if (host_) host_->Stop();
   if (runtime_) {
     (void)runtime_->audit().Append("daemon.stopped", {{"pid", facts_.pid}, {"reason", reason}});
     runtime_.reset();
   }
+  watch_.reset();
   chats_.reset();
   network_.reset();
   host_.reset();

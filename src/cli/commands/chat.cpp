@@ -3,6 +3,7 @@
 // group id.
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "cli/commands/watch.h"
 
 namespace xs::cli {
 
@@ -41,6 +42,9 @@ Status List(Invocation& inv) {
   Json params = Json::object();
   CopyString(inv, "as", "as", &params);
   CopyString(inv, "op", "operatorId", &params);
+  if (inv.args().Bool("watch")) {
+    return Watch(inv, "chat.watch", params, kChatColumns, {.tag_events = true});
+  }
   return ShowTable(inv, "chat.list", params, kChatColumns);
 }
 
@@ -53,12 +57,14 @@ Status Sync(Invocation& inv) {
   Json params = Json::object();
   if (auto id = inv.args().Positional(0)) params["chatId"] = *id;
   CopyString(inv, "as", "as", &params);
-  XS_TRY(Json result, inv.Call("chat.sync", params));
-  inv.Emit(result, [&](std::ostream& out) {
+  auto print = [](std::ostream& out, const Json& result) {
     out << "Synced " << HumanValue(result.value("chats", Json(0)))
         << " chat(s): " << HumanValue(result.value("newMessages", Json(0))) << " new message(s), "
         << HumanValue(result.value("joined", Json(0))) << " new chat(s) joined\n";
-  });
+  };
+  if (ShowsProgress(inv)) return SyncWithProgress(inv, params, print);
+  XS_TRY(Json result, inv.Call("chat.sync", params));
+  inv.Emit(result, [&](std::ostream& out) { print(out, result); });
   return OkStatus();
 }
 
@@ -205,8 +211,11 @@ Command ChatCommand() {
   create.examples = {"xs chat create --name support --members 0x1234…,<inbox id>"};
 
   Command list{"list", "List chats"};
-  list.flags = {AsFlag(), {"op", FlagKind::kString, "<id|label>", "only this operator's chats"}};
+  list.flags = {AsFlag(),
+                {"op", FlagKind::kString, "<id|label>", "only this operator's chats"},
+                WatchFlag("chats joined or changed")};
   list.run = List;
+  list.examples = {"xs chat list", "xs chat list --watch --json"};
 
   Command info{"info", "Show a chat (members, admins, epoch)", {ChatArgument()}};
   info.flags = {

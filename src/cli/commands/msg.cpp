@@ -6,6 +6,7 @@
 // chat does not store (decisions.md #19).
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
+#include "cli/commands/watch.h"
 
 namespace xs::cli {
 
@@ -103,6 +104,9 @@ Status List(Invocation& inv) {
   Json params = Params(inv, "from");
   if (auto limit = inv.args().Int("limit")) params["limit"] = *limit;
   AddReadFlag(inv, &params);
+  if (inv.args().Bool("watch")) {
+    return Watch(inv, "message.watch", std::move(params), kMessageColumns, {.gated = true});
+  }
   XS_TRY(Json messages, inv.CallGated("message.list", std::move(params)));
   inv.Emit(messages, [&](std::ostream& out) { PrintTable(out, kMessageColumns, messages); });
   return OkStatus();
@@ -152,9 +156,11 @@ Command MsgCommand() {
                 AsFlag(),
                 {"limit", FlagKind::kPositiveInt, "<n>", "the newest n messages (default 50)"},
                 ReadFlag(),
-                PassphraseFileFlag("owner passphrase approving the read")};
+                PassphraseFileFlag("owner passphrase approving the read"),
+                WatchFlag("new messages")};
   list.run = List;
-  list.examples = {"xs msg list --from support --dangerously-allow-message-read"};
+  list.examples = {"xs msg list --from support --dangerously-allow-message-read",
+                   "xs msg list --from support --dangerously-allow-message-read --watch"};
 
   Command info{
       "info", "Show one message (content needs read elevation)", {{"msg", kMessageRefHelp}}};

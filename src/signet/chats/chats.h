@@ -52,6 +52,8 @@ class Chats {
   static std::vector<HostedInbox> Inboxes(Runtime& runtime);
 
   struct Impl;
+  // For the watchers (watch.h); use under the runtime lock.
+  Impl& impl() { return *impl_; }
 
  private:
   Runtime& runtime_;

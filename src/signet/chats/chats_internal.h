@@ -49,6 +49,13 @@ struct Chats::Impl {
   Result<std::string> AsInbox(const Json& p);
 };
 
+// A message as message.list shows it (content decoded, references given
+// their msg_ ids).
+Result<Json> MessageJson(Chats::Impl& impl, const xmtp::client::Message& m, const std::string& id,
+                         const std::string& chat_id);
+// params.limit of message.list: 1..kMaxMessageListCount, default kDefaultMessageListCount.
+Result<std::size_t> ListLimit(const Json& p);
+
 void RegisterChatActions(ActionRegistry& r, Chats::Impl& impl);
 void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl);
 // chat.update, chat.members, the member changes, chat.leave and chat.rm

@@ -5,6 +5,7 @@
 
 #include "base/unique_fd.h"
 #include "codec/hex.h"
+#include "signet/chats/host_events.h"
 #include "xmtp/api/api_client.h"
 #include "xmtp/client/client.h"
 #include "xmtp/identity/inbox_id.h"
@@ -95,7 +96,7 @@ Status ClientHost::Start(const std::string& store_path, const crypto::Secret& st
       }
       Log("client.sync_failed", {{"inboxId", h->inbox.inbox_id}, {"error", h->error}});
     }
-    h->stream = h->client->StreamAll([this](const client::Message&) { ++streamed_; });
+    StartStream(*h);
   }
   if (!reachable) SetReachable(false, error);
   Log("clients.started", {{"clients", clients_.size()}, {"opened", opened.size()}});
@@ -124,10 +125,47 @@ Status ClientHost::Adopt(const HostedInbox& inbox, std::unique_ptr<client::Clien
   hosted->inbox = inbox;
   hosted->client = std::move(c);
   hosted->state = "streaming";
-  hosted->stream = hosted->client->StreamAll([this](const client::Message&) { ++streamed_; });
+  StartStream(*hosted);
   std::lock_guard lock(mu_);
   clients_[inbox.installation_id] = std::move(hosted);
   return OkStatus();
+}
+
+void ClientHost::StartStream(Hosted& hosted) {
+  const std::string installation = hosted.inbox.installation_id;
+  hosted.stream = hosted.client->StreamAll(
+      [this, installation](const client::Message& m) {
+        ++streamed_;
+        Publish({HostEvent::Kind::kMessage, installation, m.group_id, m});
+      },
+      [this, installation](const client::Bytes& group_id) {
+        Publish({HostEvent::Kind::kJoined, installation, group_id, {}});
+      });
+}
+
+std::shared_ptr<HostEventQueue> ClientHost::Subscribe(std::size_t capacity) {
+  auto queue = std::make_shared<HostEventQueue>(capacity);
+  std::lock_guard lock(watchers_mu_);
+  watchers_.push_back(queue);
+  return queue;
+}
+
+std::uint64_t ClientHost::AppliedMessages() const {
+  std::lock_guard lock(mu_);
+  std::uint64_t n = 0;
+  for (const auto& [id, h] : clients_) {
+    if (h->client) n += h->client->applied_messages();
+  }
+  return n;
+}
+
+void ClientHost::Publish(const HostEvent& event) {
+  std::lock_guard lock(watchers_mu_);
+  std::erase_if(watchers_, [&](const std::weak_ptr<HostEventQueue>& w) {
+    auto queue = w.lock();
+    if (queue) queue->Push(event);
+    return queue == nullptr;
+  });
 }
 
 Result<RegisteredInbox> ClientHost::RegisterInbox(const RegistrationKeys& keys) {

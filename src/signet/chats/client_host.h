@@ -19,7 +19,8 @@
 // Thread contract: thread-safe. Clients are only added until Stop(), so a
 // Client* from ClientFor stays valid until then. Stream callbacks touch only
 // atomics (they run under the client's lock, and actions take the runtime
-// lock before a client's: a callback must never wait for the runtime).
+// lock before a client's: a callback must never wait for the runtime). They
+// also push to the Subscribe() queues, which never wait for their watchers.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -50,6 +51,9 @@ class MessageStream;
 }  // namespace xs::xmtp::client
 
 namespace xs::signet {
+
+class HostEventQueue;
+struct HostEvent;
 
 // One managed inbox as the host needs it.
 struct HostedInbox {
@@ -98,8 +102,17 @@ class ClientHost final : public XmtpNetwork {
   nlohmann::json StatusJson() const;
   bool started() const { return started_.load(); }
 
+  // A queue that receives every message and join the client streams see
+  // from now on (host_events.h); dropping the queue unsubscribes.
+  std::shared_ptr<HostEventQueue> Subscribe(std::size_t capacity);
+  // Messages the clients applied from the network so far (progress of a sync).
+  std::uint64_t AppliedMessages() const;
+
  private:
   struct Hosted;
+  // StreamAll for a hosted client, publishing to the subscribers.
+  void StartStream(Hosted& hosted);
+  void Publish(const HostEvent& event);
   Status Adopt(const HostedInbox& inbox, std::unique_ptr<xmtp::client::Client> client);
   void SetReachable(bool reachable, const std::string& error);
   void Log(std::string_view event, const nlohmann::json& fields) const {
@@ -117,6 +130,9 @@ class ClientHost final : public XmtpNetwork {
   bool reachable_ = true;
   std::string network_error_;
   std::atomic<std::uint64_t> streamed_{0};
+  // Never held with mu_; Publish runs on the stream threads.
+  std::mutex watchers_mu_;
+  std::vector<std::weak_ptr<HostEventQueue>> watchers_;
 };
 
 }  // namespace xs::signet

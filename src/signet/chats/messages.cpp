@@ -236,6 +236,8 @@ Result<Json> Read(Chats::Impl& impl, const Json& p) {
 
 // ---------------------------------------------------------------- reading
 
+}  // namespace
+
 // The message as `msg list` and `msg info` show it; references get msg_ ids.
 Result<Json> MessageJson(Chats::Impl& impl, const client::Message& m, const std::string& id,
                          const std::string& chat_id) {
@@ -269,6 +271,8 @@ Result<std::size_t> ListLimit(const Json& p) {
   }
   return l.get<std::size_t>();
 }
+
+namespace {
 
 // Content is shown to the admin only through read elevation (decisions.md
 // #12): the check comes after the parameters are known to be valid.

@@ -1,5 +1,7 @@
 #include "transport/admin/admin_client.h"
 
+#include <sys/socket.h>
+
 #include "signet/keys/admin_key.h"
 #include "transport/admin/admin_jwt.h"
 #include "transport/admin/admin_protocol.h"
@@ -116,14 +118,42 @@ Result<nlohmann::json> AdminClient::Call(std::string_view method, nlohmann::json
   }
 }
 
-Status AdminClient::Subscribe(std::string_view method, nlohmann::json params,
-                              const std::function<bool(const nlohmann::json&)>& on_notification) {
-  if (data_dir_.empty()) return SubscribeHere(method, std::move(params), on_notification);
-  XS_TRY(AdminClient stream, Connect(socket_path_, data_dir_));
-  return stream.SubscribeHere(method, std::move(params), on_notification);
+void StreamCancel::Cancel() noexcept {
+  cancelled_ = true;
+  const int fd = fd_.load();
+  if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
 }
 
-Status AdminClient::SubscribeHere(
+void StreamCancel::Attach(int fd) noexcept {
+  fd_ = fd;
+  if (fd >= 0 && cancelled_) ::shutdown(fd, SHUT_RDWR);  // cancelled meanwhile
+}
+
+Status AdminClient::Subscribe(std::string_view method, nlohmann::json params,
+                              const std::function<bool(const nlohmann::json&)>& on_notification,
+                              StreamCancel* cancel) {
+  if (data_dir_.empty()) return SubscribeHere(method, std::move(params), on_notification, cancel);
+  XS_TRY(AdminClient stream, Connect(socket_path_, data_dir_));
+  return stream.SubscribeHere(method, std::move(params), on_notification, cancel);
+}
+
+Status AdminClient::SubscribeHere(std::string_view method, nlohmann::json params,
+                                  const std::function<bool(const nlohmann::json&)>& on_notification,
+                                  StreamCancel* cancel) {
+  if (cancel != nullptr) {
+    if (cancel->cancelled()) return OkStatus();
+    cancel->Attach(socket_.fd());
+  }
+  Status status = SubscribeLoop(method, std::move(params), on_notification);
+  if (cancel != nullptr) {
+    cancel->Attach(-1);
+    if (cancel->cancelled()) status = OkStatus();  // Ctrl-C: a clean end
+  }
+  socket_.Close();
+  return status;
+}
+
+Status AdminClient::SubscribeLoop(
     std::string_view method, nlohmann::json params,
     const std::function<bool(const nlohmann::json&)>& on_notification) {
   if (!socket_.is_open()) return ConnectionLost();
@@ -153,7 +183,6 @@ Status AdminClient::SubscribeHere(
     if (!on_notification(notification)) break;
   }
   // The server ends the stream when it sees the connection close.
-  socket_.Close();
   return OkStatus();
 }
 

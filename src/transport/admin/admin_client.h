@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -26,6 +27,21 @@
 #include "transport/admin/line_socket.h"
 
 namespace xs::transport {
+
+// Ends a Subscribe() from another thread or a signal handler (Ctrl-C):
+// the stream's connection is shut down and Subscribe returns OkStatus.
+class StreamCancel {
+ public:
+  // Async-signal-safe.
+  void Cancel() noexcept;
+  bool cancelled() const noexcept { return cancelled_.load(); }
+
+ private:
+  friend class AdminClient;
+  void Attach(int fd) noexcept;  // the stream's socket; -1 detaches
+  std::atomic<bool> cancelled_{false};
+  std::atomic<int> fd_{-1};
+};
 
 // Default per-call deadline; network-bound actions (inbox.create) fit in it.
 inline constexpr std::chrono::milliseconds kAdminCallTimeout{120000};
@@ -53,7 +69,8 @@ class AdminClient {
   // returns false. Runs on a second connection (so this client stays usable) when the client
   // was made by Connect().
   Status Subscribe(std::string_view method, nlohmann::json params,
-                   const std::function<bool(const nlohmann::json&)>& on_notification);
+                   const std::function<bool(const nlohmann::json&)>& on_notification,
+                   StreamCancel* cancel = nullptr);
 
   // The full result envelope {ok, data, meta} of the last successful Call.
   const nlohmann::json& last_meta() const { return last_meta_; }
@@ -69,6 +86,9 @@ class AdminClient {
                                   std::string data_dir);
   Result<nlohmann::json> ReadMessage(int timeout_ms);
   Status SubscribeHere(std::string_view method, nlohmann::json params,
+                       const std::function<bool(const nlohmann::json&)>& on_notification,
+                       StreamCancel* cancel);
+  Status SubscribeLoop(std::string_view method, nlohmann::json params,
                        const std::function<bool(const nlohmann::json&)>& on_notification);
   Error ConnectionLost() const;
 

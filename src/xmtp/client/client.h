@@ -130,10 +130,13 @@ class Client;
 // threads (one for welcomes, one for group messages). After a dropped
 // connection or a node restart it re-subscribes from its cursors with
 // backoff, so nothing is missed and nothing delivered twice. Stop() (or the
-// destructor) ends it.
+// destructor) ends it. OnJoined (optional) hears of each group the welcome
+// stream joins, after it is stored; like OnMessage it runs under the
+// client's lock, so it must not wait for anything.
 class MessageStream {
  public:
   using OnMessage = std::function<void(const Message&)>;
+  using OnJoined = std::function<void(const Bytes& group_id)>;
   ~MessageStream();
   MessageStream(const MessageStream&) = delete;
   MessageStream& operator=(const MessageStream&) = delete;
@@ -141,7 +144,7 @@ class MessageStream {
 
  private:
   friend class Client;
-  MessageStream(Client& client, OnMessage on_message);
+  MessageStream(Client& client, OnMessage on_message, OnJoined on_joined);
   void RunWelcomes();
   void RunGroups();
   void Backoff(int& failures);
@@ -149,6 +152,7 @@ class MessageStream {
 
   Client& client_;
   OnMessage on_message_;
+  OnJoined on_joined_;
   std::atomic<bool> stop_{false};
   std::mutex mu_;  // guards the two live subscriptions and regroup_
   std::condition_variable wake_;
@@ -224,8 +228,12 @@ class Client {
   Status SyncGroup(const Bytes& group_id);
   // Welcomes, then every active group.
   Status SyncAll();
+  // Messages applied from the network so far (by syncs and the stream), for
+  // progress reports; never takes the client's lock.
+  std::uint64_t applied_messages() const { return applied_.load(); }
   // Streams every conversation's new messages (see MessageStream).
-  std::unique_ptr<MessageStream> StreamAll(MessageStream::OnMessage on_message);
+  std::unique_ptr<MessageStream> StreamAll(MessageStream::OnMessage on_message,
+                                           MessageStream::OnJoined on_joined = {});
 
   // --- Consent (consent.cpp)
   // Unknown, allowed or denied, per inbox and per conversation, stored for
@@ -331,6 +339,7 @@ class Client {
   // The sender-HMAC input key, derived from the installation key.
   crypto::Secret hmac_ikm_;
   std::uint64_t welcome_cursor_ = 0;
+  std::atomic<std::uint64_t> applied_{0};
   std::map<Bytes, std::unique_ptr<GroupRecord>> groups_;
 };
 

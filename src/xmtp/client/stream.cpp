@@ -17,8 +17,10 @@ void Client::Emit(GroupRecord& group) {
   for (const auto& m : fresh) stream_callback_(m);
 }
 
-std::unique_ptr<MessageStream> Client::StreamAll(MessageStream::OnMessage on_message) {
-  std::unique_ptr<MessageStream> stream(new MessageStream(*this, std::move(on_message)));
+std::unique_ptr<MessageStream> Client::StreamAll(MessageStream::OnMessage on_message,
+                                                 MessageStream::OnJoined on_joined) {
+  std::unique_ptr<MessageStream> stream(
+      new MessageStream(*this, std::move(on_message), std::move(on_joined)));
   {
     std::lock_guard lock(mu_);
     stream_callback_ = [s = stream.get()](const Message& m) { s->on_message_(m); };
@@ -30,8 +32,8 @@ std::unique_ptr<MessageStream> Client::StreamAll(MessageStream::OnMessage on_mes
   return stream;
 }
 
-MessageStream::MessageStream(Client& client, OnMessage on_message)
-    : client_(client), on_message_(std::move(on_message)) {}
+MessageStream::MessageStream(Client& client, OnMessage on_message, OnJoined on_joined)
+    : client_(client), on_message_(std::move(on_message)), on_joined_(std::move(on_joined)) {}
 
 MessageStream::~MessageStream() { Stop(); }
 
@@ -100,7 +102,10 @@ void MessageStream::RunWelcomes() {
       if (id <= client_.welcome_cursor_) continue;
       // SyncWelcomes applies it (and any before it) the ordinary way; joining
       // re-subscribes the group stream.
-      (void)client_.SyncWelcomes();
+      auto joined = client_.SyncWelcomes();
+      if (joined.ok() && on_joined_) {
+        for (const auto& group_id : *joined) on_joined_(group_id);
+      }
     }
     {
       std::lock_guard lock(mu_);

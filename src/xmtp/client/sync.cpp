@@ -228,6 +228,7 @@ Status Client::ApplyNodeMessages(GroupRecord& group,
     return applied;
   }
   group.cursor = cursor;
+  applied_ += produced.size();
   for (auto& m : produced) {
     group.last_activity_ns =
         std::max<std::int64_t>(group.last_activity_ns, static_cast<std::int64_t>(m.sent_ns));

@@ -1,16 +1,58 @@
-// The real `xs` (XS_BIN) in a private temp home (HOME and every XDG dir),
-// its daemon attached to a test node through XMTP_SIGNET_LOCAL_NODE. Each
-// run passes --json and parses the output.
+// The real `xs` (XS_BIN) with its daemon in a private temp home (HOME and
+// every XDG dir), attached to the test's node through XMTP_SIGNET_LOCAL_NODE;
+// one-shot runs (`run`, `ok`) and long-running ones (`spawn`, for --watch).
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { makeTempDir } from "./node_process.mjs";
 
-function xsBinary() {
+export function xsBinary() {
   const bin = process.env.XS_BIN;
   if (!bin) throw new Error("XS_BIN is not set (path of the xs binary)");
   return bin;
+}
+
+// A running `xs` whose stdout arrives line by line.
+export class XsProcess {
+  constructor(args, env) {
+    this.args = args;
+    this.lines = [];
+    this.stderr = "";
+    this.child = spawn(xsBinary(), args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let partial = "";
+    this.child.stdout.setEncoding("utf8");
+    this.child.stdout.on("data", (chunk) => {
+      partial += chunk;
+      const parts = partial.split("\n");
+      partial = parts.pop();
+      this.lines.push(...parts);
+    });
+    this.child.stderr.setEncoding("utf8");
+    this.child.stderr.on("data", (chunk) => {
+      this.stderr += chunk;
+    });
+    this.exited = new Promise((resolve) => {
+      this.child.on("exit", (code, signal) => resolve({ code, signal }));
+    });
+  }
+
+  // Lines parsed as JSON (a line that is not JSON fails the test).
+  json() {
+    return this.lines.map((line) => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        assert.fail(`xs ${this.args.join(" ")} printed a line that is not JSON: ${line}`);
+      }
+    });
+  }
+
+  // Sends `signal` and resolves with {code, signal} once it exited.
+  async stop(signal = "SIGINT") {
+    this.child.kill(signal);
+    return this.exited;
+  }
 }
 
 export class Signet {
@@ -32,6 +74,7 @@ export class Signet {
       XMTP_SIGNET_WS_PORT: "0",
       XMTP_SIGNET_LOCAL_NODE: `127.0.0.1:${node.port}`,
     };
+    this.processes = [];
   }
 
   // One `xs` run; --json output parsed.
@@ -52,7 +95,17 @@ export class Signet {
     return r.json;
   }
 
+  // A long-running `xs` (exactly `args`, add --json yourself).
+  spawn(args) {
+    const p = new XsProcess(args, this.env);
+    this.processes.push(p);
+    return p;
+  }
+
   dispose() {
+    for (const p of this.processes) {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+    }
     this.run(["daemon", "stop"]);
     rmSync(this.root, { recursive: true, force: true });
   }
