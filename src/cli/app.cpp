@@ -15,10 +15,10 @@ namespace {
 Command BuildRoot() {
   Command root{"xs", "xmtp-signet: the trusted XMTP agent runtime"};
   root.flags = {{"version", FlagKind::kBool, "", "print the version and exit"}};
-  root.children = {InitCommand(),     DaemonCommand(), StatusCommand(), LogsCommand(),
-                   LookupCommand(),   KeyCommand(),    WalletCommand(), InboxCommand(),
-                   OperatorCommand(), PolicyCommand(), CredCommand(),   ChatCommand(),
-                   MsgCommand()};
+  root.children = {InitCommand(),     DaemonCommand(),  StatusCommand(), LogsCommand(),
+                   LookupCommand(),   KeyCommand(),     WalletCommand(), InboxCommand(),
+                   OperatorCommand(), PolicyCommand(),  CredCommand(),   ChatCommand(),
+                   MsgCommand(),      ConsentCommand(), SearchCommand()};
   root.run = [](Invocation& inv) {
     inv.out() << RenderHelp(inv.args().path);
     return OkStatus();

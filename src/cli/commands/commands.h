@@ -19,5 +19,7 @@ Command PolicyCommand();
 Command CredCommand();
 Command ChatCommand();
 Command MsgCommand();
+Command ConsentCommand();
+Command SearchCommand();
 
 }  // namespace xs::cli

@@ -21,11 +21,29 @@ Status Create(Invocation& inv) {
   return OkStatus();
 }
 
+const std::vector<Column> kInstallationColumns = {{"INSTALLATION", "/id"},
+                                                  {"THIS SIGNET", "/thisSignet"},
+                                                  {"ADDED", "/addedAt"},
+                                                  {"KEY PACKAGE", "/keyPackage/state"},
+                                                  {"VALID UNTIL", "/keyPackage/notAfter"}};
+
 Status Info(Invocation& inv) {
   Json params = {{"inboxId", Arg(inv, 0)}};
-  if (inv.args().Bool("network")) params["network"] = true;
+  const bool network = inv.args().Bool("network");
+  if (network) params["network"] = true;
   XS_TRY(Json rec, inv.Call("inbox.info", params));
-  return EmitRecordOrField(inv, rec);
+  auto status = rec.find("networkStatus");
+  if (!network || inv.args().Value("only") || inv.json() || status == rec.end() ||
+      !status->is_object()) {
+    return EmitRecordOrField(inv, rec);
+  }
+  // The installations as a table under the record.
+  Json installations = status->value("installations", Json::array());
+  status->erase("installations");
+  PrintRecord(inv.out(), rec);
+  inv.out() << "\nInstallations on the network:\n";
+  PrintTable(inv.out(), kInstallationColumns, installations);
+  return OkStatus();
 }
 
 Status Link(Invocation& inv) {
@@ -63,10 +81,11 @@ Command InboxCommand() {
                "Show an inbox",
                {{"id|label", "inbox id, short id, label, network inbox id or address"}}};
   info.flags = {
-      {"network", FlagKind::kBool, "", "also ask the network whether it is registered"},
+      {"network", FlagKind::kBool, "",
+       "also show what the network holds: installations and their key packages"},
       {"only", FlagKind::kString, "<field>", "print one field (dotted path, e.g. address)"}};
   info.run = Info;
-  info.examples = {"xs inbox info support --only address"};
+  info.examples = {"xs inbox info support --only address", "xs inbox info support --network"};
 
   Command rm{"rm", "Remove an inbox (revokes credentials that use it)", {IdArgument("inbox")}};
   rm.flags = {ForceFlag("remove")};

@@ -361,6 +361,8 @@ Status Chats::Install() {
     RegisterChatActions(r, *impl_);
     RegisterMessageActions(r, *impl_);
     if (loaded.ok()) loaded = InstallChatAdmin(r, *impl_);
+    RegisterConsentActions(r, *impl_);
+    RegisterSearchActions(r, *impl_);
   });
   XS_RETURN_IF_ERROR(loaded);
   Impl* impl = impl_.get();

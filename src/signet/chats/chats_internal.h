@@ -61,5 +61,7 @@ void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl);
 // chat.update, chat.members, the member changes, chat.leave and chat.rm
 // (chat_admin.cpp); loads removed_groups.
 Status InstallChatAdmin(ActionRegistry& r, Chats::Impl& impl);
+void RegisterConsentActions(ActionRegistry& r, Chats::Impl& impl);  // consent_actions.cpp
+void RegisterSearchActions(ActionRegistry& r, Chats::Impl& impl);   // search.cpp
 
 }  // namespace xs::signet

@@ -89,6 +89,9 @@ class ClientHost final : public XmtpNetwork {
   // the address already has an inbox); the new client syncs and streams.
   Result<RegisteredInbox> RegisterInbox(const RegistrationKeys& keys) override;
   Result<bool> InboxExists(const std::string& network_inbox_id) override;
+  // The inbox's identity state, installations and key packages as the node
+  // serves them (inbox_network.cpp); {registered: false} when it has none.
+  Result<nlohmann::json> InboxState(const std::string& network_inbox_id) override;
   // The inbox an address (0x…) belongs to, if any.
   Result<std::optional<std::string>> InboxIdForAddress(const std::string& address);
   std::string Describe() const override { return options_.env_name + " (" + options_.url + ")"; }

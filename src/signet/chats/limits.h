@@ -21,4 +21,13 @@ inline constexpr std::size_t kMaxChatNameBytes = xmtp::group::kMaxGroupNameBytes
 inline constexpr std::size_t kMaxChatDescriptionBytes = xmtp::group::kMaxDescriptionBytes;
 inline constexpr std::size_t kMaxChatImageUrlBytes = xmtp::group::kMaxImageUrlBytes;
 
+// `xs search`: the query (UTF-8 bytes) and its whitespace-separated terms.
+inline constexpr std::size_t kMaxSearchQueryBytes = 256;
+inline constexpr std::size_t kMaxSearchTermCount = 16;
+// Matches returned unless --limit says otherwise, and the most it may say.
+inline constexpr std::size_t kDefaultSearchResultCount = 20;
+inline constexpr std::size_t kMaxSearchResultCount = 1'000;
+// Bytes of context shown around a message match.
+inline constexpr std::size_t kSearchSnippetBytes = 80;
+
 }  // namespace xs::signet

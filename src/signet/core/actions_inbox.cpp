@@ -54,6 +54,23 @@ Result<std::string> ResolveInbox(RuntimeState& s, const Json& p) {
   return s.ResolveInbox(ref);
 }
 
+Result<Json> InboxInfo(RuntimeState& s, const Json& p) {
+  XS_TRY(std::string id, ResolveInbox(s, p));
+  XS_TRY(InboxRecord rec, s.inboxes->Get(id));
+  Json inbox = rec.ToJson();
+  if (!GetBool(p, "network")) return inbox;
+  // `xs inbox info --network`: what the network shows of the inbox.
+  XS_TRY(XmtpNetwork * network, s.Network());
+  XS_TRY(Json state, network->InboxState(rec.network_inbox_id));
+  if (auto it = state.find("installations"); it != state.end()) {
+    for (auto& installation : *it) {
+      installation["thisSignet"] = installation.value("id", "") == rec.installation_id;
+    }
+  }
+  inbox["networkStatus"] = std::move(state);
+  return inbox;
+}
+
 Result<Json> LinkInbox(RuntimeState& s, const Json& p, bool link) {
   XS_TRY(std::string id, ResolveInbox(s, p));
   XS_TRY(InboxRecord inbox, s.inboxes->Get(id));
@@ -185,20 +202,8 @@ void RegisterInboxActions(ActionRegistry& r, RuntimeState& s) {
   r.Register(
       {"inbox.list", "List inboxes", Intent::kRead, true, true,
        [st](const Json&, const CallContext&) -> Result<Json> { return st->inboxes->AllJson(); }});
-  r.Register(
-      {"inbox.info", "Show an inbox", Intent::kRead, true, true,
-       [st](const Json& p, const CallContext&) -> Result<Json> {
-         XS_TRY(std::string id, ResolveInbox(*st, p));
-         XS_TRY(InboxRecord rec, st->inboxes->Get(id));
-         Json inbox = rec.ToJson();
-         if (GetBool(p, "network")) {
-           // `xs inbox info --network`: ask the network about the inbox.
-           XS_TRY(XmtpNetwork * network, st->Network());
-           XS_TRY(bool known, network->InboxExists(rec.network_inbox_id));
-           inbox["networkStatus"] = {{"registered", known}, {"network", network->Describe()}};
-         }
-         return inbox;
-       }});
+  r.Register({"inbox.info", "Show an inbox", Intent::kRead, true, true,
+              [st](const Json& p, const CallContext&) { return InboxInfo(*st, p); }});
   r.Register({"inbox.link", "Link an inbox to an operator", Intent::kWrite, true, true,
               [st](const Json& p, const CallContext&) { return LinkInbox(*st, p, true); }});
   r.Register({"inbox.unlink", "Unlink an inbox from its operator", Intent::kWrite, true, true,

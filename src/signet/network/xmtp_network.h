@@ -9,6 +9,8 @@
 // Thread contract: implementations must be thread-safe.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -45,6 +47,15 @@ class XmtpNetwork {
   virtual Result<RegisteredInbox> RegisterInbox(const RegistrationKeys& keys) = 0;
   // Whether the network knows this inbox id.
   virtual Result<bool> InboxExists(const std::string& network_inbox_id) = 0;
+  // What `xs inbox info --network` shows: {registered, network}, and from
+  // implementations that can read the inbox's identity updates and key
+  // packages also {sequenceId, addresses, recoveryIdentifier,
+  // installations:[{id, addedAt?, keyPackage:{state, notBefore?, notAfter?,
+  // lastResort?, error?}}]}.
+  virtual Result<nlohmann::json> InboxState(const std::string& network_inbox_id) {
+    XS_TRY(bool known, InboxExists(network_inbox_id));
+    return nlohmann::json{{"registered", known}, {"network", Describe()}};
+  }
   // "local", "dev", "production" or an endpoint description, for status.
   virtual std::string Describe() const = 0;
 };
