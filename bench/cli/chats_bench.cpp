@@ -104,7 +104,7 @@ T Must(Result<T> r, const std::string& what) {
 
 json Ok(const XsEnv& env, const std::vector<std::string>& args) {
   std::vector<std::string> with_json = args;
-  with_json.push_back("--json");
+  with_json.emplace_back("--json");
   RunResult r = env.Run(with_json);
   if (r.code != 0) Fail(xs::bench::CommandLine(args) + ": " + r.Describe());
   return r.Json();

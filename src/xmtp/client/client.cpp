@@ -357,10 +357,11 @@ Result<std::vector<Message>> Client::NewestMessages(const Bytes& group_id,
   std::stable_sort(newest.begin(), newest.end(),
                    [](const auto& a, const auto& b) { return a.sent_ns > b.sent_ns; });
   if (newest.size() > limit) newest.resize(limit);
+  std::reverse(newest.begin(), newest.end());  // oldest first
   std::vector<Message> out;
   out.reserve(newest.size());
-  for (auto it = newest.rbegin(); it != newest.rend(); ++it) {
-    XS_TRY(Message m, FromStored(*it));
+  for (const auto& stored : newest) {
+    XS_TRY(Message m, FromStored(stored));
     out.push_back(std::move(m));
   }
   return out;
