@@ -332,7 +332,7 @@ Result<Json> Sync(Chats::Impl& impl, const Json& p) {
   }
   XS_TRY(std::size_t joined, impl.Reconcile());
   return Json{{"inboxes", synced},
-              {"chats", impl.chats->All().size()},
+              {"chats", impl.chats->ById().size()},
               {"newMessages", fresh},
               {"joined", joined}};
 }
