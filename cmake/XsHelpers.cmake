@@ -121,3 +121,14 @@ function(xs_folder name)
     xs_test(${name}_test SOURCES ${test_srcs} DEPS ${name} ${ARG_PUBLIC_DEPS} ${ARG_DEPS} ${ARG_TEST_DEPS} ${sanitize})
   endif()
 endfunction()
+
+# xs_link_static_archives(target): link the system libraries the target
+# needs from their static archives where Debian ships one (see
+# cmake/link-static-archives). For programs whose start-up time matters.
+option(XS_STATIC_ARCHIVES "Link xs with the static archives of its system libraries" ON)
+function(xs_link_static_archives target)
+  if(XS_STATIC_ARCHIVES AND CMAKE_LIBRARY_ARCHITECTURE AND NOT XS_SANITIZE AND NOT XS_FUZZ)
+    set_property(TARGET ${target} PROPERTY RULE_LAUNCH_LINK
+      "${PROJECT_SOURCE_DIR}/cmake/link-static-archives /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}")
+  endif()
+endfunction()

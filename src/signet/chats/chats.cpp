@@ -42,13 +42,13 @@ Result<std::string> Chats::Impl::Resolve(std::string_view ref) {
   if (ref.empty()) return Error::Validation("chatId", "must not be empty");
   // A network group id (hex, longer than a short id) maps directly.
   if (ref.size() > kIdHexLength + 5 && IsLowerHex(ref)) {
-    for (const auto& c : chats->All()) {
-      if (c.value("networkGroupId", "") == ref) return c.value("id", "");
+    for (const auto& [id, c] : chats->ById()) {
+      if (c.value("networkGroupId", "") == ref) return id;
     }
     XS_TRY(std::size_t added, Reconcile());
     if (added > 0) {
-      for (const auto& c : chats->All()) {
-        if (c.value("networkGroupId", "") == ref) return c.value("id", "");
+      for (const auto& [id, c] : chats->ById()) {
+        if (c.value("networkGroupId", "") == ref) return id;
       }
     }
     return Error::NotFound("chat not found: " + std::string(ref));
@@ -81,22 +81,23 @@ Result<Chats::Impl::Bound> Chats::Impl::Bind(const std::string& chat_id) {
 
 Json Chats::Impl::View(const Json& chat) {
   Json out = chat;
-  auto bound = Bind(chat.value("id", ""));
-  if (!bound.ok()) {
+  auto unavailable = [&out](const Error& error) {
     out["state"] = "unavailable";
-    out["error"] = bound.error().message();
+    out["error"] = error.message();
     return out;
-  }
-  auto view = bound->client->Group(bound->group_id);
-  if (!view.ok()) {
-    out["state"] = "unavailable";
-    out["error"] = view.error().message();
-    return out;
-  }
+  };
+  // Bound from the record itself: a listing pays no lookup of it by id.
+  auto c = ClientOf(chat.value("inboxId", ""));
+  if (!c.ok()) return unavailable(c.error());
+  auto group_id = codec::HexDecode(chat.value("networkGroupId", ""));
+  if (!group_id.ok()) return unavailable(group_id.error());
+  // The view shows no consent: skip its store read.
+  auto view = (*c)->Group(*group_id, client::Client::ConsentLookup::kSkip);
+  if (!view.ok()) return unavailable(view.error());
   out["name"] = view->name;
   out["description"] = view->description;
   out["imageUrl"] = view->image_url;
-  out["networkInboxId"] = bound->client->inbox_id();
+  out["networkInboxId"] = (*c)->inbox_id();
   out["creatorInboxId"] = view->creator_inbox_id;
   out["members"] = view->members;
   out["memberCount"] = view->members.size();
@@ -111,11 +112,19 @@ Json Chats::Impl::View(const Json& chat) {
 
 Result<std::size_t> Chats::Impl::Reconcile() {
   std::set<std::string> known = removed_groups;
-  for (const auto& c : chats->All()) known.insert(c.value("networkGroupId", ""));
+  for (const auto& [id, c] : chats->ById()) known.insert(c.value("networkGroupId", ""));
   std::size_t added = 0;
   for (const auto& [inbox_id, inbox] : s->inboxes->All()) {
     auto c = host->ClientFor(inbox.installation_id);
     if (!c.ok()) continue;
+    // Runs at every listing and every sweep: when the client holds no group
+    // the chats do not know, there is nothing to add and no view to build.
+    const std::vector<client::Bytes> ids = (*c)->GroupIds();
+    if (std::all_of(ids.begin(), ids.end(), [&known](const client::Bytes& id) {
+          return known.count(codec::HexEncode(id)) > 0;
+        })) {
+      continue;
+    }
     for (const auto& view : (*c)->Conversations()) {
       std::string hex = codec::HexEncode(view.group_id);
       if (known.count(hex) || !view.active) continue;
@@ -268,16 +277,18 @@ Result<Json> List(Chats::Impl& impl, const Json& p) {
     XS_TRY(std::string ref, GetString(p, "operatorId"));
     XS_TRY(op_id, impl.s->operators->Resolve(ref));
   }
-  std::vector<Json> rows;
-  for (const auto& chat : impl.chats->All()) {
+  // Oldest first: ordered by createdAt before the views are built.
+  std::vector<std::pair<std::string, const Json*>> picked;
+  for (const auto& [id, chat] : impl.chats->ById()) {
     if (!as.empty() && chat.value("inboxId", "") != as) continue;
     if (!op_id.empty() && chat.value("operatorId", "") != op_id) continue;
-    rows.push_back(impl.View(chat));
+    picked.emplace_back(chat.value("createdAt", ""), &chat);
   }
-  std::sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) {
-    return a.value("createdAt", "") < b.value("createdAt", "");
-  });
-  return Json(rows);
+  std::stable_sort(picked.begin(), picked.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  Json rows = Json::array();
+  for (const auto& [created, chat] : picked) rows.push_back(impl.View(*chat));
+  return rows;
 }
 
 // Messages stored across the client's conversations (or one of them).
@@ -285,8 +296,8 @@ std::size_t CountMessages(client::Client& c, const client::Bytes* only) {
   std::size_t n = 0;
   for (const auto& view : c.Conversations()) {
     if (only != nullptr && view.group_id != *only) continue;
-    auto messages = c.Messages(view.group_id);
-    if (messages.ok()) n += messages->size();
+    auto count = c.MessageCount(view.group_id);
+    if (count.ok()) n += *count;
   }
   return n;
 }
@@ -321,7 +332,7 @@ Result<Json> Sync(Chats::Impl& impl, const Json& p) {
   }
   XS_TRY(std::size_t joined, impl.Reconcile());
   return Json{{"inboxes", synced},
-              {"chats", impl.chats->All().size()},
+              {"chats", impl.chats->ById().size()},
               {"newMessages", fresh},
               {"joined", joined}};
 }

@@ -292,8 +292,9 @@ Result<Json> List(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
   std::string chat_id;
   XS_TRY(Chats::Impl::Bound b, BindChat(impl, p, &chat_id));
   XS_RETURN_IF_ERROR(Elevate(impl, p, ctx, chat_id));
-  XS_TRY(std::vector<client::Message> messages, b.client->Messages(b.group_id));
-  std::size_t first = messages.size() > limit ? messages.size() - limit : 0;
+  XS_TRY(std::vector<client::Message> messages,
+         b.client->NewestMessages(b.group_id, static_cast<std::uint32_t>(limit)));
+  const std::size_t first = 0;  // already the newest `limit`
   Json out = Json::array();
   Status mapped = impl.s->store->Transaction([&]() -> Status {
     for (std::size_t i = first; i < messages.size(); ++i) {

@@ -29,6 +29,9 @@ class RecordSet {
   Status Put(const Json& record, const crypto::Secret* secret = nullptr);
   Status Remove(const std::string& id);
   std::vector<Json> All() const;
+  // The cached records by id, without All()'s copies; valid until the next
+  // Load, Put or Remove.
+  const std::map<std::string, Json>& ById() const { return records_; }
   std::vector<Candidate> Candidates() const;
   Result<std::string> Resolve(std::string_view ref) const;
   Result<crypto::Secret> Secret(const std::string& id) const;

@@ -240,15 +240,25 @@ GroupView ViewOf(const Bytes& group_id, const mls::GroupState& state,
 
 }  // namespace
 
-Result<GroupView> Client::Group(const Bytes& group_id) const {
+Result<GroupView> Client::Group(const Bytes& group_id, ConsentLookup consent) const {
   std::lock_guard lock(mu_);
   XS_TRY(const GroupRecord* g, Find(group_id));
   GroupView view = ViewOf(group_id, g->state, g->ext, inbox_id_);
   view.active = g->active;
   view.created_ns = static_cast<std::uint64_t>(g->created_ns);
   view.last_activity_ns = static_cast<std::uint64_t>(g->last_activity_ns);
-  XS_TRY(view.consent, GroupConsent(group_id));
+  if (consent == ConsentLookup::kRead) {
+    XS_TRY(view.consent, GroupConsent(group_id));
+  }
   return view;
+}
+
+std::vector<Bytes> Client::GroupIds() const {
+  std::lock_guard lock(mu_);
+  std::vector<Bytes> out;
+  out.reserve(groups_.size());
+  for (const auto& [id, g] : groups_) out.push_back(id);
+  return out;
 }
 
 std::vector<GroupView> Client::Conversations() const {
@@ -321,6 +331,52 @@ Result<std::vector<Message>> Client::Messages(const Bytes& group_id) const {
                      [](const Message& a, const Message& b) { return a.sent_ns < b.sent_ns; });
   }
   return out;
+}
+
+Result<std::vector<Message>> Client::NewestMessages(const Bytes& group_id,
+                                                    std::uint32_t limit) const {
+  std::lock_guard lock(mu_);
+  XS_TRY(const GroupRecord* g, Find(group_id));
+  (void)g;
+  if (limit == 0) return std::vector<Message>();
+  if (limit > store::kMaxMessagePage) {
+    return Error::Validation("limit", "at most " + std::to_string(store::kMaxMessagePage));
+  }
+  // The newest `limit` of each group of the thread, then the newest `limit`
+  // of those together.
+  std::vector<store::StoredMessage> newest;
+  store::MessageQuery query;
+  query.order = store::Order::kDescending;
+  query.limit = limit;
+  for (const auto& source : ThreadOf(group_id)) {
+    XS_TRY(auto page, ctx_.store().ListMessages(installation_key_, source, query));
+    newest.insert(newest.end(), std::make_move_iterator(page.begin()),
+                  std::make_move_iterator(page.end()));
+  }
+  // Descending pages: the stable sort keeps each page's tie order.
+  std::stable_sort(newest.begin(), newest.end(),
+                   [](const auto& a, const auto& b) { return a.sent_ns > b.sent_ns; });
+  if (newest.size() > limit) newest.resize(limit);
+  std::reverse(newest.begin(), newest.end());  // oldest first
+  std::vector<Message> out;
+  out.reserve(newest.size());
+  for (const auto& stored : newest) {
+    XS_TRY(Message m, FromStored(stored));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<std::uint64_t> Client::MessageCount(const Bytes& group_id) const {
+  std::lock_guard lock(mu_);
+  XS_TRY(const GroupRecord* g, Find(group_id));
+  (void)g;
+  std::uint64_t n = 0;
+  for (const auto& source : ThreadOf(group_id)) {
+    XS_TRY(std::uint64_t count, ctx_.store().CountMessages(installation_key_, source));
+    n += count;
+  }
+  return n;
 }
 
 // ---------------------------------------------------------------- creation

@@ -191,7 +191,14 @@ class Client {
   // The DM with `peer` (the newest if several exist), created when none.
   Result<Bytes> FindOrCreateDm(const std::string& peer_inbox_id);
   std::vector<GroupView> Conversations() const;
-  Result<GroupView> Group(const Bytes& group_id) const;
+  // The consent of a view costs a store read; a listing that does not show
+  // it skips the read (view.consent stays kUnknown).
+  enum class ConsentLookup { kRead, kSkip };
+  Result<GroupView> Group(const Bytes& group_id,
+                          ConsentLookup consent = ConsentLookup::kRead) const;
+  // The id of every group held, DM duplicates and groups we left included:
+  // no views built, nothing read from the store.
+  std::vector<Bytes> GroupIds() const;
 
   // --- Changes (each one commit)
   Status AddMembers(const Bytes& group_id, const std::vector<std::string>& inbox_ids);
@@ -220,6 +227,12 @@ class Client {
   Result<Bytes> Send(const Bytes& group_id, const content::EncodedContent& content);
   // The stored messages, oldest first.
   Result<std::vector<Message>> Messages(const Bytes& group_id) const;
+  // The newest `limit` stored messages, oldest first: one page read
+  // backwards along the store's (group, sent time) index, so the cost
+  // follows `limit`, not the conversation's length.
+  Result<std::vector<Message>> NewestMessages(const Bytes& group_id, std::uint32_t limit) const;
+  // How many messages are stored (a count over the index; nothing unsealed).
+  Result<std::uint64_t> MessageCount(const Bytes& group_id) const;
 
   // --- Sync
   // Joins the groups of new Welcomes; returns their ids.

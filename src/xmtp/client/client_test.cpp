@@ -364,6 +364,77 @@ TEST_F(ClientTest, DuplicateDmsShowAsOneConversationNewestWins) {
   EXPECT_EQ(*alice->FindOrCreateDm(bob->inbox_id()), *from_alice);
 }
 
+// The ids of messages, in order.
+std::vector<Bytes> Ids(const std::vector<Message>& messages) {
+  std::vector<Bytes> out;
+  for (const auto& m : messages) out.push_back(m.id);
+  return out;
+}
+
+TEST_F(ClientTest, NewestMessagesAreTheTailOfMessagesAndCountIsTheirNumber) {
+  auto pair = NewPair();
+  ASSERT_TRUE(pair.alice && pair.bob && !pair.group.empty());
+  for (int i = 0; i < 7; ++i) {
+    Client& from = i % 2 == 0 ? *pair.alice : *pair.bob;
+    ASSERT_TRUE(from.Send(pair.group, content::EncodeText("m" + std::to_string(i))).ok());
+  }
+  ASSERT_TRUE(pair.alice->SyncGroup(pair.group).ok());
+  auto all_result = pair.alice->Messages(pair.group);
+  ASSERT_TRUE(all_result.ok());
+  const std::vector<Bytes> all = Ids(std::move(all_result).value());
+  ASSERT_GE(all.size(), 7u);  // the texts and the membership change
+  auto count = pair.alice->MessageCount(pair.group);
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, all.size());
+  for (std::uint32_t limit : {1u, 3u, static_cast<std::uint32_t>(all.size()), 1000u}) {
+    auto newest = pair.alice->NewestMessages(pair.group, limit);
+    ASSERT_TRUE(newest.ok()) << newest.error().ToString();
+    const std::size_t n = std::min<std::size_t>(limit, all.size());
+    EXPECT_EQ(Ids(std::move(newest).value()),
+              std::vector<Bytes>(all.end() - static_cast<std::ptrdiff_t>(n), all.end()))
+        << limit;
+  }
+  auto last = pair.alice->NewestMessages(pair.group, 1);
+  ASSERT_TRUE(last.ok() && last->size() == 1u);
+  EXPECT_EQ(*content::DecodeText((*last)[0].content), "m6");
+  EXPECT_TRUE(pair.alice->NewestMessages(pair.group, 0)->empty());
+  auto too_many = pair.alice->NewestMessages(pair.group, store::kMaxMessagePage + 1);
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_TRUE(too_many.error().IsValidation());
+  const Bytes unknown(16, 0x5a);
+  EXPECT_TRUE(pair.alice->NewestMessages(unknown, 5).error().IsNotFound());
+  EXPECT_TRUE(pair.alice->MessageCount(unknown).error().IsNotFound());
+}
+
+TEST_F(ClientTest, NewestMessagesOfADmSpanItsDuplicates) {
+  auto alice = NewClient();
+  auto bob = NewClient();
+  ASSERT_TRUE(alice && bob);
+  auto from_alice = alice->FindOrCreateDm(bob->inbox_id());
+  auto from_bob = bob->FindOrCreateDm(alice->inbox_id());
+  ASSERT_TRUE(from_alice.ok() && from_bob.ok());
+  ASSERT_NE(*from_alice, *from_bob);
+  ASSERT_TRUE(alice->SyncAll().ok());
+  ASSERT_TRUE(bob->SyncAll().ok());
+  // Texts in both groups of the one thread, interleaved in time.
+  for (int i = 0; i < 6; ++i) {
+    const Bytes& group = i % 2 == 0 ? *from_alice : *from_bob;
+    ASSERT_TRUE(alice->Send(group, content::EncodeText("t" + std::to_string(i))).ok());
+  }
+  auto all_result = alice->Messages(*from_alice);
+  ASSERT_TRUE(all_result.ok());
+  const std::vector<Message> all = std::move(all_result).value();
+  auto count = alice->MessageCount(*from_alice);
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, all.size());
+  auto newest = alice->NewestMessages(*from_alice, 4);
+  ASSERT_TRUE(newest.ok());
+  std::vector<std::string> texts;
+  for (const auto& m : *newest) texts.push_back(*content::DecodeText(m.content));
+  EXPECT_EQ(texts, (std::vector<std::string>{"t2", "t3", "t4", "t5"}));
+  EXPECT_EQ(Ids(*newest), Ids(std::vector<Message>(all.end() - 4, all.end())));
+}
+
 TEST_F(ClientTest, GarbageOnTheGroupTopicIsSkippedAndLogged) {
   auto alice = NewClient();
   auto bob = NewClient();

@@ -114,6 +114,9 @@ class Tables {
   std::map<const char*, sqlite::Stmt> statements_;
 };
 
+// The statement of a ListMessages page (for the query-plan test).
+const char* MessagePageSql(Order order);
+
 // Helpers shared by the store_*.cpp files.
 inline std::int64_t Int(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 template <typename E>

@@ -7,6 +7,7 @@
 #include "sqlite/sqlite.h"
 #include "support/secret_scan.h"
 #include "xmtp/store/schema.h"
+#include "xmtp/store/store_tables.h"
 #include "xmtp/store/store_testing.h"
 
 namespace xs::xmtp::store {
@@ -254,6 +255,30 @@ TEST_F(StoreTest, MessagesRoundTripPageAndCount) {
                 return tx.SetDelivery(kOwner, B("msg-3"), DeliveryState::kFailed, 0);
               }).ok());
   EXPECT_EQ(store_->GetMessage(kOwner, B("msg-3"))->delivery, DeliveryState::kFailed);
+}
+
+// A page of the newest (or oldest) messages reads only its rows along the
+// group index: no full scan, no sort of the whole group.
+TEST_F(StoreTest, MessagePagesWalkTheGroupIndex) {
+  auto db = sqlite::Db::Open(path_);
+  ASSERT_TRUE(db.ok());
+  for (Order order : {Order::kAscending, Order::kDescending}) {
+    std::string sql = std::string("EXPLAIN QUERY PLAN ") + MessagePageSql(order);
+    auto st = db->Prepare(sql.c_str());
+    ASSERT_TRUE(st.ok()) << st.error().ToString();
+    std::string plan;
+    while (true) {
+      auto row = st->Step();
+      ASSERT_TRUE(row.ok());
+      if (!*row) break;
+      plan += st->Text(3) + "\n";
+    }
+    EXPECT_NE(plan.find("USING INDEX messages_by_group (owner=? AND group_id=?)"),
+              std::string::npos)
+        << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("SCAN"), std::string::npos) << plan;
+  }
 }
 
 TEST_F(StoreTest, DuplicateMessageInsertIsIgnored) {
