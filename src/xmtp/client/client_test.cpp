@@ -614,7 +614,10 @@ TEST_F(ClientTest, SendAfterLostUnsyncedWritesNeverReusesAGeneration) {
 // reads a generation at most a few below the newest it has seen, so a later
 // message published first would leave them unreadable.
 TEST_F(ClientTest, QueuedSendsArePublishedBeforeTheNextMessage) {
-  auto [alice, bob, group] = NewPair();
+  Pair pair = NewPair();  // named members: the lambda below captures them
+  std::unique_ptr<Client>& alice = pair.alice;
+  std::unique_ptr<Client>& bob = pair.bob;
+  const Bytes& group = pair.group;
   ASSERT_TRUE(alice && bob && !group.empty());
   ASSERT_TRUE(alice->Send(group, content::EncodeText("first")).ok());
   std::vector<std::string> want{"first"};
