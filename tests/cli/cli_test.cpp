@@ -588,6 +588,10 @@ TEST_F(CliTest, ChatCreateListInfoSendAndReadWithElevation) {
   Json list = Ok({"chat", "list"});
   ASSERT_EQ(list.size(), 1u) << list.dump();
   EXPECT_EQ(list[0].value("id", ""), id);
+  // A list row counts the members; `chat info` lists them.
+  EXPECT_EQ(list[0].value("memberCount", 0), 2) << list.dump();
+  EXPECT_FALSE(list[0].contains("members")) << list.dump();
+  EXPECT_EQ(Ok({"chat", "info", id})["members"].size(), 2u);
   for (const std::string& ref : {id, id.substr(0, 9), std::string("support"), group}) {
     EXPECT_EQ(Ok({"chat", "info", ref}).value("id", ""), id) << ref;
   }

@@ -79,7 +79,7 @@ Result<Chats::Impl::Bound> Chats::Impl::Bind(const std::string& chat_id) {
   return out;
 }
 
-Json Chats::Impl::View(const Json& chat) {
+Json Chats::Impl::View(const Json& chat, Detail detail) {
   Json out = chat;
   auto unavailable = [&out](const Error& error) {
     out["state"] = "unavailable";
@@ -99,10 +99,12 @@ Json Chats::Impl::View(const Json& chat) {
   out["imageUrl"] = view->image_url;
   out["networkInboxId"] = (*c)->inbox_id();
   out["creatorInboxId"] = view->creator_inbox_id;
-  out["members"] = view->members;
   out["memberCount"] = view->members.size();
-  out["admins"] = view->admins;
-  out["superAdmins"] = view->super_admins;
+  if (detail == Detail::kFull) {
+    out["members"] = view->members;
+    out["admins"] = view->admins;
+    out["superAdmins"] = view->super_admins;
+  }
   out["epoch"] = view->epoch;
   out["state"] = view->active ? "active" : "removed";
   if (view->kind == client::ConversationKind::kDm) out["dmPeerInboxId"] = view->dm_peer_inbox_id;
@@ -287,7 +289,9 @@ Result<Json> List(Chats::Impl& impl, const Json& p) {
   std::stable_sort(picked.begin(), picked.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   Json rows = Json::array();
-  for (const auto& [created, chat] : picked) rows.push_back(impl.View(*chat));
+  for (const auto& [created, chat] : picked) {
+    rows.push_back(impl.View(*chat, Chats::Impl::Detail::kSummary));
+  }
   return rows;
 }
 

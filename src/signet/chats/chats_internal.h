@@ -39,7 +39,11 @@ struct Chats::Impl {
   };
   Result<Bound> Bind(const std::string& chat_id);
   // The record with the group's live state (name, members, epoch, ...).
-  Json View(const Json& chat);
+  // `kSummary` (chat list's rows) leaves out the member, admin and super
+  // admin lists, keeping memberCount: with 1,000 chats they are most of the
+  // reply. `chat info` shows them.
+  enum class Detail { kFull, kSummary };
+  Json View(const Json& chat, Detail detail = Detail::kFull);
   Result<std::size_t> Reconcile();
   // Writes a new chat record and its id mapping in one transaction.
   Status Record(const Json& chat);
