@@ -20,6 +20,7 @@ import { createClients, syncedConversation, textsOf, waitFor } from "./lib/clien
 import { makeTempDir, startNode } from "./lib/node_process.mjs";
 
 const kBurst = 160;
+const kConcurrent = 8;
 const kListLimit = "500";
 
 function requiredBinary(variable) {
@@ -235,22 +236,28 @@ describe("xs durability: restarts and kill -9 during a burst of sends, with an S
     const texts = Array.from({ length: kBurst }, (_, i) => `burst ${i}`);
     // The daemon dies once a random number of sends (1 to an eighth of them)
     // have been acknowledged: the rest are queued, in flight or not started.
-    // The daemon sends one at a time, so most are still waiting then (a send
-    // takes ~13 ms; with 48 sends all were sometimes done before the kill).
     const killAfter = 1 + Math.floor(Math.random() * Math.floor(kBurst / 8));
     const pid = signet.pid();
     let acknowledged = 0;
     let killed = false;
-    const runs = texts.map((text) =>
-      signet.runAsync(["msg", "send", text, "--to", chat.id]).then((r) => {
+    // kConcurrent sends at a time, new ones started as others end, until the
+    // kill: it then lands with sends in flight and others still queued at
+    // the daemon (all 160 at once were sometimes all done before the test's
+    // event loop saw the k-th success).
+    const results = [];
+    let next = 0;
+    const worker = async () => {
+      while (!killed && next < texts.length) {
+        const text = texts[next++];
+        const r = await signet.runAsync(["msg", "send", text, "--to", chat.id]);
         if (r.code === 0 && ++acknowledged >= killAfter && !killed) {
           killed = true;
           process.kill(pid, "SIGKILL");
         }
-        return { text, ...r };
-      }),
-    );
-    const results = await Promise.all(runs);
+        results.push({ text, ...r });
+      }
+    };
+    await Promise.all(Array.from({ length: kConcurrent }, worker));
     assert.ok(killed, `the daemon was not killed: ${acknowledged} of ${kBurst} sends acknowledged`);
     await waitFor("the killed daemon to be gone", () => processGone(pid), { intervalMs: 50 });
     const succeeded = results.filter((r) => r.code === 0);
