@@ -24,6 +24,10 @@ class AdminSocketLink final : public DaemonLink {
     return client_.Call(method, params);
   }
 
+  Result<std::string> CallForText(std::string_view method, const nlohmann::json& params) override {
+    return client_.CallForText(method, params);
+  }
+
   Status Subscribe(std::string_view method, const nlohmann::json& params,
                    const std::function<bool(const nlohmann::json&)>& on_notification,
                    transport::StreamCancel* cancel) override {

@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "base/result.h"
@@ -28,6 +29,10 @@ class DaemonLink {
   virtual ~DaemonLink() = default;
   static Result<std::unique_ptr<DaemonLink>> Open(const signet::Config& config);
   virtual Result<nlohmann::json> Call(std::string_view method, const nlohmann::json& params) = 0;
+  // The answer's data as the daemon's JSON text, not parsed (for --json
+  // output of long lists).
+  virtual Result<std::string> CallForText(std::string_view method,
+                                          const nlohmann::json& params) = 0;
   // A stream method (--watch) on a connection of its own: each notification
   // until on_notification returns false, the stream ends, or `cancel` fires.
   virtual Status Subscribe(std::string_view method, const nlohmann::json& params,

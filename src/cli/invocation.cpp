@@ -59,6 +59,11 @@ Result<Json> Invocation::Call(std::string_view method, const Json& params) {
   return link_->Call(method, params);
 }
 
+Result<std::string> Invocation::CallForText(std::string_view method, const Json& params) {
+  XS_RETURN_IF_ERROR(Connect());
+  return link_->CallForText(method, params);
+}
+
 Result<Json> Invocation::CallGated(std::string_view method, Json params) {
   XS_TRY(std::optional<std::string> passphrase, OwnerPassphrase());
   const bool had_passphrase = passphrase.has_value();

@@ -50,6 +50,8 @@ class Invocation {
 
   // One admin call to the daemon (connects on first use).
   Result<Json> Call(std::string_view method, const Json& params = Json::object());
+  // The same call, its answer as the daemon's JSON text (see ShowTable).
+  Result<std::string> CallForText(std::string_view method, const Json& params);
   // An owner-gated call: adds `ownerPassphrase` from --passphrase-file /
   // $XMTP_SIGNET_OWNER_PASSPHRASE_FILE when given; without one and on a TTY,
   // a permission error from the gate prompts once and retries.

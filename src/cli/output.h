@@ -24,7 +24,9 @@ namespace xs::cli {
 using Json = nlohmann::json;
 
 // Serializes without throwing on invalid UTF-8.
-std::string Dump(const Json& value, int indent = 2);
+// --json output's indentation.
+inline constexpr int kJsonIndent = 2;
+std::string Dump(const Json& value, int indent = kJsonIndent);
 // One JSON document and a newline.
 void PrintJson(std::ostream& out, const Json& value);
 

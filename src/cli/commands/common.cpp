@@ -1,5 +1,7 @@
 #include "cli/commands/common.h"
 
+#include "transport/admin/raw_json.h"
+
 namespace xs::cli {
 
 FlagSpec ForceFlag(const std::string& what) {
@@ -39,6 +41,13 @@ Status ShowRecord(Invocation& inv, std::string_view method, const Json& params) 
 
 Status ShowTable(Invocation& inv, std::string_view method, const Json& params,
                  const std::vector<Column>& columns) {
+  if (inv.json()) {
+    // Printed as the daemon wrote it, only laid out: a long list (1,000
+    // chats) is not parsed and dumped again.
+    XS_TRY(std::string text, inv.CallForText(method, params));
+    inv.out() << transport::IndentJson(text, kJsonIndent) << "\n";
+    return OkStatus();
+  }
   XS_TRY(Json rows, inv.Call(method, params));
   inv.Emit(rows, [&](std::ostream& out) { PrintTable(out, columns, rows); });
   return OkStatus();

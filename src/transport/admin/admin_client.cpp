@@ -5,6 +5,7 @@
 #include "signet/keys/admin_key.h"
 #include "transport/admin/admin_jwt.h"
 #include "transport/admin/admin_protocol.h"
+#include "transport/admin/raw_json.h"
 
 namespace xs::transport {
 
@@ -63,7 +64,7 @@ Result<AdminClient> AdminClient::Open(const std::string& socket_path, std::strin
   return client;
 }
 
-Result<nlohmann::json> AdminClient::ReadMessage(int timeout_ms) {
+Result<std::string> AdminClient::ReadLine(int timeout_ms) {
   std::string line;
   switch (socket_.ReadLine(&line, kMaxResponseBytes, timeout_ms)) {
     case LineSocket::ReadStatus::kLine:
@@ -79,42 +80,68 @@ Result<nlohmann::json> AdminClient::ReadMessage(int timeout_ms) {
     default:
       return ConnectionLost();
   }
+  return line;
+}
+
+Result<nlohmann::json> AdminClient::ReadMessage(int timeout_ms) {
+  XS_TRY(std::string line, ReadLine(timeout_ms));
   nlohmann::json message = nlohmann::json::parse(line, nullptr, false);
   if (!message.is_object()) return Error::Internal("the daemon sent malformed JSON");
   return message;
 }
 
 Result<nlohmann::json> AdminClient::Call(std::string_view method, nlohmann::json params) {
+  XS_TRY(std::string text, CallForText(method, std::move(params)));
+  nlohmann::json data = nlohmann::json::parse(text, nullptr, false);
+  if (data.is_discarded()) return Error::Internal("the daemon sent malformed JSON");
+  return data;
+}
+
+Result<std::string> AdminClient::CallForText(std::string_view method, nlohmann::json params) {
   if (!socket_.is_open()) return ConnectionLost();
   const std::int64_t id = next_id_++;
+  const std::string id_text = std::to_string(id);
   if (params.is_null()) params = nlohmann::json::object();
   if (!socket_.WriteLine(RequestLine(id, method, params))) return ConnectionLost();
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  auto malformed = [] { return Error::Internal("the daemon sent malformed JSON"); };
+  // The error object of an error response (small: parsed as a tree).
+  auto error_of = [&](const RawMember& error) -> Error {
+    nlohmann::json object = nlohmann::json::parse(error.value, nullptr, false);
+    if (object.is_discarded()) return malformed();
+    return ErrorFromJsonRpc(object);
+  };
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    XS_TRY(nlohmann::json message,
-           ReadMessage(static_cast<int>(std::max<std::int64_t>(left.count(), 0))));
-    auto message_id = message.find("id");
+    XS_TRY(std::string line, ReadLine(static_cast<int>(std::max<std::int64_t>(left.count(), 0))));
+    // Only the envelope is followed; the answer's data stays text.
+    auto members = RawObjectMembers(line);
+    if (!members) return malformed();
+    const RawMember* message_id = FindMember(*members, "\"id\"");
+    const RawMember* error = FindMember(*members, "\"error\"");
     // Notifications and answers to other ids (an abandoned stream) are skipped.
-    if (message_id == message.end() || !message_id->is_number_integer() ||
-        message_id->get<std::int64_t>() != id) {
-      if (message_id != message.end() && message_id->is_null() && message.contains("error")) {
-        return ErrorFromJsonRpc(message["error"]);  // framing error about our request
+    if (message_id == nullptr || message_id->value != id_text) {
+      if (message_id != nullptr && message_id->value == "null" && error != nullptr) {
+        return error_of(*error);  // framing error about our request
       }
       continue;
     }
-    if (auto error = message.find("error"); error != message.end()) {
-      return ErrorFromJsonRpc(*error);
+    if (error != nullptr) return error_of(*error);
+    const RawMember* result = FindMember(*members, "\"result\"");
+    if (result == nullptr) return Error::Internal("the daemon sent a response without result");
+    if (auto envelope = RawObjectMembers(result->value)) {
+      const RawMember* ok = FindMember(*envelope, "\"ok\"");
+      const RawMember* data = FindMember(*envelope, "\"data\"");
+      if (ok != nullptr && data != nullptr) {
+        const RawMember* meta = FindMember(*envelope, "\"meta\"");
+        last_meta_ = meta == nullptr ? nlohmann::json::object()
+                                     : nlohmann::json::parse(meta->value, nullptr, false);
+        if (last_meta_.is_discarded()) return malformed();
+        return std::string(data->value);
+      }
     }
-    auto result = message.find("result");
-    if (result == message.end())
-      return Error::Internal("the daemon sent a response without result");
-    if (result->is_object() && result->contains("ok") && result->contains("data")) {
-      last_meta_ = result->value("meta", nlohmann::json::object());
-      return std::move((*result)["data"]);
-    }
-    return std::move(*result);
+    return std::string(result->value);
   }
 }
 

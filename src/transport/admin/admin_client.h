@@ -65,6 +65,11 @@ class AdminClient {
   // kept). Returns the result envelope's `data`.
   Result<nlohmann::json> Call(std::string_view method,
                               nlohmann::json params = nlohmann::json::object());
+  // Call() for a caller that prints the answer as it is: `data` as the
+  // daemon's JSON text, never parsed (1,000 chats parse in ~6 ms). Errors
+  // as Call().
+  Result<std::string> CallForText(std::string_view method,
+                                  nlohmann::json params = nlohmann::json::object());
   // --watch style streaming: invokes on_notification for each server notification until it
   // returns false. Runs on a second connection (so this client stays usable) when the client
   // was made by Connect().
@@ -84,6 +89,7 @@ class AdminClient {
         data_dir_(std::move(data_dir)) {}
   static Result<AdminClient> Open(const std::string& socket_path, std::string_view token,
                                   std::string data_dir);
+  Result<std::string> ReadLine(int timeout_ms);
   Result<nlohmann::json> ReadMessage(int timeout_ms);
   Status SubscribeHere(std::string_view method, nlohmann::json params,
                        const std::function<bool(const nlohmann::json&)>& on_notification,
