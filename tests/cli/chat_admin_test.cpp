@@ -4,120 +4,34 @@
 // Each command's success path, its bad-input paths with their exit codes,
 // dry runs that change nothing, and failures that leave nothing half done.
 // Every test ends with the secret scan over every output and the data dirs.
-#include <gtest/gtest.h>
-
 #include <chrono>
-#include <memory>
-#include <thread>
+#include <string>
+#include <vector>
 
-#include "support/data_dir_secrets.h"
-#include "support/secret_scan.h"
-#include "xs_process.h"
+#include "cli_fixture.h"
 
 namespace xs::cli::testing {
 namespace {
 
-using Json = nlohmann::json;
-namespace fs = std::filesystem;
+// How long a change made on the network may take to reach this daemon.
+constexpr std::chrono::seconds kSyncTimeout{20};
 
-std::string Binary() {
-  if (const char* env = std::getenv("XS_BIN")) return env;
-  return XS_BINARY;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-constexpr int kValidation = 1, kNotFound = 2, kPermission = 4;
-
-// Polls `ready` until it holds or `timeout` passes; true when it held.
-template <typename Ready>
-bool WaitUntil(Ready ready, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
-}
-
-class ChatAdminTest : public ::testing::Test {
+class ChatAdminTest : public CliTest {
  protected:
-  void SetUp() override { env_ = std::make_unique<XsEnv>(Binary()); }
-
-  void TearDown() override {
-    if (other_ && other_->daemon_started()) other_->StopDaemon();
-    if (env_->daemon_started()) {
-      RunResult stop = env_->StopDaemon();
-      EXPECT_EQ(stop.code, 0) << stop.Describe();
-    }
-    if (!started_) return;  // help only: nothing written
-    xs::testing::SecretScan scan;
-    for (const XsEnv* e : {env_.get(), other_.get()}) {
-      if (e == nullptr) continue;
-      for (const auto& run : e->runs()) {
-        scan.AddOutput(run.command, run.result.out + "\n" + run.result.err);
-      }
-      bool has_vault = false;
-      Status collected = xs::testing::AddDataDir(e->data_dir(), std::nullopt, scan, &has_vault);
-      EXPECT_TRUE(collected.ok()) << collected.error().ToString();
-      EXPECT_TRUE(has_vault) << e->data_dir();
-      for (const fs::path& dir : {e->state_dir(), e->runtime_dir(), e->root() / "config"}) {
-        scan.AddFilesUnder(dir);
-      }
-    }
-    for (const auto& [token, index] : tokens_) scan.AddToken("token", token, index);
-    EXPECT_TRUE(scan.HasFileNamed("signet.log")) << "no daemon log scanned";
-    for (const auto& finding : scan.Findings()) ADD_FAILURE() << "secret leak: " << finding;
-    if (HasFailure()) env_->keep();
-  }
-
-  void Start(const std::vector<std::string>& init_args = {}) {
-    RunResult r = env_->InitAndStart(init_args);
-    started_ = true;
-    ASSERT_EQ(r.code, 0) << r.Describe();
-  }
-
-  RunResult Xs(const std::vector<std::string>& args) { return env_->Run(args); }
-
-  Json Ok(std::vector<std::string> args) {
-    args.emplace_back("--json");
-    RunResult r = Xs(args);
-    EXPECT_EQ(r.code, 0) << r.Describe();
-    Json j = r.Json();
-    EXPECT_FALSE(j.is_discarded()) << "not one JSON document: " << r.out;
-    return j;
-  }
-
-  // Expects `code` with the error on stderr (human and --json).
-  RunResult Fails(std::vector<std::string> args, int code) {
-    RunResult r = Xs(args);
-    EXPECT_EQ(r.code, code) << r.Describe();
-    EXPECT_TRUE(r.out.empty()) << r.Describe();
-    EXPECT_TRUE(Contains(r.err, "error: ")) << r.Describe();
-    args.emplace_back("--json");
-    RunResult j = Xs(args);
-    EXPECT_EQ(j.code, code) << j.Describe();
-    EXPECT_FALSE(j.ErrJson().value("ok", true)) << j.err;
-    return r;
-  }
-
   std::string NetworkInbox(const std::string& label) {
     return Ok({"inbox", "create", "--label", label}).value("networkInboxId", "");
   }
 
-  // A credential for `chats` (operator "alice", created on first use).
-  std::string Issue(const std::vector<std::string>& chats) {
+  // A credential for `chats` (operator "alice", created on first use); its
+  // token is in the secret scan. Returns the credential id.
+  std::string IssueFor(const std::vector<std::string>& chats) {
     if (!operator_created_) {
       Ok({"operator", "create", "--label", "alice", "--scope", "shared"});
       operator_created_ = true;
     }
-    std::vector<std::string> args = {"cred", "issue", "--op", "alice", "--allow", "send"};
+    std::vector<std::string> args = {"--op", "alice", "--allow", "send"};
     for (const auto& c : chats) args.insert(args.end(), {"--chat", c});
-    Json j = Ok(args);
-    tokens_.emplace_back(j.value("token", ""), env_->runs().size() - 1);
-    return j["credential"].value("id", "");
+    return Issue(args)["credential"].value("id", "");
   }
 
   std::vector<std::string> ActiveCredentials() {
@@ -126,21 +40,7 @@ class ChatAdminTest : public ::testing::Test {
     return out;
   }
 
-  // A second signet on our daemon's (embedded) node.
-  XsEnv& Other() {
-    other_ = std::make_unique<XsEnv>(Binary());
-    std::string url = Ok({"status"})["network"].value("url", "");
-    EXPECT_EQ(url.rfind("http://", 0), 0u) << url;
-    other_->set_var("XMTP_SIGNET_LOCAL_NODE", url.substr(7));
-    RunResult r = other_->InitAndStart();
-    EXPECT_EQ(r.code, 0) << r.Describe();
-    return *other_;
-  }
-
-  std::unique_ptr<XsEnv> env_, other_;
-  std::vector<std::pair<std::string, std::size_t>> tokens_;  // token, issuing run
   bool operator_created_ = false;
-  bool started_ = false;
 };
 
 TEST_F(ChatAdminTest, UpdateChangesNameDescriptionAndImageInOneCommit) {
@@ -256,7 +156,8 @@ TEST_F(ChatAdminTest, MembersAreListedAddedPromotedDemotedAndRemoved) {
 TEST_F(ChatAdminTest, APlainMemberIsRefusedAdminChangesAndCanLeave) {
   ASSERT_NO_FATAL_FAILURE(Start({"trusted-local"}));
   const std::string mine = NetworkInbox("me");
-  XsEnv& other = Other();
+  ASSERT_NO_FATAL_FAILURE(StartOther());
+  XsEnv& other = *other_;
   RunResult bystander = other.Run({"inbox", "create", "--label", "bystander", "--json"});
   ASSERT_EQ(bystander.code, 0) << bystander.Describe();
   const std::string their_member = bystander.Json().value("networkInboxId", "");
@@ -278,7 +179,7 @@ TEST_F(ChatAdminTest, APlainMemberIsRefusedAdminChangesAndCanLeave) {
   EXPECT_EQ(Ok({"chat", "update", id, "--name", "renamed by a member"}).value("name", ""),
             "renamed by a member");
 
-  const std::string cred = Issue({id});
+  const std::string cred = IssueFor({id});
   Json plan = Ok({"chat", "leave", id});
   EXPECT_TRUE(plan.value("dryRun", false)) << plan.dump();
   EXPECT_EQ(ActiveCredentials(), std::vector<std::string>{cred});
@@ -287,10 +188,13 @@ TEST_F(ChatAdminTest, APlainMemberIsRefusedAdminChangesAndCanLeave) {
   EXPECT_EQ(left["revokedCredentials"], Json::array({cred}));
   EXPECT_TRUE(ActiveCredentials().empty());
   // The other signet's daemon (a super admin) removes us.
-  EXPECT_TRUE(WaitUntil([&] {
-    Ok({"chat", "sync", id});
-    return Ok({"chat", "info", id}).value("state", "") == "removed";
-  })) << Ok({"chat", "info", id}).dump();
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        Ok({"chat", "sync", id});
+        return Ok({"chat", "info", id}).value("state", "") == "removed";
+      },
+      kSyncTimeout))
+      << Ok({"chat", "info", id}).dump();
   RunResult again = Fails({"chat", "leave", id, "--force"}, kValidation);
   EXPECT_TRUE(Contains(again.err, "xs chat rm")) << again.err;
 }
@@ -301,9 +205,9 @@ TEST_F(ChatAdminTest, LeaveIsADryRunUntilForcedAndTheOnlySuperAdminCannotLeave) 
   Json chat = Ok({"chat", "create", "--name", "ours", "--members", peer});
   const std::string id = chat.value("id", "");
   const std::string other_chat = Ok({"chat", "create", "--name", "spare"}).value("id", "");
-  const std::string only = Issue({id});
-  const std::string both = Issue({id, other_chat});
-  const std::string unrelated = Issue({other_chat});
+  const std::string only = IssueFor({id});
+  const std::string both = IssueFor({id, other_chat});
+  const std::string unrelated = IssueFor({other_chat});
 
   // The only super admin: a permission error that says how to fix it, in the
   // dry run and forced; nothing revoked.
@@ -347,10 +251,12 @@ TEST_F(ChatAdminTest, LeaveIsADryRunUntilForcedAndTheOnlySuperAdminCannotLeave) 
   EXPECT_EQ(Ok({"cred", "info", both}).value("status", ""), "revoked");
   EXPECT_EQ(Ok({"chat", "info", id}).value("id", ""), id);
   // The peer (a super admin now, held by this daemon) removes us.
-  EXPECT_TRUE(WaitUntil([&] {
-    Ok({"chat", "sync"});
-    return Ok({"chat", "info", id}).value("state", "") == "removed";
-  }));
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        Ok({"chat", "sync"});
+        return Ok({"chat", "info", id}).value("state", "") == "removed";
+      },
+      kSyncTimeout));
 
   Fails({"chat", "leave", "conv_0000000000000000"}, kNotFound);
   Fails({"chat", "leave", "conv_0000000000000000", "--force"}, kNotFound);
@@ -378,7 +284,7 @@ TEST_F(ChatAdminTest, RmIsLocalCleanupOnlyAndADryRunUntilForced) {
   const std::string group = chat.value("networkGroupId", "");
   const std::string kept = Ok({"chat", "create", "--name", "kept"}).value("id", "");
   Ok({"msg", "send", "before the rm", "--to", id});
-  const std::string cred = Issue({id});
+  const std::string cred = IssueFor({id});
 
   RunResult human = Xs({"chat", "rm", "old"});
   EXPECT_EQ(human.code, 0) << human.Describe();

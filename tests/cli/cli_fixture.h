@@ -45,7 +45,8 @@ inline bool Contains(const std::string& haystack, const std::string& needle) {
 inline constexpr int kValidation = 1, kNotFound = 2, kPermission = 4, kNetwork = 6, kAuth = 9;
 
 // Every test ends with the secret scan (TearDown, not opt-in): all outputs
-// of every `xs` run (init and daemon start/stop included), the state,
+// of every `xs` run (init and daemon start/stop included; env_'s and the
+// second signet's, other_, when a test started one), the state,
 // runtime, config and data dirs (logs, the audit log, the database) are
 // searched for every secret the test can know: the vault's keys and seeds,
 // every private key sealed in the store (wallets, installation and
@@ -57,19 +58,34 @@ class CliTest : public ::testing::Test {
   void SetUp() override { env_ = std::make_unique<XsEnv>(Binary()); }
 
   void TearDown() override {
-    if (env_->daemon_started()) {
-      RunResult stop = env_->StopDaemon();
-      EXPECT_EQ(stop.code, 0) << stop.Describe();
+    for (XsEnv* env : Envs()) {
+      if (env->daemon_started()) {
+        RunResult stop = env->StopDaemon();
+        EXPECT_EQ(stop.code, 0) << stop.Describe();
+      }
     }
     ScanForSecrets();
-    if (HasFailure()) env_->keep();
+    if (HasFailure()) {
+      for (XsEnv* env : Envs()) env->keep();
+    }
+    other_.reset();
     env_.reset();
+  }
+
+  // env_, then the second signet when the test started one.
+  std::vector<XsEnv*> Envs() const {
+    std::vector<XsEnv*> envs = {env_.get()};
+    if (other_) envs.push_back(other_.get());
+    return envs;
   }
 
   void ScanForSecrets() {
     xs::testing::SecretScan scan;
-    for (const auto& run : env_->runs()) {
-      scan.AddOutput(run.command, run.result.out + "\n" + run.result.err);
+    // env_'s runs first: a token's index is its issuing run in env_->runs().
+    for (const XsEnv* env : Envs()) {
+      for (const auto& run : env->runs()) {
+        scan.AddOutput(run.command, run.result.out + "\n" + run.result.err);
+      }
     }
     for (const auto& [what, secret] : secrets_) scan.AddSecret(what, secret);
     for (const auto& [token, index] : tokens_) scan.AddToken("token", token, index);
@@ -80,8 +96,17 @@ class CliTest : public ::testing::Test {
       EXPECT_TRUE(collected.ok()) << dir << ": " << collected.error().ToString();
       initialized |= has_vault;
     }
-    for (const fs::path& dir : {env_->state_dir(), env_->runtime_dir(), env_->root() / "config"}) {
-      scan.AddFilesUnder(dir);
+    if (other_) {  // its vault is not sealed by passphrase_
+      bool has_vault = false;
+      Status collected =
+          xs::testing::AddDataDir(other_->data_dir(), std::nullopt, scan, &has_vault);
+      EXPECT_TRUE(collected.ok()) << other_->data_dir() << ": " << collected.error().ToString();
+      EXPECT_TRUE(has_vault) << other_->data_dir();
+    }
+    for (const XsEnv* env : Envs()) {
+      for (const fs::path& dir : {env->state_dir(), env->runtime_dir(), env->root() / "config"}) {
+        scan.AddFilesUnder(dir);
+      }
     }
     if (initialized) {
       EXPECT_TRUE(scan.HasFileNamed("audit.jsonl")) << "no audit log scanned";
@@ -127,13 +152,19 @@ class CliTest : public ::testing::Test {
     return r;
   }
 
-  // Runs with --json, expects exit 0 and one JSON document.
-  Json Ok(std::vector<std::string> args) {
+  // Runs with --json on `env`, expects exit 0 and one JSON document.
+  static Json OkOn(XsEnv& env, std::vector<std::string> args) {
     args.emplace_back("--json");
-    RunResult r = Xs(args);
+    RunResult r = env.Run(args);
     EXPECT_EQ(r.code, 0) << r.Describe();
     Json j = r.Json();
     EXPECT_FALSE(j.is_discarded()) << "not one JSON document: " << r.out;
+    return j;
+  }
+  // OkOn env_.
+  Json Ok(std::vector<std::string> args) {
+    Json j = OkOn(*env_, std::move(args));
+    last_index_ = env_->runs().size() - 1;
     return j;
   }
 
@@ -184,7 +215,19 @@ class CliTest : public ::testing::Test {
     secrets_.emplace_back(what, secret);
   }
 
+  // A second signet (other_, in the secret scan too) on the node env_'s
+  // daemon serves.
+  void StartOther(const std::vector<std::string>& init_args = {}) {
+    other_ = std::make_unique<XsEnv>(Binary());
+    std::string url = Ok({"status"})["network"].value("url", "");
+    ASSERT_EQ(url.rfind("http://", 0), 0u) << url;
+    other_->set_var("XMTP_SIGNET_LOCAL_NODE", url.substr(7));
+    RunResult r = other_->InitAndStart(init_args);
+    ASSERT_EQ(r.code, 0) << r.Describe();
+  }
+
   std::unique_ptr<XsEnv> env_;
+  std::unique_ptr<XsEnv> other_;                              // StartOther's signet, when started
   std::vector<std::pair<std::string, std::string>> secrets_;  // what, secret
   std::vector<std::pair<std::string, std::size_t>> tokens_;   // token, issuing run
   std::vector<fs::path> extra_data_dirs_;                     // besides env_->data_dir()

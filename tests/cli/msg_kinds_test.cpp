@@ -3,33 +3,13 @@
 // reactions, receipts and membership changes. The real `xs` against real
 // daemons (env = local) in temp homes; two signets on one node talk to each
 // other for both directions. Every test ends with the secret scan.
-#include <gtest/gtest.h>
-
-#include <memory>
-#include <optional>
 #include <string>
+#include <vector>
 
-#include "support/data_dir_secrets.h"
-#include "support/secret_scan.h"
-#include "xs_process.h"
+#include "cli_fixture.h"
 
 namespace xs::cli::testing {
 namespace {
-
-using Json = nlohmann::json;
-namespace fs = std::filesystem;
-
-std::string Binary() {
-  if (const char* env = std::getenv("XS_BIN")) return env;
-  return XS_BINARY;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-// Exit codes by category (cli.md).
-constexpr int kValidation = 1, kNotFound = 2, kPermission = 4;
 
 const std::string kThumbsUp = "\U0001F44D";
 const std::string kThumbsUpMedium = "\U0001F44D\U0001F3FD";
@@ -37,76 +17,8 @@ const std::string kFamily = "\U0001F469\u200D\U0001F469\u200D\U0001F467";
 const std::string kKeycapOne = "1\uFE0F\u20E3";
 const std::string kFlag = "\U0001F1EB\U0001F1F7";
 
-class MsgKindsTest : public ::testing::Test {
+class MsgKindsTest : public CliTest {
  protected:
-  void SetUp() override { env_ = std::make_unique<XsEnv>(Binary()); }
-
-  // The secret scan over every output and every data dir (the other signet's
-  // too), as in cli_test.cpp.
-  void TearDown() override {
-    for (XsEnv* env : {env_.get(), other_.get()}) {
-      if (env != nullptr && env->daemon_started()) {
-        RunResult stop = env->StopDaemon();
-        EXPECT_EQ(stop.code, 0) << stop.Describe();
-      }
-    }
-    xs::testing::SecretScan scan;
-    for (XsEnv* env : {env_.get(), other_.get()}) {
-      if (env == nullptr) continue;
-      for (const auto& run : env->runs()) {
-        scan.AddOutput(run.command, run.result.out + "\n" + run.result.err);
-      }
-      bool has_vault = false;
-      Status collected = xs::testing::AddDataDir(
-          env->data_dir(), env == env_.get() ? passphrase_ : std::nullopt, scan, &has_vault);
-      EXPECT_TRUE(collected.ok()) << collected.error().ToString();
-      EXPECT_TRUE(has_vault) << env->data_dir();
-      for (const fs::path& dir : {env->state_dir(), env->runtime_dir(), env->root() / "config"}) {
-        scan.AddFilesUnder(dir);
-      }
-    }
-    if (passphrase_) scan.AddSecret("passphrase", *passphrase_);
-    EXPECT_TRUE(scan.HasFileNamed("signet.log")) << "no daemon log scanned";
-    for (const auto& finding : scan.Findings()) ADD_FAILURE() << "secret leak: " << finding;
-    if (HasFailure()) {
-      env_->keep();
-      if (other_) other_->keep();
-    }
-    other_.reset();
-    env_.reset();
-  }
-
-  RunResult Xs(const std::vector<std::string>& args) { return env_->Run(args); }
-
-  // Runs with --json on `env`, expects exit 0 and one JSON document.
-  static Json OkOn(XsEnv& env, std::vector<std::string> args) {
-    args.emplace_back("--json");
-    RunResult r = env.Run(args);
-    EXPECT_EQ(r.code, 0) << r.Describe();
-    Json j = r.Json();
-    EXPECT_FALSE(j.is_discarded()) << "not one JSON document: " << r.out;
-    return j;
-  }
-  Json Ok(const std::vector<std::string>& args) { return OkOn(*env_, args); }
-
-  // Expects `code` with an error on stderr and nothing on stdout, in both
-  // output modes; returns the human run.
-  RunResult Fails(std::vector<std::string> args, int code) {
-    RunResult r = Xs(args);
-    EXPECT_EQ(r.code, code) << r.Describe();
-    EXPECT_TRUE(r.out.empty()) << r.Describe();
-    EXPECT_TRUE(Contains(r.err, "error: ")) << r.Describe();
-    args.emplace_back("--json");
-    RunResult j = Xs(args);
-    EXPECT_EQ(j.code, code) << j.Describe();
-    Json e = j.ErrJson();
-    EXPECT_FALSE(e.is_discarded()) << j.err;
-    if (!e.is_discarded()) {
-      EXPECT_FALSE(e.value("ok", true));
-    }
-    return r;
-  }
-
   // The listed messages (gate off, or an approval still fresh).
   static Json ListOn(XsEnv& env, const std::string& chat) {
     return OkOn(env, {"msg", "list", "--from", chat, "--dangerously-allow-message-read"});
@@ -118,10 +30,6 @@ class MsgKindsTest : public ::testing::Test {
     ADD_FAILURE() << "no message with " << key << " = " << value << " in " << messages.dump();
     return Json::object();
   }
-
-  std::unique_ptr<XsEnv> env_;
-  std::unique_ptr<XsEnv> other_;
-  std::optional<std::string> passphrase_;
 };
 
 // One signet, the owner gate on: every kind's success path, how each shows
@@ -135,6 +43,7 @@ TEST_F(MsgKindsTest, ReplyReactReadAndInfoWithEveryErrorPath) {
   }
   const fs::path pass = env_->root() / "owner-pass";
   passphrase_ = "owner passphrase for message kinds 3";
+  Secret("passphrase", *passphrase_);
   WriteFile(pass, *passphrase_ + "\n");
   RunResult started = env_->InitAndStart({"--passphrase-file", pass.string()});
   ASSERT_EQ(started.code, 0) << started.Describe();
@@ -340,11 +249,7 @@ TEST_F(MsgKindsTest, ReplyReactReadAndInfoWithEveryErrorPath) {
 TEST_F(MsgKindsTest, EveryKindReachesTheOtherSignetBothWays) {
   ASSERT_EQ(env_->InitAndStart({"trusted-local"}).code, 0);
   Json mine = Ok({"inbox", "create", "--label", "me"});
-  other_ = std::make_unique<XsEnv>(Binary());
-  std::string url = Ok({"status"})["network"].value("url", "");
-  ASSERT_EQ(url.rfind("http://", 0), 0u) << url;
-  other_->set_var("XMTP_SIGNET_LOCAL_NODE", url.substr(7));
-  ASSERT_EQ(other_->InitAndStart({"trusted-local"}).code, 0);
+  ASSERT_NO_FATAL_FAILURE(StartOther({"trusted-local"}));
   Json theirs = OkOn(*other_, {"chat", "create", "--name", "both-ways", "--members",
                                mine.value("networkInboxId", "")});
   const std::string group = theirs.value("networkGroupId", "");

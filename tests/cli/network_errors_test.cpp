@@ -5,41 +5,24 @@
 // failed `chat create` leaves no chat. When the node is back the same
 // commands succeed. Ends with the secret scan of every output and file, as
 // the CLI tests do.
-#include <gtest/gtest.h>
-
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cli_fixture.h"
 #include "node/node_process.h"
-#include "support/data_dir_secrets.h"
-#include "support/secret_scan.h"
-#include "xs_process.h"
 
 namespace xs::cli::testing {
 namespace {
 
-using Json = nlohmann::json;
-namespace fs = std::filesystem;
-
-constexpr int kNetwork = 6;
-
-std::string Binary() {
-  if (const char* env = std::getenv("XS_BIN")) return env;
-  return XS_BINARY;
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-class NetworkErrorsTest : public ::testing::Test {
+class NetworkErrorsTest : public CliTest {
  protected:
   void SetUp() override {
-    env_ = std::make_unique<XsEnv>(Binary());
+    CliTest::SetUp();
     node_dir_ = env_->root() / "node";
     fs::create_directories(node_dir_);
     StartNode("0");
@@ -48,14 +31,8 @@ class NetworkErrorsTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (env_->daemon_started()) {
-      RunResult stop = env_->StopDaemon();
-      EXPECT_EQ(stop.code, 0) << stop.Describe();
-    }
-    ScanForSecrets();
+    CliTest::TearDown();  // stops the daemon and runs the secret scan
     node_.reset();
-    if (HasFailure()) env_->keep();
-    env_.reset();
   }
 
   // Starts xmtp-node on `port` ("0": any) over the test's node dir.
@@ -70,16 +47,6 @@ class NetworkErrorsTest : public ::testing::Test {
   void StopNode() {
     node_->Signal(SIGTERM);
     node_->Wait();
-  }
-
-  // Runs with --json, expects exit 0 and one JSON document.
-  Json Ok(std::vector<std::string> args) {
-    args.emplace_back("--json");
-    RunResult r = env_->Run(args);
-    EXPECT_EQ(r.code, 0) << r.Describe();
-    Json j = r.Json();
-    EXPECT_FALSE(j.is_discarded()) << "not one JSON document: " << r.out;
-    return j;
   }
 
   // Expects exit 6 naming the node's endpoint: on stderr as text, and as
@@ -102,27 +69,6 @@ class NetworkErrorsTest : public ::testing::Test {
     EXPECT_EQ(e["error"]["context"].value("endpoint", ""), url) << e.dump();
   }
 
-  // The CLI tests' leak check: every output, the data dir's secrets read
-  // through its vault and store, the logs and the audit log.
-  void ScanForSecrets() {
-    xs::testing::SecretScan scan;
-    for (const auto& run : env_->runs()) {
-      scan.AddOutput(run.command, run.result.out + "\n" + run.result.err);
-    }
-    bool initialized = false;
-    Status collected = xs::testing::AddDataDir(env_->data_dir(), std::nullopt, scan, &initialized);
-    EXPECT_TRUE(collected.ok()) << collected.error().ToString();
-    for (const fs::path& dir : {env_->state_dir(), env_->runtime_dir(), env_->root() / "config"}) {
-      scan.AddFilesUnder(dir);
-    }
-    if (initialized) {
-      EXPECT_TRUE(scan.HasFileNamed("audit.jsonl")) << "no audit log scanned";
-      EXPECT_TRUE(scan.HasFileNamed("signet.log")) << "no daemon log scanned";
-    }
-    for (const auto& finding : scan.Findings()) ADD_FAILURE() << "secret leak: " << finding;
-  }
-
-  std::unique_ptr<XsEnv> env_;
   std::unique_ptr<node::testing::NodeProcess> node_;
   fs::path node_dir_;
   std::string address_;  // host:port of the node

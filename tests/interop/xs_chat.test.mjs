@@ -4,27 +4,14 @@
 // `xs chat sync`. The daemon runs in a private temp home (HOME and every XDG
 // dir) and attaches to the test's node through XMTP_SIGNET_LOCAL_NODE.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { createClients, syncedConversation, textsOf, waitFor } from "./lib/clients.mjs";
-import { startNode } from "./lib/node_process.mjs";
-import { Signet } from "./lib/xs_signet.mjs";
+import { before, describe, test } from "node:test";
+import { syncedConversation, textsOf, waitFor } from "./lib/clients.mjs";
+import { signetWithSdkPeers } from "./lib/xs_signet.mjs";
 
 describe("xs chat and xs msg with an SDK peer", () => {
-  let node, sdk, signet;
-
-  before(async () => {
-    node = await startNode();
-    [sdk] = await createClients(node, 1);
-    signet = new Signet(node);
-    // trusted-local: the read-elevation gate is off, the flag alone reads.
-    signet.ok(["init", "trusted-local", "--env", "local"]);
-    signet.ok(["daemon", "start", "--daemon"]);
-  });
-
-  after(async () => {
-    signet?.dispose();
-    await node?.dispose();
-  });
+  let sdk, signet;
+  const setup = signetWithSdkPeers(1);
+  before(() => ({ sdks: [sdk], signet } = setup));
 
   test("a chat we create with the SDK inbox carries our text to it, and its reply back", async () => {
     const chat = signet.ok(["chat", "create", "--name", "interop", "--members", sdk.inboxId]);

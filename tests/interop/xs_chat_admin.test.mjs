@@ -4,28 +4,16 @@
 // and our leave (the SDK super admin removes our inbox). In an SDK group our
 // inbox is a plain member, and the SDK's policies hold for `xs` too.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { createClients, sdkMembers, syncedConversation, syncUntilInactive, waitFor } from "./lib/clients.mjs";
-import { startNode } from "./lib/node_process.mjs";
-import { Signet } from "./lib/xs_signet.mjs";
+import { before, describe, test } from "node:test";
+import { sdkMembers, syncedConversation, syncUntilInactive, waitFor } from "./lib/clients.mjs";
+import { signetWithSdkPeers } from "./lib/xs_signet.mjs";
 
 const sorted = (list) => [...list].sort();
 
 describe("xs chat update, member and leave with SDK peers", () => {
-  let node, alice, bob, signet;
-
-  before(async () => {
-    node = await startNode();
-    [alice, bob] = await createClients(node, 2);
-    signet = new Signet(node);
-    signet.ok(["init", "trusted-local", "--env", "local"]);
-    signet.ok(["daemon", "start", "--daemon"]);
-  });
-
-  after(async () => {
-    signet?.dispose();
-    await node?.dispose();
-  });
+  let alice, bob, signet;
+  const setup = signetWithSdkPeers(2);
+  before(() => ({ sdks: [alice, bob], signet } = setup));
 
   test("the SDK sees the name, description, image, members and roles we set", async () => {
     const chat = signet.ok(["chat", "create", "--name", "admin interop", "--members", alice.inboxId]);

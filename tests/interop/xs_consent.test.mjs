@@ -5,11 +5,10 @@
 // allow/deny take effect and sending in a denied conversation allows it, as
 // in the SDK. `xs search` finds what the SDK wrote, text and replies.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { ConsentEntityType, ConsentState, encodeText } from "@xmtp/node-sdk";
-import { createClients, syncedConversation, waitFor } from "./lib/clients.mjs";
-import { startNode } from "./lib/node_process.mjs";
-import { Signet } from "./lib/xs_signet.mjs";
+import { syncedConversation, waitFor } from "./lib/clients.mjs";
+import { signetWithSdkPeers } from "./lib/xs_signet.mjs";
 
 const kNames = { [ConsentState.Unknown]: "unknown", [ConsentState.Allowed]: "allowed", [ConsentState.Denied]: "denied" };
 const sdkState = (conversation) => kNames[conversation.consentState()];
@@ -17,7 +16,7 @@ const sdkInboxState = async (client, inboxId) =>
   kNames[await client.preferences.getConsentState(ConsentEntityType.InboxId, inboxId)];
 
 describe("xs consent and xs search with SDK peers", () => {
-  let node, alice, bob, signet, me;
+  let alice, bob, signet, me;
 
   // The chat the signet makes of a conversation the SDK started.
   async function chatOf(conversationId) {
@@ -30,19 +29,10 @@ describe("xs consent and xs search with SDK peers", () => {
 
   const consent = (entity, ...args) => signet.ok(["consent", "check", entity, ...args]);
 
-  before(async () => {
-    node = await startNode();
-    [alice, bob] = await createClients(node, 2);
-    signet = new Signet(node);
-    // trusted-local: the read-elevation gate is off, the flag alone reads.
-    signet.ok(["init", "trusted-local", "--env", "local"]);
-    signet.ok(["daemon", "start", "--daemon"]);
+  const setup = signetWithSdkPeers(2);
+  before(() => {
+    ({ sdks: [alice, bob], signet } = setup);
     me = signet.ok(["inbox", "create", "--label", "me"]);
-  });
-
-  after(async () => {
-    signet?.dispose();
-    await node?.dispose();
   });
 
   test("a group the SDK creates is unknown to us as to a welcomed SDK member; allow and deny apply", async () => {

@@ -12,11 +12,10 @@
 // read-elevation flag alone reads) and attaches to the test's node through
 // XMTP_SIGNET_LOCAL_NODE.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { ReactionAction, ReactionSchema, encodeText } from "@xmtp/node-sdk";
-import { createClients, syncedConversation, waitFor } from "./lib/clients.mjs";
-import { startNode } from "./lib/node_process.mjs";
-import { Signet } from "./lib/xs_signet.mjs";
+import { syncedConversation, waitFor } from "./lib/clients.mjs";
+import { signetWithSdkPeers } from "./lib/xs_signet.mjs";
 
 const kThumbsUp = "\u{1F44D}";
 const kFamily = "\u{1F469}\u200D\u{1F469}\u200D\u{1F467}";
@@ -46,20 +45,9 @@ async function listedWhen(signet, chat, ids) {
 }
 
 describe("xs msg: every message kind both ways with an SDK peer", () => {
-  let node, sdk, signet;
-
-  before(async () => {
-    node = await startNode();
-    [sdk] = await createClients(node, 1);
-    signet = new Signet(node);
-    signet.ok(["init", "trusted-local", "--env", "local"]);
-    signet.ok(["daemon", "start", "--daemon"]);
-  });
-
-  after(async () => {
-    signet?.dispose();
-    await node?.dispose();
-  });
+  let sdk, signet;
+  const setup = signetWithSdkPeers(1);
+  before(() => ({ sdks: [sdk], signet } = setup));
 
   test("text, reply, reactions and a read receipt from xs reach the SDK", async () => {
     const chat = signet.ok(["chat", "create", "--name", "kinds-out", "--members", sdk.inboxId]);

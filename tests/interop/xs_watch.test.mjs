@@ -8,29 +8,16 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import { createClients, syncedConversation, waitFor } from "./lib/clients.mjs";
-import { startNode } from "./lib/node_process.mjs";
-import { Signet, xsBinary } from "./lib/xs_signet.mjs";
+import { before, describe, test } from "node:test";
+import { syncedConversation, waitFor } from "./lib/clients.mjs";
+import { signetWithSdkPeers, xsBinary } from "./lib/xs_signet.mjs";
 
 const kText = "xmtp.org/text:1.0";
 
 describe("xs --watch with an SDK peer", () => {
-  let node, sdk, signet;
-
-  before(async () => {
-    node = await startNode();
-    [sdk] = await createClients(node, 1);
-    signet = new Signet(node);
-    // trusted-local: the read-elevation gate is off, the flag alone reads.
-    signet.ok(["init", "trusted-local", "--env", "local"]);
-    signet.ok(["daemon", "start", "--daemon"]);
-  });
-
-  after(async () => {
-    signet?.dispose();
-    await node?.dispose();
-  });
+  let sdk, signet;
+  const setup = signetWithSdkPeers(1);
+  before(() => ({ sdks: [sdk], signet } = setup));
 
   test("msg list --watch prints the backlog, then each SDK message as it comes; SIGINT exits 0", async () => {
     const chat = signet.ok(["chat", "create", "--name", "watched", "--members", sdk.inboxId]);

@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { makeTempDir } from "./node_process.mjs";
+import { after, before } from "node:test";
+import { createClients } from "./clients.mjs";
+import { makeTempDir, startNode } from "./node_process.mjs";
 
 export function xsBinary() {
   const bin = process.env.XS_BIN;
@@ -109,4 +111,27 @@ export class Signet {
     this.run(["daemon", "stop"]);
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+// The setup the `xs` suites with SDK peers share, registered as before() and
+// after() hooks of the calling describe(): our node, `sdkCount` SDK clients
+// on it (ApiUrls.local pointed at it), and a signet attached to it, the
+// trusted-local preset (the read-elevation gate is off, the flag alone
+// reads) with its daemon started. The returned object's node, sdks and
+// signet are set once the hook ran (a later before() of the suite can read
+// them); after() disposes the signet, then the node.
+export function signetWithSdkPeers(sdkCount) {
+  const setup = { node: undefined, sdks: [], signet: undefined };
+  before(async () => {
+    setup.node = await startNode();
+    setup.sdks = await createClients(setup.node, sdkCount);
+    setup.signet = new Signet(setup.node);
+    setup.signet.ok(["init", "trusted-local", "--env", "local"]);
+    setup.signet.ok(["daemon", "start", "--daemon"]);
+  });
+  after(async () => {
+    setup.signet?.dispose();
+    await setup.node?.dispose();
+  });
+  return setup;
 }
