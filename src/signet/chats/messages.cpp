@@ -100,22 +100,15 @@ struct Target {
   std::optional<client::Message> stored;
 };
 
-std::optional<client::Message> FindStored(const std::vector<client::Message>& messages,
-                                          const client::Bytes& id) {
-  for (const auto& m : messages) {
-    if (m.id == id) return m;
-  }
-  return std::nullopt;
-}
-
 // Resolves `ref` in the chat. A message the chat does not store is looked
 // for again after a sync of the group; `need_stored` makes a failed sync an
 // error (a reply or reaction is sent without the stored copy).
 Result<Target> FindMessage(Chats::Impl& impl, const Chats::Impl::Bound& b, const MessageRef& ref,
                            bool need_stored) {
-  XS_TRY(std::vector<client::Message> messages, b.client->Messages(b.group_id));
   Target t;
   if (ref.form == MessageRef::Form::kShortId) {
+    // A prefix among the chat's messages: every one of them is a candidate.
+    XS_TRY(std::vector<client::Message> messages, b.client->Messages(b.group_id));
     std::vector<std::string> candidates;
     candidates.reserve(messages.size());
     Status mapped = impl.s->store->Transaction([&]() -> Status {
@@ -142,13 +135,13 @@ Result<Target> FindMessage(Chats::Impl& impl, const Chats::Impl::Bound& b, const
     t.hex = ref.text;
   }
   XS_TRY(client::Bytes network_id, codec::HexDecode(t.hex));
-  t.stored = FindStored(messages, network_id);
+  // By id in the store: the chat's length does not matter.
+  XS_TRY(t.stored, b.client->FindMessage(b.group_id, network_id));
   if (!t.stored) {
     Status synced = b.client->SyncGroup(b.group_id);
     if (!synced.ok() && need_stored) return synced.error();
     if (synced.ok()) {
-      XS_TRY(messages, b.client->Messages(b.group_id));
-      t.stored = FindStored(messages, network_id);
+      XS_TRY(t.stored, b.client->FindMessage(b.group_id, network_id));
     }
   }
   if (t.id.empty()) {

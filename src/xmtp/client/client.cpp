@@ -379,6 +379,24 @@ Result<std::uint64_t> Client::MessageCount(const Bytes& group_id) const {
   return n;
 }
 
+Result<std::optional<Message>> Client::FindMessage(const Bytes& group_id,
+                                                   const Bytes& message_id) const {
+  std::lock_guard lock(mu_);
+  XS_TRY(const GroupRecord* g, Find(group_id));
+  (void)g;
+  auto stored = ctx_.store().GetMessage(installation_key_, message_id);
+  if (!stored.ok()) {
+    if (stored.error().IsNotFound()) return std::optional<Message>();
+    return stored.error();
+  }
+  const std::vector<Bytes> thread = ThreadOf(group_id);
+  if (std::find(thread.begin(), thread.end(), stored->group_id) == thread.end()) {
+    return std::optional<Message>();  // another conversation's
+  }
+  XS_TRY(Message m, FromStored(*stored));
+  return std::optional<Message>(std::move(m));
+}
+
 // ---------------------------------------------------------------- creation
 
 Status Client::AddGroup(std::unique_ptr<GroupRecord> record) {

@@ -233,6 +233,9 @@ class Client {
   Result<std::vector<Message>> NewestMessages(const Bytes& group_id, std::uint32_t limit) const;
   // How many messages are stored (a count over the index; nothing unsealed).
   Result<std::uint64_t> MessageCount(const Bytes& group_id) const;
+  // The stored message `message_id` of the conversation (a DM: of its
+  // thread), looked up by id; nullopt when this conversation has none.
+  Result<std::optional<Message>> FindMessage(const Bytes& group_id, const Bytes& message_id) const;
 
   // --- Sync
   // Joins the groups of new Welcomes; returns their ids.

@@ -406,6 +406,29 @@ TEST_F(ClientTest, NewestMessagesAreTheTailOfMessagesAndCountIsTheirNumber) {
   EXPECT_TRUE(pair.alice->MessageCount(unknown).error().IsNotFound());
 }
 
+// A message looked up by id: found in its conversation, not in another one.
+TEST_F(ClientTest, FindMessageLooksUpOneMessageByIdInItsConversation) {
+  Pair pair = NewPair();
+  ASSERT_TRUE(pair.alice && pair.bob && !pair.group.empty());
+  auto sent = pair.alice->Send(pair.group, content::EncodeText("find me"));
+  ASSERT_TRUE(sent.ok());
+  auto found = pair.alice->FindMessage(pair.group, *sent);
+  ASSERT_TRUE(found.ok()) << found.error().ToString();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, *sent);
+  EXPECT_EQ(*content::DecodeText((*found)->content), "find me");
+
+  auto other = pair.alice->CreateGroup({pair.bob->inbox_id()});
+  ASSERT_TRUE(other.ok());
+  auto elsewhere = pair.alice->FindMessage(*other, *sent);
+  ASSERT_TRUE(elsewhere.ok());
+  EXPECT_FALSE(elsewhere->has_value());
+  auto unknown_id = pair.alice->FindMessage(pair.group, Bytes(32, 0x11));
+  ASSERT_TRUE(unknown_id.ok());
+  EXPECT_FALSE(unknown_id->has_value());
+  EXPECT_TRUE(pair.alice->FindMessage(Bytes(16, 0x5a), *sent).error().IsNotFound());
+}
+
 TEST_F(ClientTest, NewestMessagesOfADmSpanItsDuplicates) {
   auto alice = NewClient();
   auto bob = NewClient();
