@@ -15,15 +15,19 @@ namespace {
 
 constexpr int kPermission = 4;
 
-// Every file under `dir` that holds `needle` byte for byte.
+// Every file under `dir` that holds `needle` byte for byte. A directory that
+// cannot be walked fails the test (it would otherwise hold "nothing").
 std::vector<std::string> FilesContaining(const fs::path& dir, const std::string& needle) {
   std::vector<std::string> out;
   std::error_code ec;
-  for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() && Contains(ReadFile(entry.path()), needle)) {
-      out.push_back(entry.path().string());
-    }
+  std::size_t files = 0;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    ++files;
+    if (Contains(ReadFile(it->path()), needle)) out.push_back(it->path().string());
   }
+  EXPECT_FALSE(ec) << dir << ": " << ec.message();
+  EXPECT_GT(files, 0u) << "no file under " << dir;
   return out;
 }
 

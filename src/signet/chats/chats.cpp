@@ -18,8 +18,6 @@ namespace client = xmtp::client;
 
 namespace {
 
-constexpr std::int64_t kNsPerMs = 1'000'000;
-
 std::string TypeName(client::ConversationKind kind) {
   return kind == client::ConversationKind::kDm ? "dm" : "group";
 }
@@ -236,9 +234,9 @@ Result<std::string> InboxForNewChat(Chats::Impl& impl, const Json& p, const std:
 Result<Json> Create(Chats::Impl& impl, const Json& p) {
   RuntimeState& s = *impl.s;
   XS_TRY(std::string name, GetOptString(p, "name"));
-  if (name.size() > xmtp::group::kMaxGroupNameBytes) {
+  if (name.size() > kMaxChatNameBytes) {
     return Error::Validation(
-        "name", "at most " + std::to_string(xmtp::group::kMaxGroupNameBytes) + " bytes");
+        "name", "at most " + std::to_string(kMaxChatNameBytes) + " bytes (kMaxChatNameBytes)");
   }
   std::string op_id;
   if (HasField(p, "operatorId")) {

@@ -14,6 +14,8 @@
 
 namespace xs::signet {
 
+// Network times are nanoseconds; records show milliseconds.
+inline constexpr std::int64_t kNsPerMs = 1'000'000;
 inline constexpr const char* kChatKind = "chat";
 inline constexpr const char* kConversationMap = "conversation";
 inline constexpr const char* kMessageMap = "message";

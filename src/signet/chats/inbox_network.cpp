@@ -2,6 +2,7 @@
 // client's identity cache and the node's key packages.
 #include "base/clock.h"
 #include "codec/hex.h"
+#include "signet/chats/chats_internal.h"
 #include "signet/chats/client_host.h"
 #include "xmtp/client/client.h"
 #include "xmtp/client/inbox_state.h"
@@ -13,7 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::int64_t kNsPerMs = 1'000'000;
 constexpr std::int64_t kMsPerSecond = 1'000;
 
 json KeyPackageJson(const client::KeyPackageStatus& kp) {

@@ -32,7 +32,6 @@ namespace content = xmtp::content;
 
 namespace {
 
-constexpr std::int64_t kNsPerMs = 1'000'000;
 // A network message id: SHA-256, hex (protocol.md §4.5).
 constexpr std::size_t kNetworkMessageIdHexLength = 64;
 

@@ -29,7 +29,6 @@ namespace content = xmtp::content;
 
 namespace {
 
-constexpr std::int64_t kNsPerMs = 1'000'000;
 const std::vector<std::string> kResourceTypes = {"conversation", "credential", "operator",
                                                  "policy"};
 
@@ -67,7 +66,7 @@ Result<std::vector<Json>> ChatsInScope(Chats::Impl& impl, const Json& p) {
     return std::vector<Json>{chat};
   }
   std::vector<Json> out;
-  for (const auto& chat : impl.chats->All()) {
+  for (const auto& [id, chat] : impl.chats->ById()) {
     if (as.empty() || chat.value("inboxId", "") == as) out.push_back(chat);
   }
   return out;
@@ -193,7 +192,8 @@ Result<std::vector<std::string>> ResourceTypes(const Json& p, bool chat_scoped) 
 void AddConversations(Chats::Impl& impl, const std::vector<Json>& chats,
                       std::vector<Candidate>& out) {
   for (const auto& chat : chats) {
-    Json view = impl.View(chat);
+    // The name and description only: no member lists.
+    Json view = impl.View(chat, Chats::Impl::Detail::kSummary);
     Candidate c{"conversation", chat.value("id", ""), view.value("name", ""), {}, Json::object()};
     c.fields = {{"id", c.id},
                 {"name", c.name},

@@ -115,7 +115,7 @@ Status ChatWatch::WatchChats(const Json& params, const CallContext&, WatchSink& 
         XS_TRY(std::size_t added, impl.Reconcile());
         (void)added;
       }
-      for (const auto& chat : impl.chats->All()) {
+      for (const auto& [chat_id, chat] : impl.chats->ById()) {
         if (!filter.Matches(chat)) continue;
         const std::string id = chat.value("id", "");
         auto it = shown.find(id);

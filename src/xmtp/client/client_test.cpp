@@ -141,6 +141,26 @@ class ClientTest : public ::testing::Test {
     return pair;
   }
 
+  // Alice and bob each start a DM with the other before seeing the other's
+  // (two groups, one thread), then both sync.
+  struct DuplicateDm {
+    std::unique_ptr<Client> alice, bob;
+    Bytes from_alice, from_bob;
+  };
+  DuplicateDm NewDuplicateDm() {
+    DuplicateDm dm{NewClient(), NewClient(), {}, {}};
+    if (!dm.alice || !dm.bob) return dm;
+    auto from_alice = dm.alice->FindOrCreateDm(dm.bob->inbox_id());
+    auto from_bob = dm.bob->FindOrCreateDm(dm.alice->inbox_id());
+    EXPECT_TRUE(from_alice.ok() && from_bob.ok());
+    if (!from_alice.ok() || !from_bob.ok()) return dm;
+    dm.from_alice = *from_alice;
+    dm.from_bob = *from_bob;
+    EXPECT_TRUE(dm.alice->SyncAll().ok());
+    EXPECT_TRUE(dm.bob->SyncAll().ok());
+    return dm;
+  }
+
   bool LogMentions(std::string_view needle) {
     std::lock_guard lock(log_mu_);
     return std::any_of(log_.begin(), log_.end(),
@@ -342,26 +362,20 @@ TEST_F(ClientTest, MessageSentInAnEpochThatEndedIsSentAgainInTheNewOne) {
 }
 
 TEST_F(ClientTest, DuplicateDmsShowAsOneConversationNewestWins) {
-  auto alice = NewClient();
-  auto bob = NewClient();
-  ASSERT_TRUE(alice && bob);
   // Both start a DM before seeing the other's.
-  auto from_alice = alice->FindOrCreateDm(bob->inbox_id());
-  auto from_bob = bob->FindOrCreateDm(alice->inbox_id());
-  ASSERT_TRUE(from_alice.ok() && from_bob.ok());
-  ASSERT_NE(*from_alice, *from_bob);
-  ASSERT_TRUE(alice->SyncAll().ok());
-  ASSERT_TRUE(bob->SyncAll().ok());
-  ASSERT_TRUE(bob->Send(*from_alice, content::EncodeText("newest")).ok());
-  ASSERT_TRUE(alice->SyncAll().ok());
-  for (auto* c : {alice.get(), bob.get()}) {
+  DuplicateDm dm = NewDuplicateDm();
+  ASSERT_TRUE(dm.alice && dm.bob && !dm.from_alice.empty());
+  ASSERT_NE(dm.from_alice, dm.from_bob);
+  ASSERT_TRUE(dm.bob->Send(dm.from_alice, content::EncodeText("newest")).ok());
+  ASSERT_TRUE(dm.alice->SyncAll().ok());
+  for (auto* c : {dm.alice.get(), dm.bob.get()}) {
     auto list = c->Conversations();
     ASSERT_EQ(list.size(), 1u);
     EXPECT_EQ(list[0].kind, ConversationKind::kDm);
-    EXPECT_EQ(list[0].group_id, *from_alice);
+    EXPECT_EQ(list[0].group_id, dm.from_alice);
   }
   // FindOrCreateDm returns the shown one, not a third.
-  EXPECT_EQ(*alice->FindOrCreateDm(bob->inbox_id()), *from_alice);
+  EXPECT_EQ(*dm.alice->FindOrCreateDm(dm.bob->inbox_id()), dm.from_alice);
 }
 
 // The ids of messages, in order.
@@ -430,27 +444,21 @@ TEST_F(ClientTest, FindMessageLooksUpOneMessageByIdInItsConversation) {
 }
 
 TEST_F(ClientTest, NewestMessagesOfADmSpanItsDuplicates) {
-  auto alice = NewClient();
-  auto bob = NewClient();
-  ASSERT_TRUE(alice && bob);
-  auto from_alice = alice->FindOrCreateDm(bob->inbox_id());
-  auto from_bob = bob->FindOrCreateDm(alice->inbox_id());
-  ASSERT_TRUE(from_alice.ok() && from_bob.ok());
-  ASSERT_NE(*from_alice, *from_bob);
-  ASSERT_TRUE(alice->SyncAll().ok());
-  ASSERT_TRUE(bob->SyncAll().ok());
+  DuplicateDm dm = NewDuplicateDm();
+  ASSERT_TRUE(dm.alice && dm.bob && !dm.from_alice.empty());
+  ASSERT_NE(dm.from_alice, dm.from_bob);
   // Texts in both groups of the one thread, interleaved in time.
   for (int i = 0; i < 6; ++i) {
-    const Bytes& group = i % 2 == 0 ? *from_alice : *from_bob;
-    ASSERT_TRUE(alice->Send(group, content::EncodeText("t" + std::to_string(i))).ok());
+    const Bytes& group = i % 2 == 0 ? dm.from_alice : dm.from_bob;
+    ASSERT_TRUE(dm.alice->Send(group, content::EncodeText("t" + std::to_string(i))).ok());
   }
-  auto all_result = alice->Messages(*from_alice);
+  auto all_result = dm.alice->Messages(dm.from_alice);
   ASSERT_TRUE(all_result.ok());
   const std::vector<Message> all = std::move(all_result).value();
-  auto count = alice->MessageCount(*from_alice);
+  auto count = dm.alice->MessageCount(dm.from_alice);
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, all.size());
-  auto newest = alice->NewestMessages(*from_alice, 4);
+  auto newest = dm.alice->NewestMessages(dm.from_alice, 4);
   ASSERT_TRUE(newest.ok());
   std::vector<std::string> texts;
   for (const auto& m : *newest) texts.push_back(*content::DecodeText(m.content));
