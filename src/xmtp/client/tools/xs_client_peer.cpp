@@ -509,11 +509,21 @@ int main(int argc, char** argv) {
     std::cerr << "xs-client-peer: " << api.error().ToString() << "\n";
     return xs::ExitCode(api.error().category());
   }
-  bool temporary = db.empty();
+  // A temporary store lives in a directory of its own (mkdtemp): a peer
+  // killed with SIGKILL leaves its files behind, and a name made from the
+  // pid met them again when the pid came back ("store key does not match").
+  std::string temp_dir;
+  const bool temporary = db.empty();
   if (temporary) {
     const char* tmp = std::getenv("TMPDIR");
-    db = std::string(tmp != nullptr ? tmp : "/tmp") + "/xs-client-peer-" +
-         std::to_string(::getpid()) + ".sqlite3";
+    std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/xs-client-peer-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      std::cerr << "xs-client-peer: cannot create a temporary directory under "
+                << (tmp != nullptr ? tmp : "/tmp") << "\n";
+      return 1;
+    }
+    temp_dir = pattern;
+    db = temp_dir + "/store.sqlite3";
   }
   xs::crypto::Secret key = xs::crypto::Secret::Random(32);
   if (!db_key_hex.empty()) {
@@ -534,6 +544,7 @@ int main(int argc, char** argv) {
   if (temporary) {
     store->reset();
     for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+    ::rmdir(temp_dir.c_str());
   }
   return code;
 }
