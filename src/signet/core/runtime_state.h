@@ -54,6 +54,18 @@ struct RuntimeState {
   // name) to a conv_ id. Unset: chat ids must be full conv_ ids.
   std::function<Result<std::string>(std::string_view)> chat_resolver;
 
+  // Set by the agent plane (signet/agent): sequences `event` (one of the 11
+  // events of events-and-pipeline.md §1) for a credential's harnesses.
+  // Called under the runtime lock; never blocks. Unset: events are dropped.
+  std::function<void(const std::string& credential_id, const Json& event)> emit_agent_event;
+  // Set by the seal engine (signet/seals): the message-seal binding
+  // {credentialId, operatorId, sealRef, sealSignature} for a message a
+  // credential sent into a chat, or null when that pair has no current seal.
+  // Called under the runtime lock. Unset: provenance is null.
+  std::function<Json(const Credential& credential, const std::string& chat_id,
+                     const std::string& message_id)>
+      seal_provenance;
+
   // The configured network, or a network error naming why there is none.
   Result<XmtpNetwork*> Network() const;
 
