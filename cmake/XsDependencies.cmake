@@ -13,5 +13,7 @@ if(XS_BENCH)
 endif()
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
+# QR codes of Convos invite links in the terminal (xs chat invite).
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 find_program(XS_PROTOC protoc REQUIRED)
 find_program(XS_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)

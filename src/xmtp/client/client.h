@@ -108,6 +108,7 @@ struct GroupView {
   ConversationKind kind = ConversationKind::kGroup;
   std::uint64_t epoch = 0;
   std::string name, description, image_url;
+  std::string app_data;  // the app_data attribute (Convos: ConversationCustomMetadata)
   std::string creator_inbox_id;
   std::vector<std::string> members;  // inbox ids, sorted
   std::vector<std::string> admins, super_admins;
