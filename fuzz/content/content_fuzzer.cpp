@@ -1,11 +1,13 @@
 // Feeds arbitrary bytes to every entry point of xmtp/content that reads
 // untrusted input: ParseEncodedContent (with decompression), Decode and each
 // typed decoder, ParsePlaintextEnvelope, Decompress of raw bytes under both
-// algorithms (compression bombs included), and DecryptAttachment.
+// algorithms (compression bombs included), DecryptAttachment, and the
+// Convos decoders (xmtp/content/convos.h).
 // Invariants (a violation aborts): nothing crashes or throws; a parsed
 // EncodedContent is never compressed and never larger than
 // kMaxDecompressedBytes; Parse(Serialize(x)) == x; a decoded value re-encodes
 // to content its decoder accepts again with the same value.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +15,7 @@
 
 #include "codec/hex.h"
 #include "crypto/hash.h"
+#include "xmtp/content/convos.h"
 #include "xmtp/content/decoded.h"
 #include "xmtp/content/envelope.h"
 
@@ -65,6 +68,14 @@ void CheckReencodes(const Decoded& decoded) {
   }
 }
 
+// NaN metadata numbers never compare equal, so those values skip the check.
+bool HasNan(const ConvosProfile& profile) {
+  for (const auto& [key, value] : profile.metadata) {
+    if (const auto* number = std::get_if<double>(&value); number && *number != *number) return true;
+  }
+  return false;
+}
+
 void DecodeAs(const EncodedContent& base, const ContentTypeId& type,
               std::span<const std::uint8_t> content) {
   EncodedContent encoded = base;
@@ -100,6 +111,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         AgentSealType(), AgentRevocationType(), AgentLivenessType()}) {
     DecodeAs(parameters_source, type, input);
   }
+
+  // The raw bytes as each Convos type's payload: decoded values re-encode
+  // to content that decodes to the same value.
+  auto as = [&](const ContentTypeId& type) {
+    EncodedContent encoded;
+    encoded.type = type;
+    encoded.content.assign(input.begin(), input.end());
+    return encoded;
+  };
+  if (auto join = DecodeConvosJoinRequest(as(ConvosJoinRequestType())); join.ok()) {
+    Check(DecodeConvosJoinRequest(EncodeConvosJoinRequest(*join)).value() == *join);
+  }
+  if (auto update = DecodeConvosProfileUpdate(as(ConvosProfileUpdateType()));
+      update.ok() && !HasNan(*update)) {
+    Check(DecodeConvosProfileUpdate(EncodeConvosProfileUpdate(*update)).value() == *update);
+  }
+  if (auto snapshot = DecodeConvosProfileSnapshot(as(ConvosProfileSnapshotType()));
+      snapshot.ok() && std::none_of(snapshot->profiles.begin(), snapshot->profiles.end(), HasNan)) {
+    Check(DecodeConvosProfileSnapshot(EncodeConvosProfileSnapshot(*snapshot).value()).value() ==
+          *snapshot);
+  }
+  (void)DecodeConvosInviteJoinError(as(ConvosInviteJoinErrorType()));
+  (void)DecodeConvosInviteJoinError(as(ConvosLegacyInviteJoinErrorType()));
+  (void)DecodeConvosInviteJoinHandled(as(ConvosInviteJoinHandledType()));
 
   // The raw bytes as compressed content: bounded, or a typed error.
   for (const Compression compression : {Compression::kDeflate, Compression::kGzip}) {

@@ -35,7 +35,7 @@ FlagSpec FormatFlag() {
 }
 
 Result<std::string> InviteFormat(const Invocation& inv) {
-  const std::string format = inv.args().Value("format").value_or("both");
+  std::string format = inv.args().Value("format").value_or("both");
   if (format != "link" && format != "qr" && format != "both") {
     return UsageError("--format", "must be link, qr or both", inv.args().CommandPath());
   }

@@ -89,16 +89,16 @@ content::ConvosProfileSnapshot BuildSnapshot(client::Client& c, const client::By
   std::map<std::string, content::ConvosProfile> updates, from_snapshot;
   bool have_snapshot = false;
   if (auto newest = c.NewestMessages(group, kProfileScanMessages); newest.ok()) {
-    for (auto it = newest->rbegin(); it != newest->rend(); ++it) {
-      if (it->content.type.SameType(content::ConvosProfileUpdateType())) {
-        if (updates.count(it->sender_inbox_id) != 0) continue;
-        auto update = content::DecodeConvosProfileUpdate(it->content);
+    std::reverse(newest->begin(), newest->end());  // newest first
+    for (const client::Message& m : *newest) {
+      if (m.content.type.SameType(content::ConvosProfileUpdateType())) {
+        if (updates.count(m.sender_inbox_id) != 0) continue;
+        auto update = content::DecodeConvosProfileUpdate(m.content);
         if (!update.ok()) continue;
-        update->inbox_id = it->sender_inbox_id;
-        updates.emplace(it->sender_inbox_id, *std::move(update));
-      } else if (!have_snapshot &&
-                 it->content.type.SameType(content::ConvosProfileSnapshotType())) {
-        auto snapshot = content::DecodeConvosProfileSnapshot(it->content);
+        update->inbox_id = m.sender_inbox_id;
+        updates.emplace(m.sender_inbox_id, *std::move(update));
+      } else if (!have_snapshot && m.content.type.SameType(content::ConvosProfileSnapshotType())) {
+        auto snapshot = content::DecodeConvosProfileSnapshot(m.content);
         if (!snapshot.ok()) continue;
         have_snapshot = true;
         for (auto& p : snapshot->profiles) from_snapshot.emplace(p.inbox_id, std::move(p));

@@ -172,23 +172,25 @@ Result<Bytes> PackConversationId(std::string_view id) {
 }
 
 Result<std::string> UnpackConversationId(std::span<const std::uint8_t> packed) {
-  const Error bad = Kind(kErrorBadToken, "conversation token", "bad conversation id packing");
-  if (packed.empty()) return bad;
+  auto bad = [] {
+    return Kind(kErrorBadToken, "conversation token", "bad conversation id packing");
+  };
+  if (packed.empty()) return bad();
   if (packed[0] == kPackedUuid) {
-    if (packed.size() != 1 + kUuidBytes) return bad;
+    if (packed.size() != 1 + kUuidBytes) return bad();
     const std::string hex = codec::HexEncode(packed.subspan(1));
     return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
            hex.substr(16, 4) + "-" + hex.substr(20);
   }
-  if (packed[0] != kPackedString || packed.size() < 2) return bad;
+  if (packed[0] != kPackedString || packed.size() < 2) return bad();
   std::size_t offset = 2;
   std::size_t length = packed[1];
   if (length == 0) {
-    if (packed.size() < 4) return bad;
+    if (packed.size() < 4) return bad();
     length = (std::size_t{packed[2]} << 8) | packed[3];
     offset = 4;
   }
-  if (length == 0 || packed.size() != offset + length) return bad;
+  if (length == 0 || packed.size() != offset + length) return bad();
   return std::string(packed.begin() + static_cast<std::ptrdiff_t>(offset), packed.end());
 }
 

@@ -32,7 +32,6 @@ namespace {
 
 using nlohmann::json;
 using xs::Error;
-using xs::Result;
 namespace convos = xs::xmtp::convos;
 
 struct Args {
