@@ -143,3 +143,23 @@ test("a link whose tag was rotated away is refused with invite_join_error; nothi
   assert.equal(decision.reason, "convos.invite.revoked");
   assert.equal(decision.joinerInboxId, answer.inboxId);
 });
+
+test("an invite for our group signed by another key is treated as spam: DM denied, nothing added", async () => {
+  const tool = process.env.XS_CONVOS_TOOL_BIN;
+  assert.ok(tool, "XS_CONVOS_TOOL_BIN must name xs-convos-tool");
+  const chat = ok(["chat", "create", "--name", "Forged", "--invite", "--format", "link"]);
+  const forged = JSON.parse(spawnSync(tool, ["make-invite", "--key", "11".repeat(32),
+    "--inbox", chat.networkInboxId, "--group", chat.networkGroupId, "--tag", chat.invite.tag],
+  { encoding: "utf8" }).stdout);
+  const answer = await convos("conversations", "join", forged.url, "--timeout", "8");
+  assert.equal(answer.status, "timeout", JSON.stringify(answer));
+  assert.equal(ok(["chat", "member", "list", chat.id]).length, 1);
+  const decision = await waitFor("the audited decision", () =>
+    ok(["logs", "--limit", "1000"]).entries.find((e) => e.action === "convos.join" &&
+      e.joinerInboxId === answer.inboxId && e.decision === "denied"));
+  assert.equal(decision.reason, "convos.invite.wrong_signer");
+  const dm = ok(["chat", "list"]).find((c) => c.type === "dm" && c.dmPeerInboxId === answer.inboxId);
+  assert.ok(dm, "the DM is a chat");
+  const consent = ok(["consent", "check", dm.id, "--type", "group_id"]);
+  assert.match(JSON.stringify(consent), /denied/, JSON.stringify(consent));
+});
