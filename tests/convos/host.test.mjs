@@ -147,3 +147,17 @@ test("chat invite reuses the tag, --rotate replaces it (revoking the old links),
   const bad = xs(["chat", "invite", chat.id, "--format", "png"]);
   assert.equal(bad.code, 1);
 });
+
+test("chat update-profile sends a new profile_update that convos-cli's resolver reads", async () => {
+  const chat = ok(["chat", "create", "--name", "Profiles", "--members", sdk.inboxId]);
+  const sent = ok(["chat", "update-profile", chat.id, "--profile-name", "Renamed Bot"]);
+  assert.match(sent.messageId, /^msg_[0-9a-f]{16}$/);
+  const group = await sdkGroup(chat.networkGroupId);
+  const profile = await waitFor("the profile_update", async () => {
+    await group.sync();
+    const updates = (await group.messages()).filter((m) => m.contentType?.typeId === "profile_update");
+    return updates.length > 0 ? getProfileUpdateContent(updates.at(-1)) : undefined;
+  });
+  assert.equal(profile.name, "Renamed Bot");
+  assert.equal(profile.memberKind, MemberKind.Agent);
+});

@@ -73,6 +73,17 @@ Status Invite(Invocation& inv) {
   return printed;
 }
 
+Status UpdateProfile(Invocation& inv) {
+  Json params = {{"chatId", Arg(inv, 0)}};
+  CopyString(inv, "profile-name", "profileName", &params);
+  XS_TRY(Json sent, inv.Call("chat.update-profile", params));
+  inv.Emit(sent, [&](std::ostream& out) {
+    out << "Sent the Convos profile to " << sent.value("chatId", "") << " ("
+        << sent.value("messageId", "") << ")\n";
+  });
+  return OkStatus();
+}
+
 Status Create(Invocation& inv) {
   std::string format;
   if (inv.args().Bool("invite")) {
@@ -296,6 +307,14 @@ Command ChatCommand() {
        "write a new invite tag first: every earlier invite is revoked"},
       FormatFlag()};
   invite.run = Invite;
+
+  Command update_profile{"update-profile",
+                         "Send the agent's Convos profile (memberKind agent, the name when given) "
+                         "into a group chat",
+                         {ChatArgument()}};
+  update_profile.flags = {{"profile-name", FlagKind::kString, "<name>", "the display name"}};
+  update_profile.run = UpdateProfile;
+  update_profile.examples = {"xs chat update-profile lobby --profile-name \"Signet Bot\""};
   invite.examples = {"xs chat invite lobby", "xs chat invite lobby --format link --json",
                      "xs chat invite lobby --rotate"};
 
@@ -342,7 +361,8 @@ Command ChatCommand() {
   rm.run = Remove;
 
   Command group{"chat", "Conversations the signet's inboxes take part in"};
-  group.children = {create, list, info, sync, update, invite, MemberCommand(), leave, rm};
+  group.children = {create,          list,  info, sync, update, invite, update_profile,
+                    MemberCommand(), leave, rm};
   return group;
 }
 

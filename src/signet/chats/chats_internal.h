@@ -69,7 +69,7 @@ void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl);
 Status InstallChatAdmin(ActionRegistry& r, Chats::Impl& impl);
 void RegisterConsentActions(ActionRegistry& r, Chats::Impl& impl);  // consent_actions.cpp
 void RegisterSearchActions(ActionRegistry& r, Chats::Impl& impl);   // search.cpp
-// chat.invite: Convos invite links (convos_invite.cpp).
+// chat.invite (Convos invite links) and chat.update-profile (convos_invite.cpp).
 void RegisterConvosInviteActions(ActionRegistry& r, Chats::Impl& impl);
 
 }  // namespace xs::signet

@@ -10,6 +10,10 @@
 // group id in the conversation token. Every invite is audited.
 //
 // Result: {chatId, url, slug, tag, rotated, creatorInboxId}.
+//
+// chat.update-profile {chatId, profileName?}: a new profile_update (memberKind
+// AGENT, the name when given) into the chat. Result: {chatId, messageId,
+// profileName, memberKind}.
 #include "codec/hex.h"
 #include "signet/chats/chats_internal.h"
 #include "xmtp/content/convos.h"
@@ -90,12 +94,38 @@ Result<Json> Invite(Chats::Impl& impl, const Json& p) {
               {"creatorInboxId", b.client->inbox_id()}};
 }
 
+// chat.update-profile {chatId, profileName?}: the agent's Convos profile in
+// the chat (profile_update, memberKind AGENT; the name when given).
+Result<Json> UpdateProfile(Chats::Impl& impl, const Json& p) {
+  XS_TRY(std::string chat_id, impl.ResolveParam(p));
+  XS_TRY(Chats::Impl::Bound b, impl.Bind(chat_id));
+  XS_TRY(client::GroupView view, b.client->Group(b.group_id, client::Client::ConsentLookup::kSkip));
+  if (view.kind == client::ConversationKind::kDm || !view.active) {
+    return Error::Validation("chatId", "a Convos profile is sent into a group we are a member of");
+  }
+  XS_TRY(std::string name, GetOptString(p, "profileName"));
+  xmtp::content::ConvosProfile profile;
+  profile.member_kind = xmtp::content::ConvosMemberKind::kAgent;
+  if (!name.empty()) profile.name = name;
+  XS_TRY(client::Bytes sent,
+         b.client->Send(b.group_id, xmtp::content::EncodeConvosProfileUpdate(profile)));
+  XS_TRY(std::string message_id, impl.MessageId(sent));
+  XS_RETURN_IF_ERROR(impl.s->audit->Append("chat.update-profile", {{"chatId", chat_id}}));
+  return Json{{"chatId", chat_id},
+              {"messageId", message_id},
+              {"profileName", name.empty() ? Json(nullptr) : Json(name)},
+              {"memberKind", "agent"}};
+}
+
 }  // namespace
 
 void RegisterConvosInviteActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
   r.Register({"chat.invite", "Make a Convos invite link to a group chat", Intent::kWrite, false,
               true, [i](const Json& p, const CallContext&) { return Invite(*i, p); }});
+  r.Register({"chat.update-profile", "Send the agent's Convos profile into a group chat",
+              Intent::kWrite, false, true,
+              [i](const Json& p, const CallContext&) { return UpdateProfile(*i, p); }});
 }
 
 }  // namespace xs::signet
