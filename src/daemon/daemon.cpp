@@ -25,6 +25,7 @@
 #include "signet/chats/watch.h"
 #include "signet/core/runtime.h"
 #include "signet/network/node_url.h"
+#include "signet/seals/seal_service.h"
 #include "signet/util/file_util.h"
 #include "transport/admin/admin_server.h"
 
@@ -119,6 +120,8 @@ class Daemon {
   Status StartNetwork();
   // The native clients of every inbox and the chat actions over them.
   Status StartClients();
+  // Seals of every credential in its chats, published by the chats' inboxes.
+  Status StartSeals();
   void RegisterDaemonMethods();
   void InstallSignalHandlers();
   void RestoreSignalHandlers();
@@ -133,9 +136,10 @@ class Daemon {
   std::shared_ptr<signet::XmtpNetwork> network_;
   // The clients; null when a custom network replaces them (tests).
   std::shared_ptr<signet::ClientHost> host_;
-  CredentialCounts credential_counts_;        // outlives runtime_ (its listener)
-  std::unique_ptr<signet::Chats> chats_;      // outlives runtime_ (its chat resolver)
-  std::unique_ptr<signet::ChatWatch> watch_;  // joins become chats; --watch streams
+  CredentialCounts credential_counts_;                 // outlives runtime_ (its listener)
+  std::unique_ptr<signet::Chats> chats_;               // outlives runtime_ (its chat resolver)
+  std::unique_ptr<signet::ChatWatch> watch_;           // joins become chats; --watch streams
+  std::unique_ptr<signet::seals::SealService> seals_;  // outlives runtime_ (its listeners)
   std::unique_ptr<signet::Runtime> runtime_;
   std::unique_ptr<transport::AdminServer> server_;
   DaemonFacts facts_;
@@ -235,6 +239,20 @@ Status Daemon::StartClients() {
   return OkStatus();
 }
 
+Status Daemon::StartSeals() {
+  DaemonLog* log = log_.get();
+  signet::seals::SealService::Options options;
+  options.log = [log](std::string_view event, const nlohmann::json& fields) {
+    if (event == "seal.published") {
+      log->Debug(event, fields);
+    } else {
+      log->Info(event, fields);
+    }
+  };
+  seals_ = std::make_unique<signet::seals::SealService>(*runtime_, chats_.get(), options);
+  return seals_->Start();
+}
+
 Status Daemon::Start() {
   facts_.pid = static_cast<int>(::getpid());
   facts_.started_ms = clock_->NowMs();
@@ -277,6 +295,7 @@ Status Daemon::Start() {
   runtime_ = std::move(runtime).value();
   credential_counts_.Attach(*runtime_);
   if (Status s = StartClients(); !s.ok()) return fail(s.error());
+  if (Status s = StartSeals(); !s.ok()) return fail(s.error());
 
   server_ = std::make_unique<transport::AdminServer>(
       runtime_.get(),
@@ -352,6 +371,7 @@ void Daemon::Sweep() {
                                {"credentialId", event.credential.id},
                                {"reason", event.reason}});
   }
+  if (seals_) seals_->Sweep();
 }
 
 void Daemon::Run() {
@@ -389,6 +409,7 @@ void Daemon::Shutdown() {
   if (log_ && runtime_) log_->Info("daemon.stopping", {{"reason", reason}});
   if (server_) server_->Stop();
   if (watch_) watch_->Stop();
+  if (seals_) seals_->Stop();  // before the clients it publishes through
   // Streams stop before the client store closes, and both before the runtime.
   if (host_) host_->Stop();
   if (runtime_) {

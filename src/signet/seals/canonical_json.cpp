@@ -33,7 +33,8 @@ char32_t NextCodePoint(std::string_view s, std::size_t* i) {
   if (lead < 0x80) {
     ++*i;
     return lead;
-  } else if ((lead & 0xE0) == 0xC0) {
+  }
+  if ((lead & 0xE0) == 0xC0) {
     len = 2, cp = lead & 0x1F, min = 0x80;
   } else if ((lead & 0xF0) == 0xE0) {
     len = 3, cp = lead & 0x0F, min = 0x800;

@@ -46,7 +46,7 @@ TEST(SealPublisherTest, RetriesThreeTimesWithDoublingDelaysThenGivesUp) {
       },
       [&](std::string_view event, const nlohmann::json& fields) {
         std::lock_guard lock(mu);
-        logged.push_back(std::string(event));
+        logged.emplace_back(event);
         EXPECT_FALSE(fields.contains("body")) << "bodies are never logged";
       },
       {20ms, 3});

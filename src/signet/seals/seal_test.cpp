@@ -91,7 +91,7 @@ TEST(SealSignatureTest, TamperingIsCaught) {
   auto env = SignSeal(SealChain{Payload(), std::nullopt, {}}, key);
   ASSERT_TRUE(env.ok());
   SealEnvelope widened = *env;
-  widened.chain.current.permissions.allow.push_back("react");
+  widened.chain.current.permissions.allow.emplace_back("react");
   EXPECT_FALSE(VerifySealSignature(widened).ok());
   SealEnvelope other_key = *env;
   other_key.public_key = PublicKeyBase64(Ed25519Key::Generate());
