@@ -7,7 +7,8 @@
 // signer's public key as `xs key export-public` prints it: the signature
 // over the canonical bytes of chain.current, keyId = fingerprint of
 // publicKey, the chain, the sender. A scope change chains a second seal
-// whose previous is the first; a revoke publishes a signed revocation.
+// whose previous is the first; an admin read discloses adminAccess in a
+// third; a revoke publishes a signed revocation.
 // A tampered body fails. Ends with the secret scan.
 #include <string>
 #include <vector>
@@ -130,18 +131,31 @@ TEST_F(SealChatVerifyTest, AMemberVerifiesSealsFromThePublishedMessages) {
   ASSERT_EQ(history["seals"].size(), 2u);
   EXPECT_EQ(history["seals"][0]["chain"]["current"].value("sealId", ""), second.seal_id());
 
+  // An admin read of the chat (read elevation) is disclosed: the head is
+  // republished with adminAccess {operatorId: "owner", expiresAt}.
+  Ok({"msg", "list", "--from", chat_id, "--dangerously-allow-message-read"});
+  Json elevated_seen = WaitPayloads(peer_chat, 3);
+  ASSERT_GE(elevated_seen.size(), 3u);
+  seals::SealEnvelope elevated;
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectVerifiedSeal(elevated_seen[2], signet_member, exported, &elevated));
+  ASSERT_TRUE(elevated.chain.current.admin_access);
+  EXPECT_EQ(elevated.chain.current.admin_access->operator_id, "owner");
+  EXPECT_EQ(elevated.chain.previous->seal_id, second.seal_id());
+  EXPECT_TRUE(elevated.chain.delta.empty());
+
   // Revoking publishes a signed revocation naming the head.
   Ok({"cred", "revoke", cred, "--force"});
-  Json third_seen = WaitPayloads(peer_chat, 3);
-  ASSERT_GE(third_seen.size(), 3u);
-  const Json& rev_message = third_seen[2];
+  Json last_seen = WaitPayloads(peer_chat, 4);
+  ASSERT_GE(last_seen.size(), 4u);
+  const Json& rev_message = last_seen[3];
   EXPECT_EQ(rev_message.value("contentType", ""), seals::kRevocationContentType);
   EXPECT_EQ(rev_message.value("senderInboxId", ""), signet_member);
   auto rev = seals::ParseRevocationMessage(rev_message.value("agentPayload", ""));
   ASSERT_TRUE(rev.ok()) << rev.error().ToString();
   EXPECT_TRUE(seals::VerifyRevocationSignature(*rev).ok());
   EXPECT_EQ(rev->public_key, exported.value("publicKeyBase64", ""));
-  EXPECT_EQ(rev->revocation.previous_seal_id, second.seal_id());
+  EXPECT_EQ(rev->revocation.previous_seal_id, elevated.seal_id());
   EXPECT_EQ(rev->revocation.reason, "owner-initiated");
   EXPECT_TRUE(Ok({"seal", "list", "--chat", chat_id}).empty());
   EXPECT_TRUE(Ok({"seal", "history", cred, "--chat", chat_id}).value("revoked", false));
