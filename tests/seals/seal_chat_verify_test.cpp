@@ -8,7 +8,9 @@
 // over the canonical bytes of chain.current, keyId = fingerprint of
 // publicKey, the chain, the sender. A scope change chains a second seal
 // whose previous is the first; an admin read discloses adminAccess in a
-// third; a revoke publishes a signed revocation.
+// third; after a restart the chain is still listed and the start withdraws
+// the (not persisted) elevation in a fourth; a revoke publishes a signed
+// revocation.
 // A tampered body fails. Ends with the secret scan.
 #include <string>
 #include <vector>
@@ -137,25 +139,40 @@ TEST_F(SealChatVerifyTest, AMemberVerifiesSealsFromThePublishedMessages) {
   Json elevated_seen = WaitPayloads(peer_chat, 3);
   ASSERT_GE(elevated_seen.size(), 3u);
   seals::SealEnvelope elevated;
-  ASSERT_NO_FATAL_FAILURE(
-      ExpectVerifiedSeal(elevated_seen[2], signet_member, exported, &elevated));
+  ASSERT_NO_FATAL_FAILURE(ExpectVerifiedSeal(elevated_seen[2], signet_member, exported, &elevated));
   ASSERT_TRUE(elevated.chain.current.admin_access);
   EXPECT_EQ(elevated.chain.current.admin_access->operator_id, "owner");
   EXPECT_EQ(elevated.chain.previous->seal_id, second.seal_id());
   EXPECT_TRUE(elevated.chain.delta.empty());
 
+  // A restart: the chain survives (list, history); elevations do not, so
+  // the daemon's start finds the active credential's head disclosing an
+  // access that no longer exists and chains a seal without it.
+  RunResult stopped = env_->StopDaemon();
+  ASSERT_EQ(stopped.code, 0) << stopped.Describe();
+  RunResult restarted = env_->StartDaemon();
+  ASSERT_EQ(restarted.code, 0) << restarted.Describe();
+  Json after_restart = WaitPayloads(peer_chat, 4);
+  ASSERT_GE(after_restart.size(), 4u);
+  seals::SealEnvelope withdrawn;
+  ASSERT_NO_FATAL_FAILURE(
+      ExpectVerifiedSeal(after_restart[3], signet_member, exported, &withdrawn));
+  EXPECT_FALSE(withdrawn.chain.current.admin_access);
+  EXPECT_EQ(withdrawn.chain.previous->seal_id, elevated.seal_id());
+  EXPECT_EQ(Ok({"seal", "history", cred, "--chat", chat_id})["seals"].size(), 4u);
+
   // Revoking publishes a signed revocation naming the head.
   Ok({"cred", "revoke", cred, "--force"});
-  Json last_seen = WaitPayloads(peer_chat, 4);
-  ASSERT_GE(last_seen.size(), 4u);
-  const Json& rev_message = last_seen[3];
+  Json last_seen = WaitPayloads(peer_chat, 5);
+  ASSERT_GE(last_seen.size(), 5u);
+  const Json& rev_message = last_seen[4];
   EXPECT_EQ(rev_message.value("contentType", ""), seals::kRevocationContentType);
   EXPECT_EQ(rev_message.value("senderInboxId", ""), signet_member);
   auto rev = seals::ParseRevocationMessage(rev_message.value("agentPayload", ""));
   ASSERT_TRUE(rev.ok()) << rev.error().ToString();
   EXPECT_TRUE(seals::VerifyRevocationSignature(*rev).ok());
   EXPECT_EQ(rev->public_key, exported.value("publicKeyBase64", ""));
-  EXPECT_EQ(rev->revocation.previous_seal_id, elevated.seal_id());
+  EXPECT_EQ(rev->revocation.previous_seal_id, withdrawn.seal_id());
   EXPECT_EQ(rev->revocation.reason, "owner-initiated");
   EXPECT_TRUE(Ok({"seal", "list", "--chat", chat_id}).empty());
   EXPECT_TRUE(Ok({"seal", "history", cred, "--chat", chat_id}).value("revoked", false));
