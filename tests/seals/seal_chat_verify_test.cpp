@@ -179,7 +179,9 @@ TEST_F(SealChatVerifyTest, AMemberVerifiesSealsFromThePublishedMessages) {
   EXPECT_EQ(rev->revocation.previous_seal_id, withdrawn.seal_id());
   EXPECT_EQ(rev->revocation.reason, "owner-initiated");
   EXPECT_TRUE(Ok({"seal", "list", "--chat", chat_id}).empty());
-  EXPECT_TRUE(Ok({"seal", "history", cred, "--chat", chat_id}).value("revoked", false));
+  Json ended = Ok({"seal", "history", cred, "--chat", chat_id});
+  EXPECT_TRUE(ended.value("revoked", false));
+  EXPECT_EQ(ended["revocation"], Json::parse(rev_message.value("agentPayload", "")));
 }
 
 }  // namespace

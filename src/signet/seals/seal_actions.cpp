@@ -113,6 +113,9 @@ void RegisterSealActions(ActionRegistry& r, RuntimeState& s, SealManager& manage
                             {"chatId", chat},
                             {"revoked", m->IsRevoked(cred, chat)},
                             {"seals", ListOf(m->History(cred, chat))}};
+                if (const RevocationEnvelope* rev = m->RevocationOf(cred, chat)) {
+                  out["revocation"] = rev->ToMessageJson();
+                }
                 return out;
               }});
   r.Register({"seal.verify", "Verify a seal locally (signature, chain, schema)", Intent::kRead,

@@ -101,6 +101,12 @@ bool SealManager::IsRevoked(const std::string& credential_id, const std::string&
   return revoked_.count({credential_id, chat_id}) > 0;
 }
 
+const RevocationEnvelope* SealManager::RevocationOf(const std::string& credential_id,
+                                                    const std::string& chat_id) const {
+  auto it = revoked_.find({credential_id, chat_id});
+  return it == revoked_.end() ? nullptr : FindRevocation(it->second);
+}
+
 Result<SealEnvelope> SealManager::Stamp(SealPayload payload, const SealEnvelope* head) {
   payload.seal_id = NewId(IdType::kSeal);
   payload.issued_at = IsoTime(clock_->NowMs());

@@ -89,6 +89,9 @@ class SealManager {
 
   const SealEnvelope* Head(const std::string& credential_id, const std::string& chat_id) const;
   bool IsRevoked(const std::string& credential_id, const std::string& chat_id) const;
+  // The revocation that ended the pair's chain, if any.
+  const RevocationEnvelope* RevocationOf(const std::string& credential_id,
+                                         const std::string& chat_id) const;
   // Current heads, newest first, optionally of one chat and/or credential.
   std::vector<const SealEnvelope*> List(const std::string& chat_id,
                                         const std::string& credential_id) const;

@@ -155,6 +155,10 @@ TEST_F(SealManagerTest, RevocationEndsTheChainForGood) {
   EXPECT_TRUE(ParseRevocationMessage(published_.back().body).ok());
 
   EXPECT_TRUE(manager_->IsRevoked("cred_0000000000000001", "conv_0000000000000001"));
+  ASSERT_NE(manager_->RevocationOf("cred_0000000000000001", "conv_0000000000000001"), nullptr);
+  EXPECT_EQ(
+      manager_->RevocationOf("cred_0000000000000001", "conv_0000000000000001")->revocation.seal_id,
+      r.seal_id);
   EXPECT_EQ(manager_->Head("cred_0000000000000001", "conv_0000000000000001"), nullptr);
   EXPECT_EQ(manager_->StatusOf(head->seal_id()), SealManager::SealStatus::kRevoked);
   auto again = manager_->Issue(Input());
