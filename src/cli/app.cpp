@@ -18,7 +18,7 @@ Command BuildRoot() {
   root.children = {InitCommand(),     DaemonCommand(),  StatusCommand(), LogsCommand(),
                    LookupCommand(),   KeyCommand(),     WalletCommand(), InboxCommand(),
                    OperatorCommand(), PolicyCommand(),  CredCommand(),   ChatCommand(),
-                   MsgCommand(),      ConsentCommand(), SearchCommand()};
+                   MsgCommand(),      ConsentCommand(), SearchCommand(), SealCommand()};
   root.run = [](Invocation& inv) {
     inv.out() << RenderHelp(inv.args().path);
     return OkStatus();

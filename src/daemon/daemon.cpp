@@ -26,6 +26,7 @@
 #include "signet/chats/watch.h"
 #include "signet/core/runtime.h"
 #include "signet/network/node_url.h"
+#include "signet/seals/seal_service.h"
 #include "signet/util/file_util.h"
 #include "transport/admin/admin_server.h"
 
@@ -120,6 +121,8 @@ class Daemon {
   Status StartNetwork();
   // The native clients of every inbox and the chat actions over them.
   Status StartClients();
+  // Seals of every credential in its chats, published by the chats' inboxes.
+  Status StartSeals();
   void RegisterDaemonMethods();
   void InstallSignalHandlers();
   void RestoreSignalHandlers();
@@ -139,6 +142,7 @@ class Daemon {
   std::unique_ptr<signet::ChatWatch> watch_;  // joins become chats; --watch streams
   // Convos join requests to our invites (signet/chats/convos_host.h).
   std::unique_ptr<signet::ConvosHost> convos_;
+  std::unique_ptr<signet::seals::SealService> seals_;  // outlives runtime_ (its listeners)
   std::unique_ptr<signet::Runtime> runtime_;
   std::unique_ptr<transport::AdminServer> server_;
   DaemonFacts facts_;
@@ -242,6 +246,20 @@ Status Daemon::StartClients() {
   return OkStatus();
 }
 
+Status Daemon::StartSeals() {
+  DaemonLog* log = log_.get();
+  signet::seals::SealService::Options options;
+  options.log = [log](std::string_view event, const nlohmann::json& fields) {
+    if (event == "seal.published") {
+      log->Debug(event, fields);
+    } else {
+      log->Info(event, fields);
+    }
+  };
+  seals_ = std::make_unique<signet::seals::SealService>(*runtime_, chats_.get(), options);
+  return seals_->Start();
+}
+
 Status Daemon::Start() {
   facts_.pid = static_cast<int>(::getpid());
   facts_.started_ms = clock_->NowMs();
@@ -284,6 +302,7 @@ Status Daemon::Start() {
   runtime_ = std::move(runtime).value();
   credential_counts_.Attach(*runtime_);
   if (Status s = StartClients(); !s.ok()) return fail(s.error());
+  if (Status s = StartSeals(); !s.ok()) return fail(s.error());
 
   server_ = std::make_unique<transport::AdminServer>(
       runtime_.get(),
@@ -359,6 +378,7 @@ void Daemon::Sweep() {
                                {"credentialId", event.credential.id},
                                {"reason", event.reason}});
   }
+  if (seals_) seals_->Sweep();
 }
 
 void Daemon::Run() {
@@ -397,6 +417,7 @@ void Daemon::Shutdown() {
   if (server_) server_->Stop();
   if (watch_) watch_->Stop();
   if (convos_) convos_->Stop();
+  if (seals_) seals_->Stop();  // before the clients it publishes through
   // Streams stop before the client store closes, and both before the runtime.
   if (host_) host_->Stop();
   if (runtime_) {

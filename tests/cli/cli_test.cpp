@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "cli_fixture.h"
@@ -92,7 +93,12 @@ TEST_F(CliTest, HelpOnEveryCommandAndGroup) {
                                           "chat sync",
                                           "msg",
                                           "msg send",
-                                          "msg list"};
+                                          "msg list",
+                                          "seal",
+                                          "seal list",
+                                          "seal info",
+                                          "seal verify",
+                                          "seal history"};
   for (const auto& path : paths) {
     std::vector<std::string> args;
     std::istringstream words(path);
@@ -475,9 +481,20 @@ TEST_F(CliTest, KeysAndWallets) {
   EXPECT_EQ(pub.value("publicKey", "").size(), 64u) << pub.dump();
   Ok({"key", "export-public"});
 
+  // Without an argument: the signet's seal signing key (decisions.md #28),
+  // which the daemon made on start.
+  Json seal_key = Ok({"key", "export-public"});
+  EXPECT_EQ(seal_key.value("identityId", ""), "signet") << seal_key.dump();
+  EXPECT_EQ(Ok({"key", "export-public", "signet"}), seal_key);
+
+  // Every active operational key rotates: alice's and the seal key.
   Json rotated = Ok({"key", "rotate"});
-  ASSERT_EQ(rotated["rotated"].size(), 1u) << rotated.dump();
-  EXPECT_EQ(rotated["rotated"][0].value("from", ""), key_id);
+  ASSERT_EQ(rotated["rotated"].size(), 2u) << rotated.dump();
+  std::set<std::string> from;
+  for (const Json& r : rotated["rotated"]) from.insert(r.value("from", ""));
+  EXPECT_EQ(from, (std::set<std::string>{key_id, seal_key.value("keyId", "")}));
+  EXPECT_NE(Ok({"key", "export-public"}).value("fingerprint", ""),
+            seal_key.value("fingerprint", ""));
 }
 
 // ---------------------------------------------------------------- logs, lookup

@@ -21,5 +21,6 @@ Command ChatCommand();
 Command MsgCommand();
 Command ConsentCommand();
 Command SearchCommand();
+Command SealCommand();
 
 }  // namespace xs::cli

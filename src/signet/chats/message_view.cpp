@@ -184,6 +184,10 @@ void AddContentFields(const content::EncodedContent& encoded, Json& message) {
       return;
     }
     case Kind::kAgentPayload:
+      // The signed JSON text as sent (a seal, revocation or liveness):
+      // what a verifier reads (docs/seals.md).
+      message["agentPayload"] = std::get<content::AgentPayload>(v).json;
+      return;
     case Kind::kUnknown:
       break;
   }

@@ -2,6 +2,7 @@
 #include <sodium.h>
 #include <algorithm>
 
+#include "codec/base64.h"
 #include "signet/core/key_ops.h"
 #include "signet/keys/admin_key.h"
 #include "signet/keys/hd.h"
@@ -91,6 +92,10 @@ Result<Json> KeysInit(RuntimeState& s, const Json& p) {
 Result<std::string> ResolveKeyOrIdentity(RuntimeState& s, const std::string& ref) {
   auto key = s.keys->Resolve(ref);
   if (key.ok()) return key;
+  if (ref == kSealKeyIdentity) {
+    if (const Json* k = ActiveKeyFor(s, kSealKeyIdentity, "operational")) return k->value("id", "");
+    return Error::NotFound("the signet has no seal key yet (the daemon makes it on start)");
+  }
   for (const RecordSet* set : {&s.operators->json(), &s.inboxes->json()}) {
     auto id = set->Resolve(ref);
     if (!id.ok()) continue;
@@ -191,6 +196,8 @@ Result<Json> ExportPublic(RuntimeState& s, const Json& p) {
     XS_TRY(std::string ref, GetString(p, "identityId"));
     XS_TRY(std::string id, ResolveKeyOrIdentity(s, ref));
     key = s.keys->Find(id);
+  } else if (const Json* seal_key = ActiveKeyFor(s, kSealKeyIdentity, "operational")) {
+    key = seal_key;  // the key seals carry (decisions.md #28)
   } else {
     for (const auto& c : s.keys->Candidates()) {
       const Json* k = s.keys->Find(c.id);
@@ -201,11 +208,16 @@ Result<Json> ExportPublic(RuntimeState& s, const Json& p) {
     }
   }
   if (key == nullptr) return Error::NotFound("no identity key; run `xs key init` first");
-  return Json{{"identityId", key->value("identityId", "")},
+  Json out = {{"identityId", key->value("identityId", "")},
               {"keyId", key->value("id", "")},
               {"algorithm", key->value("algorithm", "")},
               {"publicKey", key->value("publicKey", "")},
               {"fingerprint", key->value("fingerprint", "")}};
+  // Seals carry the key in standard base64 (decisions.md #28).
+  if (auto raw = FromHex(key->value("publicKey", "")); raw.ok()) {
+    out["publicKeyBase64"] = codec::Base64Encode(*raw);
+  }
+  return out;
 }
 
 }  // namespace

@@ -11,6 +11,10 @@
 
 namespace xs::signet {
 
+// The identity of the signet's own operational key, the one that signs
+// seals (signet/seals/seal_key.h); `xs key export-public` shows it first.
+inline constexpr const char* kSealKeyIdentity = "signet";
+
 // Creates and persists a wallet record {id, label, address, publicKey, ...}.
 Result<Json> CreateWalletRecord(RuntimeState& s, const std::string& label, WalletKey* out_key);
 // Persists a wallet record for an existing key; `source` records its origin.
