@@ -20,6 +20,7 @@
 #include "daemon/instance_lock.h"
 #include "daemon/local_node.h"
 #include "daemon/watch_methods.h"
+#include "signet/agent/agent_plane.h"
 #include "signet/chats/chats.h"
 #include "signet/chats/client_host.h"
 #include "signet/chats/watch.h"
@@ -119,6 +120,9 @@ class Daemon {
   Status StartNetwork();
   // The native clients of every inbox and the chat actions over them.
   Status StartClients();
+  // The agent plane (harness events, feed, requests) over the runtime and,
+  // when the daemon runs clients, the chats.
+  Status StartAgentPlane();
   void RegisterDaemonMethods();
   void InstallSignalHandlers();
   void RestoreSignalHandlers();
@@ -137,6 +141,9 @@ class Daemon {
   std::unique_ptr<signet::Chats> chats_;      // outlives runtime_ (its chat resolver)
   std::unique_ptr<signet::ChatWatch> watch_;  // joins become chats; --watch streams
   std::unique_ptr<signet::Runtime> runtime_;
+  // What harness transports serve (signet/agent/agent_surface.h); stopped
+  // after them, before the clients.
+  std::unique_ptr<signet::agent::AgentPlane> agent_;
   std::unique_ptr<transport::AdminServer> server_;
   DaemonFacts facts_;
   UniqueFd wake_fd_;
@@ -222,6 +229,8 @@ Status Daemon::StartClients() {
   XS_TRY(crypto::Secret key, runtime_->ClientStoreKey());
   chats_ = std::make_unique<signet::Chats>(*runtime_, *host_);
   XS_RETURN_IF_ERROR(chats_->Install());
+  // Subscribed before the clients stream: no message is missed.
+  XS_RETURN_IF_ERROR(StartAgentPlane());
   // Subscribed before the clients stream: no join is missed.
   DaemonLog* log = log_.get();
   watch_ = std::make_unique<signet::ChatWatch>(
@@ -233,6 +242,18 @@ Status Daemon::StartClients() {
   auto joined = chats_->Reconcile();
   if (!joined.ok()) log_->Warn("chats.reconcile_failed", {{"error", joined.error().message()}});
   return OkStatus();
+}
+
+Status Daemon::StartAgentPlane() {
+  signet::agent::AgentPlaneOptions options;
+  options.replay_buffer_size = static_cast<std::size_t>(config_.ws.replay_buffer_size);
+  DaemonLog* log = log_.get();
+  options.log = [log](std::string_view event, const nlohmann::json& fields) {
+    log->Warn(event, fields);
+  };
+  agent_ = std::make_unique<signet::agent::AgentPlane>(*runtime_, chats_.get(), host_.get(),
+                                                       std::move(options));
+  return agent_->Start();
 }
 
 Status Daemon::Start() {
@@ -277,6 +298,9 @@ Status Daemon::Start() {
   runtime_ = std::move(runtime).value();
   credential_counts_.Attach(*runtime_);
   if (Status s = StartClients(); !s.ok()) return fail(s.error());
+  if (!agent_) {
+    if (Status s = StartAgentPlane(); !s.ok()) return fail(s.error());
+  }
 
   server_ = std::make_unique<transport::AdminServer>(
       runtime_.get(),
@@ -388,6 +412,7 @@ void Daemon::Shutdown() {
   }
   if (log_ && runtime_) log_->Info("daemon.stopping", {{"reason", reason}});
   if (server_) server_->Stop();
+  if (agent_) agent_->Stop();
   if (watch_) watch_->Stop();
   // Streams stop before the client store closes, and both before the runtime.
   if (host_) host_->Stop();
@@ -395,6 +420,7 @@ void Daemon::Shutdown() {
     (void)runtime_->audit().Append("daemon.stopped", {{"pid", facts_.pid}, {"reason", reason}});
     runtime_.reset();
   }
+  agent_.reset();
   watch_.reset();
   chats_.reset();
   network_.reset();
