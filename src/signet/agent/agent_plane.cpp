@@ -94,7 +94,11 @@ void AgentPlane::Core::OnCredential(const Credential& c) {
   if (c.last_heartbeat_ms > view->last_heartbeat_ms->load()) {
     view->last_heartbeat_ms->store(c.last_heartbeat_ms);
   }
-  view->channel = hub.ChannelFor(c.id);
+  // Only live credentials get a channel (a buffer); the feed reaches only
+  // active ones.
+  if (c.status == CredentialStatus::kActive || c.status == CredentialStatus::kPending) {
+    view->channel = hub.ChannelFor(c.id);
+  }
   CredViewPtr after = view;
   creds[c.id] = after;
   Reindex(before, after);

@@ -38,7 +38,7 @@ struct CredView {
   std::vector<std::string> allowlist;  // effective content types
   // Shared by every version of the view: Handle(heartbeat) writes it.
   std::shared_ptr<std::atomic<std::int64_t>> last_heartbeat_ms;
-  std::shared_ptr<EventHub::Channel> channel;
+  std::shared_ptr<EventHub::Channel> channel;  // null once revoked or expired
 };
 using CredViewPtr = std::shared_ptr<const CredView>;
 using Viewers = std::vector<CredViewPtr>;
