@@ -277,7 +277,7 @@ void AgentPlane::Flush() {
     {
       std::lock_guard lock(core_->work_mu);
       if (core_->stopped) return;
-      core_->work.push_back([done] { done->set_value(); });
+      core_->work.emplace_back([done] { done->set_value(); });
     }
     core_->work_cv.notify_one();
     waited.wait();

@@ -31,7 +31,7 @@ class RecordingSink : public EventSink {
     {
       std::lock_guard lock(mu_);
       frames_.push_back(Json::parse(*frame));
-      order_.push_back("frame");
+      order_.emplace_back("frame");
     }
     cv_.notify_all();
   }
@@ -39,7 +39,7 @@ class RecordingSink : public EventSink {
     {
       std::lock_guard lock(mu_);
       closed_ = code;
-      order_.push_back("close");
+      order_.emplace_back("close");
     }
     cv_.notify_all();
   }

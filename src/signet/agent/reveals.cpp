@@ -52,7 +52,7 @@ Result<RevealRequest> ParseRevealRequest(const Json& reveal) {
   XS_TRY(r.reveal_id, Field(reveal, "revealId"));
   XS_TRY(r.group_id, Field(reveal, "groupId"));
   XS_TRY(std::string scope, Field(reveal, "scope"));
-  auto named = std::find(std::begin(kScopeNames), std::end(kScopeNames), scope);
+  const auto* named = std::find(std::begin(kScopeNames), std::end(kScopeNames), scope);
   if (named == std::end(kScopeNames)) {
     return Error::Validation("reveal.scope",
                              "must be message, thread, sender, content-type or time-window");
