@@ -212,6 +212,9 @@ void AgentPlane::Core::RunWorker() {
 
 void AgentPlane::Core::PostEmit(const std::string& credential_id, Json event) {
   Post([this, credential_id, event = std::move(event)] {
+    // After the close a credential has no buffer; a late event (a seal
+    // republished for a revoked credential) would only make a new one.
+    if (forgotten.count(credential_id)) return;
     hub.Publish(credential_id, SafeDump(event));
   });
 }
@@ -224,7 +227,10 @@ void AgentPlane::Core::PostClose(const std::string& credential_id, int code, std
     (void)runtime.WithState([](RuntimeState&) { return OkStatus(); });
     Post([this, credential_id, code, reason, forget] {
       hub.CloseAll(credential_id, code, reason);
-      if (forget) hub.Drop(credential_id);
+      if (forget) {
+        hub.Drop(credential_id);
+        forgotten.insert(credential_id);
+      }
     });
   });
 }

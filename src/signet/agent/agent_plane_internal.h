@@ -83,6 +83,8 @@ struct AgentPlane::Core {
   std::condition_variable work_cv;
   std::deque<std::function<void()>> work;
   std::thread worker;
+  // Revoked or expired credentials whose channel is gone (worker thread only).
+  std::unordered_set<std::string> forgotten;
   void Post(std::function<void()> task);
   void RunWorker();
   // Sequences `event` on the worker (never blocks the caller).
