@@ -20,6 +20,7 @@
 #include "daemon/instance_lock.h"
 #include "daemon/local_node.h"
 #include "daemon/watch_methods.h"
+#include "signet/agent/agent_plane.h"
 #include "signet/chats/chats.h"
 #include "signet/chats/client_host.h"
 #include "signet/chats/convos_host.h"
@@ -123,6 +124,9 @@ class Daemon {
   Status StartClients();
   // Seals of every credential in its chats, published by the chats' inboxes.
   Status StartSeals();
+  // The agent plane (harness events, feed, requests) over the runtime and,
+  // when the daemon runs clients, the chats.
+  Status StartAgentPlane();
   void RegisterDaemonMethods();
   void InstallSignalHandlers();
   void RestoreSignalHandlers();
@@ -144,6 +148,9 @@ class Daemon {
   std::unique_ptr<signet::ConvosHost> convos_;
   std::unique_ptr<signet::seals::SealService> seals_;  // outlives runtime_ (its listeners)
   std::unique_ptr<signet::Runtime> runtime_;
+  // What harness transports serve (signet/agent/agent_surface.h); stopped
+  // after them, before the clients.
+  std::unique_ptr<signet::agent::AgentPlane> agent_;
   std::unique_ptr<transport::AdminServer> server_;
   DaemonFacts facts_;
   UniqueFd wake_fd_;
@@ -229,6 +236,8 @@ Status Daemon::StartClients() {
   XS_TRY(crypto::Secret key, runtime_->ClientStoreKey());
   chats_ = std::make_unique<signet::Chats>(*runtime_, *host_);
   XS_RETURN_IF_ERROR(chats_->Install());
+  // Subscribed before the clients stream: no message is missed.
+  XS_RETURN_IF_ERROR(StartAgentPlane());
   // Subscribed before the clients stream: no join is missed.
   DaemonLog* log = log_.get();
   watch_ = std::make_unique<signet::ChatWatch>(
@@ -258,6 +267,18 @@ Status Daemon::StartSeals() {
   };
   seals_ = std::make_unique<signet::seals::SealService>(*runtime_, chats_.get(), options);
   return seals_->Start();
+}
+
+Status Daemon::StartAgentPlane() {
+  signet::agent::AgentPlaneOptions options;
+  options.replay_buffer_size = static_cast<std::size_t>(config_.ws.replay_buffer_size);
+  DaemonLog* log = log_.get();
+  options.log = [log](std::string_view event, const nlohmann::json& fields) {
+    log->Warn(event, fields);
+  };
+  agent_ = std::make_unique<signet::agent::AgentPlane>(*runtime_, chats_.get(), host_.get(),
+                                                       std::move(options));
+  return agent_->Start();
 }
 
 Status Daemon::Start() {
@@ -302,6 +323,10 @@ Status Daemon::Start() {
   runtime_ = std::move(runtime).value();
   credential_counts_.Attach(*runtime_);
   if (Status s = StartClients(); !s.ok()) return fail(s.error());
+  if (!agent_) {
+    if (Status s = StartAgentPlane(); !s.ok()) return fail(s.error());
+  }
+  // After the agent plane: the seals issued at start reach its event hook.
   if (Status s = StartSeals(); !s.ok()) return fail(s.error());
 
   server_ = std::make_unique<transport::AdminServer>(
@@ -415,6 +440,7 @@ void Daemon::Shutdown() {
   }
   if (log_ && runtime_) log_->Info("daemon.stopping", {{"reason", reason}});
   if (server_) server_->Stop();
+  if (agent_) agent_->Stop();
   if (watch_) watch_->Stop();
   if (convos_) convos_->Stop();
   if (seals_) seals_->Stop();  // before the clients it publishes through
@@ -424,6 +450,7 @@ void Daemon::Shutdown() {
     (void)runtime_->audit().Append("daemon.stopped", {{"pid", facts_.pid}, {"reason", reason}});
     runtime_.reset();
   }
+  agent_.reset();
   watch_.reset();
   convos_.reset();
   chats_.reset();
