@@ -27,6 +27,7 @@
 #include "signet/network/node_url.h"
 #include "signet/util/file_util.h"
 #include "transport/admin/admin_server.h"
+#include "transport/http/http_server.h"
 
 #ifndef XS_VERSION
 #define XS_VERSION "dev"
@@ -120,6 +121,10 @@ class Daemon {
   // The native clients of every inbox and the chat actions over them.
   Status StartClients();
   void RegisterDaemonMethods();
+  // The daemon.status payload (also GET /v1/health's data).
+  nlohmann::json StatusJson();
+  // The HTTP API, when http.enabled.
+  Status StartHttp();
   void InstallSignalHandlers();
   void RestoreSignalHandlers();
   void Sweep();
@@ -138,6 +143,8 @@ class Daemon {
   std::unique_ptr<signet::ChatWatch> watch_;  // joins become chats; --watch streams
   std::unique_ptr<signet::Runtime> runtime_;
   std::unique_ptr<transport::AdminServer> server_;
+  std::unique_ptr<transport::HttpApi> http_api_;  // outlives http_
+  std::unique_ptr<transport::HttpServer> http_;
   DaemonFacts facts_;
   UniqueFd wake_fd_;
   bool pid_file_written_ = false;
@@ -294,6 +301,9 @@ Status Daemon::Start() {
     });
   }
   if (Status s = server_->Start(); !s.ok()) return fail(s.error());
+  if (config_.http.enabled) {
+    if (Status s = StartHttp(); !s.ok()) return fail(s.error());
+  }
 
   std::string pid_text = std::to_string(facts_.pid) + "\n";
   if (Status s = signet::WriteFileAtomic(config_.PidFilePath(), pid_text); !s.ok()) {
@@ -309,23 +319,55 @@ Status Daemon::Start() {
   return OkStatus();
 }
 
+nlohmann::json Daemon::StatusJson() {
+  nlohmann::json status = BuildDaemonStatus(facts_, config_, *runtime_, *server_,
+                                            credential_counts_, clock_->NowMs());
+  if (host_) {
+    nlohmann::json clients = host_->StatusJson();
+    status["connectedInboxIds"] = clients["connectedInboxIds"];
+    status["clients"] = clients["clients"];
+    status["messagesStreamed"] = clients["messagesStreamed"];
+    if (clients["networkState"] == "unreachable") {
+      status["networkState"] = "unreachable";
+      status["network"]["error"] = clients.value("networkError", "");
+    }
+  }
+  status["httpPort"] = nullptr;
+  if (http_) {
+    status["httpPort"] = http_->port();
+    status["http"]["port"] = http_->port();
+    status["http"]["listening"] = true;
+    status["connections"]["http"] = http_->connection_count();
+  }
+  return status;
+}
+
+Status Daemon::StartHttp() {
+  http_api_ = std::make_unique<transport::HttpApi>(
+      transport::BackendFor(*runtime_, [this] { return StatusJson(); }, clock_));
+  if (log_->Enabled(LogLevel::kDebug)) {
+    http_api_->SetRequestObserver([this](const transport::AdminRequestRecord& r) {
+      log_->Debug("http.request",
+                  {{"action", r.method},
+                   {"requestId", r.request_id},
+                   {"ok", r.ok},
+                   {"category", r.ok ? nlohmann::json() : nlohmann::json(r.category)},
+                   {"durationMs", r.duration_ms}});
+    });
+  }
+  http_ = std::make_unique<transport::HttpServer>(
+      http_api_.get(), transport::HttpServerOptions{
+                           .host = config_.http.host, .port = static_cast<int>(config_.http.port)});
+  XS_RETURN_IF_ERROR(http_->Start());
+  log_->Info("http.listening", {{"host", config_.http.host}, {"port", http_->port()}});
+  return OkStatus();
+}
+
 void Daemon::RegisterDaemonMethods() {
   server_->AddMethod(
       "daemon.status",
       [this](const nlohmann::json&, const signet::CallContext&) -> Result<nlohmann::json> {
-        nlohmann::json status = BuildDaemonStatus(facts_, config_, *runtime_, *server_,
-                                                  credential_counts_, clock_->NowMs());
-        if (host_) {
-          nlohmann::json clients = host_->StatusJson();
-          status["connectedInboxIds"] = clients["connectedInboxIds"];
-          status["clients"] = clients["clients"];
-          status["messagesStreamed"] = clients["messagesStreamed"];
-          if (clients["networkState"] == "unreachable") {
-            status["networkState"] = "unreachable";
-            status["network"]["error"] = clients.value("networkError", "");
-          }
-        }
-        return status;
+        return StatusJson();
       });
   server_->AddMethod(
       "daemon.stop",
@@ -387,6 +429,10 @@ void Daemon::Shutdown() {
     reason = stop_reason_.empty() ? "startup failed" : stop_reason_;
   }
   if (log_ && runtime_) log_->Info("daemon.stopping", {{"reason", reason}});
+  // The HTTP API dispatches into the runtime: it stops (and goes) first.
+  if (http_) http_->Stop();
+  http_.reset();
+  http_api_.reset();
   if (server_) server_->Stop();
   if (watch_) watch_->Stop();
   // Streams stop before the client store closes, and both before the runtime.
