@@ -36,12 +36,14 @@ class BenchServer {
 
  private:
   BenchServer() {
-    registry_.Register({.id = "bench.echo",
-                        .description = "echo",
-                        .intent = signet::Intent::kWrite,
-                        .admin_only = false,
-                        .handler = [](const Json& params, const signet::CallContext&)
-                            -> Result<Json> { return Json{{"echo", params}}; }});
+    registry_.Register(
+        {.id = "bench.echo",
+         .description = "echo",
+         .intent = signet::Intent::kWrite,
+         .admin_only = false,
+         .handler = [](const Json& params, const signet::CallContext&) -> Result<Json> {
+           return Json{{"echo", params}};
+         }});
     HttpApiBackend backend;
     backend.registry = &registry_;
     backend.verify_admin = [](std::string_view) -> Result<std::string> {

@@ -111,10 +111,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!ec && !parser.is_done()) parser.put_eof(ec);
   if (ec || !parser.is_done()) return 0;
   const auto& message = parser.get();
-  xs::transport::HttpRequest request{std::string(message.method_string()),
-                                     std::string(message.target()),
-                                     std::string(message[http::field::authorization]),
-                                     message.body()};
+  xs::transport::HttpRequest request{
+      std::string(message.method_string()), std::string(message.target()),
+      std::string(message[http::field::authorization]), message.body()};
   g_authenticated = false;
   xs::transport::HttpResponse response = Api().Handle(request);
   CheckEnvelope(response);

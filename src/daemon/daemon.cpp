@@ -320,8 +320,8 @@ Status Daemon::Start() {
 }
 
 nlohmann::json Daemon::StatusJson() {
-  nlohmann::json status = BuildDaemonStatus(facts_, config_, *runtime_, *server_,
-                                            credential_counts_, clock_->NowMs());
+  nlohmann::json status =
+      BuildDaemonStatus(facts_, config_, *runtime_, *server_, credential_counts_, clock_->NowMs());
   if (host_) {
     nlohmann::json clients = host_->StatusJson();
     status["connectedInboxIds"] = clients["connectedInboxIds"];
@@ -343,8 +343,8 @@ nlohmann::json Daemon::StatusJson() {
 }
 
 Status Daemon::StartHttp() {
-  http_api_ = std::make_unique<transport::HttpApi>(
-      transport::BackendFor(*runtime_, [this] { return StatusJson(); }, clock_));
+  http_api_ = std::make_unique<transport::HttpApi>(transport::BackendFor(
+      *runtime_, [this] { return StatusJson(); }, clock_));
   if (log_->Enabled(LogLevel::kDebug)) {
     http_api_->SetRequestObserver([this](const transport::AdminRequestRecord& r) {
       log_->Debug("http.request",
@@ -356,8 +356,8 @@ Status Daemon::StartHttp() {
     });
   }
   http_ = std::make_unique<transport::HttpServer>(
-      http_api_.get(), transport::HttpServerOptions{
-                           .host = config_.http.host, .port = static_cast<int>(config_.http.port)});
+      http_api_.get(), transport::HttpServerOptions{.host = config_.http.host,
+                                                    .port = static_cast<int>(config_.http.port)});
   XS_RETURN_IF_ERROR(http_->Start());
   log_->Info("http.listening", {{"host", config_.http.host}, {"port", http_->port()}});
   return OkStatus();

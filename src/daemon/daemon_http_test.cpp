@@ -98,8 +98,9 @@ TEST(DaemonHttpTest, ServesTheApiOnTheBoundPortAndStopsWithTheDaemon) {
 
   auto key = signet::AdminKey::Load(options.config.DataDir());
   ASSERT_TRUE(key.ok());
-  auto [created_status, created] = Request(port, http::verb::post, "/v1/admin/operator.create",
-                                           R"({"label":"via-http"})", *transport::MintAdminJwt(*key));
+  auto [created_status, created] =
+      Request(port, http::verb::post, "/v1/admin/operator.create", R"({"label":"via-http"})",
+              *transport::MintAdminJwt(*key));
   EXPECT_EQ(created_status, 200) << created.dump();
   // The same runtime the admin socket serves.
   EXPECT_EQ(DaemonStatusOf(options.config)["counts"]["operators"], 1);

@@ -50,7 +50,9 @@ Result<std::string_view> BearerToken(std::string_view header) {
 
 // Admin JWTs are three dot-separated segments; credential tokens are
 // base64url without dots.
-bool LooksLikeJwt(std::string_view token) { return std::count(token.begin(), token.end(), '.') == 2; }
+bool LooksLikeJwt(std::string_view token) {
+  return std::count(token.begin(), token.end(), '.') == 2;
+}
 
 // An empty body is {}; anything else must be a JSON object.
 Result<Json> BodyParams(const std::string& body) {
@@ -65,8 +67,8 @@ Result<Json> BodyParams(const std::string& body) {
 bool ValidActionId(std::string_view id) {
   if (id.empty() || id.front() == '.' || id.back() == '.') return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
   });
 }
 
@@ -174,8 +176,7 @@ void HttpApi::SetRequestObserver(std::function<void(const AdminRequestRecord&)> 
 HttpResponse HttpApi::ErrorResponse(const Error& error, int status) const {
   ResponseMeta meta{signet::NewPrefixedId("req_"), backend_.clock->NowMs(), 0};
   Json body = {{"ok", false}, {"error", ErrorObject(error)}, {"meta", MetaJson(meta)}};
-  return {status != 0 ? status : HttpStatus(error.category()), "application/json",
-          DumpLine(body)};
+  return {status != 0 ? status : HttpStatus(error.category()), "application/json", DumpLine(body)};
 }
 
 HttpResponse HttpApi::Handle(const HttpRequest& request) const {
@@ -196,7 +197,7 @@ HttpResponse HttpApi::Route(const HttpRequest& request, Call& call) const {
     return Finish(backend_.health ? backend_.health() : Json::object(), call);
   }
   for (auto [prefix, caller] : {std::pair{kAdminPrefix, Caller::kAdmin},
-                                 std::pair{kCredentialPrefix, Caller::kCredential}}) {
+                                std::pair{kCredentialPrefix, Caller::kCredential}}) {
     if (!StartsWith(path, prefix) || request.method != "POST") continue;
     std::string_view action = path.substr(prefix.size());
     if (!ValidActionId(action)) break;
@@ -207,7 +208,7 @@ HttpResponse HttpApi::Route(const HttpRequest& request, Call& call) const {
 }
 
 HttpResponse HttpApi::Invoke(const HttpRequest& request, Caller caller, std::string action,
-                            Result<Json> params, Call& call) const {
+                             Result<Json> params, Call& call) const {
   call.action = std::move(action);
   auto token = BearerToken(request.authorization);
   if (!token.ok()) return Finish(token.error(), call);

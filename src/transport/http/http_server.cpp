@@ -66,8 +66,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Begin() {
     if (over_capacity_) {
       Send(shared_->api->ErrorResponse(Error::Network(
-               "http", "too many connections (" +
-                           std::to_string(shared_->options.max_connections) +
+               "http", "too many connections (" + std::to_string(shared_->options.max_connections) +
                            " open); retry shortly")),
            /*keep_alive=*/false, /*linger=*/false);
       return;
@@ -80,10 +79,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(shared_->options.max_header_bytes));
     parser_->body_limit(shared_->options.max_body_bytes);
     stream_.expires_after(Timeout());
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              self->OnHeader(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -91,43 +89,41 @@ class Session : public std::enable_shared_from_this<Session> {
     if (parser_->get()[http::field::expect] == "100-continue" && !parser_->is_done()) {
       auto proceed = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                         parser_->get().version());
-      http::async_write(stream_, *proceed,
-                        [self = shared_from_this(), proceed](beast::error_code write_ec,
-                                                             std::size_t) {
-                          if (write_ec) return self->Close();
-                          self->ReadBody();
-                        });
+      http::async_write(
+          stream_, *proceed,
+          [self = shared_from_this(), proceed](beast::error_code write_ec, std::size_t) {
+            if (write_ec) return self->Close();
+            self->ReadBody();
+          });
       return;
     }
     ReadBody();
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->OnRequest(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRequest(ec); });
   }
 
   void OnReadError(beast::error_code ec) {
     const HttpApi& api = *shared_->api;
     if (ec == http::error::body_limit) {
-      return Send(api.ErrorResponse(Error::Validation("body", "exceeds the limit of " +
-                                                                  std::to_string(
-                                                                      shared_->options
-                                                                          .max_body_bytes) +
-                                                                  " bytes"),
-                                    413),
+      return Send(api.ErrorResponse(
+                      Error::Validation(
+                          "body", "exceeds the limit of " +
+                                      std::to_string(shared_->options.max_body_bytes) + " bytes"),
+                      413),
                   false, true);
     }
     if (ec == http::error::header_limit) {
-      return Send(api.ErrorResponse(Error::Validation("headers", "exceed the limit of " +
-                                                                     std::to_string(
-                                                                         shared_->options
-                                                                             .max_header_bytes) +
-                                                                     " bytes"),
-                                    431),
-                  false, true);
+      return Send(
+          api.ErrorResponse(
+              Error::Validation("headers", "exceed the limit of " +
+                                               std::to_string(shared_->options.max_header_bytes) +
+                                               " bytes"),
+              431),
+          false, true);
     }
     // The client went away, timed out or closed an idle keep-alive
     // connection: nothing to answer.
@@ -163,8 +159,8 @@ class Session : public std::enable_shared_from_this<Session> {
     message->prepare_payload();
     stream_.expires_after(Timeout());
     http::async_write(stream_, *message,
-                      [self = shared_from_this(), message, keep_alive, linger](
-                          beast::error_code ec, std::size_t) {
+                      [self = shared_from_this(), message, keep_alive, linger](beast::error_code ec,
+                                                                               std::size_t) {
                         if (self->answering_) {
                           self->answering_ = false;
                           --self->shared_->in_flight;
@@ -220,21 +216,21 @@ struct HttpServer::Impl {
   bool started = false;
 
   void Accept() {
-    acceptor->async_accept(asio::make_strand(*ioc), [this](beast::error_code ec,
-                                                           tcp::socket socket) {
-      if (!acceptor->is_open() || shared.stopping.load()) return;
-      if (ec) {
-        retry->expires_after(kAcceptRetryDelay);
-        retry->async_wait([this](beast::error_code) {
-          if (acceptor->is_open()) Accept();
+    acceptor->async_accept(
+        asio::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
+          if (!acceptor->is_open() || shared.stopping.load()) return;
+          if (ec) {
+            retry->expires_after(kAcceptRetryDelay);
+            retry->async_wait([this](beast::error_code) {
+              if (acceptor->is_open()) Accept();
+            });
+            return;
+          }
+          const bool over = shared.connections.load() >= shared.options.max_connections;
+          ++shared.connections;
+          std::make_shared<Session>(std::move(socket), &shared, over)->Run();
+          Accept();
         });
-        return;
-      }
-      const bool over = shared.connections.load() >= shared.options.max_connections;
-      ++shared.connections;
-      std::make_shared<Session>(std::move(socket), &shared, over)->Run();
-      Accept();
-    });
   }
 };
 

@@ -36,8 +36,8 @@ struct Reply {
 class Client {
  public:
   explicit Client(int port) : socket_(ioc_) {
-    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                                  static_cast<std::uint16_t>(port)));
+    socket_.connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(port)));
   }
 
   Reply Send(http::verb verb, const std::string& target, const std::string& body = {},
@@ -90,21 +90,22 @@ class HttpServerTest : public ::testing::Test {
     runtime_ = std::move(rt).value();
     // What a credential caller sees of itself, and the admin read flag.
     runtime_->Extend([](signet::ActionRegistry& registry, signet::RuntimeState&) {
-      registry.Register({.id = "test.whoami",
-                         .description = "the caller",
-                         .intent = signet::Intent::kRead,
-                         .admin_only = false,
-                         .handler = [](const Json& params, const signet::CallContext& ctx)
-                             -> Result<Json> {
-                           return Json{{"credentialId", ctx.credential_id},
-                                       {"admin", ctx.caller == signet::CallContext::Caller::kAdmin},
-                                       {"elevated", ctx.dangerously_allow_message_read},
-                                       {"requestId", ctx.request_id},
-                                       {"params", params}};
-                         }});
+      registry.Register(
+          {.id = "test.whoami",
+           .description = "the caller",
+           .intent = signet::Intent::kRead,
+           .admin_only = false,
+           .handler = [](const Json& params, const signet::CallContext& ctx) -> Result<Json> {
+             return Json{{"credentialId", ctx.credential_id},
+                         {"admin", ctx.caller == signet::CallContext::Caller::kAdmin},
+                         {"elevated", ctx.dangerously_allow_message_read},
+                         {"requestId", ctx.request_id},
+                         {"params", params}};
+           }});
     });
-    api_ = std::make_unique<HttpApi>(
-        BackendFor(*runtime_, [] { return Json{{"state", "running"}, {"probe", 42}}; }));
+    api_ = std::make_unique<HttpApi>(BackendFor(*runtime_, [] {
+      return Json{{"state", "running"}, {"probe", 42}};
+    }));
   }
   void TearDown() override {
     if (server_) server_->Stop();
@@ -125,8 +126,8 @@ class HttpServerTest : public ::testing::Test {
 
   // An active credential's token (and its id).
   std::pair<std::string, std::string> IssueCredential(Client& client) {
-    Reply op = client.Send(http::verb::post, "/v1/admin/operator.create",
-                           R"({"label":"http-op"})", AdminJwt());
+    Reply op = client.Send(http::verb::post, "/v1/admin/operator.create", R"({"label":"http-op"})",
+                           AdminJwt());
     EXPECT_EQ(op.status, 200) << op.body.dump();
     Json params = {{"operatorId", op.body["data"]["id"]}, {"chatIds", {"conv_00000000000000c1"}}};
     Reply issued =
@@ -173,8 +174,8 @@ TEST_F(HttpServerTest, HealthNeedsNoTokenAndCarriesTheStatusInTheEnvelope) {
 TEST_F(HttpServerTest, AdminRouteDispatchesToTheRegistryWithTheJwt) {
   Start();
   Client client(server_->port());
-  Reply created = client.Send(http::verb::post, "/v1/admin/operator.create",
-                              R"({"label":"alice"})", AdminJwt());
+  Reply created = client.Send(http::verb::post, "/v1/admin/operator.create", R"({"label":"alice"})",
+                              AdminJwt());
   ASSERT_EQ(created.status, 200) << created.body.dump();
   EXPECT_EQ(created.body["data"]["status"], "active") << created.body.dump();
   Reply listed = client.Send(http::verb::post, "/v1/admin/operator.list", "", AdminJwt());
@@ -239,16 +240,16 @@ TEST_F(HttpServerTest, DerivedActionRoutesTakeGetQueriesForReadsAndEitherToken) 
   ASSERT_EQ(who.status, 200) << who.body.dump();
   EXPECT_EQ(who.body["data"]["credentialId"], id);
   EXPECT_EQ(who.body["data"]["params"], (Json{{"limit", 5}, {"name", "a b"}, {"on", true}}));
-  Reply admin = client.Send(http::verb::get, "/v1/actions/test/whoami?dangerouslyAllowMessageRead=true",
-                            {}, AdminJwt());
+  Reply admin = client.Send(
+      http::verb::get, "/v1/actions/test/whoami?dangerouslyAllowMessageRead=true", {}, AdminJwt());
   ASSERT_EQ(admin.status, 200) << admin.body.dump();
   EXPECT_EQ(admin.body["data"]["admin"], true);
   EXPECT_EQ(admin.body["data"]["elevated"], true);
   Reply listed = client.Send(http::verb::get, "/v1/actions/operator/list", {}, AdminJwt());
   EXPECT_EQ(listed.status, 200) << listed.body.dump();
   // A write action is POST with a JSON body.
-  Reply created = client.Send(http::verb::post, "/v1/actions/operator/create",
-                              R"({"label":"bob"})", AdminJwt());
+  Reply created = client.Send(http::verb::post, "/v1/actions/operator/create", R"({"label":"bob"})",
+                              AdminJwt());
   EXPECT_EQ(created.status, 200) << created.body.dump();
   // The other method is no route.
   ExpectError(client.Send(http::verb::post, "/v1/actions/test/whoami", "{}", token), 404,
@@ -288,9 +289,9 @@ TEST_F(HttpServerTest, BadBodiesAndBadParamsAre400) {
   ExpectError(client.Send(http::verb::post, "/v1/admin/operator.create", "[1]", AdminJwt()), 400,
               "validation", "Validation failed on 'body': must be a JSON object");
   // The action's own validation.
-  ExpectError(client.Send(http::verb::post, "/v1/admin/operator.create", R"({"label":7})",
-                          AdminJwt()),
-              400, "validation");
+  ExpectError(
+      client.Send(http::verb::post, "/v1/admin/operator.create", R"({"label":7})", AdminJwt()), 400,
+      "validation");
   // Authentication comes first.
   ExpectError(client.Send(http::verb::post, "/v1/admin/operator.create", "{nope"), 401, "auth");
 }
@@ -318,10 +319,10 @@ TEST_F(HttpServerTest, OversizedBodyIs413NamingTheLimit) {
   EXPECT_TRUE(client.ClosedByServer());
   // Under the limit the same route works.
   Client again(server_->port());
-  EXPECT_EQ(again.Send(http::verb::post, "/v1/admin/operator.create", R"({"label":"ok"})",
-                       AdminJwt())
-                .status,
-            200);
+  EXPECT_EQ(
+      again.Send(http::verb::post, "/v1/admin/operator.create", R"({"label":"ok"})", AdminJwt())
+          .status,
+      200);
 }
 
 TEST_F(HttpServerTest, OversizedHeadersAre431AndGarbageIs400) {
@@ -392,12 +393,8 @@ TEST(HttpServerStartTest, ABadHostIsAValidationErrorAndABusyPortANetworkError) {
 TEST(HttpQueryTest, ParsesEscapesNumbersFlagsAndRepeats) {
   auto params = ParseQueryParams("a=1&b=x%2By&c=true&d&e=%7B%7D&a=2&f=");
   ASSERT_TRUE(params.ok());
-  EXPECT_EQ(*params, (Json{{"a", {1, 2}},
-                           {"b", "x+y"},
-                           {"c", true},
-                           {"d", true},
-                           {"e", "{}"},
-                           {"f", ""}}));
+  EXPECT_EQ(*params,
+            (Json{{"a", {1, 2}}, {"b", "x+y"}, {"c", true}, {"d", true}, {"e", "{}"}, {"f", ""}}));
   EXPECT_TRUE(ParseQueryParams("a=%4").error().IsValidation());
   EXPECT_TRUE(ParseQueryParams("=1").error().IsValidation());
 }
