@@ -300,10 +300,12 @@ Status Daemon::Start() {
                    {"durationMs", r.duration_ms}});
     });
   }
-  if (Status s = server_->Start(); !s.ok()) return fail(s.error());
+  // Before the admin socket: its daemon.status reads http_, which is then
+  // set for good.
   if (config_.http.enabled) {
     if (Status s = StartHttp(); !s.ok()) return fail(s.error());
   }
+  if (Status s = server_->Start(); !s.ok()) return fail(s.error());
 
   std::string pid_text = std::to_string(facts_.pid) + "\n";
   if (Status s = signet::WriteFileAtomic(config_.PidFilePath(), pid_text); !s.ok()) {
@@ -333,7 +335,7 @@ nlohmann::json Daemon::StatusJson() {
     }
   }
   status["httpPort"] = nullptr;
-  if (http_) {
+  if (http_ && http_->port() != 0) {
     status["httpPort"] = http_->port();
     status["http"]["port"] = http_->port();
     status["http"]["listening"] = true;
@@ -429,11 +431,12 @@ void Daemon::Shutdown() {
     reason = stop_reason_.empty() ? "startup failed" : stop_reason_;
   }
   if (log_ && runtime_) log_->Info("daemon.stopping", {{"reason", reason}});
-  // The HTTP API dispatches into the runtime: it stops (and goes) first.
+  // The HTTP API dispatches into the runtime: it stops first (and goes once
+  // no admin request can read its status any more).
   if (http_) http_->Stop();
+  if (server_) server_->Stop();
   http_.reset();
   http_api_.reset();
-  if (server_) server_->Stop();
   if (watch_) watch_->Stop();
   // Streams stop before the client store closes, and both before the runtime.
   if (host_) host_->Stop();
