@@ -30,6 +30,7 @@
 #include "signet/seals/seal_service.h"
 #include "signet/util/file_util.h"
 #include "transport/admin/admin_server.h"
+#include "transport/http/http_server.h"
 
 #ifndef XS_VERSION
 #define XS_VERSION "dev"
@@ -128,6 +129,10 @@ class Daemon {
   // when the daemon runs clients, the chats.
   Status StartAgentPlane();
   void RegisterDaemonMethods();
+  // The daemon.status payload (also GET /v1/health's data).
+  nlohmann::json StatusJson();
+  // The HTTP API, when http.enabled.
+  Status StartHttp();
   void InstallSignalHandlers();
   void RestoreSignalHandlers();
   void Sweep();
@@ -152,6 +157,8 @@ class Daemon {
   // after them, before the clients.
   std::unique_ptr<signet::agent::AgentPlane> agent_;
   std::unique_ptr<transport::AdminServer> server_;
+  std::unique_ptr<transport::HttpApi> http_api_;  // outlives http_
+  std::unique_ptr<transport::HttpServer> http_;
   DaemonFacts facts_;
   UniqueFd wake_fd_;
   bool pid_file_written_ = false;
@@ -344,6 +351,11 @@ Status Daemon::Start() {
                    {"durationMs", r.duration_ms}});
     });
   }
+  // Before the admin socket: its daemon.status reads http_, which is then
+  // set for good.
+  if (config_.http.enabled) {
+    if (Status s = StartHttp(); !s.ok()) return fail(s.error());
+  }
   if (Status s = server_->Start(); !s.ok()) return fail(s.error());
 
   std::string pid_text = std::to_string(facts_.pid) + "\n";
@@ -360,23 +372,55 @@ Status Daemon::Start() {
   return OkStatus();
 }
 
+nlohmann::json Daemon::StatusJson() {
+  nlohmann::json status =
+      BuildDaemonStatus(facts_, config_, *runtime_, *server_, credential_counts_, clock_->NowMs());
+  if (host_) {
+    nlohmann::json clients = host_->StatusJson();
+    status["connectedInboxIds"] = clients["connectedInboxIds"];
+    status["clients"] = clients["clients"];
+    status["messagesStreamed"] = clients["messagesStreamed"];
+    if (clients["networkState"] == "unreachable") {
+      status["networkState"] = "unreachable";
+      status["network"]["error"] = clients.value("networkError", "");
+    }
+  }
+  status["httpPort"] = nullptr;
+  if (http_ && http_->port() != 0) {
+    status["httpPort"] = http_->port();
+    status["http"]["port"] = http_->port();
+    status["http"]["listening"] = true;
+    status["connections"]["http"] = http_->connection_count();
+  }
+  return status;
+}
+
+Status Daemon::StartHttp() {
+  http_api_ = std::make_unique<transport::HttpApi>(transport::BackendFor(
+      *runtime_, [this] { return StatusJson(); }, clock_));
+  if (log_->Enabled(LogLevel::kDebug)) {
+    http_api_->SetRequestObserver([this](const transport::AdminRequestRecord& r) {
+      log_->Debug("http.request",
+                  {{"action", r.method},
+                   {"requestId", r.request_id},
+                   {"ok", r.ok},
+                   {"category", r.ok ? nlohmann::json() : nlohmann::json(r.category)},
+                   {"durationMs", r.duration_ms}});
+    });
+  }
+  http_ = std::make_unique<transport::HttpServer>(
+      http_api_.get(), transport::HttpServerOptions{.host = config_.http.host,
+                                                    .port = static_cast<int>(config_.http.port)});
+  XS_RETURN_IF_ERROR(http_->Start());
+  log_->Info("http.listening", {{"host", config_.http.host}, {"port", http_->port()}});
+  return OkStatus();
+}
+
 void Daemon::RegisterDaemonMethods() {
   server_->AddMethod(
       "daemon.status",
       [this](const nlohmann::json&, const signet::CallContext&) -> Result<nlohmann::json> {
-        nlohmann::json status = BuildDaemonStatus(facts_, config_, *runtime_, *server_,
-                                                  credential_counts_, clock_->NowMs());
-        if (host_) {
-          nlohmann::json clients = host_->StatusJson();
-          status["connectedInboxIds"] = clients["connectedInboxIds"];
-          status["clients"] = clients["clients"];
-          status["messagesStreamed"] = clients["messagesStreamed"];
-          if (clients["networkState"] == "unreachable") {
-            status["networkState"] = "unreachable";
-            status["network"]["error"] = clients.value("networkError", "");
-          }
-        }
-        return status;
+        return StatusJson();
       });
   server_->AddMethod(
       "daemon.stop",
@@ -439,8 +483,13 @@ void Daemon::Shutdown() {
     reason = stop_reason_.empty() ? "startup failed" : stop_reason_;
   }
   if (log_ && runtime_) log_->Info("daemon.stopping", {{"reason", reason}});
+  // The HTTP API dispatches into the runtime: it stops first (and goes once
+  // no admin request can read its status any more).
+  if (http_) http_->Stop();
   if (server_) server_->Stop();
   if (agent_) agent_->Stop();
+  http_.reset();
+  http_api_.reset();
   if (watch_) watch_->Stop();
   if (convos_) convos_->Stop();
   if (seals_) seals_->Stop();  // before the clients it publishes through

@@ -20,8 +20,9 @@
 // The daemon runs the native XMTP client of every inbox it holds
 // (signet/chats ClientHost: one gRPC channel, one sealed client store
 // <data>/db/<env>/clients.db3), each synced at start and streaming; the sweep
-// probes the node and adopts joined groups as chats. Shutdown stops the admin
-// socket, then the streams, then the client store, then the runtime.
+// probes the node and adopts joined groups as chats. With [http] enabled it
+// also serves the HTTP API (transport/http). Shutdown stops the HTTP API and
+// the admin socket, then the streams, then the client store, then the runtime.
 //
 // Thread contract: RunDaemon blocks the calling thread; while it runs it owns
 // the process's SIGTERM/SIGINT handlers (restored on return), so run one

@@ -95,6 +95,7 @@ Status Start(Invocation& inv) {
   XS_TRY(Json status, daemon::DaemonStatus(options.config));
   Json result = {{"status", "running"}, {"pid", pid}, {"ws", status.value("ws", Json())}};
   if (status.contains("wsPort")) result["wsPort"] = status["wsPort"];
+  if (status.contains("httpPort")) result["httpPort"] = status["httpPort"];
   inv.Emit(result, [&](std::ostream& out) {
     out << "Daemon running\n";
     PrintStatus(out, status);
