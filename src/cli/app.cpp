@@ -18,7 +18,8 @@ Command BuildRoot() {
   root.children = {InitCommand(),     DaemonCommand(),  StatusCommand(), LogsCommand(),
                    LookupCommand(),   KeyCommand(),     WalletCommand(), InboxCommand(),
                    OperatorCommand(), PolicyCommand(),  CredCommand(),   ChatCommand(),
-                   MsgCommand(),      ConsentCommand(), SearchCommand(), SealCommand()};
+                   MsgCommand(),      ConsentCommand(), SearchCommand(), SealCommand(),
+                   ActionCommand()};
   root.run = [](Invocation& inv) {
     inv.out() << RenderHelp(inv.args().path);
     return OkStatus();

@@ -22,5 +22,6 @@ Command MsgCommand();
 Command ConsentCommand();
 Command SearchCommand();
 Command SealCommand();
+Command ActionCommand();
 
 }  // namespace xs::cli

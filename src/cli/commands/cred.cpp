@@ -19,6 +19,11 @@ FlagSpec AllowFlag() {
 FlagSpec DenyFlag() {
   return {"deny", FlagKind::kList, "<scopes>", "denied scopes, added to the policy's (deny wins)"};
 }
+FlagSpec ConfirmFlag() {
+  return {"confirm", FlagKind::kList, "<scopes>",
+          "send-side scopes (send, reply, react, read-receipt, attachment) whose actions wait "
+          "for owner confirmation (`xs action`)"};
+}
 
 Json Get(const Json& record, const char* pointer) {
   Json::json_pointer ptr(pointer);
@@ -40,6 +45,7 @@ Fields Summary(const Json& c) {
                    {"issued", Get(c, "/issuedAt")},
                    {"expires", Get(c, "/expiresAt")},
                    {"issued by", Get(c, "/issuedBy")}};
+  if (c.contains("confirm")) fields.emplace_back("confirm", c["confirm"]);
   if (c.contains("revokedAt")) {
     fields.emplace_back("revoked", c["revokedAt"]);
     fields.emplace_back("revocation reason", Get(c, "/revocationReason"));
@@ -53,6 +59,7 @@ Status Issue(Invocation& inv) {
   CopyString(inv, "policy", "policyId", &params);
   CopyList(inv, "allow", "allow", &params);
   CopyList(inv, "deny", "deny", &params);
+  CopyList(inv, "confirm", "confirm", &params);
   if (auto ttl = inv.args().Int("ttl")) params["ttlSeconds"] = *ttl;
   XS_TRY(Json result, inv.CallGated("credential.issue", std::move(params)));
   inv.Emit(result, [&](std::ostream& out) {
@@ -89,8 +96,9 @@ Status Update(Invocation& inv) {
   CopyList(inv, "allow", "allow", &params);
   CopyList(inv, "deny", "deny", &params);
   CopyString(inv, "policy", "policyId", &params);
+  CopyList(inv, "confirm", "confirm", &params);
   if (params.size() == 1) {
-    return UsageError("flags", "nothing to update: give --allow, --deny or --policy",
+    return UsageError("flags", "nothing to update: give --allow, --deny, --policy or --confirm",
                       inv.args().CommandPath());
   }
   XS_TRY(Json result, inv.Call("credential.updateScopes", params));
@@ -124,13 +132,15 @@ Command CredCommand() {
       {"policy", FlagKind::kString, "<id|label>", "policy whose scopes to start from"},
       AllowFlag(),
       DenyFlag(),
+      ConfirmFlag(),
       {"ttl", FlagKind::kPositiveInt, "<seconds>",
        "lifetime (default credentials.defaultTtlSeconds)"},
       PassphraseFileFlag(),
   };
   issue.run = Issue;
   issue.examples = {
-      "xs cred issue --op alice --chat conv_0123456789abcdef --allow send,reply --ttl 600"};
+      "xs cred issue --op alice --chat conv_0123456789abcdef --allow send,reply --ttl 600",
+      "xs cred issue --op alice --chat conv_0123456789abcdef --allow send --confirm send"};
 
   Command list{"list", "List active credentials"};
   list.flags = {{"op", FlagKind::kString, "<id|label>", "only this operator's"}};
@@ -154,7 +164,8 @@ Command CredCommand() {
       "update", "Change a credential's scopes or policy", {IdArgument("credential", false)}};
   update.flags = {AllowFlag(),
                   DenyFlag(),
-                  {"policy", FlagKind::kString, "<id|label>", "new policy (\"\" removes it)"}};
+                  {"policy", FlagKind::kString, "<id|label>", "new policy (\"\" removes it)"},
+                  ConfirmFlag()};
   update.run = Update;
 
   Command group{"cred", "Manage credentials"};

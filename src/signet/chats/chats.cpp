@@ -345,10 +345,18 @@ void RegisterChatActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
   r.Register({"chat.create", "Create a group chat", Intent::kWrite, false, true,
               [i](const Json& p, const CallContext&) { return Create(*i, p); }});
-  r.Register({"chat.list", "List chats", Intent::kRead, true, true,
-              [i](const Json& p, const CallContext&) { return List(*i, p); }});
-  r.Register({"chat.info", "Show a chat", Intent::kRead, true, true,
-              [i](const Json& p, const CallContext&) -> Result<Json> {
+  // A credential sees its own chats only (credential_reads.cpp).
+  r.Register({"chat.list", "List chats", Intent::kRead, true, false,
+              [i](const Json& p, const CallContext& ctx) {
+                return ctx.caller == CallContext::Caller::kCredential
+                           ? CredentialListChats(*i, p, ctx)
+                           : List(*i, p);
+              }});
+  r.Register({"chat.info", "Show a chat", Intent::kRead, true, false,
+              [i](const Json& p, const CallContext& ctx) -> Result<Json> {
+                if (ctx.caller == CallContext::Caller::kCredential) {
+                  return CredentialChatInfo(*i, p, ctx);
+                }
                 XS_TRY(std::string id, i->ResolveParam(p));
                 XS_TRY(Json chat, i->chats->Get(id));
                 return i->View(chat);
@@ -377,6 +385,7 @@ Status Chats::Install() {
     RegisterConsentActions(r, *impl_);
     RegisterSearchActions(r, *impl_);
     RegisterConvosInviteActions(r, *impl_);
+    RegisterPendingActionActions(r, *impl_);
   });
   XS_RETURN_IF_ERROR(loaded);
   Impl* impl = impl_.get();

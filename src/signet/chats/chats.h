@@ -16,6 +16,10 @@
 // elevation (decisions.md #12-13): dangerouslyAllowMessageRead plus owner
 // approval when the gate is on.
 //
+// The message actions, chat.list, chat.info and search.messages also take
+// credential callers (harnesses): credential_access.h has their checks,
+// credential_send.cpp the confirmation flow (action.confirm, action.list).
+//
 // A chat record is written only after the group's first commit is on the
 // network: a `chat create` that fails leaves no chat. Groups the clients join
 // through Welcomes become chats when the signet next looks (every action and

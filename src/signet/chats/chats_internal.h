@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -55,6 +56,32 @@ struct Chats::Impl {
   Result<std::string> AsInbox(const Json& p);
 };
 
+// A message an action names: a msg_ id, a short msg_ id, or a network id.
+struct MessageRef {
+  enum class Form { kId, kShortId, kNetworkId };
+  Form form = Form::kId;
+  std::string text;  // the id; a network id in lowercase
+};
+// params.messageId (or `ref` as given for `field`), checked for form only
+// (before anything is looked up).
+Result<MessageRef> ParseMessageRef(const Json& p);
+Result<MessageRef> ParseMessageRef(std::string ref, std::string_view field);
+
+// A referenced message: its ids, and the stored copy when the chat has it.
+struct Target {
+  std::string id;   // msg_
+  std::string hex;  // network id
+  std::optional<xmtp::client::Message> stored;
+};
+// Resolves `ref` in the chat. A message the chat does not store is looked
+// for again after a sync of the group; `need_stored` makes a failed sync an
+// error (a reply or reaction is sent without the stored copy).
+Result<Target> FindMessage(Chats::Impl& impl, const Chats::Impl::Bound& b, const MessageRef& ref,
+                           bool need_stored);
+
+// The text of a message: not empty, at most kMaxMessageTextBytes.
+Status CheckMessageText(std::string_view text, std::string_view field);
+
 // A message as message.list shows it (content decoded, references given
 // their msg_ ids).
 Result<Json> MessageJson(Chats::Impl& impl, const xmtp::client::Message& m, const std::string& id,
@@ -71,5 +98,17 @@ void RegisterConsentActions(ActionRegistry& r, Chats::Impl& impl);  // consent_a
 void RegisterSearchActions(ActionRegistry& r, Chats::Impl& impl);   // search.cpp
 // chat.invite (Convos invite links) and chat.update-profile (convos_invite.cpp).
 void RegisterConvosInviteActions(ActionRegistry& r, Chats::Impl& impl);
+// message.send, reply, react and read for a credential caller
+// (credential_send.cpp): `method` picks the parameters.
+Result<Json> CredentialSend(Chats::Impl& impl, std::string_view method, const Json& p,
+                            const CallContext& ctx);
+// message.list, message.info, chat.list and chat.info for a credential
+// caller (credential_reads.cpp).
+Result<Json> CredentialListMessages(Chats::Impl& impl, const Json& p, const CallContext& ctx);
+Result<Json> CredentialMessageInfo(Chats::Impl& impl, const Json& p, const CallContext& ctx);
+Result<Json> CredentialListChats(Chats::Impl& impl, const Json& p, const CallContext& ctx);
+Result<Json> CredentialChatInfo(Chats::Impl& impl, const Json& p, const CallContext& ctx);
+// action.confirm and action.list (credential_send.cpp).
+void RegisterPendingActionActions(ActionRegistry& r, Chats::Impl& impl);
 
 }  // namespace xs::signet

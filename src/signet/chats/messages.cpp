@@ -3,7 +3,7 @@
 //
 //   message.send  {chatId, text, as?}
 //   message.reply {chatId, messageId, text, as?}
-//   message.react {chatId, messageId, emoji, action?: "added"|"removed", as?}
+//   message.react {chatId, messageId, emoji, action?: "added"|"removed" | remove?: bool, as?}
 //   message.read  {chatId, as?}
 //   message.list  {chatId, limit?, as?}          content: read elevation
 //   message.info  {chatId, messageId, as?}       content: read elevation
@@ -14,6 +14,10 @@
 // we joined, or not synced yet): the network id is sent as given and the
 // reference gets a msg_ id. `as` names the inbox the caller expects to act;
 // another inbox than the chat's is a validation error.
+//
+// These are the admin forms; a credential caller gets the agent forms of
+// credential_send.cpp and credential_reads.cpp (scope checks, content types,
+// confirmation, {messageId, provenance}).
 #include <algorithm>
 #include <cctype>
 
@@ -37,11 +41,7 @@ constexpr std::size_t kNetworkMessageIdHexLength = 64;
 
 Result<std::string> MessageText(const Json& p) {
   XS_TRY(std::string text, GetString(p, "text"));
-  if (text.empty()) return Error::Validation("text", "must not be empty");
-  if (text.size() > kMaxMessageTextBytes) {
-    return Error::Validation("text", "at most " + std::to_string(kMaxMessageTextBytes) +
-                                         " bytes (kMaxMessageTextBytes)");
-  }
+  XS_RETURN_IF_ERROR(CheckMessageText(text, "text"));
   return text;
 }
 
@@ -59,21 +59,29 @@ Result<Chats::Impl::Bound> BindChat(Chats::Impl& impl, const Json& p, std::strin
   return b;
 }
 
-// ---------------------------------------------------------------- message references
-
-struct MessageRef {
-  enum class Form { kId, kShortId, kNetworkId };
-  Form form = Form::kId;
-  std::string text;  // the id; a network id in lowercase
-};
-
 bool IsHex(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(c) != 0; });
 }
 
-// params.messageId, checked for form only (before anything is looked up).
+}  // namespace
+
+Status CheckMessageText(std::string_view text, std::string_view field) {
+  if (text.empty()) return Error::Validation(field, "must not be empty");
+  if (text.size() > kMaxMessageTextBytes) {
+    return Error::Validation(
+        field, "at most " + std::to_string(kMaxMessageTextBytes) + " bytes (kMaxMessageTextBytes)");
+  }
+  return OkStatus();
+}
+
+// ---------------------------------------------------------------- message references
+
 Result<MessageRef> ParseMessageRef(const Json& p) {
   XS_TRY(std::string ref, GetString(p, "messageId"));
+  return ParseMessageRef(std::move(ref), "messageId");
+}
+
+Result<MessageRef> ParseMessageRef(std::string ref, std::string_view field) {
   const std::string_view prefix = IdPrefix(IdType::kMessage);
   if (IsValidId(IdType::kMessage, ref)) return MessageRef{MessageRef::Form::kId, ref};
   if (ref.size() == kNetworkMessageIdHexLength && IsHex(ref)) {
@@ -87,21 +95,11 @@ Result<MessageRef> ParseMessageRef(const Json& p) {
       std::none_of(hex.begin(), hex.end(), [](char c) { return std::isupper(c) != 0; })) {
     return MessageRef{MessageRef::Form::kShortId, ref};
   }
-  return Error::Validation("messageId", "'" + ref +
-                                            "' is not a msg_ id, a short msg_ id or a network "
-                                            "message id (64 hex digits)");
+  return Error::Validation(field, "'" + ref +
+                                      "' is not a msg_ id, a short msg_ id or a network "
+                                      "message id (64 hex digits)");
 }
 
-// A referenced message: its ids, and the stored copy when the chat has it.
-struct Target {
-  std::string id;   // msg_
-  std::string hex;  // network id
-  std::optional<client::Message> stored;
-};
-
-// Resolves `ref` in the chat. A message the chat does not store is looked
-// for again after a sync of the group; `need_stored` makes a failed sync an
-// error (a reply or reaction is sent without the stored copy).
 Result<Target> FindMessage(Chats::Impl& impl, const Chats::Impl::Bound& b, const MessageRef& ref,
                            bool need_stored) {
   Target t;
@@ -149,6 +147,8 @@ Result<Target> FindMessage(Chats::Impl& impl, const Chats::Impl::Bound& b, const
   return t;
 }
 
+namespace {
+
 // ---------------------------------------------------------------- sending
 
 Result<Json> SendContent(Chats::Impl& impl, const Chats::Impl::Bound& b, const std::string& chat_id,
@@ -192,7 +192,13 @@ Result<Json> Reply(Chats::Impl& impl, const Json& p) {
   return out;
 }
 
+// params.action, or params.remove (true: "removed"; the agent surfaces).
 Result<content::ReactionAction> ReactionActionOf(const Json& p) {
+  if (HasField(p, "remove") && !HasField(p, "action")) {
+    if (!p["remove"].is_boolean()) return Error::Validation("remove", "must be true or false");
+    return p["remove"].get<bool>() ? content::ReactionAction::kRemoved
+                                   : content::ReactionAction::kAdded;
+  }
   XS_TRY(std::string action, GetOptString(p, "action", "added"));
   if (action == "added") return content::ReactionAction::kAdded;
   if (action == "removed") return content::ReactionAction::kRemoved;
@@ -322,22 +328,41 @@ Result<Json> Info(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
   return out;
 }
 
+bool ByCredential(const CallContext& ctx) { return ctx.caller == CallContext::Caller::kCredential; }
+
 }  // namespace
 
+// Every message action is also callable with a credential: the credential
+// paths (credential_send.cpp, credential_reads.cpp) check the chat, the
+// scope, the content type and the credential's state.
 void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
-  r.Register({"message.send", "Send a text message to a chat", Intent::kWrite, false, true,
-              [i](const Json& p, const CallContext&) { return Send(*i, p); }});
-  r.Register({"message.reply", "Reply to a message with text", Intent::kWrite, false, true,
-              [i](const Json& p, const CallContext&) { return Reply(*i, p); }});
+  r.Register({"message.send", "Send a text message to a chat", Intent::kWrite, false, false,
+              [i](const Json& p, const CallContext& ctx) {
+                return ByCredential(ctx) ? CredentialSend(*i, "message.send", p, ctx) : Send(*i, p);
+              }});
+  r.Register({"message.reply", "Reply to a message with text", Intent::kWrite, false, false,
+              [i](const Json& p, const CallContext& ctx) {
+                return ByCredential(ctx) ? CredentialSend(*i, "message.reply", p, ctx)
+                                         : Reply(*i, p);
+              }});
   r.Register({"message.react", "Add or remove an emoji reaction to a message", Intent::kWrite,
-              false, true, [i](const Json& p, const CallContext&) { return React(*i, p); }});
-  r.Register({"message.read", "Send a read receipt to a chat", Intent::kWrite, false, true,
-              [i](const Json& p, const CallContext&) { return Read(*i, p); }});
-  r.Register({"message.list", "List a chat's messages (needs read elevation)", Intent::kRead, true,
-              true, [i](const Json& p, const CallContext& ctx) { return List(*i, p, ctx); }});
-  r.Register({"message.info", "Show one message (needs read elevation)", Intent::kRead, true, true,
-              [i](const Json& p, const CallContext& ctx) { return Info(*i, p, ctx); }});
+              false, false, [i](const Json& p, const CallContext& ctx) {
+                return ByCredential(ctx) ? CredentialSend(*i, "message.react", p, ctx)
+                                         : React(*i, p);
+              }});
+  r.Register({"message.read", "Send a read receipt to a chat", Intent::kWrite, false, false,
+              [i](const Json& p, const CallContext& ctx) {
+                return ByCredential(ctx) ? CredentialSend(*i, "message.read", p, ctx) : Read(*i, p);
+              }});
+  r.Register({"message.list", "List a chat's messages (admins: needs read elevation)",
+              Intent::kRead, true, false, [i](const Json& p, const CallContext& ctx) {
+                return ByCredential(ctx) ? CredentialListMessages(*i, p, ctx) : List(*i, p, ctx);
+              }});
+  r.Register({"message.info", "Show one message (admins: needs read elevation)", Intent::kRead,
+              true, false, [i](const Json& p, const CallContext& ctx) {
+                return ByCredential(ctx) ? CredentialMessageInfo(*i, p, ctx) : Info(*i, p, ctx);
+              }});
 }
 
 }  // namespace xs::signet

@@ -2,7 +2,11 @@
 //
 //   search.messages  {query, chatId?, as?, limit?}  message content, so admin
 //                    read elevation first, exactly as message.list: the flag,
-//                    and the owner's approval for every chat in scope
+//                    and the owner's approval for every chat in scope. A
+//                    credential searches its own chats only (another chat is
+//                    not_found), without elevation; without read-messages it
+//                    gets no matches, and it matches only the messages it
+//                    would read (credential_access.h: allowlist, history).
 //   search.resources {query, types?[], chatId?, as?, limit?}  operators,
 //                    policies, credentials and conversations by their ids,
 //                    labels, names and scopes
@@ -13,11 +17,13 @@
 // memory, so no plaintext reaches the disk (the client store seals content).
 // Matches come best first (search_match.h), then newest first.
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "base/clock.h"
 #include "codec/hex.h"
 #include "signet/chats/chats_internal.h"
+#include "signet/chats/credential_access.h"
 #include "signet/chats/limits.h"
 #include "signet/chats/search_match.h"
 #include "xmtp/content/codecs.h"
@@ -90,8 +96,12 @@ struct MessageMatch {
   client::Message message;
 };
 
+// Which stored messages a search may match (a credential's view); null:
+// every one.
+using MessageFilter = std::function<bool(const client::Message&)>;
+
 // Every match in one chat (its client's stored messages, decrypted).
-void ScanChat(Chats::Impl& impl, const Json& chat, const SearchQuery& q,
+void ScanChat(Chats::Impl& impl, const Json& chat, const SearchQuery& q, const MessageFilter& keep,
               std::vector<MessageMatch>& out) {
   auto bound = impl.Bind(chat.value("id", ""));
   if (!bound.ok()) return;  // no client for it: `xs chat info` says why
@@ -99,6 +109,7 @@ void ScanChat(Chats::Impl& impl, const Json& chat, const SearchQuery& q,
   if (!messages.ok()) return;
   for (auto& m : *messages) {
     if (m.kind != client::Message::Kind::kApplication) continue;
+    if (keep && !keep(m)) continue;
     std::optional<std::string> text = SearchableText(m.content, false);
     if (!text) continue;
     std::optional<int> score = MatchScore(q, *text);
@@ -107,28 +118,9 @@ void ScanChat(Chats::Impl& impl, const Json& chat, const SearchQuery& q,
   }
 }
 
-Result<Json> SearchMessages(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
-  XS_TRY(SearchQuery q, QueryParam(p));
-  XS_TRY(std::size_t limit, ResultLimit(p));
-  XS_TRY(std::vector<Json> chats, ChatsInScope(impl, p));
-  std::vector<std::string> chat_ids;
-  for (const auto& chat : chats) chat_ids.push_back(chat.value("id", ""));
-  if (chat_ids.empty()) {
-    // Nothing to read; the flag is still required, as for any content.
-    if (!ctx.dangerously_allow_message_read) {
-      return Error::Permission(
-          "admins cannot read message content; pass --dangerously-allow-message-read");
-    }
-    return Json::array();
-  }
-  std::optional<std::string> passphrase;
-  if (auto it = p.find("ownerPassphrase"); it != p.end() && it->is_string()) {
-    passphrase = it->get<std::string>();
-  }
-  XS_TRY(AdminReadElevation elevation, impl.s->elevation->Authorize(ctx, chat_ids, passphrase));
-  (void)elevation;
-  std::vector<MessageMatch> matches;
-  for (const auto& chat : chats) ScanChat(impl, chat, q, matches);
+// Matches best first, then newest first, at most `limit`, as result rows.
+Result<Json> MatchRows(Chats::Impl& impl, const SearchQuery& q, std::vector<MessageMatch> matches,
+                       std::size_t limit) {
   std::sort(matches.begin(), matches.end(), [](const MessageMatch& a, const MessageMatch& b) {
     if (a.score != b.score) return a.score > b.score;
     return a.message.sent_ns > b.message.sent_ns;
@@ -154,6 +146,65 @@ Result<Json> SearchMessages(Chats::Impl& impl, const Json& p, const CallContext&
   });
   XS_RETURN_IF_ERROR(mapped);
   return out;
+}
+
+// decisions.md #20 for a credential: its chats only, no matches without
+// read-messages, only messages it would read.
+Result<Json> CredentialSearchMessages(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
+  XS_TRY(SearchQuery q, QueryParam(p));
+  XS_TRY(std::size_t limit, ResultLimit(p));
+  XS_TRY(Credential c, CallerCredential(*impl.s, ctx.credential_id));
+  std::vector<std::string> ids = c.chat_ids;
+  if (HasField(p, "chatId")) {
+    XS_TRY(std::string ref, GetString(p, "chatId"));
+    std::optional<std::string> id = ScopedChat(impl, c, ref);
+    if (!id) return Error::NotFound("chat not found: " + ref);
+    ids = {*id};
+  }
+  XS_RETURN_IF_ERROR(RequireActive(c, "cannot search"));
+  if (!HasScope(c, "read-messages")) return Json::array();
+  const std::vector<std::string> allowlist = AllowlistOf(*impl.s, c);
+  MessageFilter keep = [&c, &allowlist](const client::Message& m) {
+    return ReadVisibility(c, allowlist, m).has_value();
+  };
+  std::vector<MessageMatch> matches;
+  for (const auto& id : ids) {
+    if (const Json* chat = impl.chats->Find(id)) ScanChat(impl, *chat, q, keep, matches);
+  }
+  XS_TRY(Json rows, MatchRows(impl, q, std::move(matches), limit));
+  for (auto& row : rows) {
+    auto type = xmtp::content::ContentTypeId::Parse(row.value("contentType", ""));
+    if (type.ok()) row["contentType"] = AgentContentType(*type);
+  }
+  return rows;
+}
+
+Result<Json> SearchMessages(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
+  if (ctx.caller == CallContext::Caller::kCredential) {
+    return CredentialSearchMessages(impl, p, ctx);
+  }
+  XS_TRY(SearchQuery q, QueryParam(p));
+  XS_TRY(std::size_t limit, ResultLimit(p));
+  XS_TRY(std::vector<Json> chats, ChatsInScope(impl, p));
+  std::vector<std::string> chat_ids;
+  for (const auto& chat : chats) chat_ids.push_back(chat.value("id", ""));
+  if (chat_ids.empty()) {
+    // Nothing to read; the flag is still required, as for any content.
+    if (!ctx.dangerously_allow_message_read) {
+      return Error::Permission(
+          "admins cannot read message content; pass --dangerously-allow-message-read");
+    }
+    return Json::array();
+  }
+  std::optional<std::string> passphrase;
+  if (auto it = p.find("ownerPassphrase"); it != p.end() && it->is_string()) {
+    passphrase = it->get<std::string>();
+  }
+  XS_TRY(AdminReadElevation elevation, impl.s->elevation->Authorize(ctx, chat_ids, passphrase));
+  (void)elevation;
+  std::vector<MessageMatch> matches;
+  for (const auto& chat : chats) ScanChat(impl, chat, q, nullptr, matches);
+  return MatchRows(impl, q, std::move(matches), limit);
 }
 
 // ---------------------------------------------------------------- resources
@@ -299,8 +350,8 @@ Result<Json> SearchResources(Chats::Impl& impl, const Json& p) {
 
 void RegisterSearchActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
-  r.Register({"search.messages", "Search message content (needs read elevation)", Intent::kRead,
-              true, true,
+  r.Register({"search.messages", "Search message content (admins: needs read elevation)",
+              Intent::kRead, true, false,
               [i](const Json& p, const CallContext& ctx) { return SearchMessages(*i, p, ctx); }});
   r.Register({"search.resources", "Search operators, policies, credentials and conversations",
               Intent::kRead, true, true,

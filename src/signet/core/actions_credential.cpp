@@ -76,6 +76,10 @@ Result<Json> Issue(RuntimeState& s, const Json& p) {
     XS_TRY(req.content_types, GetStringList(p, "contentTypes"));
     XS_RETURN_IF_ERROR(EffectiveAllowlist(s.options.content_types, req.content_types));
   }
+  if (HasField(p, "confirm")) {
+    XS_TRY(std::vector<std::string> confirm, GetStringList(p, "confirm"));
+    XS_TRY(req.confirm, ValidateConfirmScopes(std::move(confirm)));
+  }
   req.issued_by = kOwner;
   req.inbox_ids = op.inbox_ids;
   req.per_chat = op.scope_mode == ScopeMode::kPerChat;
@@ -156,6 +160,10 @@ Result<Json> UpdateScopes(RuntimeState& s, const Json& p) {
     XS_TRY(auto types, GetStringList(p, "contentTypes"));
     XS_RETURN_IF_ERROR(EffectiveAllowlist(s.options.content_types, types));
     req.content_types = types;
+  }
+  if (HasField(p, "confirm")) {
+    XS_TRY(std::vector<std::string> confirm, GetStringList(p, "confirm"));
+    XS_TRY(req.confirm, ValidateConfirmScopes(std::move(confirm)));
   }
   req.via_admin = true;
   XS_TRY(UpdateResult res, s.credentials->UpdateScopes(id, req));

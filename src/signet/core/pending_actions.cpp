@@ -47,6 +47,18 @@ std::vector<PendingAction> PendingActions::ListFor(const std::string& credential
   return out;
 }
 
+std::vector<PendingAction> PendingActions::All() const {
+  std::vector<PendingAction> out;
+  out.reserve(actions_.size());
+  for (const auto& [id, a] : actions_) out.push_back(a);
+  return out;
+}
+
+const PendingAction* PendingActions::Find(const std::string& action_id) const {
+  auto it = actions_.find(action_id);
+  return it == actions_.end() ? nullptr : &it->second;
+}
+
 std::vector<PendingAction> PendingActions::Sweep() {
   std::vector<PendingAction> out;
   std::int64_t now = clock_->NowMs();

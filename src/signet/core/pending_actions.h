@@ -19,7 +19,9 @@ namespace xs::signet {
 struct PendingAction {
   std::string action_id;
   std::string credential_id;
-  std::string action_type;  // only "send_message" is executable today
+  // send_message, send_reply, send_reaction or send_read_receipt
+  // (signet/chats executes them on confirmation).
+  std::string action_type;
   Json payload;
   std::int64_t created_at_ms = 0;
   std::int64_t expires_at_ms = 0;
@@ -42,6 +44,9 @@ class PendingActions {
   Result<ConfirmOutcome> Confirm(const std::string& action_id, const std::string& credential_id,
                                  bool confirmed);
   std::vector<PendingAction> ListFor(const std::string& credential_id) const;
+  std::vector<PendingAction> All() const;
+  // The action (expired or not), or null.
+  const PendingAction* Find(const std::string& action_id) const;
   // Drops expired actions; returns them.
   std::vector<PendingAction> Sweep();
   // Drops every action of a credential (revocation).

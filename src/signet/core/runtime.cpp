@@ -16,9 +16,9 @@ namespace {
 
 // Params copied into audit entries: ids and non-secret settings only.
 const std::set<std::string, std::less<>> kAuditedParams = {
-    "operatorId", "credentialId", "policyId", "inboxId", "keyId",     "walletId",
-    "identityId", "chatIds",      "label",    "role",    "scopeMode", "allow",
-    "deny",       "ttlSeconds",   "force",    "reason",  "query",     "provider"};
+    "operatorId", "credentialId", "policyId", "inboxId",   "keyId",   "walletId", "identityId",
+    "chatIds",    "label",        "role",     "scopeMode", "allow",   "deny",     "ttlSeconds",
+    "force",      "reason",       "query",    "provider",  "confirm", "actionId", "confirmed"};
 
 Json AuditParams(const Json& params) {
   Json out = Json::object();

@@ -30,6 +30,30 @@ Result<CredentialStatus> ParseCredentialStatus(std::string_view s) {
   return Error::Validation("status", "unknown credential status");
 }
 
+bool Credential::NeedsConfirmation(std::string_view scope) const {
+  return std::find(confirm.begin(), confirm.end(), scope) != confirm.end();
+}
+
+bool IsConfirmableScope(std::string_view scope) {
+  return scope == "send" || scope == "reply" || scope == "react" || scope == "read-receipt" ||
+         scope == "attachment";
+}
+
+Result<std::vector<std::string>> ValidateConfirmScopes(std::vector<std::string> scopes,
+                                                       std::string_view field) {
+  XS_RETURN_IF_ERROR(ValidateScopes(scopes, field));
+  for (const auto& scope : scopes) {
+    if (!IsConfirmableScope(scope)) {
+      return Error::Validation(field, "'" + scope +
+                                          "' is not a send-side scope (send, reply, react, "
+                                          "read-receipt, attachment)");
+    }
+  }
+  std::sort(scopes.begin(), scopes.end());
+  scopes.erase(std::unique(scopes.begin(), scopes.end()), scopes.end());
+  return scopes;
+}
+
 bool IsRevocationReason(std::string_view r) {
   return r == kReasonOwnerInitiated || r == kReasonExpired || r == kReasonHeartbeatTimeout ||
          r == kReasonPolicyViolation || r == kReasonReauthorization;
@@ -66,6 +90,11 @@ Json CredentialToJson(const Credential& c) {
             {"expiresAt", IsoTime(c.expires_at_ms)},
             {"issuedBy", c.issued_by}};
   if (!c.content_types.empty()) j["contentTypes"] = c.content_types;
+  if (!c.confirm.empty()) {
+    config["confirm"] = c.confirm;
+    j["config"] = config;
+    j["confirm"] = c.confirm;
+  }
   if (c.status == CredentialStatus::kRevoked) {
     j["revokedAt"] = IsoTime(c.revoked_at_ms);
     j["revocationReason"] = c.revocation_reason;
@@ -83,6 +112,7 @@ Json CredentialToStored(const Credential& c) {
             {"inline", PairJson(c.inline_scopes)},
             {"effective", PairJson(c.effective)},
             {"contentTypes", c.content_types},
+            {"confirm", c.confirm},
             {"ttlSeconds", c.ttl_seconds},
             {"status", CredentialStatusName(c.status)},
             {"issuedAtMs", c.issued_at_ms},
@@ -109,6 +139,7 @@ Result<Credential> CredentialFromStored(const Json& j) {
   c.inline_scopes = PairFrom(j.value("inline", Json::object()));
   c.effective = PairFrom(j.value("effective", Json::object()));
   c.content_types = j.value("contentTypes", std::vector<std::string>{});
+  c.confirm = j.value("confirm", std::vector<std::string>{});  // absent in older records
   c.ttl_seconds = j.value("ttlSeconds", std::int64_t{0});
   if (j.contains("ttlSecondsConfig"))
     c.ttl_seconds_config = j["ttlSecondsConfig"].get<std::int64_t>();

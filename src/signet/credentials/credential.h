@@ -33,10 +33,13 @@ struct Credential {
   std::string operator_id;
   std::vector<std::string> chat_ids;
   std::vector<std::string> inbox_ids;
-  std::string policy_id;                           // empty when none
-  ScopePair inline_scopes;                         // config.allow / config.deny
-  ScopePair effective;                             // merged pair (policy ++ inline)
-  std::vector<std::string> content_types;          // empty = signet default allowlist
+  std::string policy_id;                   // empty when none
+  ScopePair inline_scopes;                 // config.allow / config.deny
+  ScopePair effective;                     // merged pair (policy ++ inline)
+  std::vector<std::string> content_types;  // empty = signet default allowlist
+  // Send-side scopes whose actions wait for owner confirmation (sorted,
+  // unique; see ValidateConfirmScopes). Empty: nothing is held.
+  std::vector<std::string> confirm;
   std::optional<std::int64_t> ttl_seconds_config;  // as given
   std::int64_t ttl_seconds = 0;                    // applied
   CredentialStatus status = CredentialStatus::kActive;
@@ -52,7 +55,16 @@ struct Credential {
   std::int64_t last_heartbeat_ms = 0;
 
   ScopeSet effective_set() const { return Resolve(effective); }
+  bool NeedsConfirmation(std::string_view scope) const;
 };
+
+// The scopes a credential's `confirm` list may name: the send-side ones
+// (send, reply, react, read-receipt, attachment).
+bool IsConfirmableScope(std::string_view scope);
+// Validates a `confirm` list (unknown or not send-side: validation error on
+// `field`) and returns it sorted without duplicates.
+Result<std::vector<std::string>> ValidateConfirmScopes(std::vector<std::string> scopes,
+                                                       std::string_view field = "confirm");
 
 // The runtime-enriched public record (what transports see); never the token.
 Json CredentialToJson(const Credential& c);

@@ -134,7 +134,8 @@ Result<std::string> CredentialManager::TokenOf(const Credential& c) {
 }
 
 Credential CredentialManager::NewCredential(const IssueRequest& req, ScopePair merged,
-                                            std::string hash, std::int64_t now) {
+                                            std::string hash, std::vector<std::string> confirm,
+                                            std::int64_t now) {
   Credential c;
   c.id = NewId(IdType::kCredential);
   c.operator_id = req.operator_id;
@@ -144,6 +145,7 @@ Credential CredentialManager::NewCredential(const IssueRequest& req, ScopePair m
   c.inline_scopes = req.inline_scopes;
   c.effective = std::move(merged);
   c.content_types = req.content_types;
+  c.confirm = std::move(confirm);
   c.ttl_seconds_config = req.ttl_seconds;
   c.ttl_seconds = req.ttl_seconds.value_or(options_.default_ttl_seconds);
   c.status = CredentialStatus::kActive;
@@ -157,18 +159,19 @@ Credential CredentialManager::NewCredential(const IssueRequest& req, ScopePair m
 
 Result<IssueResult> CredentialManager::Issue(const IssueRequest& req) {
   XS_RETURN_IF_ERROR(ValidateIssue(req));
+  XS_TRY(std::vector<std::string> confirm, ValidateConfirmScopes(req.confirm));
   ScopePair merged = MergeScopes(req.policy_scopes, req.inline_scopes);
   std::string hash = PolicyHash(merged, req.chat_ids);
   std::vector<Credential*> active = ActiveOf(req.operator_id);
   // decisions.md #4: idempotent issue first.
   for (Credential* c : active) {
-    if (c->policy_hash == hash) {
+    if (c->policy_hash == hash && c->confirm == confirm) {
       XS_TRY(std::string token, TokenOf(*c));
       return IssueResult{std::move(token), *c, true, {}};
     }
   }
   std::int64_t now = clock_->NowMs();
-  Credential c = NewCredential(req, std::move(merged), std::move(hash), now);
+  Credential c = NewCredential(req, std::move(merged), std::move(hash), std::move(confirm), now);
   crypto::Secret raw;
   std::string token = NewToken(&raw);
   c.token_hash_hex = ToHex(HashToken(token));

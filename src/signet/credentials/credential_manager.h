@@ -2,8 +2,8 @@
 // credentials (concepts.md §4, decisions.md #4-#6).
 //
 // Issue order (decisions.md #4): an identical config (same operator, same
-// dedupe hash over canonical {scopes, chatIds}) of an active credential
-// returns that credential and its token; only a genuinely new credential
+// dedupe hash over canonical {scopes, chatIds}, same confirm list) of an
+// active credential returns that credential and its token; only a genuinely new credential
 // counts against maxConcurrentPerOperator, evicting the oldest active ones
 // with reason owner-initiated.
 //
@@ -52,6 +52,7 @@ struct IssueRequest {
   std::vector<std::string> inbox_ids;
   bool per_chat = false;                   // per-chat operators cover exactly one chat
   std::vector<std::string> content_types;  // agent list (validated by the caller)
+  std::vector<std::string> confirm;        // send-side scopes held for confirmation
 };
 
 struct IssueResult {
@@ -68,6 +69,8 @@ struct UpdateRequest {
   std::optional<std::vector<std::string>> deny;   // replaces inline deny when set
   // Agent content-type list (validated by the caller); a change is material.
   std::optional<std::vector<std::string>> content_types;
+  // Replaces the confirm list when set; a change is material.
+  std::optional<std::vector<std::string>> confirm;
   bool via_admin = true;  // admin: escalation revokes; harness: escalation -> pending
 };
 
@@ -130,7 +133,7 @@ class CredentialManager {
   void Reindex(const Credential& c);
   Status ValidateIssue(const IssueRequest& req) const;
   Credential NewCredential(const IssueRequest& req, ScopePair merged, std::string hash,
-                           std::int64_t now);
+                           std::vector<std::string> confirm, std::int64_t now);
   // Marks expired if due; returns true when it changed.
   bool ApplyExpiry(Credential& c);
   Status RevokeLocked(Credential& c, std::string_view reason);

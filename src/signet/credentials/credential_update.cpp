@@ -33,11 +33,16 @@ Result<UpdateResult> CredentialManager::UpdateScopes(const std::string& id,
     XS_RETURN_IF_ERROR(ValidateScopes(*req.deny, "deny"));
     inline_scopes.deny = *req.deny;
   }
+  std::optional<std::vector<std::string>> confirm;
+  if (req.confirm) {
+    XS_TRY(confirm, ValidateConfirmScopes(*req.confirm));
+  }
   ScopePair merged = MergeScopes(req.policy_scopes, inline_scopes);
   UpdateResult out;
   out.diff = DiffScopes(c.effective, merged);
   bool types_changed = req.content_types && *req.content_types != c.content_types;
-  out.material = out.diff.material() || types_changed;
+  bool confirm_changed = confirm && *confirm != c.confirm;
+  out.material = out.diff.material() || types_changed || confirm_changed;
   out.reauthorization_required = out.diff.requires_reauthorization();
   if (out.reauthorization_required) {
     if (req.via_admin) {
@@ -61,12 +66,15 @@ Result<UpdateResult> CredentialManager::UpdateScopes(const std::string& id,
   next.effective = merged;
   next.policy_hash = PolicyHash(merged, next.chat_ids);
   if (req.content_types) next.content_types = *req.content_types;
+  if (confirm) next.confirm = *confirm;
   XS_RETURN_IF_ERROR(Persist(next));
   c = next;
   out.updated = true;
   if (out.material) {
-    Emit(CredentialEventType::kScopesUpdated, c,
-         types_changed ? "contentTypes changed" : out.diff.reason());
+    std::string reason = types_changed         ? "contentTypes changed"
+                         : out.diff.material() ? out.diff.reason()
+                                               : "confirm changed";
+    Emit(CredentialEventType::kScopesUpdated, c, std::move(reason));
   }
   out.credential = c;
   return out;
