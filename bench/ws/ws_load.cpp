@@ -104,8 +104,9 @@ struct Stats {
     if (latencies_us.empty()) return nullptr;
     std::sort(latencies_us.begin(), latencies_us.end());
     auto at = [&](double q) {
-      return latencies_us[std::min(latencies_us.size() - 1,
-                                   static_cast<std::size_t>(q * latencies_us.size()))];
+      return latencies_us[std::min(
+          latencies_us.size() - 1,
+          static_cast<std::size_t>(q * static_cast<double>(latencies_us.size())))];
     };
     return {{"p50Us", at(0.5)},
             {"p90Us", at(0.9)},

@@ -54,6 +54,7 @@ TEST(WsDaemon, StartWsServerServesTheAgentPathOnTheBoundPort) {
   ASSERT_TRUE(hello.ok());
   EXPECT_EQ((*hello)["type"], "authenticated");
   EXPECT_EQ((*server)->connection_count(), 1u);
+  ASSERT_TRUE((*client)->Close(1000).ok());
   (*server)->Stop();
   EXPECT_EQ((*server)->port(), 0);
 }

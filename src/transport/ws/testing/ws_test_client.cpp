@@ -51,7 +51,9 @@ Result<std::string> WsTestClient::ReadText() {
   beast::error_code ec;
   buffer_.clear();
   ws_->read(buffer_, ec);
-  if (ec == beast::websocket::error::closed) {
+  // A close frame was received; answering it may still fail when the server
+  // tore the connection down right after sending it (1009 from Beast).
+  if (ec == beast::websocket::error::closed || ws_->reason().code != 0) {
     close_code_ = ws_->reason().code;
     return Error::Network("ws", "closed " + std::to_string(*close_code_));
   }
