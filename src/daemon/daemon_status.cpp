@@ -59,6 +59,11 @@ nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config&
         {"credentials", credentials}}},
   };
   if (facts.embedded_node) status["network"]["nodeDatabase"] = facts.node_database;
+  if (facts.ws_server != nullptr && facts.ws_server->port() != 0) {
+    status["wsPort"] = facts.ws_server->port();
+    status["ws"]["listening"] = true;
+    status["connections"]["ws"] = facts.ws_server->connection_count();
+  }
   return status;
 }
 

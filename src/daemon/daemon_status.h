@@ -13,6 +13,7 @@
 #include "signet/config/config.h"
 #include "signet/core/runtime.h"
 #include "transport/admin/admin_server.h"
+#include "transport/ws/ws_server.h"
 
 namespace xs::daemon {
 
@@ -24,6 +25,8 @@ struct DaemonFacts {
   std::string network_state;  // "embedded" | "connected" | "unreachable" | "remote"
   bool embedded_node = false;
   std::string node_database;  // embedded node's database, or ""
+  // The WebSocket harness transport once it runs (wsPort, connections.ws).
+  const transport::ws::WsServer* ws_server = nullptr;
 };
 
 nlohmann::json BuildDaemonStatus(const DaemonFacts& facts, const signet::Config& config,
