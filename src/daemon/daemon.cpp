@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "daemon/instance_lock.h"
 #include "daemon/local_node.h"
 #include "daemon/watch_methods.h"
+#include "daemon/ws_daemon.h"
 #include "signet/agent/agent_plane.h"
 #include "signet/chats/chats.h"
 #include "signet/chats/client_host.h"
@@ -44,6 +46,16 @@ namespace {
 // atomic load and write(2)).
 std::atomic<int> g_stop_fd{-1};
 std::atomic<int> g_stop_signal{0};
+
+// Every harness connection is a descriptor: 1,000 of them pass the usual
+// soft limit of 1024, so the daemon takes the hard limit it is allowed.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
 
 extern "C" void OnStopSignal(int signal_number) {
   g_stop_signal.store(signal_number);
@@ -159,6 +171,8 @@ class Daemon {
   std::unique_ptr<transport::AdminServer> server_;
   std::unique_ptr<transport::HttpApi> http_api_;  // outlives http_
   std::unique_ptr<transport::HttpServer> http_;
+  // The harness transport ws://<ws.host>:<ws.port>/v1/agent over agent_.
+  std::unique_ptr<transport::ws::WsServer> ws_;
   DaemonFacts facts_;
   UniqueFd wake_fd_;
   bool pid_file_written_ = false;
@@ -295,6 +309,7 @@ Status Daemon::Start() {
   wake_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_fd_) return Error::Internal(std::string("eventfd: ") + std::strerror(errno));
   InstallSignalHandlers();
+  RaiseOpenFileLimit();
 
   XS_RETURN_IF_ERROR(config_.Validate());
   const std::string data_dir = config_.DataDir();
@@ -335,6 +350,13 @@ Status Daemon::Start() {
   }
   // After the agent plane: the seals issued at start reach its event hook.
   if (Status s = StartSeals(); !s.ok()) return fail(s.error());
+  // Before the admin socket, so `daemon start` and status report the bound port.
+  {
+    auto ws = StartWsServer(*agent_, config_);
+    if (!ws.ok()) return fail(ws.error());
+    ws_ = std::move(ws).value();
+    facts_.ws_server = ws_.get();
+  }
 
   server_ = std::make_unique<transport::AdminServer>(
       runtime_.get(),
@@ -486,7 +508,12 @@ void Daemon::Shutdown() {
   // The HTTP API dispatches into the runtime: it stops first (and goes once
   // no admin request can read its status any more).
   if (http_) http_->Stop();
+  // Harnesses get credential.expired {signet_shutdown} and a 1001 close while
+  // the agent plane still runs.
+  if (ws_) ws_->Stop();
   if (server_) server_->Stop();
+  facts_.ws_server = nullptr;  // daemon.status no longer runs
+  ws_.reset();
   if (agent_) agent_->Stop();
   http_.reset();
   http_api_.reset();

@@ -23,6 +23,8 @@ namespace {
 constexpr std::string_view kPath = "/v1/agent";
 constexpr std::size_t kMaxHttpHeaderBytes = 8192;
 constexpr std::size_t kMaxIdleReadBufferBytes = 64 * 1024;
+// How long a close the credential asked for waits for the requests in flight.
+constexpr int kDeferredCloseMs = 1000;
 
 std::int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -356,6 +358,7 @@ void Connection::OnRequestDone(const std::shared_ptr<InFlight>& req,
                       true);
   }
   if (reply && !late) Enqueue(MakeFrame(std::move(*reply)), false);
+  if (in_flight_ == 0 && deferred_close_code_ != 0) return StartDeferredClose();
   MaybeResumeRead();
 }
 
@@ -457,10 +460,29 @@ void Connection::OnWrite(beast::error_code ec, std::size_t) {
 
 // --- Connection: closing -------------------------------------------------------
 
+// A credential change a request of this connection caused (an escalating
+// update_scopes) closes the socket only after that request's answer: the close
+// waits for the requests in flight, at most kDeferredCloseMs.
 void Connection::CloseAfterFlush(int code, std::string reason) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
-    self->StartClose(code, reason, true);
+    if (self->in_flight_ == 0 || self->phase_ != Phase::kActive) {
+      return self->StartClose(code, reason, true);
+    }
+    if (self->deferred_close_code_ != 0) return;
+    self->deferred_close_code_ = code;
+    self->deferred_close_reason_ = reason;
+    self->close_timer_.expires_after(std::chrono::milliseconds(kDeferredCloseMs));
+    self->close_timer_.async_wait([self](beast::error_code ec) {
+      if (!ec) self->StartDeferredClose();
+    });
   });
+}
+
+void Connection::StartDeferredClose() {
+  if (deferred_close_code_ == 0) return;
+  int code = deferred_close_code_;
+  deferred_close_code_ = 0;
+  StartClose(code, std::move(deferred_close_reason_), true);
 }
 
 void Connection::BeginDrain() {

@@ -129,6 +129,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnWrite(beast::error_code ec, std::size_t);
   // closing
   void StartClose(int code, std::string reason, bool flush);
+  void StartDeferredClose();
   void DoClose();
   void OnCloseDeadline(beast::error_code ec);
   void Finish();
@@ -158,6 +159,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool close_sent_ = false;
   int close_code_ = 0;
   std::string close_reason_;
+  int deferred_close_code_ = 0;  // CloseAfterFlush waiting for in_flight_ == 0
+  std::string deferred_close_reason_;
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<bool> finished_{false};
 };

@@ -120,12 +120,14 @@ export class Signet {
 // reads) with its daemon started. The returned object's node, sdks and
 // signet are set once the hook ran (a later before() of the suite can read
 // them); after() disposes the signet, then the node.
-export function signetWithSdkPeers(sdkCount) {
+// `env` adds daemon settings (e.g. XMTP_SIGNET_WS_* limits).
+export function signetWithSdkPeers(sdkCount, { env = {} } = {}) {
   const setup = { node: undefined, sdks: [], signet: undefined };
   before(async () => {
     setup.node = await startNode();
     setup.sdks = await createClients(setup.node, sdkCount);
     setup.signet = new Signet(setup.node);
+    Object.assign(setup.signet.env, env);
     setup.signet.ok(["init", "trusted-local", "--env", "local"]);
     setup.signet.ok(["daemon", "start", "--daemon"]);
   });
