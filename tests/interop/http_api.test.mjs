@@ -126,16 +126,42 @@ describe("the HTTP API of the daemon", () => {
     const chats = signet.ok(["chat", "list"]);
     const chat = chats.find((c) => c.name === "over http") ?? chats[0];
     assert.ok(chat, JSON.stringify(chats));
-    const issued = signet.ok(["cred", "issue", "--op", "http-agent", "--chat", chat.id]);
+    const issued = signet.ok([
+      "cred", "issue", "--op", "http-agent", "--chat", chat.id,
+      "--allow", "send,list-conversations,read-messages",
+    ]);
     assert.equal(typeof issued.token, "string");
-    // Authenticated (not 401); chat.list and message.send are admin-only on this branch.
-    assertError(await call("POST", "/v1/credential/chat.list", { token: issued.token, body: {} }), 403, "permission");
+    const token = issued.token;
+    // The credential sees its own chat, sends into it with provenance, and
+    // the SDK reads the text.
+    const listed = await call("POST", "/v1/credential/chat.list", { token, body: {} });
+    assert.equal(listed.status, 200, JSON.stringify(listed.json));
+    assert.deepEqual(listed.json.data.map((c) => c.id), [chat.id]);
+    const viaGet = await call("GET", "/v1/actions/chat/list", { token });
+    assert.equal(viaGet.status, 200, JSON.stringify(viaGet.json));
+    const sent = await call("POST", "/v1/credential/message.send", {
+      token,
+      body: { chatId: chat.networkGroupId, contentType: "xmtp.org/text:1.0", content: "hi from a credential" },
+    });
+    assert.equal(sent.status, 200, JSON.stringify(sent.json));
+    assert.match(sent.json.data.messageId, /^[0-9a-f]{64}$/);
+    assert.ok("provenance" in sent.json.data);
+    const group = await waitFor("the SDK to have the chat", () => syncedConversation(sdk, chat.networkGroupId));
+    await waitFor("the SDK to read the credential's text", async () => {
+      await group.sync();
+      return textsOf(await group.messages()).includes("hi from a credential") || undefined;
+    });
+    // Outside its surface: a scope it lacks and an admin-only action.
     assertError(
-      await call("POST", "/v1/credential/message.send", { token: issued.token, body: { chatId: chat.id, text: "hi" } }),
+      await call("POST", "/v1/credential/message.react", {
+        token,
+        body: { chatId: chat.id, messageId: sent.json.data.messageId, emoji: "\u{1F44D}" },
+      }),
       403,
       "permission",
+      "Permission denied: react",
     );
-    assertError(await call("GET", "/v1/actions/chat/list", { token: issued.token }), 403, "permission");
+    assertError(await call("POST", "/v1/credential/operator.list", { token, body: {} }), 403, "permission");
     // Revoked: the token no longer authenticates.
     signet.ok(["cred", "revoke", issued.credential.id, "--force"]);
     assertError(await call("POST", "/v1/credential/chat.list", { token: issued.token, body: {} }), 401, "auth");
