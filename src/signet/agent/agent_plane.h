@@ -57,6 +57,8 @@
 
 namespace xs::signet::agent {
 
+struct CredView;
+
 // Host events the feed may fall behind by before messages are dropped (and
 // logged as agent.feed_overflow).
 inline constexpr std::size_t kDefaultFeedQueueCapacity = 1 << 16;
@@ -88,6 +90,8 @@ class AgentPlane final : public AgentSurface {
                             std::shared_ptr<EventSink> sink) override;
   void Detach(const std::string& credential_id, const EventSink* sink) override;
   CredentialState Check(const std::string& credential_id) override;
+  std::optional<Result<Json>> Precheck(const std::string& credential_id,
+                                       const Json& request) override;
   Result<Json> Handle(const std::string& credential_id, const Json& request) override;
   void Emit(const std::string& credential_id, const Json& event) override;
 
@@ -102,6 +106,17 @@ class AgentPlane final : public AgentSurface {
 
  private:
   void RunFeed();
+  // A request past Handle's own checks: the registry call (method and
+  // params), or update_scopes / heartbeat (method empty).
+  struct Prepared {
+    std::shared_ptr<const CredView> view;
+    std::string type;
+    std::string method;
+    Json params;
+    std::int64_t now_ms = 0;
+  };
+  std::optional<Result<Json>> Prepare(const std::string& credential_id, const Json& request,
+                                      Prepared& out);
 
   std::shared_ptr<Core> core_;
   std::thread feed_;

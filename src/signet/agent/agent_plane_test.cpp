@@ -597,5 +597,105 @@ TEST_F(AgentPlaneTest, RevokeAndExpiryWipeTheCredentialsReveals) {
   EXPECT_TRUE(plane_->Reveals(expiring).empty());
 }
 
+// --- Precheck: the fast lane answers exactly what Handle answers ---------------
+
+// Precheck decides the request, with the same error Handle returns.
+void ExpectSameAnswer(AgentPlane& plane, const std::string& id, const Json& request) {
+  std::optional<Result<Json>> early = plane.Precheck(id, request);
+  ASSERT_TRUE(early.has_value()) << request.dump();
+  Result<Json> handled = plane.Handle(id, request);
+  ASSERT_FALSE(handled.ok()) << request.dump();
+  ASSERT_FALSE(early->ok()) << request.dump();
+  const Error& fast = early->error();
+  const Error& slow = handled.error();
+  EXPECT_EQ(fast.code(), slow.code()) << request.dump();
+  EXPECT_EQ(fast.category(), slow.category()) << request.dump();
+  EXPECT_EQ(fast.tag(), slow.tag()) << request.dump();
+  EXPECT_EQ(fast.message(), slow.message()) << request.dump();
+  EXPECT_EQ(fast.context_json(), slow.context_json()) << request.dump();
+}
+
+Json SendText(const std::string& group, const Json& content,
+              const std::string& type = "xmtp.org/text:1.0") {
+  return {{"type", "send_message"},
+          {"requestId", "p"},
+          {"groupId", group},
+          {"contentType", type},
+          {"content", content}};
+}
+
+TEST_F(AgentPlaneTest, PrecheckAnswersTheRegistrysSendRejectionsAsHandleDoes) {
+  std::string sender = Issue({"read-messages", "send"})["credential"]["id"];
+  // A chat outside the credential's scope, by conv_ id or any non-hex name.
+  ExpectSameAnswer(*plane_, sender, SendText("conv_0000000000000000", "hi"));
+  ExpectSameAnswer(*plane_, sender, SendText("conv_0000000000000000", {{"text", "hi"}}));
+  ExpectSameAnswer(*plane_, sender, SendText("somewhere", "hi", "xmtp.org/markdown:1.0"));
+  // A scope that is not effective.
+  std::string reader = Issue({"read-messages"})["credential"]["id"];
+  ExpectSameAnswer(*plane_, reader, SendText(chat_id_, "hi"));
+  // A content type the credential may not send.
+  std::string text_only =
+      Call("credential.issue", {{"operatorId", operator_id_},
+                                {"chatIds", {chat_id_}},
+                                {"allow", {"send"}},
+                                {"contentTypes", {"xmtp.org/text:1.0"}}})["credential"]["id"];
+  ExpectSameAnswer(*plane_, text_only, SendText(chat_id_, "# hi", "xmtp.org/markdown:1.0"));
+  // An unknown credential.
+  ExpectSameAnswer(*plane_, "cred_ffffffffffffffff", SendText(chat_id_, "hi"));
+}
+
+TEST_F(AgentPlaneTest, PrecheckAnswersSchemaAndStaleHeartbeatAsHandleDoes) {
+  std::string id = Issue({"read-messages", "send"})["credential"]["id"];
+  const std::vector<Json> bad = {
+      Json::array(),
+      {{"requestId", "1"}},
+      {{"type", "send_message"}, {"requestId", "1"}, {"contentType", "xmtp.org/text:1.0"}},
+      SendText(chat_id_, "x", "text"),
+      {{"type", "send_message"},
+       {"requestId", "1"},
+       {"groupId", chat_id_},
+       {"contentType", "xmtp.org/text:1.0"}},
+      {{"type", "send_reaction"},
+       {"requestId", "1"},
+       {"groupId", chat_id_},
+       {"messageId", "m"},
+       {"action", "liked"},
+       {"content", "x"}},
+      {{"type", "update_scopes"}, {"requestId", "1"}, {"deny", {1, 2}}},
+      {{"type", "reveal_content"}, {"requestId", "1"}},
+      {{"type", "confirm_action"}, {"requestId", "1"}, {"actionId", "a"}, {"confirmed", "yes"}},
+      {{"type", "heartbeat"}, {"requestId", "1"}, {"credentialId", "cred_ffffffffffffffff"}},
+      {{"type", "update_view"}, {"requestId", "1"}},
+  };
+  for (const Json& request : bad) ExpectSameAnswer(*plane_, id, request);
+  ASSERT_TRUE(
+      plane_->Handle(id, {{"type", "heartbeat"}, {"requestId", "h"}, {"credentialId", id}}).ok());
+  clock_.Advance(33'000);  // the heartbeat is stale
+  ExpectSameAnswer(*plane_, id, SendText(chat_id_, "hi"));
+  ExpectSameAnswer(*plane_, id, SendText("conv_0000000000000000", "hi"));
+}
+
+TEST_F(AgentPlaneTest, PrecheckLeavesWhatNeedsTheRuntimeToHandle) {
+  std::string id = Issue({"read-messages", "send"})["credential"]["id"];
+  const std::vector<Json> runtime = {
+      SendText(chat_id_, "hi"),                                    // sends
+      SendText(chat_["networkGroupId"].get<std::string>(), "hi"),  // its network id
+      SendText("conv_0000000000000000", ""),                       // the registry's own validation
+      SendText("conv_0000000000000000", Json::array()),
+      SendText("conv_0000000000000000", {{"reference", "m"}}, "xmtp.org/reply:1.0"),
+      {{"type", "heartbeat"}, {"requestId", "1"}, {"credentialId", id}},
+      {{"type", "update_scopes"}, {"requestId", "1"}, {"allow", {"send"}}},
+      {{"type", "confirm_action"}, {"requestId", "1"}, {"actionId", "a"}, {"confirmed", true}},
+  };
+  for (const Json& request : runtime) {
+    EXPECT_FALSE(plane_->Precheck(id, request).has_value()) << request.dump();
+  }
+  // What the registry answers for those is its own: not in scope comes after
+  // its validation of the text.
+  auto empty = plane_->Handle(id, SendText("conv_0000000000000000", ""));
+  ASSERT_FALSE(empty.ok());
+  EXPECT_TRUE(empty.error().IsValidation()) << empty.error().ToString();
+}
+
 }  // namespace
 }  // namespace xs::signet::agent

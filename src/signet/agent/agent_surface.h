@@ -12,7 +12,8 @@
 //   XS_TRY(Attachment a, surface.Attach(who.credential_id, last_seen_seq, sink));
 //   for (const auto& frame : a.replay) socket.Write(*frame);
 //   ...
-//   Result<Json> data = surface.Handle(who.credential_id, request);  // may block
+//   std::optional<Result<Json>> early = surface.Precheck(who.credential_id, request);
+//   Result<Json> data = early ? *early : surface.Handle(who.credential_id, request);  // may block
 //   surface.Detach(who.credential_id, sink.get());
 //
 // Thread contract: every method is thread-safe. Handle() may block (an MLS
@@ -121,6 +122,21 @@ class AgentSurface {
   // `data`, or the error for `{ok:false, error}`. Schema errors are
   // validation errors. May block.
   virtual Result<Json> Handle(const std::string& credential_id, const Json& request) = 0;
+
+  // The answer to a request when the checks that come before any blocking
+  // work decide it (events-and-pipeline.md §2, scopes.md "Checks"): the
+  // request's schema, a stale heartbeat, a chat outside the credential's
+  // scope, a scope that is not effective, a content type not allowed.
+  // nullopt when the request needs Handle(). Never blocks and takes no lock
+  // a Handle() could hold for long, so a transport may call it on its I/O
+  // thread after Check() (decisions.md #7: the credential first). A value is
+  // exactly what Handle() would return for the same request and state.
+  virtual std::optional<Result<Json>> Precheck(const std::string& credential_id,
+                                               const Json& request) {
+    (void)credential_id;
+    (void)request;
+    return std::nullopt;
+  }
 
   // Sequences `event` for the credential and delivers it to every attached
   // sink (heartbeat, credential.expired on shutdown).

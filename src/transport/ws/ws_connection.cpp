@@ -296,6 +296,7 @@ void Connection::OnRequestFrame(std::string_view text) {
   if (parsed.verdict == RequestVerdict::kInvalidJson) {
     return StartClose(signet::agent::kCloseProtocolError, "invalid JSON", true);
   }
+  if (AnswerOnStrand(parsed)) return;
   auto req = std::make_shared<InFlight>(ws_.get_executor());
   req->request_id = std::move(parsed.request_id);
   req->type = std::move(parsed.type);
@@ -315,6 +316,36 @@ void Connection::OnRequestFrame(std::string_view text) {
                               verdict = static_cast<int>(parsed.verdict)]() mutable {
     self->RunRequest(std::move(req), std::move(json), verdict);
   });
+}
+
+// The fast lane, on the strand: what the credential's state, the envelope's
+// verdict or the surface's Precheck decides is answered here without a
+// worker (same order as RunRequest). False when the request needs Handle().
+bool Connection::AnswerOnStrand(const ParsedRequest& parsed) {
+  CredentialState state = core_.surface.Check(credential_id_);
+  if (state != CredentialState::kActive) {
+    StartClose(signet::agent::CloseCodeFor(state), "credential not active", true);
+    return true;
+  }
+  if (parsed.verdict == RequestVerdict::kInvalidNoId) {
+    StartClose(signet::agent::kCloseProtocolError, "invalid request frame", true);
+    return true;
+  }
+  if (parsed.verdict == RequestVerdict::kInvalidWithId) {
+    Enqueue(MakeFrame(InvalidRequestResponse(parsed.request_id)), false);
+    return true;
+  }
+  std::optional<Result<Json>> early;
+  try {
+    early = core_.surface.Precheck(credential_id_, parsed.json);
+  } catch (const std::exception&) {
+    return false;  // Handle() answers it (an internal error if it throws too)
+  }
+  if (!early) return false;
+  Enqueue(MakeFrame(early->ok() ? OkResponse(parsed.request_id, **early)
+                                : ErrorResponse(parsed.request_id, early->error())),
+          false);
+  return true;
 }
 
 // On a worker: re-check the credential first (decisions.md #7), then the

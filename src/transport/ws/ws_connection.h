@@ -116,6 +116,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                        std::optional<signet::agent::Attachment> attachment, int error_code);
   // requests
   void OnRequestFrame(std::string_view text);
+  bool AnswerOnStrand(const ParsedRequest& parsed);
   void RunRequest(std::shared_ptr<InFlight> req, Json json, int verdict);
   void OnRequestDone(const std::shared_ptr<InFlight>& req, std::optional<std::string> reply,
                      int close_code);

@@ -175,6 +175,25 @@ TEST_F(WsServerTest, RequestsAnswerWithDataOrTheSurfaceError) {
   EXPECT_EQ((*denied)["error"]["code"], 1200);
   EXPECT_EQ((*denied)["error"]["category"], "permission");
   EXPECT_TRUE((*denied)["error"]["context"].is_null());
+  EXPECT_EQ((*denied)["error"]["message"], "Chat not in scope: conv_9");
+}
+
+TEST_F(WsServerTest, ARequestThePrecheckDecidesIsAnsweredWithoutHandle) {
+  Start();
+  auto c = Authed("tok-a");
+  for (int i = 0; i < 3; ++i) {
+    auto denied = c->Request(SendMessage("d" + std::to_string(i), "conv_9"));
+    ASSERT_TRUE(denied.ok());
+    EXPECT_EQ((*denied)["requestId"], "d" + std::to_string(i));
+    EXPECT_EQ((*denied)["error"]["message"], "Chat not in scope: conv_9");
+  }
+  EXPECT_EQ(surface_.prechecked(), 3u);
+  EXPECT_EQ(surface_.handled(), 0u);
+  auto ok = c->Request(SendMessage("s", "conv_1"));  // in scope: Handle sends
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)["ok"], true);
+  EXPECT_EQ(surface_.prechecked(), 4u);
+  EXPECT_EQ(surface_.handled(), 1u);
 }
 
 TEST_F(WsServerTest, InvalidRequestWithRequestIdGetsValidationReplyAndKeepsTheSocket) {

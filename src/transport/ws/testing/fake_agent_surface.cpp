@@ -125,6 +125,23 @@ Result<Json> FakeAgentSurface::Handle(const std::string& credential_id, const Js
   return DefaultHandle(credential_id, request);
 }
 
+// The default handler's answers that need no send: a custom handler
+// decides everything itself.
+std::optional<Result<Json>> FakeAgentSurface::Precheck(const std::string& credential_id,
+                                                       const Json& request) {
+  ++prechecked_;
+  std::lock_guard lock(mu_);
+  if (handler_) return std::nullopt;
+  const std::string& type = request["type"].get_ref<const std::string&>();
+  if (type != "send_message") return std::nullopt;
+  auto group = request.find("groupId");
+  if (group == request.end() || !group->is_string()) return std::nullopt;
+  const std::string& group_id = group->get_ref<const std::string&>();
+  auto sender = credentials_.find(credential_id);
+  if (sender != credentials_.end() && sender->second.chats.contains(group_id)) return std::nullopt;
+  return Result<Json>(Error::Permission("Chat not in scope: " + group_id));
+}
+
 Result<Json> FakeAgentSurface::DefaultHandle(const std::string& credential_id,
                                              const Json& request) {
   const std::string& type = request["type"].get_ref<const std::string&>();

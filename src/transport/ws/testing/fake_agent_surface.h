@@ -4,7 +4,7 @@
 // and delivered to attached sinks; the default request handler answers the 7
 // requests the way the agent plane's contract says (send_message to a chat in
 // scope "sends" and emits message.visible to every credential holding that
-// chat; out of scope is a permission error).
+// chat; out of scope is a permission error, answered by Precheck).
 //
 // Thread contract: every method is thread-safe; sinks are called under the
 // fake's mutex (the transport's sinks never block).
@@ -55,6 +55,7 @@ class FakeAgentSurface final : public AgentSurface {
   std::size_t total_sinks() const;
   std::uint64_t handled() const { return handled_.load(); }
   std::uint64_t checks() const { return checks_.load(); }
+  std::uint64_t prechecked() const { return prechecked_.load(); }
   std::vector<Json> emitted(const std::string& credential_id) const;
 
   Result<AuthInfo> Authenticate(std::string_view token) override;
@@ -63,6 +64,8 @@ class FakeAgentSurface final : public AgentSurface {
                             std::shared_ptr<EventSink> sink) override;
   void Detach(const std::string& credential_id, const EventSink* sink) override;
   CredentialState Check(const std::string& credential_id) override;
+  std::optional<Result<Json>> Precheck(const std::string& credential_id,
+                                       const Json& request) override;
   Result<Json> Handle(const std::string& credential_id, const Json& request) override;
   void Emit(const std::string& credential_id, const Json& event) override;
 
@@ -86,6 +89,7 @@ class FakeAgentSurface final : public AgentSurface {
   Handler handler_;
   std::atomic<std::uint64_t> handled_{0};
   std::atomic<std::uint64_t> checks_{0};
+  std::atomic<std::uint64_t> prechecked_{0};
   std::atomic<std::uint64_t> next_message_{1};
 };
 
