@@ -5,7 +5,9 @@
 // Thread contract: a Connection's state is touched only on its strand (the
 // executor of its socket). The public entry points (Start, Deliver,
 // CloseAfterFlush, BeginDrain, delivered) may be called from any thread;
-// they post to the strand. Blocking surface calls run on core.workers.
+// they post to the strand. Blocking surface calls run on core.workers; the
+// non-blocking Check and Precheck of a request run on the strand (the fast
+// lane: what they decide is answered without a worker hop).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
