@@ -340,3 +340,126 @@ describe("WebSocket /v1/agent: 1,000 harnesses", () => {
     await Promise.all(harnesses.map((h) => h.close()));
   });
 });
+
+// Tight limits (heartbeat every 300 ms, dead after 3 silent intervals, a
+// 4-frame replay buffer, 20 requests a second, 4 KiB frames) to see each one
+// act on the real daemon, and the events that go with a credential's end.
+describe("WebSocket /v1/agent: liveness, limits and the end of a credential", () => {
+  let sdk, signet, port, chat, group;
+  const setup = signetWithSdkPeers(1, {
+    env: {
+      XMTP_SIGNET_WS_HEARTBEAT_INTERVAL_MS: "300",
+      XMTP_SIGNET_WS_MISSED_HEARTBEATS: "3",
+      XMTP_SIGNET_WS_REPLAY_BUFFER_SIZE: "4",
+      XMTP_SIGNET_WS_RATE_LIMIT_WINDOW_MS: "1000",
+      XMTP_SIGNET_WS_RATE_LIMIT_MAX_MESSAGES: "20",
+      XMTP_SIGNET_WS_MAX_FRAME_SIZE_BYTES: "4096",
+    },
+  });
+  before(async () => {
+    ({ sdks: [sdk], signet } = setup);
+    port = wsPortOf(signet);
+    signet.ok(["operator", "create", "--label", "bot"]);
+    chat = signet.ok(["chat", "create", "--name", "limits", "--members", sdk.inboxId]);
+    group = await waitFor("the SDK to join our chat", () => syncedConversation(sdk, chat.networkGroupId));
+  });
+
+  function issue(args) {
+    return signet.ok(["cred", "issue", "--op", "bot", "--chat", chat.id, ...args]);
+  }
+
+  // Client traffic every 150 ms (a heartbeat request), so the 0.9 s dead
+  // threshold never hits; stops when the socket closes.
+  function keepAlive(h, credentialId) {
+    const timer = setInterval(() => {
+      if (h.closeInfo) return clearInterval(timer);
+      h.sendJson({ type: "heartbeat", requestId: `ka_${Date.now()}`, credentialId });
+    }, 150);
+    h.closed.then(() => clearInterval(timer));
+    return timer;
+  }
+
+  test("heartbeat events arrive; a silent harness is closed with 4010", async () => {
+    const cred = issue(["--allow", kEverything]);
+    const h = await Harness.open(port, cred.token);
+    const beat = await h.event((e) => e.type === "heartbeat", "a heartbeat event");
+    assert.equal(beat.credentialId, cred.credential.id);
+    assert.ok(!Number.isNaN(Date.parse(beat.timestamp)));
+    assert.equal((await h.closed).code, 4010);
+  });
+
+  test("a resume the replay buffer no longer covers starts with signet.recovery.complete", async () => {
+    const cred = issue(["--allow", kEverything]);
+    const h = await Harness.open(port, cred.token);
+    keepAlive(h, cred.credential.id);
+    const first = await group.sendText("the first of many");
+    await h.event((e) => e.messageId === first, "the first text");
+    const lastSeen = h.events().find((f) => f.event.messageId === first).seq;
+    const ids = [];
+    for (let i = 0; i < 6; i++) ids.push(await group.sendText(`more ${i}`));
+    for (const id of ids) await h.event((e) => e.messageId === id, `text ${id}`);
+    const again = await Harness.open(port, cred.token, { lastSeenSeq: lastSeen });
+    keepAlive(again, cred.credential.id);
+    assert.equal(again.auth.resumedFromSeq, null);
+    const recovery = await again.frame((f) => typeof f.seq === "number", "the first sequenced frame");
+    assert.equal(recovery.event.type, "signet.recovery.complete");
+    assert.ok(!Number.isNaN(Date.parse(recovery.event.caughtUpThrough)));
+    assert.ok(recovery.seq > Math.max(...h.events().map((f) => f.seq)) - 1);
+    await h.close();
+    await again.close();
+  });
+
+  test("more requests than the rate limit close with 1008; an oversized frame is refused", async () => {
+    const cred = issue(["--allow", kEverything]);
+    const flood = await Harness.open(port, cred.token);
+    for (let i = 0; i < 40; i++) flood.sendJson({ type: "heartbeat", requestId: `f${i}`, credentialId: cred.credential.id });
+    assert.equal((await flood.closed).code, 1008);
+
+    const big = await Harness.open(port, cred.token);
+    big.sendJson({ type: "send_message", requestId: "big", groupId: chat.id, contentType: kText, content: "x".repeat(8192) });
+    assert.equal((await big.closed).code, 1009);
+  });
+
+  test("expiry: credential.expired, then 4003", async () => {
+    const cred = issue(["--allow", "send", "--ttl", "2"]);
+    const h = await Harness.open(port, cred.token);
+    keepAlive(h, cred.credential.id);
+    const expired = await h.event((e) => e.type === "credential.expired", "credential.expired", { timeoutMs: 30_000 });
+    assert.equal(expired.credentialId, cred.credential.id);
+    assert.equal((await h.closed).code, 4003);
+  });
+
+  test("revocation: agent.revoked with a signed revocation seal, then 4004", async () => {
+    const cred = issue(["--allow", kEverything]);
+    const h = await Harness.open(port, cred.token);
+    keepAlive(h, cred.credential.id);
+    signet.ok(["cred", "revoke", cred.credential.id, "--force"]);
+    const revoked = await h.event((e) => e.type === "agent.revoked", "agent.revoked");
+    assert.equal(revoked.revocation.credentialId, cred.credential.id);
+    assert.equal(revoked.revocation.chatId, chat.id);
+    assert.equal(revoked.revocation.reason, "owner-initiated");
+    assert.equal(revoked.revocation.issuer, "signet");
+    assert.equal((await h.closed).code, 4004);
+  });
+
+  test("escalation: credential.reauthorization_required, then 4005", async () => {
+    const cred = issue(["--allow", "send"]);
+    const h = await Harness.open(port, cred.token);
+    keepAlive(h, cred.credential.id);
+    const answer = await h.ok("update_scopes", { allow: ["send", "add-member"] });
+    assert.deepEqual([answer.updated, answer.material], [false, true]);
+    const reauth = await h.event((e) => e.type === "credential.reauthorization_required", "reauthorization");
+    assert.equal(reauth.credentialId, cred.credential.id);
+    assert.equal((await h.closed).code, 4005);
+  });
+
+  test("shutdown: credential.expired {signet_shutdown}, then 1001", async () => {
+    const cred = issue(["--allow", kEverything]);
+    const h = await Harness.open(port, cred.token);
+    keepAlive(h, cred.credential.id);
+    signet.ok(["daemon", "stop"]);
+    const bye = await h.event((e) => e.type === "credential.expired" && e.reason === "signet_shutdown", "the shutdown event");
+    assert.equal(bye.credentialId, cred.credential.id);
+    assert.equal((await h.closed).code, 1001);
+  });
+});

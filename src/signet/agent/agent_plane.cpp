@@ -333,7 +333,18 @@ void AgentPlane::Detach(const std::string& credential_id, const EventSink* sink)
 
 CredentialState AgentPlane::Check(const std::string& credential_id) {
   CredViewPtr view = core_->Find(credential_id);
-  return view ? core_->StateOf(*view) : CredentialState::kMissing;
+  if (!view) return CredentialState::kMissing;
+  CredentialState state = core_->StateOf(*view);
+  if (state == CredentialState::kExpired && view->status != CredentialStatus::kExpired) {
+    // Expired by the clock before the sweep recorded it: record it now, so
+    // `credential.expired` goes out and the sinks close after it (the
+    // manager's lookup applies expiry and tells the listeners).
+    (void)core_->runtime.WithState([&credential_id](RuntimeState& s) -> Status {
+      (void)s.credentials->Get(credential_id);
+      return OkStatus();
+    });
+  }
+  return state;
 }
 
 void AgentPlane::Emit(const std::string& credential_id, const Json& event) {

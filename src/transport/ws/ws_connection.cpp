@@ -382,14 +382,14 @@ void Connection::OnRequestDone(const std::shared_ptr<InFlight>& req,
   req->finished = true;
   req->timer.cancel();
   if (phase_ == Phase::kClosed) return;
-  if (close_code != 0) {
-    return StartClose(close_code,
-                      close_code == signet::agent::kCloseProtocolError ? "invalid request frame"
-                                                                       : "credential not active",
-                      true);
+  if (close_code == signet::agent::kCloseProtocolError) {
+    return StartClose(close_code, "invalid request frame", true);
   }
+  if (close_code != 0) return RequestClose(close_code, "credential not active", true);
   if (reply && !late) Enqueue(MakeFrame(std::move(*reply)), false);
-  if (in_flight_ == 0 && deferred_close_code_ != 0) return StartDeferredClose();
+  if (in_flight_ == 0 && deferred_close_code_ != 0 && !deferred_for_plane_) {
+    return StartDeferredClose();
+  }
   MaybeResumeRead();
 }
 
@@ -412,7 +412,8 @@ void Connection::OnHeartbeat(beast::error_code ec) {
     auto& surface = self->core_.surface;
     CredentialState state = surface.Check(self->credential_id_);
     if (state != CredentialState::kActive) {
-      return self->CloseAfterFlush(signet::agent::CloseCodeFor(state), "credential not active");
+      return self->CloseAfterFlush(signet::agent::CloseCodeFor(state), "credential not active",
+                                   true);
     }
     surface.Emit(self->credential_id_,
                  HeartbeatEvent(self->credential_id_, SystemClock::Get()->NowMs()));
@@ -491,21 +492,38 @@ void Connection::OnWrite(beast::error_code ec, std::size_t) {
 
 // --- Connection: closing -------------------------------------------------------
 
-// A credential change a request of this connection caused (an escalating
-// update_scopes) closes the socket only after that request's answer: the close
-// waits for the requests in flight, at most kDeferredCloseMs.
-void Connection::CloseAfterFlush(int code, std::string reason) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
-    if (self->in_flight_ == 0 || self->phase_ != Phase::kActive) {
-      return self->StartClose(code, reason, true);
-    }
-    if (self->deferred_close_code_ != 0) return;
-    self->deferred_close_code_ = code;
-    self->deferred_close_reason_ = reason;
-    self->close_timer_.expires_after(std::chrono::milliseconds(kDeferredCloseMs));
-    self->close_timer_.async_wait([self](beast::error_code ec) {
-      if (!ec) self->StartDeferredClose();
-    });
+// Closes after what is queued has been written. Two kinds of close wait:
+// - the agent plane's close (an escalating update_scopes of this connection)
+//   waits for the answers in flight, so the harness reads its answer first;
+// - a close this connection decided itself (a re-check found the credential
+//   no longer active, `wait_for_plane`) waits for the plane's own close, which
+//   comes after the event that explains it (credential.expired,
+//   agent.revoked, ...).
+// Either waits at most kDeferredCloseMs.
+void Connection::CloseAfterFlush(int code, std::string reason, bool wait_for_plane) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason),
+                                  wait_for_plane]() mutable {
+    self->RequestClose(code, std::move(reason), wait_for_plane);
+  });
+}
+
+void Connection::RequestClose(int code, std::string reason, bool wait_for_plane) {
+  if (phase_ != Phase::kActive) return StartClose(code, std::move(reason), true);
+  const bool armed = deferred_close_code_ != 0;
+  if (wait_for_plane) {
+    if (armed) return;  // a close is already on its way
+    deferred_for_plane_ = true;
+  } else {
+    if (in_flight_ == 0) return StartClose(code, std::move(reason), true);
+    if (armed && !deferred_for_plane_) return;
+    deferred_for_plane_ = false;  // the plane's close replaces our own
+  }
+  deferred_close_code_ = code;
+  deferred_close_reason_ = std::move(reason);
+  if (armed) return;
+  close_timer_.expires_after(std::chrono::milliseconds(kDeferredCloseMs));
+  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->StartDeferredClose();
   });
 }
 

@@ -90,7 +90,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Start();
   void Deliver(Frame frame);
-  void CloseAfterFlush(int code, std::string reason);
+  void CloseAfterFlush(int code, std::string reason, bool wait_for_plane = false);
   void BeginDrain();
   // After the I/O threads stopped: unregisters the sink of a connection that
   // never finished closing (no strand is running, so no race).
@@ -132,6 +132,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnWrite(beast::error_code ec, std::size_t);
   // closing
   void StartClose(int code, std::string reason, bool flush);
+  void RequestClose(int code, std::string reason, bool wait_for_plane);
   void StartDeferredClose();
   void DoClose();
   void OnCloseDeadline(beast::error_code ec);
@@ -164,6 +165,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string close_reason_;
   int deferred_close_code_ = 0;  // CloseAfterFlush waiting for in_flight_ == 0
   std::string deferred_close_reason_;
+  bool deferred_for_plane_ = false;  // waiting for the agent plane's own close
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<bool> finished_{false};
 };
