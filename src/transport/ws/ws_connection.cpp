@@ -324,7 +324,8 @@ void Connection::OnRequestFrame(std::string_view text) {
 bool Connection::AnswerOnStrand(const ParsedRequest& parsed) {
   CredentialState state = core_.surface.Check(credential_id_);
   if (state != CredentialState::kActive) {
-    StartClose(signet::agent::CloseCodeFor(state), "credential not active", true);
+    // As OnRequestDone: wait for the plane's close, after the event explaining it.
+    RequestClose(signet::agent::CloseCodeFor(state), "credential not active", true);
     return true;
   }
   if (parsed.verdict == RequestVerdict::kInvalidNoId) {
