@@ -15,7 +15,7 @@
 // (one process, one clock). idle: --idle authenticated connections, RSS of
 // A's daemon before and after. Prints one JSON line per run.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -104,6 +104,13 @@ function load(mode, args) {
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
 
+// utime + stime of a process in microseconds (/proc/PID/stat, clock ticks of 10 ms).
+function cpuUs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
 function report(name, result) {
   console.log(JSON.stringify({ run: name, ...result }));
 }
@@ -131,6 +138,8 @@ async function main() {
     );
   const status = a.ok(["status"]);
   const port = String(status.wsPort);
+  // For `perf record -p` by hand while the runs go.
+  console.error(`daemon A pid ${status.pid}, ws port ${port}`);
   const base = ["--port", port, "--seconds", seconds];
 
   if (only.includes("send")) {
@@ -139,8 +148,11 @@ async function main() {
     for (let i = 0; i < 16; ++i) tokens.push(...issue(a, "bench", chats[i % 4].id, 1));
     const pattern = chats.map((c) => c.networkGroupId);
     for (const connections of [1, 16]) {
+      const before = cpuUs(status.pid);
       const r = load("send", [...base, "--connections", String(connections), "--chats", "4",
         "--tokens", tokens.join(","), "--chat-ids", pattern.join(",")]);
+      // The daemon's CPU per answered send: independent of what else runs.
+      r.daemonCpuUsPerSend = Math.round((cpuUs(status.pid) - before) / Math.max(r.okAnswers, 1));
       report(`send ${connections} connection(s) over ${Math.min(connections, 4)} chat(s)`, r);
     }
   }
@@ -155,10 +167,14 @@ async function main() {
     if (!joined) throw new Error("daemon B did not join chat 0");
     const listeners = issue(a, "bench", chats[0].id, 16);
     const publishers = issue(b, "pub", joined.id, 4);
+    const before = [cpuUs(status.pid), cpuUs(b.ok(["status"]).pid)];
     const r = load("inbound", [...base, "--connections", "16", "--publishers", "4", "--rate", rate,
       "--tokens", listeners.join(","), "--chat-pattern", chats[0].networkGroupId,
       "--publish-port", String(b.ok(["status"]).wsPort), "--publish-tokens", publishers.join(","),
       "--publish-chat", chats[0].networkGroupId]);
+    r.listenerDaemonCpuUsPerMessage = Math.round((cpuUs(status.pid) - before[0]) / Math.max(r.published, 1));
+    r.publisherDaemonCpuUsPerMessage =
+      Math.round((cpuUs(b.ok(["status"]).pid) - before[1]) / Math.max(r.published, 1));
     report(`inbound ${rate} msg/s, 16 harnesses`, r);
   }
 
