@@ -9,13 +9,20 @@
 //       RSS delta of the server process with N idle authenticated connections.
 //   xs-ws-load send     --port P [--connections 16] [--chats 4] [--window 1]
 //                       [--chat-pattern conv_{c}] [--seconds 5]
-//       send_message end to end (connection i sends to chat i % chats):
+//       send_message end to end (connection i sends to chat i % chats, or
+//       to the i % n-th of --chat-ids g0,g1,...):
 //       ok answers per second and latency percentiles.
 //   xs-ws-load inbound  --port P [--connections 16] [--publishers 1] [--chats 1]
 //                       [--rate 200] [--seconds 5]
 //       inbound delivery latency: `connections` listeners, `publishers`
 //       more connections send stamped messages at `rate`/s in total; the
 //       listeners time each message.visible from the stamp.
+//       --publish-port P2 --publish-tokens a,b [--publish-chat GROUP]: the
+//       publishers connect to another daemon (another member of the chat:
+//       the agent plane does not feed a chat's own sends back to its
+//       agents) with their own tokens, sending to GROUP (default: the
+//       listeners' chat). The output then adds `published` (ok answers)
+//       and `expectedEvents` (published x listeners).
 //
 // Tokens: --token-pattern with {i} = connection index (listeners first, then
 // publishers), or --tokens a,b,c used round-robin. --host defaults to
@@ -74,8 +81,20 @@ struct Args {
   std::vector<std::string> tokens;
   std::string chat = "conv_out_of_scope";
   std::string chat_pattern = "conv_{c}";
+  std::uint16_t publish_port = 0;  // 0: publishers use --port
+  std::vector<std::string> publish_tokens;
+  std::vector<std::string> chat_ids;  // --chat-ids: connection i -> chat_ids[i % n]
+  std::string publish_chat;
+
+  bool Publisher(int i) const { return mode == "inbound" && i >= connections; }
+  std::uint16_t Port(int i) const {
+    return Publisher(i) && publish_port != 0 ? publish_port : port;
+  }
 
   std::string Token(int i) const {
+    if (Publisher(i) && !publish_tokens.empty()) {
+      return publish_tokens[static_cast<std::size_t>(i - connections) % publish_tokens.size()];
+    }
     if (!tokens.empty()) return tokens[static_cast<std::size_t>(i) % tokens.size()];
     std::string t = token_pattern;
     auto at = t.find("{i}");
@@ -83,6 +102,8 @@ struct Args {
     return t;
   }
   std::string Chat(int i) const {
+    if (Publisher(i) && !publish_chat.empty()) return publish_chat;
+    if (!chat_ids.empty()) return chat_ids[static_cast<std::size_t>(i) % chat_ids.size()];
     std::string c = chat_pattern;
     auto at = c.find("{c}");
     if (at != std::string::npos) c.replace(at, 3, std::to_string(i % std::max(chats, 1)));
@@ -129,21 +150,22 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   void Start(std::atomic<int>* ready) {
     ready_ = ready;
-    Tcp::endpoint endpoint(asio::ip::make_address(args_.host), args_.port);
+    Tcp::endpoint endpoint(asio::ip::make_address(args_.host), args_.Port(index_));
     beast::get_lowest_layer(ws_).async_connect(
         endpoint, [self = shared_from_this()](beast::error_code ec) {
           if (ec) return self->Fail("connect", ec);
           beast::get_lowest_layer(self->ws_).socket().set_option(Tcp::no_delay(true));
-          self->ws_.async_handshake(self->args_.host + ":" + std::to_string(self->args_.port),
-                                    "/v1/agent", [self](beast::error_code ec2) {
-                                      if (ec2) return self->Fail("handshake", ec2);
-                                      self->ws_.text(true);
-                                      Json auth = {{"type", "auth"},
-                                                   {"token", self->args_.Token(self->index_)},
-                                                   {"lastSeenSeq", nullptr}};
-                                      self->Write(auth.dump());
-                                      self->Read();
-                                    });
+          self->ws_.async_handshake(
+              self->args_.host + ":" + std::to_string(self->args_.Port(self->index_)), "/v1/agent",
+              [self](beast::error_code ec2) {
+                if (ec2) return self->Fail("handshake", ec2);
+                self->ws_.text(true);
+                Json auth = {{"type", "auth"},
+                             {"token", self->args_.Token(self->index_)},
+                             {"lastSeenSeq", nullptr}};
+                self->Write(auth.dump());
+                self->Read();
+              });
         });
   }
 
@@ -322,10 +344,15 @@ Args Parse(int argc, char** argv) {
       a.chat = v;
     else if (f == "--chat-pattern")
       a.chat_pattern = v;
-    else if (f == "--tokens") {
+    else if (f == "--publish-port")
+      a.publish_port = static_cast<std::uint16_t>(std::stoi(v));
+    else if (f == "--publish-chat")
+      a.publish_chat = v;
+    else if (f == "--tokens" || f == "--publish-tokens" || f == "--chat-ids") {
       std::stringstream in(v);
       std::string t;
-      while (std::getline(in, t, ',')) a.tokens.push_back(t);
+      auto& into = f == "--tokens" ? a.tokens : f == "--chat-ids" ? a.chat_ids : a.publish_tokens;
+      while (std::getline(in, t, ',')) into.push_back(t);
     } else {
       std::fprintf(stderr, "unknown flag %s\n", f.c_str());
       std::exit(2);
@@ -404,6 +431,8 @@ int main(int argc, char** argv) {
     out["okAnswers"] = stats.ok.load();
     out["errorAnswers"] = stats.errors.load();
     if (args.mode == "inbound") {
+      out["published"] = stats.ok.load();
+      out["expectedEvents"] = stats.ok.load() * static_cast<std::uint64_t>(args.connections);
       out["eventsReceived"] = stats.events.load();
       out["eventsPerSecond"] = static_cast<double>(stats.events.load()) / args.seconds;
       out["deliveryLatency"] = stats.Percentiles();

@@ -99,7 +99,9 @@ void RegisterSearchActions(ActionRegistry& r, Chats::Impl& impl);   // search.cp
 // chat.invite (Convos invite links) and chat.update-profile (convos_invite.cpp).
 void RegisterConvosInviteActions(ActionRegistry& r, Chats::Impl& impl);
 // message.send, reply, react and read for a credential caller
-// (credential_send.cpp): `method` picks the parameters.
+// (credential_send.cpp): `method` picks the parameters. Called WITHOUT the
+// runtime lock (ActionSpec::locks_itself): it holds RuntimeState::lock for
+// the checks and the bookkeeping, not while the chat's client sends.
 Result<Json> CredentialSend(Chats::Impl& impl, std::string_view method, const Json& p,
                             const CallContext& ctx);
 // message.list, message.info, chat.list and chat.info for a credential

@@ -357,9 +357,13 @@ Json Hold(RuntimeState& s, const Credential& c, const std::string& chat_id, cons
   return {{"pending", true}, {"actionId", held.action_id}};
 }
 
-// Every check, then the send (or the hold, unless `confirmed`).
+// Every check, then the send (or the hold, unless `confirmed`). The caller
+// holds the runtime lock; with `lock` (the caller's, held) it is released
+// while the chat's client sends and taken again for the bookkeeping: the
+// client serializes its own calls and keeps the MLS state and the message
+// in one commit, and a Client* stays valid while the daemon runs.
 Result<Json> Deliver(Chats::Impl& impl, const std::string& credential_id, const Outbound& o,
-                     bool confirmed) {
+                     bool confirmed, std::unique_lock<std::recursive_mutex>* lock = nullptr) {
   RuntimeState& s = *impl.s;
   XS_TRY(Credential c, CallerCredential(s, credential_id));
   XS_TRY(std::string chat_id, RequireScopedChat(impl, c, o.chat_ref));
@@ -370,7 +374,10 @@ Result<Json> Deliver(Chats::Impl& impl, const std::string& credential_id, const 
   if (!confirmed && c.NeedsConfirmation(info.scope)) return Hold(s, c, chat_id, o);
   XS_TRY(Chats::Impl::Bound b, impl.Bind(chat_id));
   XS_TRY(content::EncodedContent encoded, Encode(impl, b, o));
-  XS_TRY(client::Bytes network_id, b.client->Send(b.group_id, encoded));
+  if (lock != nullptr && lock->owns_lock()) lock->unlock();
+  Result<client::Bytes> sent = b.client->Send(b.group_id, encoded);
+  if (lock != nullptr && !lock->owns_lock()) lock->lock();
+  XS_TRY(client::Bytes network_id, std::move(sent));
   XS_TRY(std::string id, impl.MessageId(network_id));  // msg_ id for the admin surfaces
   (void)id;
   std::string hex = codec::HexEncode(network_id);
@@ -453,7 +460,9 @@ Result<Json> CredentialSend(Chats::Impl& impl, std::string_view method, const Js
                             : method == "message.read"  ? ParseRead(p)
                                                         : ParseSend(p);
   XS_TRY(Outbound o, std::move(parsed));
-  return Deliver(impl, ctx.credential_id, o, false);
+  std::unique_lock<std::recursive_mutex> lock;
+  if (impl.s->lock != nullptr) lock = std::unique_lock(*impl.s->lock);
+  return Deliver(impl, ctx.credential_id, o, false, &lock);
 }
 
 void RegisterPendingActionActions(ActionRegistry& r, Chats::Impl& impl) {

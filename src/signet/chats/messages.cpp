@@ -330,6 +330,28 @@ Result<Json> Info(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
 
 bool ByCredential(const CallContext& ctx) { return ctx.caller == CallContext::Caller::kCredential; }
 
+// The sending actions are registered with locks_itself: a credential's send
+// releases the runtime lock while its chat's client sends (so sends into
+// chats with different inboxes run side by side); an admin's runs wholly
+// under the lock, as before.
+ActionSpec Sending(std::string id, std::string description, Chats::Impl* i,
+                   Result<Json> (*admin)(Chats::Impl&, const Json&)) {
+  std::string method = id;
+  ActionSpec spec{std::move(id),
+                  std::move(description),
+                  Intent::kWrite,
+                  false,
+                  false,
+                  [i, admin, method](const Json& p, const CallContext& ctx) -> Result<Json> {
+                    if (ByCredential(ctx)) return CredentialSend(*i, method, p, ctx);
+                    std::unique_lock<std::recursive_mutex> lock;
+                    if (i->s->lock != nullptr) lock = std::unique_lock(*i->s->lock);
+                    return admin(*i, p);
+                  }};
+  spec.locks_itself = true;
+  return spec;
+}
+
 }  // namespace
 
 // Every message action is also callable with a credential: the credential
@@ -337,24 +359,10 @@ bool ByCredential(const CallContext& ctx) { return ctx.caller == CallContext::Ca
 // scope, the content type and the credential's state.
 void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
-  r.Register({"message.send", "Send a text message to a chat", Intent::kWrite, false, false,
-              [i](const Json& p, const CallContext& ctx) {
-                return ByCredential(ctx) ? CredentialSend(*i, "message.send", p, ctx) : Send(*i, p);
-              }});
-  r.Register({"message.reply", "Reply to a message with text", Intent::kWrite, false, false,
-              [i](const Json& p, const CallContext& ctx) {
-                return ByCredential(ctx) ? CredentialSend(*i, "message.reply", p, ctx)
-                                         : Reply(*i, p);
-              }});
-  r.Register({"message.react", "Add or remove an emoji reaction to a message", Intent::kWrite,
-              false, false, [i](const Json& p, const CallContext& ctx) {
-                return ByCredential(ctx) ? CredentialSend(*i, "message.react", p, ctx)
-                                         : React(*i, p);
-              }});
-  r.Register({"message.read", "Send a read receipt to a chat", Intent::kWrite, false, false,
-              [i](const Json& p, const CallContext& ctx) {
-                return ByCredential(ctx) ? CredentialSend(*i, "message.read", p, ctx) : Read(*i, p);
-              }});
+  r.Register(Sending("message.send", "Send a text message to a chat", i, Send));
+  r.Register(Sending("message.reply", "Reply to a message with text", i, Reply));
+  r.Register(Sending("message.react", "Add or remove an emoji reaction to a message", i, React));
+  r.Register(Sending("message.read", "Send a read receipt to a chat", i, Read));
   r.Register({"message.list", "List a chat's messages (admins: needs read elevation)",
               Intent::kRead, true, false, [i](const Json& p, const CallContext& ctx) {
                 return ByCredential(ctx) ? CredentialListMessages(*i, p, ctx) : List(*i, p, ctx);

@@ -46,6 +46,11 @@ struct ActionSpec {
   bool idempotent = false;
   bool admin_only = true;  // false: also callable with a credential (MCP/HTTP)
   std::function<Result<Json>(const Json& params, const CallContext& ctx)> handler;
+  // The Runtime calls the handler without its lock; the handler takes
+  // RuntimeState::lock itself around every touch of runtime state, so it can
+  // release it while it waits on the network (a credential's send). The
+  // admin audit entry is still written under the lock.
+  bool locks_itself = false;
 };
 
 class ActionRegistry {

@@ -114,6 +114,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
   }
   std::unique_ptr<Runtime> rt(new Runtime());
   RuntimeState& s = rt->state_;
+  s.lock = &rt->mu_;
   s.options = std::move(options);
   s.clock = s.options.clock ? s.options.clock : SystemClock::Get();
   std::optional<std::string_view> pass;
@@ -215,11 +216,14 @@ void Runtime::AddWrapped(const ActionRegistry& raw) {
     auto inner = spec->handler;
     std::string id = spec->id;
     std::string intent = IntentName(spec->intent);
-    wrapped.handler = [this, inner, id, intent](const Json& params,
-                                                const CallContext& ctx) -> Result<Json> {
-      std::lock_guard lock(mu_);
+    const bool locks_itself = spec->locks_itself;
+    wrapped.handler = [this, inner, id, intent, locks_itself](
+                          const Json& params, const CallContext& ctx) -> Result<Json> {
+      std::unique_lock lock(mu_, std::defer_lock);
+      if (!locks_itself) lock.lock();
       Result<Json> r = inner(params, ctx);
       if (ctx.caller == CallContext::Caller::kAdmin && intent != "read") {
+        if (!lock.owns_lock()) lock.lock();
         Json f = {{"requestId", ctx.request_id},
                   {"adminFingerprint", ctx.admin_key_fingerprint},
                   {"intent", intent},

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -65,6 +66,10 @@ struct RuntimeState {
   std::function<Json(const Credential& credential, const std::string& chat_id,
                      const std::string& message_id)>
       seal_provenance;
+
+  // The runtime's lock, for handlers registered with ActionSpec::locks_itself
+  // (held around every other handler and every Runtime method).
+  std::recursive_mutex* lock = nullptr;
 
   // The configured network, or a network error naming why there is none.
   Result<XmtpNetwork*> Network() const;
