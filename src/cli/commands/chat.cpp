@@ -114,7 +114,8 @@ Status Join(Invocation& inv) {
     XS_TRY(state, inv.Call("chat.join-status", look));
   }
   inv.Emit(state, [&](std::ostream& out) {
-    PrintTitled(out, "Joined chat " + state.value("chatId", ""), state.value("chat", Json::object()));
+    PrintTitled(out, "Joined chat " + state.value("chatId", ""),
+                state.value("chat", Json::object()));
   });
   return OkStatus();
 }
@@ -410,8 +411,8 @@ Command ChatCommand() {
   rm.run = Remove;
 
   Command group{"chat", "Conversations the signet's inboxes take part in"};
-  group.children = {create, list,           info,  join, sync, update, invite,
-                    update_profile, MemberCommand(), leave, rm};
+  group.children = {create,          list,  info, join, sync, update, invite, update_profile,
+                    MemberCommand(), leave, rm};
   return group;
 }
 

@@ -100,19 +100,33 @@ Status RemoveJoinInbox(Chats::Impl& impl, const std::string& inbox_id) {
   return removed;
 }
 
+// The error with its kind (and `extra`) in its context, where a client of
+// the admin API reads it (the context is what crosses the socket).
+Error WithKindContext(Error error, Json extra = Json::object()) {
+  Json context = Json::object();
+  if (!error.context_json().empty()) {
+    context = Json::parse(error.context_json(), nullptr, false);
+    if (!context.is_object()) context = Json::object();
+  }
+  context.update(extra);
+  if (!error.kind().empty()) context["kind"] = error.kind();
+  return std::move(error).WithContext(context.dump());
+}
+
 // Ends a failed join: the inbox made for it goes, the failure is audited.
 Error FailJoin(Chats::Impl& impl, const std::string& join_id, const PendingJoin& join,
                Error error) {
-  Json audit = {{"joinId", join_id},
-                {"decision", "failed"},
-                {"reason", error.kind()},
-                {"tag", join.tag},
-                {"inboxId", join.inbox_id},
-                {"inboxRemoved", false}};
-  if (join.created_inbox) audit["inboxRemoved"] = RemoveJoinInbox(impl, join.inbox_id).ok();
+  Json audit = {{"joinId", join_id}, {"decision", "failed"},     {"reason", error.kind()},
+                {"tag", join.tag},   {"inboxId", join.inbox_id}, {"inboxRemoved", false}};
+  if (join.created_inbox) {
+    Status removed = RemoveJoinInbox(impl, join.inbox_id);
+    audit["inboxRemoved"] = removed.ok();
+    if (!removed.ok()) audit["removeError"] = removed.error().message();
+  }
   (void)impl.s->audit->Append("convos.join-side", audit);
   Pending().erase(join_id);
-  return error;
+  return WithKindContext(std::move(error),
+                         {{"joinId", join_id}, {"inboxRemoved", audit["inboxRemoved"]}});
 }
 
 // The inbox a join acts through (decisions: identityMode).
@@ -148,8 +162,8 @@ Result<Json> Join(Chats::Impl& impl, const Json& p) {
     }
     timeout_s = p["timeoutSeconds"].get<std::int64_t>();
     if (timeout_s < 1 || timeout_s > kMaxJoinTimeoutSeconds) {
-      return Error::Validation("timeoutSeconds", "must be between 1 and " +
-                                                     std::to_string(kMaxJoinTimeoutSeconds));
+      return Error::Validation("timeoutSeconds",
+                               "must be between 1 and " + std::to_string(kMaxJoinTimeoutSeconds));
     }
   }
   std::string op_id;
@@ -158,35 +172,38 @@ Result<Json> Join(Chats::Impl& impl, const Json& p) {
     XS_TRY(op_id, s.operators->Resolve(ref));
   }
   // Every check on the invite before anything is created.
-  XS_TRY(std::string slug, convos::ExtractInviteSlug(url));
-  XS_TRY(convos::Invite invite, convos::ParseInvite(slug));
+  auto slug = convos::ExtractInviteSlug(url);
+  if (!slug.ok()) return WithKindContext(slug.error());
+  auto invite = convos::ParseInvite(*slug);
+  if (!invite.ok()) return WithKindContext(invite.error());
   const std::int64_t now = s.clock->NowMs();
-  XS_RETURN_IF_ERROR(convos::CheckInviteUsable(invite, now));
+  if (Status usable = convos::CheckInviteUsable(*invite, now); !usable.ok()) {
+    return WithKindContext(usable.error());
+  }
 
   XS_TRY(auto picked, JoinInbox(impl, p, op_id));
   PendingJoin join;
   join.inbox_id = picked.first;
   join.created_inbox = picked.second;
-  join.creator_inbox_id = invite.creator_inbox_id;
-  join.tag = invite.tag;
+  join.creator_inbox_id = invite->creator_inbox_id;
+  join.tag = invite->tag;
   join.profile_name = profile_name;
   join.started_ms = now;
   join.deadline_ms = now + timeout_s * 1000;
   join.next_poll_ms = now + kJoinPollMs;
-  const std::string join_id =
-      "join_" + convos::NewInviteTag() + std::to_string(now);
+  const std::string join_id = "join_" + convos::NewInviteTag() + std::to_string(now);
 
   auto start = [&]() -> Status {
     XS_TRY(client::Client * c, impl.ClientOf(join.inbox_id));
-    if (c->inbox_id() == invite.creator_inbox_id) {
+    if (c->inbox_id() == join.creator_inbox_id) {
       return Error::Validation("url", "this invite is our own inbox's")
           .WithKind(std::string(convos::kErrorOwnInvite));
     }
     for (const auto& id : c->GroupIds()) join.before.insert(codec::HexEncode(id));
-    XS_TRY(join.dm_id, c->FindOrCreateDm(invite.creator_inbox_id));
+    XS_TRY(join.dm_id, c->FindOrCreateDm(join.creator_inbox_id));
     join.before.insert(codec::HexEncode(join.dm_id));
     content::ConvosJoinRequest request;
-    request.invite_slug = slug;
+    request.invite_slug = *slug;
     content::ConvosJoinProfile profile;
     if (!profile_name.empty()) profile.name = profile_name;
     profile.member_kind = "agent";
@@ -194,7 +211,7 @@ Result<Json> Join(Chats::Impl& impl, const Json& p) {
     XS_TRY(client::Bytes sent, c->Send(join.dm_id, content::EncodeConvosJoinRequest(request)));
     (void)sent;
     // Older hosts read the bare slug; not fatal (the reference's rule).
-    (void)c->Send(join.dm_id, content::EncodeText(slug));
+    (void)c->Send(join.dm_id, content::EncodeText(*slug));
     return OkStatus();
   };
   Status started = start();
@@ -266,8 +283,8 @@ Result<Json> Joined(Chats::Impl& impl, const std::string& join_id, const Pending
                                                                 {"chatId", chat_id},
                                                                 {"elapsedMs", elapsed}}));
   XS_TRY(Json chat, impl.chats->Get(chat_id));
-  Json out = {{"joinId", join_id},       {"state", "joined"}, {"chatId", chat_id},
-              {"inboxId", join.inbox_id}, {"tag", join.tag},  {"elapsedMs", elapsed},
+  Json out = {{"joinId", join_id},        {"state", "joined"}, {"chatId", chat_id},
+              {"inboxId", join.inbox_id}, {"tag", join.tag},   {"elapsedMs", elapsed},
               {"chat", impl.View(chat)}};
   Pending().erase(join_id);
   return out;
@@ -294,15 +311,17 @@ Result<Json> JoinStatus(Chats::Impl& impl, const Json& p) {
     std::string name(content::ConvosJoinErrorTypeName(refused->error_type));
     std::string message = "the invite's host refused the join (" + name + ")";
     if (refused->reason) message += ": " + *refused->reason;
-    return FailJoin(impl, join_id, join,
-                    Error::Permission(message).WithKind("convos.join." + name));
+    return FailJoin(
+        impl, join_id, join,
+        WithKindContext(Error::Permission(message).WithKind("convos.join." + name),
+                        {{"errorType", name}, {"reason", refused->reason.value_or("")}}));
   }
   if (now >= join.deadline_ms) {
-    return FailJoin(impl, join_id, join,
-                    Error::Timeout("not added to the group within " +
-                                   std::to_string((join.deadline_ms - join.started_ms) / 1000) +
-                                   " s")
-                        .WithKind("convos.join.timeout"));
+    return FailJoin(
+        impl, join_id, join,
+        Error::Timeout("not added to the group within " +
+                       std::to_string((join.deadline_ms - join.started_ms) / 1000) + " s")
+            .WithKind("convos.join.timeout"));
   }
   return Json{{"joinId", join_id},
               {"state", "pending"},
@@ -314,8 +333,8 @@ Result<Json> JoinStatus(Chats::Impl& impl, const Json& p) {
 
 void RegisterConvosJoinActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
-  r.Register({"chat.join", "Ask to join a Convos group from its invite link", Intent::kWrite,
-              false, true, [i](const Json& p, const CallContext&) { return Join(*i, p); }});
+  r.Register({"chat.join", "Ask to join a Convos group from its invite link", Intent::kWrite, false,
+              true, [i](const Json& p, const CallContext&) { return Join(*i, p); }});
   r.Register({"chat.join-status", "The state of a Convos join (and its end: joined or failed)",
               Intent::kWrite, false, true,
               [i](const Json& p, const CallContext&) { return JoinStatus(*i, p); }});
