@@ -181,6 +181,15 @@ Result<Json> Join(Chats::Impl& impl, const Json& p) {
     return WithKindContext(usable.error());
   }
 
+  // A signet keeps one chat per network group: a group of one of our own
+  // inboxes is not joined again by another.
+  for (const auto& [id, rec] : s.inboxes->All()) {
+    if (rec.network_inbox_id == invite->creator_inbox_id) {
+      return WithKindContext(
+          Error::Validation("url", "the invite is from " + id + ", an inbox of this signet")
+              .WithKind(std::string(convos::kErrorOwnInvite)));
+    }
+  }
   XS_TRY(auto picked, JoinInbox(impl, p, op_id));
   PendingJoin join;
   join.inbox_id = picked.first;
@@ -267,7 +276,9 @@ Result<Json> Joined(Chats::Impl& impl, const std::string& join_id, const Pending
   const std::string hex = codec::HexEncode(group_id);
   std::string chat_id;
   for (const auto& [id, chat] : impl.chats->ById()) {
-    if (chat.value("networkGroupId", "") == hex) chat_id = id;
+    if (chat.value("networkGroupId", "") == hex && chat.value("inboxId", "") == join.inbox_id) {
+      chat_id = id;
+    }
   }
   if (chat_id.empty()) return Error::Internal("the joined group was not recorded as a chat");
   content::ConvosProfile profile;
