@@ -6,9 +6,16 @@
 #include "cli/commands/watch.h"
 #include "cli/qr.h"
 
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
 namespace xs::cli {
 
 namespace {
+
+// How often `chat join` asks the daemon about its join.
+constexpr std::chrono::milliseconds kJoinLookInterval{50};
 
 const std::vector<Column> kChatColumns = {{"ID", "/id"},
                                           {"NAME", "/name"},
@@ -80,6 +87,35 @@ Status UpdateProfile(Invocation& inv) {
   inv.Emit(sent, [&](std::ostream& out) {
     out << "Sent the Convos profile to " << sent.value("chatId", "") << " ("
         << sent.value("messageId", "") << ")\n";
+  });
+  return OkStatus();
+}
+
+// chat.join, then chat.join-status until the join ends (each look is short,
+// so the daemon's lock is free while the invite's host decides).
+Status Join(Invocation& inv) {
+  Json params = {{"url", Arg(inv, 0)}};
+  CopyString(inv, "as", "as", &params);
+  CopyString(inv, "op", "operatorId", &params);
+  CopyString(inv, "profile-name", "profileName", &params);
+  if (auto timeout = inv.args().Value("timeout")) {
+    char* end = nullptr;
+    const long long seconds = std::strtoll(timeout->c_str(), &end, 10);
+    if (timeout->empty() || *end != '\0' || seconds < 1) {
+      return UsageError("--timeout", "must be a whole number of seconds (at least 1)",
+                        inv.args().CommandPath());
+    }
+    params["timeoutSeconds"] = seconds;
+  }
+  XS_TRY(Json state, inv.Call("chat.join", params));
+  const Json look = {{"joinId", state.value("joinId", "")}};
+  while (state.value("state", "") == "pending") {
+    std::this_thread::sleep_for(kJoinLookInterval);
+    XS_TRY(state, inv.Call("chat.join-status", look));
+  }
+  inv.Emit(state, [&](std::ostream& out) {
+    PrintTitled(out, "Joined chat " + state.value("chatId", ""),
+                state.value("chat", Json::object()));
   });
   return OkStatus();
 }
@@ -318,6 +354,20 @@ Command ChatCommand() {
   invite.examples = {"xs chat invite lobby", "xs chat invite lobby --format link --json",
                      "xs chat invite lobby --rotate"};
 
+  Command join{"join",
+               "Join a Convos group from its invite link: ask its creator over a DM and wait "
+               "to be added (per-group identity mode: a new inbox, removed again on failure)",
+               {{"url", "the invite: a Convos link, convos:// URL or bare slug", true}}};
+  join.flags = {
+      {"as", FlagKind::kString, "<label>",
+       "label of the new inbox (shared identity mode: the managed inbox to join as)"},
+      {"op", FlagKind::kString, "<id|label>", "operator the joining inbox belongs to"},
+      {"profile-name", FlagKind::kString, "<name>", "the agent's Convos profile name in the group"},
+      {"timeout", FlagKind::kString, "<seconds>", "give up after this long (default 60)"}};
+  join.run = Join;
+  join.examples = {"xs chat join 'https://popup.convos.org/v2?i=…' --profile-name \"Signet Bot\"",
+                   "xs chat join \"$LINK\" --timeout 20 --json"};
+
   Command list{"list", "List chats"};
   list.flags = {AsFlag(),
                 {"op", FlagKind::kString, "<id|label>", "only this operator's chats"},
@@ -361,7 +411,7 @@ Command ChatCommand() {
   rm.run = Remove;
 
   Command group{"chat", "Conversations the signet's inboxes take part in"};
-  group.children = {create,          list,  info, sync, update, invite, update_profile,
+  group.children = {create,          list,  info, join, sync, update, invite, update_profile,
                     MemberCommand(), leave, rm};
   return group;
 }

@@ -365,6 +365,8 @@ void RegisterChatActions(ActionRegistry& r, Chats::Impl& impl) {
               true, true, [i](const Json& p, const CallContext&) { return Sync(*i, p); }});
 }
 
+void RegisterConvosJoinActions(ActionRegistry& r, Chats::Impl& impl);  // convos_join.cpp
+
 // ---------------------------------------------------------------- Chats
 
 Chats::Chats(Runtime& runtime, ClientHost& host)
@@ -385,6 +387,7 @@ Status Chats::Install() {
     RegisterConsentActions(r, *impl_);
     RegisterSearchActions(r, *impl_);
     RegisterConvosInviteActions(r, *impl_);
+    RegisterConvosJoinActions(r, *impl_);
     RegisterPendingActionActions(r, *impl_);
   });
   XS_RETURN_IF_ERROR(loaded);
