@@ -336,12 +336,20 @@ CredentialState AgentPlane::Check(const std::string& credential_id) {
   if (!view) return CredentialState::kMissing;
   CredentialState state = core_->StateOf(*view);
   if (state == CredentialState::kExpired && view->status != CredentialStatus::kExpired) {
-    // Expired by the clock before the sweep recorded it: record it now, so
-    // `credential.expired` goes out and the sinks close after it (the
-    // manager's lookup applies expiry and tells the listeners).
-    (void)core_->runtime.WithState([&credential_id](RuntimeState& s) -> Status {
-      (void)s.credentials->Get(credential_id);
-      return OkStatus();
+    // Expired by the clock before the sweep recorded it: record it now, on
+    // the plane's worker (Check runs on transport I/O threads, which must not
+    // wait for the runtime lock), so `credential.expired` goes out and the
+    // sinks close after it (the manager's lookup applies expiry and tells the
+    // listeners). Once per credential.
+    {
+      std::lock_guard lock(core_->expiring_mu);
+      if (!core_->expiring.insert(credential_id).second) return state;
+    }
+    core_->Post([core = core_.get(), credential_id] {
+      (void)core->runtime.WithState([&credential_id](RuntimeState& s) -> Status {
+        (void)s.credentials->Get(credential_id);
+        return OkStatus();
+      });
     });
   }
   return state;

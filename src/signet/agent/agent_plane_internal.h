@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -81,6 +82,10 @@ struct AgentPlane::Core {
   // ---- the worker (work_mu)
   std::mutex work_mu;
   std::condition_variable work_cv;
+  // Credentials Check() found expired by the clock and asked the runtime to
+  // record (so it asks once).
+  std::mutex expiring_mu;
+  std::set<std::string> expiring;
   std::deque<std::function<void()>> work;
   std::thread worker;
   // Revoked or expired credentials whose channel is gone (worker thread only).
