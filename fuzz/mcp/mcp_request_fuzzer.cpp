@@ -1,7 +1,7 @@
 // Fuzzes the MCP engine with arbitrary client messages: the input, split on
 // '\n', is fed message by message to a session that has been initialized and
 // subscribed to a chat, over a real action registry and the fake agent
-// surface; a message.visible event is emitted after every message.
+// surface; a message.visible event is emitted after the last message.
 // Invariants:
 // - Handle never throws or crashes, whatever the bytes;
 // - every answer is one JSON object {jsonrpc:"2.0", id, result|error} whose id
@@ -88,10 +88,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string_view message = input.substr(0, end);
     input = end == std::string_view::npos ? std::string_view() : input.substr(end + 1);
     if (auto answer = session->Handle(message)) CheckAnswer(*answer);
-    world->surface.Emit("cred_f", {{"type", "message.visible"}, {"groupId", "conv_f"}});
     auto pong = session->Handle(R"({"jsonrpc":"2.0","id":"p","method":"ping"})");
     if (!pong || pong->find("\"result\"") == std::string::npos) std::abort();
   }
+  world->surface.Emit("cred_f", {{"type", "message.visible"}, {"groupId", "conv_f"}});
   session->Close();
   if (bad_note || world->surface.sink_count("cred_f") != 0) std::abort();
   return 0;
