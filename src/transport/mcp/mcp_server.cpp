@@ -383,7 +383,7 @@ Status McpSession::CredentialStatus() {
 // Ready after `notifications/initialized` or the first request after
 // initialize: attach once, outside every session lock (the agent plane may
 // hold its own lock while it closes sinks, and the sink takes link_->mu).
-// Attach's replay is dropped: notifications are about new messages only.
+// Live only (AttachLive): notifications are about new messages.
 void McpSession::MarkReady() {
   {
     std::lock_guard lock(mu_);
@@ -395,7 +395,7 @@ void McpSession::MarkReady() {
     attach_started_ = true;
   }
   auto sink = std::make_shared<SessionSink>(link_);
-  auto attached = core_->backend.surface->Attach(credential_id_, std::nullopt, sink);
+  Status attached = core_->backend.surface->AttachLive(credential_id_, sink);
   if (!attached.ok()) return;  // tools/call reports the credential's state
   {
     std::lock_guard lock(link_->mu);
