@@ -193,6 +193,7 @@ class Client : public std::enable_shared_from_this<Client> {
     LoadStats& stats = shared_.stats;
     const std::string answer = o_.mode == "rest" ? res.body() : AnswerOf(res, id_);
     const Peek peek = PeekMessage(answer);
+    stats.answer_bytes += res.body().size();
     // An answer to another request is as wrong as no answer.
     const bool ours = o_.mode == "rest" || peek.id == id_;
     Count(stats, ours ? peek.outcome : Outcome::kBad,
@@ -321,6 +322,7 @@ int RunHttp(const LoadOptions& o) {
               {"seconds", seconds},
               {"callsPerSecond", static_cast<double>(stats.Answers()) / std::max(seconds, 1e-9)},
               {"latency", stats.Percentiles()},
+              {"meanAnswerBytes", stats.answer_bytes / static_cast<std::uint64_t>(calls)},
               {"clientCpuUsPerCall", (SelfCpuUs() - self_before) / calls},
               {"serverCpuUsPerCall", servers}};
   work.reset();

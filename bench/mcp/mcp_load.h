@@ -61,7 +61,8 @@ struct LoadStats {
   std::atomic<std::uint64_t> rpc_errors{0};   // JSON-RPC error object
   std::atomic<std::uint64_t> http_errors{0};  // status other than 200/202, or no JSON
   std::atomic<std::uint64_t> failed_clients{0};
-  std::string first_error;  // the first failure's text, for stderr
+  std::atomic<std::uint64_t> answer_bytes{0};  // measured answers' bodies (SSE: the body)
+  std::string first_error;                     // the first failure's text, for stderr
 
   void Add(std::int64_t us);
   void NoteError(const std::string& text);

@@ -206,6 +206,7 @@ int RunStdio(const LoadOptions& o) {
     if (i <= o.warmup) continue;
     stats.Add(us);
     Count(stats, answer->second.outcome, answer->first);
+    stats.answer_bytes += answer->first.size();
     if (o.keep_answer) last_answer = std::move(answer->first);
   }
   const double seconds = static_cast<double>(ElapsedUs(start)) / 1e6;
