@@ -111,10 +111,12 @@ async function main() {
     const reads = String(Number(calls) * 2);
     measure("read, compare: POST /v1/credential/message.list limit 50, 1 keep-alive client", () =>
       rest("message.list", listArgs, 1, ["--calls", reads, "--expect-ok"]));
-    const r = measure("read: stdio message_list limit 50", () =>
-      stdio("message_list", listArgs, reads, ["--expect-ok", "--keep-answer"]));
-    r.messagesReturned = rows(r.lastAnswer?.result?.structuredContent?.data);
-    delete r.lastAnswer;
+    const r = measure("read: stdio message_list limit 50", () => {
+      const m = stdio("message_list", listArgs, reads, ["--expect-ok", "--keep-answer"]);
+      m.messagesReturned = rows(m.lastAnswer?.result?.structuredContent?.data);
+      delete m.lastAnswer;
+      return m;
+    });
     check(r.messagesReturned === 50, `message_list returned 50 messages (got ${r.messagesReturned})`);
   }
 

@@ -229,6 +229,7 @@ int RunStdio(const LoadOptions& o) {
       {"seconds", seconds},
       {"callsPerSecond", static_cast<double>(stats.Answers()) / std::max(seconds, 1e-9)},
       {"latency", stats.Percentiles()},
+      {"meanAnswerBytes", stats.answer_bytes / calls},
       {"clientCpuUsPerCall", (SelfCpuUs() - self_before) / static_cast<std::int64_t>(calls)},
       {"mcpProcessCpuUsPerCall",
        (ProcessCpuUs(child.pid()) - cpu_before[child.pid()]) / static_cast<std::int64_t>(calls)},
