@@ -27,6 +27,7 @@
 #include "signet/chats/emoji.h"
 #include "signet/chats/limits.h"
 #include "signet/chats/message_view.h"
+#include "signet/core/action_params.h"
 #include "xmtp/content/codecs.h"
 
 namespace xs::signet {
@@ -352,6 +353,30 @@ ActionSpec Sending(std::string id, std::string description, Chats::Impl* i,
   return spec;
 }
 
+// The content type ids a credential may send (credential_send.cpp).
+std::vector<std::string> SendableTypes(bool reply) {
+  std::vector<std::string> out = {content::TextType().ToString(),
+                                  content::MarkdownType().ToString(),
+                                  content::ReplyType().ToString()};
+  if (!reply) {
+    out.push_back(content::ReactionV1Type().ToString());
+    out.push_back(content::ReadReceiptType().ToString());
+  }
+  return out;
+}
+
+Param TextParam(const std::string& description) {
+  return {"text", ParamType::kString,
+          description + ", at most " + std::to_string(kMaxMessageTextBytes) + " bytes"};
+}
+
+Param MessageIdParam(const std::string& what) {
+  return {"messageId", ParamType::kString,
+          what +
+              ": its msg_ id, a unique short msg_ id or its network id (64 hex); credentials may "
+              "give it as content.reference instead"};
+}
+
 }  // namespace
 
 // Every message action is also callable with a credential: the credential
@@ -359,10 +384,46 @@ ActionSpec Sending(std::string id, std::string description, Chats::Impl* i,
 // scope, the content type and the credential's state.
 void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
-  r.Register(Sending("message.send", "Send a text message to a chat", i, Send));
-  r.Register(Sending("message.reply", "Reply to a message with text", i, Reply));
-  r.Register(Sending("message.react", "Add or remove an emoji reaction to a message", i, React));
-  r.Register(Sending("message.read", "Send a read receipt to a chat", i, Read));
+  r.Register(Sending("message.send", "Send a text message to a chat", i, Send),
+             {ChatIdParam(),
+              TextParam("The message text (admins: required; credentials: or content)"),
+              {"content", ParamType::kStringOrObject,
+               "Credentials: the content for contentType: text or markdown as a string or {text}; "
+               "a reply {reference, content:{type, payload}}; a reaction {reference, action, "
+               "content, schema?}; a read receipt none"},
+              {"contentType", ParamType::kString,
+               "Credentials: the content type id (default xmtp.org/text:1.0); it picks the scope "
+               "the send needs",
+               false, SendableTypes(false)},
+              AsParam()});
+  r.Register(
+      Sending("message.reply", "Reply to a message with text", i, Reply),
+      {ChatIdParam(),
+       MessageIdParam("The message replied to"),
+       TextParam("The reply's text (admins: required; credentials: or content)"),
+       {"content", ParamType::kStringOrObject,
+        "Credentials: the reply's text as a string or {text}, or with contentType "
+        "xmtp.org/reply:1.0 {reference, content:{type, payload}}"},
+       {"contentType", ParamType::kString,
+        "Credentials: the content type id (default xmtp.org/text:1.0)", false, SendableTypes(true)},
+       AsParam()});
+  r.Register(
+      Sending("message.react", "Add or remove an emoji reaction to a message", i, React),
+      {ChatIdParam(),
+       MessageIdParam("The message reacted to"),
+       {"emoji", ParamType::kString, "One emoji (admins: required; credentials: or content)"},
+       {"content", ParamType::kStringOrObject,
+        "Credentials: the emoji as a string, or the reaction {reference, action, content, schema?} "
+        "(schema unicode)"},
+       {"action",
+        ParamType::kString,
+        "added (the default) or removed",
+        false,
+        {"added", "removed"}},
+       {"remove", ParamType::kBoolean, "true: remove the reaction (when action is absent)"},
+       AsParam()});
+  r.Register(Sending("message.read", "Send a read receipt to a chat", i, Read),
+             {ChatIdParam(), AsParam()});
   r.Register({"message.list", "List a chat's messages (admins: needs read elevation)",
               Intent::kRead, true, false, [i](const Json& p, const CallContext& ctx) {
                 return ByCredential(ctx) ? CredentialListMessages(*i, p, ctx) : List(*i, p, ctx);
