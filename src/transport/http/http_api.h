@@ -35,6 +35,8 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/result.h"
@@ -50,12 +52,20 @@ struct HttpRequest {
   std::string target;         // path and query: "/v1/actions/chat/list?limit=5"
   std::string authorization;  // the Authorization header, "" when absent
   std::string body;
+  // Every header as received (names lower-case; a repeated header repeats),
+  // for routes that read more than Authorization (POST /mcp).
+  std::vector<std::pair<std::string, std::string>> headers = {};
+
+  // The first value of header `name` (lower-case), "" when absent.
+  std::string_view Header(std::string_view name) const;
 };
 
 struct HttpResponse {
   int status = 200;
-  std::string content_type = "application/json";
+  std::string content_type = "application/json";  // "" = no Content-Type (no body)
   std::string body;
+  // Extra response headers (Mcp-Session-Id, Allow, WWW-Authenticate, ...).
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 // A route of its own (exact path), e.g. POST /mcp; it authenticates itself.

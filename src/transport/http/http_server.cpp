@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -141,6 +142,11 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpRequest request{std::string(message.method_string()), std::string(message.target()),
                         std::string(message[http::field::authorization]),
                         std::move(message.body())};
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
     // Counted until the answer is written, so Stop() waits for it.
     ++shared_->in_flight;
     answering_ = true;
@@ -152,7 +158,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void Send(HttpResponse response, bool keep_alive, bool linger) {
     auto message = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), 11);
-    message->set(http::field::content_type, response.content_type);
+    if (!response.content_type.empty()) {
+      message->set(http::field::content_type, response.content_type);
+    }
+    for (auto& [name, value] : response.headers) message->set(name, value);
     message->set(http::field::cache_control, "no-store");
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);

@@ -376,6 +376,35 @@ TEST_F(HttpServerTest, ExtraRoutesPlugInBeforeTheV1Routes) {
   EXPECT_EQ(reply.body["seen"], "POST");
 }
 
+TEST_F(HttpServerTest, RoutesReadRequestHeadersAndSetResponseHeaders) {
+  api_->AddRoute("/mcp", [](const HttpRequest& request) {
+    HttpResponse response{204, "", ""};
+    response.headers.emplace_back("Mcp-Session-Id", std::string(request.Header("mcp-session-id")));
+    response.headers.emplace_back("X-Accept", std::string(request.Header("accept")));
+    response.headers.emplace_back("X-Missing", std::string(request.Header("origin")) + "-");
+    return response;
+  });
+  Start();
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
+                               static_cast<std::uint16_t>(server_->port())));
+  http::request<http::string_body> request(http::verb::delete_, "/mcp", 11);
+  request.set(http::field::host, "127.0.0.1");
+  request.set("MCP-Session-Id", "abc123");
+  request.set(http::field::accept, "text/event-stream");
+  request.prepare_payload();
+  http::write(socket, request);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  EXPECT_EQ(response.result_int(), 204u);
+  EXPECT_EQ(response["Mcp-Session-Id"], "abc123");
+  EXPECT_EQ(response["X-Accept"], "text/event-stream");
+  EXPECT_EQ(response["X-Missing"], "-");
+  EXPECT_EQ(response.count(http::field::content_type), 0u);
+}
+
 TEST(HttpServerStartTest, ABadHostIsAValidationErrorAndABusyPortANetworkError) {
   HttpApi api(HttpApiBackend{});
   HttpServer bad(&api, {.host = "not an address"});
