@@ -53,7 +53,8 @@ void McpDaemon::AddHttpRoutes(transport::HttpApi& api) {
                [endpoint](const transport::HttpRequest& request) -> transport::HttpResponse {
                  transport::mcp::McpHttpResponse response = endpoint->Handle(ToMcpRequest(request));
                  return {response.status, std::move(response.content_type),
-                         std::move(response.body), std::move(response.headers)};
+                         std::move(response.body), std::move(response.headers),
+                         std::move(response.stream)};
                });
 }
 

@@ -381,7 +381,40 @@ TEST_F(McpTest, StreamableHttpInitializeSessionAndToolsList) {
   EXPECT_EQ(Http(port, "POST", list_body, foreign_origin).status, 403);
   EXPECT_EQ(Ok({"status"})["mcp"]["httpSessions"], 1);
 
+  // GET opens the session's SSE stream (read until it shows it is open);
+  // DELETE ends it, with the session.
+  int stream_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(stream_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string get =
+      "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+      "Authorization: Bearer " +
+      token + "\r\nMcp-Session-Id: " + session + "\r\n\r\n";
+  ASSERT_EQ(send(stream_fd, get.data(), get.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(get.size()));
+  std::string streamed;
+  auto read_some = [&] {
+    pollfd p{stream_fd, POLLIN, 0};
+    if (poll(&p, 1, kLineTimeoutMs) <= 0) return false;
+    char buf[4096];
+    ssize_t n = recv(stream_fd, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    streamed.append(buf, static_cast<std::size_t>(n));
+    return true;
+  };
+  while (!Contains(streamed, ": stream open") && read_some()) {
+  }
+  EXPECT_EQ(streamed.rfind("HTTP/1.1 200", 0), 0u) << streamed;
+  EXPECT_TRUE(Contains(streamed, "Content-Type: text/event-stream")) << streamed;
+  EXPECT_TRUE(Contains(streamed, "Transfer-Encoding: chunked")) << streamed;
   EXPECT_EQ(Http(port, "DELETE", "", with_session).status, 204);
+  while (read_some()) {
+  }
+  close(stream_fd);
+  EXPECT_TRUE(Contains(streamed, "\r\n0\r\n\r\n")) << "no last chunk: " << streamed;
   EXPECT_EQ(Http(port, "POST", list_body, with_session).status, 404);
   EXPECT_EQ(Ok({"status"})["mcp"]["httpSessions"], 0);
 }

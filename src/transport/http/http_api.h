@@ -60,12 +60,24 @@ struct HttpRequest {
   std::string_view Header(std::string_view name) const;
 };
 
+// A streaming body (text/event-stream): once the status and headers are out
+// (chunked), the server calls it with `write` (queues one chunk, in order;
+// false once the stream is over) and `end` (finishes the response). It
+// returns what the server calls once when the stream stops for another
+// reason (the client left, the server stops). `write` and `end` may be
+// called from any thread and never block.
+using HttpStreamWrite = std::function<bool(std::string)>;
+using HttpStreamOpen =
+    std::function<std::function<void()>(HttpStreamWrite write, std::function<void()> end)>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";  // "" = no Content-Type (no body)
   std::string body;
   // Extra response headers (Mcp-Session-Id, Allow, WWW-Authenticate, ...).
   std::vector<std::pair<std::string, std::string>> headers = {};
+  // Set: the body streams (see HttpStreamOpen) instead of `body`.
+  HttpStreamOpen stream = {};
 };
 
 // A route of its own (exact path), e.g. POST /mcp; it authenticates itself.

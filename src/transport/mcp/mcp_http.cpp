@@ -115,10 +115,44 @@ bool IsLocalOrigin(std::string_view origin) {
   return lower == "localhost" || lower == "127.0.0.1" || lower == "[::1]";
 }
 
+// The session's GET stream, when one is open. Notifications arrive on
+// agent-plane threads; `write` only queues, so nothing here blocks.
+struct McpHttpEndpoint::Channel {
+  std::mutex mu;
+  std::uint64_t generation = 0;
+  std::function<bool(std::string)> write;
+  std::function<void()> end;
+
+  void Notify(const std::string& message) {
+    std::lock_guard lock(mu);
+    if (write && !write("event: message\ndata: " + message + "\n\n")) {
+      write = nullptr;
+      end = nullptr;
+    }
+  }
+  // Ends the open stream (DELETE, expiry, daemon stop).
+  void End() {
+    std::function<void()> finish;
+    {
+      std::lock_guard lock(mu);
+      finish = std::exchange(end, nullptr);
+      write = nullptr;
+      ++generation;
+    }
+    if (finish) finish();
+  }
+};
+
 struct McpHttpEndpoint::Session {
   std::shared_ptr<McpSession> session;
   std::string credential_id;
   SteadyTime last_used;
+  std::shared_ptr<Channel> channel = std::make_shared<Channel>();
+
+  void Close() {
+    session->Close();
+    channel->End();
+  }
 };
 
 McpHttpEndpoint::McpHttpEndpoint(McpServer* server, McpHttpOptions options)
@@ -137,13 +171,13 @@ void McpHttpEndpoint::CloseAll() {
     std::lock_guard lock(mu_);
     sessions.swap(sessions_);
   }
-  for (auto& [id, s] : sessions) s->session->Close();
+  for (auto& [id, s] : sessions) s->Close();
 }
 
 void McpHttpEndpoint::DropIdleLocked(SteadyTime now) {
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     if (MillisBetween(it->second->last_used, now) > options_.session_idle_ms) {
-      it->second->session->Close();
+      it->second->Close();
       it = sessions_.erase(it);
     } else {
       ++it;
@@ -178,11 +212,7 @@ McpHttpResponse McpHttpEndpoint::Handle(const McpHttpRequest& request) {
         400, Error::Validation("MCP-Protocol-Version",
                                "unsupported version " + request.protocol_version.substr(0, 64)));
   }
-  if (request.method == "GET") {
-    return Failure(405, Error::Validation("method",
-                                          "GET: this server offers no SSE stream; "
-                                          "notifications go out on `xs mcp`"));
-  }
+  if (request.method == "GET") return Stream(request, who->credential_id);
   if (request.method == "DELETE") {
     McpHttpResponse error;
     std::shared_ptr<Session> session = Find(request, who->credential_id, &error);
@@ -191,7 +221,7 @@ McpHttpResponse McpHttpEndpoint::Handle(const McpHttpRequest& request) {
       std::lock_guard lock(mu_);
       sessions_.erase(request.session_id);
     }
-    session->session->Close();
+    session->Close();
     return {204, "", "", {}};
   }
   return Post(request, who->credential_id);
@@ -210,7 +240,7 @@ std::shared_ptr<McpHttpEndpoint::Session> McpHttpEndpoint::Find(const McpHttpReq
   auto it = sessions_.find(request.session_id);
   if (it != sessions_.end() &&
       MillisBetween(it->second->last_used, now) > options_.session_idle_ms) {
-    it->second->session->Close();
+    it->second->Close();
     sessions_.erase(it);
     it = sessions_.end();
   }
@@ -255,12 +285,47 @@ McpHttpResponse McpHttpEndpoint::Post(const McpHttpRequest& request,
   return Answer(std::move(*answer), accept);
 }
 
+McpHttpResponse McpHttpEndpoint::Stream(const McpHttpRequest& request,
+                                        const std::string& credential_id) {
+  if (!ParseAccept(request.accept).event_stream) {
+    return Failure(406, Error::Validation("Accept", "must allow text/event-stream"));
+  }
+  McpHttpResponse error;
+  std::shared_ptr<Session> session = Find(request, credential_id, &error);
+  if (!session) return error;
+  std::shared_ptr<Channel> channel = session->channel;
+  McpHttpResponse response{200, std::string(kEventStream), "", {}};
+  response.stream = [channel](std::function<bool(std::string)> write,
+                              std::function<void()> end) -> std::function<void()> {
+    std::function<void()> replaced;
+    std::uint64_t generation = 0;
+    {
+      std::lock_guard lock(channel->mu);
+      replaced = std::exchange(channel->end, std::move(end));
+      channel->write = std::move(write);
+      generation = ++channel->generation;
+      // An SSE comment, so the client sees the stream open at once.
+      channel->write(": stream open\n\n");
+    }
+    if (replaced) replaced();  // one stream per session: the newer wins
+    return [channel, generation] {
+      std::lock_guard lock(channel->mu);
+      if (channel->generation == generation) {
+        channel->write = nullptr;
+        channel->end = nullptr;
+      }
+    };
+  };
+  return response;
+}
+
 McpHttpResponse McpHttpEndpoint::Initialize(const McpHttpRequest& request,
                                             const std::string& credential_id) {
   auto session = std::make_shared<Session>();
   session->credential_id = credential_id;
-  // Notifications have no stream to go out on over HTTP (GET is 405).
-  session->session = server_->Open(credential_id, [](std::string) {});
+  std::shared_ptr<Channel> channel = session->channel;
+  session->session =
+      server_->Open(credential_id, [channel](std::string message) { channel->Notify(message); });
   std::optional<std::string> answer = session->session->Handle(request.body);
   const bool ok = answer && session->session->initialized() &&
                   Json::parse(*answer, nullptr, false).contains("result");

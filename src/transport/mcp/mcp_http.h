@@ -19,9 +19,11 @@
 //   a notification or response: 202, no body; a request: 200 with the
 //     answer as application/json, or as one SSE `event: message` when the
 //     client's Accept lists only text/event-stream
-// GET: 405 (the spec's answer for a server without a standalone SSE stream;
-//   notifications go out on the socket transport only)
-// DELETE: ends the session: 204 (400/404/403 as for POST)
+// GET: the session's SSE stream (Accept must allow text/event-stream, 406
+//   otherwise; 400/404/403 as for POST): each notification of the session
+//   is one `event: message`. One stream per session: a newer GET replaces
+//   an older one. Notifications while no stream is open are dropped.
+// DELETE: ends the session and its stream: 204 (400/404/403 as for POST)
 // Error bodies are JSON-RPC error responses with id null whose error.data
 // is the envelope's error object ({_tag, code, category, message, context}).
 // A session not used for session_idle_ms ends (404 afterwards).
@@ -33,6 +35,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,11 +72,19 @@ struct McpHttpRequest {
   std::string body;
 };
 
+// A streaming body (GET's SSE stream), the HTTP server's contract
+// (transport/http HttpStreamOpen): called once the headers are out with
+// `write` (one chunk; false once over) and `end`; returns what the server
+// calls when the client leaves first.
+using McpHttpStreamOpen = std::function<std::function<void()>(
+    std::function<bool(std::string)> write, std::function<void()> end)>;
+
 struct McpHttpResponse {
   int status = 200;
   std::string content_type;  // "" = no body
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers = {};
+  McpHttpStreamOpen stream = {};  // set: an SSE stream instead of `body`
 };
 
 class McpHttpEndpoint {
@@ -91,9 +102,11 @@ class McpHttpEndpoint {
 
  private:
   struct Session;
+  struct Channel;
   using SteadyTime = std::chrono::steady_clock::time_point;
 
   McpHttpResponse Post(const McpHttpRequest& request, const std::string& credential_id);
+  McpHttpResponse Stream(const McpHttpRequest& request, const std::string& credential_id);
   McpHttpResponse Initialize(const McpHttpRequest& request, const std::string& credential_id);
   // The session of the request's Mcp-Session-Id for `credential_id`, or the
   // error response (400/404/403) in `error`.

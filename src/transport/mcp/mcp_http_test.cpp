@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <mutex>
 #include <regex>
 #include <set>
 
@@ -160,9 +162,9 @@ TEST_F(McpHttpTest, StatusTable) {
   good_version.protocol_version = "2025-06-18";
   McpHttpRequest html = Post(Message("ping"), id);
   html.accept = "text/html";
-  McpHttpRequest get = Post("", id);
-  get.method = "GET";
-  get.accept = "text/event-stream";
+  McpHttpRequest get_json = Post("", id);
+  get_json.method = "GET";
+  get_json.accept = "application/json";
   std::vector<Case> cases = {
       {"foreign Origin", evil_origin, 403},
       {"Origin that only starts with localhost", rebinding, 403},
@@ -177,7 +179,7 @@ TEST_F(McpHttpTest, StatusTable) {
       {"no Mcp-Session-Id", Post(Message("ping")), 400},
       {"unknown Mcp-Session-Id", Post(Message("ping"), std::string(64, 'a')), 404},
       {"another credential's session", Post(Message("ping"), other), 403},
-      {"GET without a stream", get, 405},
+      {"GET that does not accept SSE", get_json, 406},
       {"ping", Post(Message("ping"), id), 200},
   };
   for (const Case& c : cases) {
@@ -195,6 +197,60 @@ TEST_F(McpHttpTest, StatusTable) {
       EXPECT_EQ(HeaderOf(response, "Allow"), "GET, POST, DELETE");
     }
   }
+}
+
+TEST_F(McpHttpTest, GetStreamsTheSessionsNotificationsAsSse) {
+  const std::string id = Open(*endpoint_);
+  const std::string uri = "xmtp-signet://chats/conv_1/messages";
+  ASSERT_EQ(endpoint_->Handle(Post(Message("resources/subscribe", 2, {{"uri", uri}}), id)).status,
+            200);
+  McpHttpRequest get = Post("", id);
+  get.method = "GET";
+  get.accept = "text/event-stream";
+  McpHttpResponse stream = endpoint_->Handle(get);
+  ASSERT_EQ(stream.status, 200) << stream.body;
+  EXPECT_EQ(stream.content_type, "text/event-stream");
+  ASSERT_TRUE(stream.stream);
+  std::mutex mu;
+  std::vector<std::string> written;
+  int ended = 0;
+  std::function<void()> stop = stream.stream(
+      [&](std::string chunk) {
+        std::lock_guard lock(mu);
+        written.push_back(std::move(chunk));
+        return true;
+      },
+      [&] { ++ended; });
+  surface_.Emit("cred_1", {{"type", "message.visible"},
+                           {"messageId", "m1"},
+                           {"groupId", "conv_1"},
+                           {"senderInboxId", "inbox"},
+                           {"contentType", "xmtp.org/text:1.0"},
+                           {"content", {{"text", "hi"}}},
+                           {"visibility", "visible"},
+                           {"sentAt", "2026-01-01T00:00:00.000Z"},
+                           {"sealId", nullptr},
+                           {"threadId", nullptr}});
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(written.size(), 2u);
+    EXPECT_EQ(written[0].rfind(":", 0), 0u) << written[0];
+    const std::string prefix = "event: message\ndata: ";
+    ASSERT_EQ(written[1].rfind(prefix, 0), 0u) << written[1];
+    Json note = Json::parse(written[1].substr(prefix.size()));
+    EXPECT_EQ(note["method"], "notifications/resources/updated");
+    EXPECT_EQ(note["params"]["uri"], uri);
+  }
+  // A newer GET replaces the stream; DELETE ends the newer one.
+  McpHttpResponse second = endpoint_->Handle(get);
+  int second_ended = 0;
+  second.stream([](std::string) { return true; }, [&] { ++second_ended; });
+  EXPECT_EQ(ended, 1);
+  stop();  // the first client leaving does not touch the newer stream
+  McpHttpRequest del = Post("", id);
+  del.method = "DELETE";
+  EXPECT_EQ(endpoint_->Handle(del).status, 204);
+  EXPECT_EQ(second_ended, 1);
 }
 
 TEST_F(McpHttpTest, DeleteEndsTheSession) {
