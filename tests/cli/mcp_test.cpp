@@ -38,7 +38,7 @@ class McpChild {
     posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-    const fs::path root = env.root();
+    const fs::path& root = env.root();
     std::vector<std::string> vars = {"HOME=" + (root / "home").string(),
                                      "XDG_CONFIG_HOME=" + (root / "config").string(),
                                      "XDG_DATA_HOME=" + (root / "data").string(),
@@ -183,7 +183,9 @@ HttpAnswer Http(int port, const std::string& method, const std::string& body,
     return answer;
   }
   std::string request = method + " /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
-  for (const auto& [k, v] : headers) request += k + ": " + v + "\r\n";
+  for (const auto& [k, v] : headers) {
+    request.append(k).append(": ").append(v).append("\r\n");
+  }
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   (void)!send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string raw;

@@ -234,7 +234,7 @@ TEST_F(McpHttpTest, GetStreamsTheSessionsNotificationsAsSse) {
   {
     std::lock_guard lock(mu);
     ASSERT_EQ(written.size(), 2u);
-    EXPECT_EQ(written[0].rfind(":", 0), 0u) << written[0];
+    EXPECT_EQ(written[0].rfind(':', 0), 0u) << written[0];
     const std::string prefix = "event: message\ndata: ";
     ASSERT_EQ(written[1].rfind(prefix, 0), 0u) << written[1];
     Json note = Json::parse(written[1].substr(prefix.size()));

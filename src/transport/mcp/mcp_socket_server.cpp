@@ -3,9 +3,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -13,12 +11,9 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <cstring>
 #include <deque>
-#include <filesystem>
 #include <optional>
 
-#include "signet/util/file_util.h"
 #include "transport/admin/admin_protocol.h"
 #include "transport/admin/line_socket.h"
 
@@ -28,7 +23,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr int kListenBacklog = 128;
 // A client that stops reading cannot hold a writer thread longer per line.
 constexpr int kSendTimeoutSeconds = 30;
 constexpr int kJsonRpcInvalidRequest = -32600;
@@ -139,46 +133,14 @@ McpSocketServer::~McpSocketServer() { Stop(); }
 Status McpSocketServer::Start() {
   if (started_) return Error::Internal("mcp socket server already started");
   const std::string& path = options_.socket_path;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
-    return Error::Validation("mcp.socketPath",
-                             "must be 1.." + std::to_string(sizeof(addr.sun_path) - 1) + " bytes");
-  }
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (!dir.empty()) XS_RETURN_IF_ERROR(signet::MakeDirs(dir));
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) {
-      return Error::Validation("mcp.socketPath", path + " exists and is not a socket");
-    }
-    if (ConnectUnixSocket(path).ok()) {
-      return Error::Validation("mcp.socketPath", "another server is listening on " + path);
-    }
-    ::unlink(path.c_str());  // stale: its server is gone
-  }
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  UniqueFd listen_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!listen_fd) return Error::Internal(std::string("socket: ") + std::strerror(errno));
-  if (::bind(listen_fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    int err = errno;
-    return Error::Internal("cannot bind " + path + ": " + std::strerror(err));
-  }
-  if (::chmod(path.c_str(), signet::kPrivateFileMode) != 0 || ::lstat(path.c_str(), &st) != 0 ||
-      ::listen(listen_fd.get(), kListenBacklog) != 0) {
-    int err = errno;
-    ::unlink(path.c_str());
-    return Error::Internal("cannot listen on " + path + ": " + std::strerror(err));
-  }
+  XS_TRY(UnixListener listener, ListenUnixSocket(path, "mcp.socketPath"));
   UniqueFd wake_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_fd) {
     int err = errno;
     ::unlink(path.c_str());
     return Error::Internal(std::string("eventfd: ") + std::strerror(err));
   }
-  socket_dev_ = st.st_dev;
-  socket_ino_ = st.st_ino;
-  listen_fd_ = std::move(listen_fd);
+  listener_ = std::move(listener);
   wake_fd_ = std::move(wake_fd);
   started_ = true;
   stopping_ = false;
@@ -193,12 +155,8 @@ void McpSocketServer::Stop() {
   std::uint64_t one = 1;
   (void)!::write(wake_fd_.get(), &one, sizeof one);
   if (acceptor_.joinable()) acceptor_.join();
-  listen_fd_.reset();
-  struct stat st {};
-  if (::lstat(options_.socket_path.c_str(), &st) == 0 && st.st_dev == socket_dev_ &&
-      st.st_ino == socket_ino_) {
-    ::unlink(options_.socket_path.c_str());
-  }
+  listener_.fd.reset();
+  RemoveUnixSocket(options_.socket_path, listener_);
   std::list<std::unique_ptr<Connection>> connections;
   {
     std::lock_guard lock(mu_);
@@ -243,13 +201,13 @@ void McpSocketServer::ReapFinished() {
 
 void McpSocketServer::AcceptLoop() {
   while (!stopping_.load()) {
-    pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {wake_fd_.get(), POLLIN, 0}};
+    pollfd fds[2] = {{listener_.fd.get(), POLLIN, 0}, {wake_fd_.get(), POLLIN, 0}};
     int ready = ::poll(fds, 2, 1000);
     if (ready < 0 && errno != EINTR) break;
     if (stopping_.load() || (fds[1].revents & POLLIN)) break;
     ReapFinished();
     if (ready <= 0 || !(fds[0].revents & POLLIN)) continue;
-    int fd = ::accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+    int fd = ::accept4(listener_.fd.get(), nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -33,8 +33,6 @@
 // from any thread. The McpServer must outlive the server.
 #pragma once
 
-#include <sys/types.h>
-
 #include <atomic>
 #include <cstddef>
 #include <list>
@@ -45,6 +43,7 @@
 
 #include "base/result.h"
 #include "base/unique_fd.h"
+#include "transport/admin/line_socket.h"
 #include "transport/mcp/mcp_server.h"
 
 namespace xs::transport::mcp {
@@ -102,10 +101,8 @@ class McpSocketServer {
 
   McpServer* server_;
   McpSocketServerOptions options_;
-  UniqueFd listen_fd_;
+  UnixListener listener_;
   UniqueFd wake_fd_;
-  dev_t socket_dev_ = 0;
-  ino_t socket_ino_ = 0;
   std::thread acceptor_;
   std::atomic<bool> stopping_{false};
   bool started_ = false;
