@@ -19,7 +19,7 @@ Command BuildRoot() {
                    LookupCommand(),   KeyCommand(),     WalletCommand(), InboxCommand(),
                    OperatorCommand(), PolicyCommand(),  CredCommand(),   ChatCommand(),
                    MsgCommand(),      ConsentCommand(), SearchCommand(), SealCommand(),
-                   ActionCommand()};
+                   ActionCommand(),   McpCommand()};
   root.run = [](Invocation& inv) {
     inv.out() << RenderHelp(inv.args().path);
     return OkStatus();

@@ -23,5 +23,6 @@ Command ConsentCommand();
 Command SearchCommand();
 Command SealCommand();
 Command ActionCommand();
+Command McpCommand();
 
 }  // namespace xs::cli
