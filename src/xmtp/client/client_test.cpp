@@ -385,17 +385,22 @@ std::vector<Bytes> Ids(const std::vector<Message>& messages) {
   return out;
 }
 
+// Alice and bob send m0..m6 in turn; the ids of alice's messages after.
+std::vector<Bytes> SendSeven(Client& alice, Client& bob, const Bytes& group) {
+  for (int i = 0; i < 7; ++i) {
+    Client& from = i % 2 == 0 ? alice : bob;
+    EXPECT_TRUE(from.Send(group, content::EncodeText("m" + std::to_string(i))).ok());
+  }
+  EXPECT_TRUE(alice.SyncGroup(group).ok());
+  auto all = alice.Messages(group);
+  EXPECT_TRUE(all.ok());
+  return all.ok() ? Ids(std::move(all).value()) : std::vector<Bytes>{};
+}
+
 TEST_F(ClientTest, NewestMessagesAreTheTailOfMessagesAndCountIsTheirNumber) {
   auto pair = NewPair();
   ASSERT_TRUE(pair.alice && pair.bob && !pair.group.empty());
-  for (int i = 0; i < 7; ++i) {
-    Client& from = i % 2 == 0 ? *pair.alice : *pair.bob;
-    ASSERT_TRUE(from.Send(pair.group, content::EncodeText("m" + std::to_string(i))).ok());
-  }
-  ASSERT_TRUE(pair.alice->SyncGroup(pair.group).ok());
-  auto all_result = pair.alice->Messages(pair.group);
-  ASSERT_TRUE(all_result.ok());
-  const std::vector<Bytes> all = Ids(std::move(all_result).value());
+  const std::vector<Bytes> all = SendSeven(*pair.alice, *pair.bob, pair.group);
   ASSERT_GE(all.size(), 7u);  // the texts and the membership change
   auto count = pair.alice->MessageCount(pair.group);
   ASSERT_TRUE(count.ok());
@@ -425,14 +430,7 @@ TEST_F(ClientTest, NewestMessagesAreTheTailOfMessagesAndCountIsTheirNumber) {
 TEST_F(ClientTest, MessagesAfterAndBeforePageFromACursorWithoutGaps) {
   auto pair = NewPair();
   ASSERT_TRUE(pair.alice && pair.bob && !pair.group.empty());
-  for (int i = 0; i < 7; ++i) {
-    Client& from = i % 2 == 0 ? *pair.alice : *pair.bob;
-    ASSERT_TRUE(from.Send(pair.group, content::EncodeText("m" + std::to_string(i))).ok());
-  }
-  ASSERT_TRUE(pair.alice->SyncGroup(pair.group).ok());
-  auto all_result = pair.alice->Messages(pair.group);
-  ASSERT_TRUE(all_result.ok());
-  const std::vector<Bytes> all = Ids(std::move(all_result).value());
+  const std::vector<Bytes> all = SendSeven(*pair.alice, *pair.bob, pair.group);
   ASSERT_GE(all.size(), 8u);
   for (std::uint32_t limit : {1u, 2u, 3u, 100u}) {
     std::vector<Bytes> forward{all.front()};

@@ -1,13 +1,11 @@
 // Keyset pages of a group's messages (MessageQuery::after / before): the
 // pages an agent's read cursor walks. Messages that share a sent_ns are
 // ordered by the store's insertion order, so paging neither skips nor
-// repeats them, and each page seeks the group index.
+// repeats them (the index seek: StoreTest.MessagePagesWalkTheGroupIndex).
 #include <gtest/gtest.h>
 
 #include "base/testing/fake_clock.h"
-#include "sqlite/sqlite.h"
 #include "xmtp/store/store.h"
-#include "xmtp/store/store_tables.h"
 #include "xmtp/store/store_testing.h"
 
 namespace xs::xmtp::store {
@@ -135,28 +133,6 @@ TEST_F(StoreKeysetTest, PositionsCombineWithTimeBoundsAndFilters) {
   q = {};
   q.after = PositionOf(all.back());
   EXPECT_TRUE(Page(q).empty());
-}
-
-TEST_F(StoreKeysetTest, KeysetPagesSeekTheGroupIndex) {
-  auto db = sqlite::Db::Open(path_);
-  ASSERT_TRUE(db.ok());
-  for (Order order : {Order::kAscending, Order::kDescending}) {
-    std::string sql = std::string("EXPLAIN QUERY PLAN ") + MessageKeysetPageSql(order);
-    auto st = db->Prepare(sql.c_str());
-    ASSERT_TRUE(st.ok()) << st.error().ToString();
-    std::string plan;
-    while (true) {
-      auto row = st->Step();
-      ASSERT_TRUE(row.ok());
-      if (!*row) break;
-      plan += st->Text(3) + "\n";
-    }
-    EXPECT_NE(plan.find("USING INDEX messages_by_group (owner=? AND group_id=? AND sent_ns>?"),
-              std::string::npos)
-        << plan;
-    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
-    EXPECT_EQ(plan.find("SCAN"), std::string::npos) << plan;
-  }
 }
 
 }  // namespace
