@@ -5,7 +5,7 @@
 //   message.reply {chatId, messageId, text, as?}
 //   message.react {chatId, messageId, emoji, action?: "added"|"removed" | remove?: bool, as?}
 //   message.read  {chatId, as?}
-//   message.list  {chatId, limit?, as?}          content: read elevation
+//   message.list  {chatId, limit?, after?|before?, as?}  content: read elevation
 //   message.info  {chatId, messageId, as?}       content: read elevation
 //
 // A message is named by its msg_ id, a unique short msg_ id among the chat's
@@ -333,10 +333,10 @@ Result<Json> List(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
          MessagePage(b, cursor.direction, from ? &*from : nullptr, limit));
   Json out = Json::array();
   Status mapped = impl.s->store->Transaction([&]() -> Status {
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-      auto id = impl.MessageId(messages[i].id);
+    for (const auto& m : messages) {
+      auto id = impl.MessageId(m.id);
       if (!id.ok()) return id.error();
-      auto row = MessageJson(impl, messages[i], *id, chat_id);
+      auto row = MessageJson(impl, m, *id, chat_id);
       if (!row.ok()) return row.error();
       out.push_back(*std::move(row));
     }
