@@ -231,15 +231,29 @@ void RegisterCredentialActions(ActionRegistry& r, RuntimeState& s) {
                       "op_", false)});
   // Also callable with a credential, for that credential only (decisions.md
   // #22); another id answers not_found so existence does not leak.
-  r.Register({"credential.lookup", "Show a credential", Intent::kRead, true, false,
-              [st](const Json& p, const CallContext& ctx) -> Result<Json> {
-                XS_TRY(std::string id, ResolveCredential(*st, p));
-                if (ctx.caller == CallContext::Caller::kCredential && id != ctx.credential_id) {
-                  return Error::NotFound("credential not found");
-                }
-                XS_TRY(Credential c, st->credentials->Get(id));
-                return WithAllowlist(*st, c);
-              }});
+  // Short ids of a credential caller resolve against its own id only.
+  ActionSpec lookup{"credential.lookup",
+                    "Show a credential: its chats, scopes, status, expiry and content types",
+                    Intent::kRead,
+                    true,
+                    false,
+                    [st](const Json& p, const CallContext& ctx) -> Result<Json> {
+                      std::string id = ctx.credential_id;
+                      if (ctx.caller != CallContext::Caller::kCredential) {
+                        XS_TRY(id, ResolveCredential(*st, p));
+                      } else if (HasField(p, "credentialId")) {
+                        XS_TRY(std::string ref, GetString(p, "credentialId"));
+                        auto own = ResolveReference("cred_", "credential", ref, {{id, ""}});
+                        if (!own.ok()) return Error::NotFound("credential not found");
+                      }
+                      XS_TRY(Credential c, st->credentials->Get(id));
+                      return WithAllowlist(*st, c);
+                    }};
+  lookup.tool_name = "credential_info";
+  r.Register(std::move(lookup),
+             {{"credentialId", ParamType::kString,
+               "The credential: its cred_ id (or a unique prefix of it). Required for admins; a "
+               "credential may name only itself and defaults to itself"}});
   r.Register({"credential.revoke", "Revoke a credential (dry run unless force)", Intent::kDestroy,
               true, true, [st](const Json& p, const CallContext&) { return Revoke(*st, p); }},
              {CredentialIdParam(),
