@@ -1,0 +1,111 @@
+// The real signet for the MCP suites, without the XMTP SDK: our node
+// (XS_NODE_BIN), `xs` (XS_BIN) initialised with the trusted-local preset, its
+// daemon started (with the HTTP API on a free port when `http`), an operator
+// "bot" and one chat of its own. Registered as before()/after() hooks of the
+// calling describe(); the returned object is filled once before() ran.
+//
+// Real MCP hosts start a stdio server with a reduced environment: the SDK's
+// StdioClientTransport passes HOME, LOGNAME, PATH, SHELL, TERM and USER plus
+// the entry's `env`, so XDG_* and TMPDIR do not reach `xs mcp`. The config
+// file therefore pins signet.dataDir and admin.socketPath (the values the
+// daemon uses anyway), so `xs mcp --config <path>` finds the daemon from the
+// file alone, as it must for a user whose host strips the environment.
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, before } from "node:test";
+import { startNode } from "../../interop/lib/node_process.mjs";
+import { Signet, xsBinary } from "../../interop/lib/xs_process.mjs";
+
+export { xsBinary };
+
+// Everything a credential may do in its chat.
+export const kAgentScopes = "send,reply,react,read-messages,read-history,list-conversations";
+
+// Polls `probe` (sync or async) until it returns a truthy value; fails with
+// `what` and the last value after timeoutMs.
+export async function poll(what, probe, { timeoutMs = 20_000, intervalMs = 100 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = await probe();
+    if (last) return last;
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+function pinPaths(configPath, dataDir, socketPath) {
+  const text = readFileSync(configPath, "utf8");
+  assert.match(text, /^\[signet\]$/m, `no [signet] table in ${configPath}`);
+  assert.match(text, /^\[admin\]$/m, `no [admin] table in ${configPath}`);
+  const pinned = text
+    .replace(/^\[signet\]$/m, `[signet]\ndataDir = ${JSON.stringify(dataDir)}`)
+    .replace(/^\[admin\]$/m, `[admin]\nsocketPath = ${JSON.stringify(socketPath)}`);
+  writeFileSync(configPath, pinned, { mode: 0o600 });
+}
+
+export function mcpSignet({ http = false } = {}) {
+  const setup = {
+    node: undefined,
+    signet: undefined,
+    chat: undefined, // {id: "conv_…", networkGroupId, …}
+    configPath: undefined,
+    httpPort: null,
+    get mcpUrl() {
+      return `http://127.0.0.1:${this.httpPort}/mcp`;
+    },
+    // `xs cred issue` for the operator "bot" in the chat; extra args
+    // (--allow, --ttl, ...). Returns {token, credential: {id, ...}}.
+    issue(args = ["--allow", kAgentScopes]) {
+      const cred = this.signet.ok(["cred", "issue", "--op", "bot", "--chat", this.chat.id, ...args]);
+      assert.match(cred.token ?? "", /\S/, `cred issue printed no token: ${JSON.stringify(cred)}`);
+      assert.match(cred.credential?.id ?? "", /^cred_/, JSON.stringify(cred));
+      return cred;
+    },
+    revoke(credentialId) {
+      this.signet.ok(["cred", "revoke", credentialId, "--force"]);
+    },
+    // The credential's status as the admin sees it ("active", "expired", ...).
+    credentialStatus(credentialId) {
+      return this.signet.ok(["cred", "info", credentialId]).status;
+    },
+    // The chat's messages as the admin reads them (read elevation by flag).
+    adminMessages() {
+      return this.signet.ok(["msg", "list", "--from", this.chat.id, "--dangerously-allow-message-read"]);
+    },
+    // `xs msg send` as the admin: the message's network id (64 hex).
+    adminSend(text) {
+      const sent = this.signet.ok(["msg", "send", text, "--to", this.chat.id]);
+      return sent.messageId ?? sent.networkId ?? sent.id;
+    },
+  };
+  before(async () => {
+    setup.node = await startNode();
+    const signet = new Signet(setup.node);
+    setup.signet = signet;
+    if (http) Object.assign(signet.env, { XMTP_SIGNET_HTTP_ENABLED: "true", XMTP_SIGNET_HTTP_PORT: "0" });
+    const init = signet.ok(["init", "trusted-local", "--env", "local"]);
+    setup.configPath = init.configPath;
+    pinPaths(init.configPath, init.dataDir, path.join(signet.env.XDG_RUNTIME_DIR, "xmtp-signet", "admin.sock"));
+    const started = signet.ok(["daemon", "start", "--daemon"]);
+    if (http) {
+      assert.ok(Number.isInteger(started.httpPort) && started.httpPort > 0, JSON.stringify(started));
+      setup.httpPort = started.httpPort;
+    }
+    signet.ok(["operator", "create", "--label", "bot"]);
+    setup.chat = signet.ok(["chat", "create", "--name", "mcp", "--op", "bot"]);
+    assert.match(setup.chat.id, /^conv_/, JSON.stringify(setup.chat));
+  });
+  after(async () => {
+    setup.signet?.dispose();
+    await setup.node?.dispose();
+  });
+  return setup;
+}
+
+// The environment a real MCP host gives `xs mcp`: nothing of the test's own
+// (XDG_*, TMPDIR, XMTP_SIGNET_LOCAL_NODE stay out) but HOME, PATH and the
+// token; the SDK transport adds the rest of its default list itself.
+export function hostEnv(setup, token, extra = {}) {
+  return { HOME: setup.signet.env.HOME, PATH: setup.signet.env.PATH, XMTP_SIGNET_CREDENTIAL_TOKEN: token, ...extra };
+}
