@@ -29,12 +29,16 @@ class Recording {
     this.inner = inner;
     this.sent = [];
     this.received = [];
+    this.errors = []; // transport errors (e.g. a line on stdout that is not JSON-RPC)
     inner.onmessage = (message, extra) => {
       this.received.push(message);
       this.onmessage?.(message, extra);
     };
     inner.onclose = () => this.onclose?.();
-    inner.onerror = (error) => this.onerror?.(error);
+    inner.onerror = (error) => {
+      this.errors.push(String(error));
+      this.onerror?.(error);
+    };
   }
   start() {
     return this.inner.start();
@@ -211,10 +215,13 @@ export function parseJson(text, what) {
 }
 
 // The MCP Inspector in CLI mode (`mcp-inspector --cli …`) with its catalog in
-// a temp file; resolves with {code, stdout, stderr, json} (json: stdout
-// parsed, or undefined when it is not JSON).
+// a temp file (none with a read-only --config file: the two exclude each
+// other) and secrets kept in memory (no keychain here); resolves with {code,
+// stdout, stderr, json} (json: stdout parsed, or undefined when not JSON).
 export async function inspector(args, { catalog }) {
-  const env = { ...process.env, MCP_CATALOG_PATH: catalog };
+  const env = { ...process.env, MCP_INSPECTOR_SECRET_STORE: "memory" };
+  if (catalog) env.MCP_CATALOG_PATH = catalog;
+  else delete env.MCP_CATALOG_PATH;
   const r = await runBin("mcp-inspector", ["--cli", ...args], { env });
   let json;
   try {

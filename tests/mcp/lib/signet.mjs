@@ -1,7 +1,9 @@
 // The real signet for the MCP suites, without the XMTP SDK: our node
 // (XS_NODE_BIN), `xs` (XS_BIN) initialised with the trusted-local preset, its
 // daemon started (with the HTTP API on a free port when `http`), an operator
-// "bot" and one chat of its own. Registered as before()/after() hooks of the
+// "bot" and one chat with a peer: "alice", our native client in
+// xs-client-peer (XS_CLIENT_PEER_BIN), whose messages are the chat's inbound
+// traffic (the signet's own sends never reach its agents). Registered as before()/after() hooks of the
 // calling describe(); the returned object is filled once before() ran.
 //
 // Real MCP hosts start a stdio server with a reduced environment: the SDK's
@@ -15,6 +17,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before } from "node:test";
 import { startNode } from "../../interop/lib/node_process.mjs";
+import { OurPeer } from "../../interop/lib/our_peer.mjs";
 import { Signet, xsBinary } from "../../interop/lib/xs_process.mjs";
 
 export { xsBinary };
@@ -48,8 +51,11 @@ export function mcpSignet({ http = false } = {}) {
   const setup = {
     node: undefined,
     signet: undefined,
+    peer: undefined,
+    alice: undefined, // the peer's client: {inboxId, send(groupId, text), ...}
     chat: undefined, // {id: "conv_…", networkGroupId, …}
     configPath: undefined,
+    dataDir: undefined,
     httpPort: null,
     get mcpUrl() {
       return `http://127.0.0.1:${this.httpPort}/mcp`;
@@ -73,10 +79,29 @@ export function mcpSignet({ http = false } = {}) {
     adminMessages() {
       return this.signet.ok(["msg", "list", "--from", this.chat.id, "--dangerously-allow-message-read"]);
     },
-    // `xs msg send` as the admin: the message's network id (64 hex).
-    adminSend(text) {
-      const sent = this.signet.ok(["msg", "send", text, "--to", this.chat.id]);
-      return sent.messageId ?? sent.networkId ?? sent.id;
+    // Alice sends `text` into the chat; resolves with its network id (64
+    // hex) once the daemon stores it.
+    async peerSend(text) {
+      const groupId = this.chat.networkGroupId;
+      const id = await poll("alice to join the chat and send", async () => {
+        await this.alice.sync();
+        try {
+          return await this.alice.send(groupId, text);
+        } catch {
+          return undefined;
+        }
+      });
+      await poll(`the daemon to store alice's "${text}"`, () => {
+        this.signet.ok(["chat", "sync", this.chat.id]);
+        return this.adminMessages().some((m) => m.networkId === id);
+      });
+      return id;
+    },
+    // The texts alice's client holds in the chat, by network id.
+    async peerTexts() {
+      await this.alice.sync();
+      const messages = await this.alice.messages(this.chat.networkGroupId);
+      return new Map(messages.filter((m) => typeof m.text === "string").map((m) => [m.id, m.text]));
     },
   };
   before(async () => {
@@ -86,17 +111,21 @@ export function mcpSignet({ http = false } = {}) {
     if (http) Object.assign(signet.env, { XMTP_SIGNET_HTTP_ENABLED: "true", XMTP_SIGNET_HTTP_PORT: "0" });
     const init = signet.ok(["init", "trusted-local", "--env", "local"]);
     setup.configPath = init.configPath;
+    setup.dataDir = init.dataDir;
     pinPaths(init.configPath, init.dataDir, path.join(signet.env.XDG_RUNTIME_DIR, "xmtp-signet", "admin.sock"));
     const started = signet.ok(["daemon", "start", "--daemon"]);
     if (http) {
       assert.ok(Number.isInteger(started.httpPort) && started.httpPort > 0, JSON.stringify(started));
       setup.httpPort = started.httpPort;
     }
+    setup.peer = new OurPeer(setup.node.url);
+    setup.alice = await setup.peer.create("alice");
     signet.ok(["operator", "create", "--label", "bot"]);
-    setup.chat = signet.ok(["chat", "create", "--name", "mcp", "--op", "bot"]);
+    setup.chat = signet.ok(["chat", "create", "--name", "mcp", "--op", "bot", "--members", setup.alice.inboxId]);
     assert.match(setup.chat.id, /^conv_/, JSON.stringify(setup.chat));
   });
   after(async () => {
+    await setup.peer?.dispose();
     setup.signet?.dispose();
     await setup.node?.dispose();
   });
