@@ -53,7 +53,6 @@ describe("OpenClaw mcp set + probe against our server", () => {
       headers: { Authorization: `Bearer ${cred.token}` },
     });
     await oc.set("xmtp-signet-bad", { ...stdio, env: { XMTP_SIGNET_CREDENTIAL_TOKEN: "xst_wrong" } });
-    assert.deepEqual((await oc.show("xmtp-signet")).args, stdio.args, "OpenClaw kept the entry");
 
     const probe = await oc.probe();
     assert.ok(probe.json, `probe printed nothing:\n${probe.stderr}`);

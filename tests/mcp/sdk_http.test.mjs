@@ -81,7 +81,14 @@ describe("POST /mcp (streamable HTTP) with the official SDK client", () => {
     const rows = await s.ok("message_list", { chatId: chat.id });
     assert.equal(rows.find((m) => m.networkId === sent.messageId)?.text, "hi over http", JSON.stringify(rows));
     const access = await s.ok("reveal_request", {
-      reveal: { revealId: "rv_http", groupId: chat.id, scope: "message", targetId: sent.messageId, requestedBy: setup.alice.inboxId, expiresAt: null },
+      reveal: {
+        revealId: "rv_http",
+        groupId: chat.id,
+        scope: "message",
+        targetId: sent.messageId,
+        requestedBy: setup.alice.inboxId,
+        expiresAt: null,
+      },
     });
     assert.equal(access.revealId, "rv_http");
   });

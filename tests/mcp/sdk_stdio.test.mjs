@@ -120,7 +120,8 @@ describe("xs mcp (stdio) with the official SDK client", () => {
       activeReveals.some((r) => r.revealId === "rv_mcp_1"),
       JSON.stringify(activeReveals),
     );
-    await s.toolError("reveal_request", { reveal: { ...reveal, revealId: "rv_x", groupId: "conv_0000000000000000" } }, "permission");
+    const elsewhere = { ...reveal, revealId: "rv_x", groupId: "conv_0000000000000000" };
+    await s.toolError("reveal_request", { reveal: elsewhere }, "permission");
     await s.toolError("reveal_request", {}, "validation");
   });
 
