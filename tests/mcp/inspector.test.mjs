@@ -1,7 +1,7 @@
 // The MCP Inspector (@modelcontextprotocol/inspector 2.12.0) in CLI mode
 // against our server: `mcp-inspector --cli … -- <xs> mcp --config <path>`
-// with the token given as -e (stdio), or a session config file holding the
-// same entry, and `--transport http --server-url … --header "Authorization:
+// with the token (and the daemon's XDG dirs) given as -e (stdio), or a
+// session config file holding the same entry, and `--transport http --server-url … --header "Authorization:
 // Bearer …"` against POST /mcp. It prints the JSON answer on stdout; a tool
 // result with isError:true exits 5 with `tool_is_error` on stderr.
 //   - tools/list lists the agent's tools, and passes --strict (no
@@ -18,7 +18,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { checkToolList } from "./lib/expect.mjs";
 import { envelopeOf, inspector } from "./lib/mcp.mjs";
-import { kAgentScopes, mcpSignet, poll, xsBinary } from "./lib/signet.mjs";
+import { hostEnv, kAgentScopes, mcpSignet, poll, xsBinary } from "./lib/signet.mjs";
 
 describe("MCP Inspector CLI against our server", () => {
   const setup = mcpSignet({ http: true });
@@ -28,7 +28,8 @@ describe("MCP Inspector CLI against our server", () => {
 
   function stdio(...args) {
     const server = ["--", xsBinary(), "mcp", "--config", setup.configPath];
-    return inspector([...args, "-e", `XMTP_SIGNET_CREDENTIAL_TOKEN=${cred.token}`, ...server], { catalog });
+    const env = Object.entries(hostEnv(setup, cred.token)).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+    return inspector([...args, ...env, ...server], { catalog });
   }
   function overHttp(...args) {
     const target = ["--transport", "http", "--server-url", setup.mcpUrl];
@@ -91,7 +92,7 @@ describe("MCP Inspector CLI against our server", () => {
     const entry = {
       command: xsBinary(),
       args: ["mcp", "--config", setup.configPath],
-      env: { XMTP_SIGNET_CREDENTIAL_TOKEN: cred.token },
+      env: hostEnv(setup, cred.token),
     };
     writeFileSync(config, JSON.stringify({ mcpServers: { "xmtp-signet": entry } }), { mode: 0o600 });
     // --config is read-only and excludes the writable catalog.

@@ -12,14 +12,16 @@
 //     listed server really connected);
 //   - the entry `xs agent setup openclaw` writes to
 //     <dataDir>/adapters/openclaw/openclaw-mcp.json (no token in it) is
-//     accepted by `openclaw mcp set` once the token is added, and probes.
+//     accepted by `openclaw mcp set` once the token is added, and probes:
+//     OpenClaw gives a stdio server only HOME, PATH, PWD, SHELL, TERM and the
+//     entry's env, so the entry must carry what locates the daemon.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { isForbiddenName, kAgentTools } from "./lib/expect.mjs";
 import { OpenClaw } from "./lib/mcp.mjs";
-import { kAgentScopes, mcpSignet, xsBinary } from "./lib/signet.mjs";
+import { hostEnv, kAgentScopes, mcpSignet, xsBinary } from "./lib/signet.mjs";
 
 describe("OpenClaw mcp set + probe against our server", () => {
   const setup = mcpSignet({ http: true });
@@ -44,7 +46,7 @@ describe("OpenClaw mcp set + probe against our server", () => {
     const stdio = {
       command: xsBinary(),
       args: ["mcp", "--config", setup.configPath],
-      env: { XMTP_SIGNET_CREDENTIAL_TOKEN: cred.token },
+      env: hostEnv(setup, cred.token),
     };
     await oc.set("xmtp-signet", stdio);
     await oc.set("xmtp-signet-http", {
@@ -52,7 +54,7 @@ describe("OpenClaw mcp set + probe against our server", () => {
       transport: "streamable-http",
       headers: { Authorization: `Bearer ${cred.token}` },
     });
-    await oc.set("xmtp-signet-bad", { ...stdio, env: { XMTP_SIGNET_CREDENTIAL_TOKEN: "xst_wrong" } });
+    await oc.set("xmtp-signet-bad", { ...stdio, env: hostEnv(setup, "xst_wrong") });
 
     const probe = await oc.probe();
     assert.ok(probe.json, `probe printed nothing:\n${probe.stderr}`);
@@ -73,7 +75,10 @@ describe("OpenClaw mcp set + probe against our server", () => {
     const entry = JSON.parse(readFileSync(file, "utf8"));
     assert.ok(path.isAbsolute(entry.command), `command is an absolute path: ${entry.command}`);
     assert.deepEqual(entry.args, ["mcp", "--config", setup.configPath]);
-    assert.deepEqual(entry.env ?? {}, {}, "no token in the artifact");
+    assert.ok(!("XMTP_SIGNET_CREDENTIAL_TOKEN" in (entry.env ?? {})), "no token in the artifact");
+    // Used as written (OpenClaw passes the child only HOME, PATH, PWD, SHELL,
+    // TERM and this env): whatever `xs mcp` needs to find this daemon (it
+    // runs with private XDG dirs) must be in it.
     entry.env = { ...entry.env, XMTP_SIGNET_CREDENTIAL_TOKEN: cred.token };
     await oc.set("xmtp-signet-setup", entry);
     const probe = await oc.probe("xmtp-signet-setup");

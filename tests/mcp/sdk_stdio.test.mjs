@@ -1,8 +1,9 @@
 // `xs mcp` (stdio) driven by the official MCP SDK client
 // (@modelcontextprotocol/sdk 1.32.2: Client + StdioClientTransport), the way
-// an MCP host starts it: `xs mcp --config <path>` with
-// XMTP_SIGNET_CREDENTIAL_TOKEN in an environment reduced to the SDK's default
-// list. Our real daemon on our node; alice (xs-client-peer) is the peer.
+// an MCP host starts it: `xs mcp --config <path>` with the entry's env
+// (XMTP_SIGNET_CREDENTIAL_TOKEN and the daemon's XDG dirs) on top of the SDK's
+// default list. Our real daemon on our node; alice (xs-client-peer) is the
+// peer.
 //   - initialize: serverInfo xmtp-signet, protocol 2025-11-25, tools and
 //     resources (subscribe) capabilities; ping;
 //   - tools/list: the agent's own surface with JSON Schemas, no admin tool;

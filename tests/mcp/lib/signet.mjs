@@ -8,13 +8,12 @@
 //
 // Real MCP hosts start a stdio server with a reduced environment: the SDK's
 // StdioClientTransport passes HOME, LOGNAME, PATH, SHELL, TERM and USER plus
-// the entry's `env`, so XDG_* and TMPDIR do not reach `xs mcp`. The config
-// file therefore pins signet.dataDir and admin.socketPath (the values the
-// daemon uses anyway), so `xs mcp --config <path>` finds the daemon from the
-// file alone, as it must for a user whose host strips the environment.
+// the entry's `env`; OpenClaw HOME, PATH, PWD, SHELL and TERM plus `env`.
+// XDG_* and TMPDIR never reach `xs mcp` unless the entry's env carries them,
+// so hostEnv() below gives exactly what an entry must hold for this daemon
+// (it runs with private XDG dirs), and the `xs agent setup openclaw` entry is
+// used as written.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { after, before } from "node:test";
 import { startNode } from "../../interop/lib/node_process.mjs";
 import { OurPeer } from "../../interop/lib/our_peer.mjs";
@@ -35,16 +34,6 @@ export async function poll(what, probe, { timeoutMs = 20_000, intervalMs = 100 }
     if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-}
-
-function pinPaths(configPath, dataDir, socketPath) {
-  const text = readFileSync(configPath, "utf8");
-  assert.match(text, /^\[signet\]$/m, `no [signet] table in ${configPath}`);
-  assert.match(text, /^\[admin\]$/m, `no [admin] table in ${configPath}`);
-  const pinned = text
-    .replace(/^\[signet\]$/m, `[signet]\ndataDir = ${JSON.stringify(dataDir)}`)
-    .replace(/^\[admin\]$/m, `[admin]\nsocketPath = ${JSON.stringify(socketPath)}`);
-  writeFileSync(configPath, pinned, { mode: 0o600 });
 }
 
 export function mcpSignet({ http = false } = {}) {
@@ -112,7 +101,6 @@ export function mcpSignet({ http = false } = {}) {
     const init = signet.ok(["init", "trusted-local", "--env", "local"]);
     setup.configPath = init.configPath;
     setup.dataDir = init.dataDir;
-    pinPaths(init.configPath, init.dataDir, path.join(signet.env.XDG_RUNTIME_DIR, "xmtp-signet", "admin.sock"));
     const started = signet.ok(["daemon", "start", "--daemon"]);
     if (http) {
       assert.ok(Number.isInteger(started.httpPort) && started.httpPort > 0, JSON.stringify(started));
@@ -132,9 +120,14 @@ export function mcpSignet({ http = false } = {}) {
   return setup;
 }
 
-// The environment a real MCP host gives `xs mcp`: nothing of the test's own
-// (XDG_*, TMPDIR, XMTP_SIGNET_LOCAL_NODE stay out) but HOME, PATH and the
-// token; the SDK transport adds the rest of its default list itself.
-export function hostEnv(setup, token, extra = {}) {
-  return { HOME: setup.signet.env.HOME, PATH: setup.signet.env.PATH, XMTP_SIGNET_CREDENTIAL_TOKEN: token, ...extra };
+// The `env` an MCP server entry for this signet holds: the token and the
+// daemon's XDG dirs (HOME and PATH too, which hosts pass anyway); nothing
+// else of the test's environment (TMPDIR, XMTP_SIGNET_LOCAL_NODE) reaches
+// `xs mcp`.
+export function hostEnv(setup, token) {
+  const env = { XMTP_SIGNET_CREDENTIAL_TOKEN: token };
+  for (const key of ["HOME", "PATH", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"]) {
+    env[key] = setup.signet.env[key];
+  }
+  return env;
 }
