@@ -147,8 +147,12 @@ describe("POST /mcp (streamable HTTP) with the official SDK client", () => {
     }
     await assert.rejects(connectHttp(setup.mcpUrl, bearer(short.token)));
     await assert.rejects(connectHttp(setup.mcpUrl, bearer(doomed.token)));
-    // The live session of an active credential is untouched.
+    // The live session of an active credential is untouched, and the SDK met
+    // no transport error on it (its GET stream, opened after
+    // notifications/initialized was accepted with 202, got an SSE stream or
+    // 405).
     assert.ok(Array.isArray(await s.ok("chat_list")));
+    assert.deepEqual(s.recording.errors, []);
     await s.close();
   });
 });
