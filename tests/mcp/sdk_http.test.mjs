@@ -12,7 +12,8 @@
 //   - no token or a wrong one: HTTP 401, the SDK cannot connect; an
 //     unsupported MCP-Protocol-Version is 400, a foreign Origin 403; DELETE
 //     ends the session (its id is then 404);
-//   - expired and revoked credentials are refused on the open session.
+//   - expired and revoked credentials are refused on their open sessions;
+//   - the SDK meets no transport error on a session (its GET SSE stream).
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { checkInitialize, checkToolList, kForbiddenCalls, kLatestProtocol } from "./lib/expect.mjs";
