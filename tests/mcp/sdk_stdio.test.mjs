@@ -16,7 +16,8 @@
 //     errors, an unknown tool and an unknown method JSON-RPC errors;
 //   - an expired and a revoked credential: tool calls fail with auth, and
 //     `xs mcp` refuses to start (exit 9, nothing on stdout, no token echoed);
-//     so do an unknown token and a missing one.
+//     so do an unknown token and a missing one;
+//   - XMTP_SIGNET_ID: the daemon's own id connects, another is refused.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { before, describe, test } from "node:test";
@@ -32,12 +33,12 @@ describe("xs mcp (stdio) with the official SDK client", () => {
   function mcpArgs() {
     return ["mcp", "--config", setup.configPath];
   }
-  function connect(token) {
-    return connectStdio(xsBinary(), mcpArgs(), hostEnv(setup, token));
+  function connect(token, extra = {}) {
+    return connectStdio(xsBinary(), mcpArgs(), { ...hostEnv(setup, token), ...extra });
   }
   // `xs mcp` started with `token` (or none) and an empty stdin.
-  function startRaw(token) {
-    const env = hostEnv(setup, token);
+  function startRaw(token, extra = {}) {
+    const env = { ...hostEnv(setup, token), ...extra };
     if (token === undefined) delete env.XMTP_SIGNET_CREDENTIAL_TOKEN;
     return spawnSync(xsBinary(), mcpArgs(), { env, input: "", encoding: "utf8", timeout: 30_000 });
   }
@@ -217,6 +218,17 @@ describe("xs mcp (stdio) with the official SDK client", () => {
     const none = startRaw(undefined);
     assertRefused(none, undefined, "no token");
     assert.match(none.stderr, /XMTP_SIGNET_CREDENTIAL_TOKEN/, "names the variable");
+  });
+
+  test("XMTP_SIGNET_ID pins the signet: its own id connects, another is refused", async () => {
+    const signetId = setup.signet.ok(["status"]).signetId;
+    assert.match(signetId ?? "", /^sha256:/, "xs status --json shows the signet id");
+    const pinned = await connect(cred.token, { XMTP_SIGNET_ID: signetId });
+    assert.ok(Array.isArray(await pinned.ok("chat_list")));
+    await pinned.close();
+    const other = startRaw(cred.token, { XMTP_SIGNET_ID: `sha256:${"0".repeat(64)}` });
+    assertRefused(other, cred.token, "another signet id");
+    assert.match(other.stderr, /XMTP_SIGNET_ID/, "names the variable");
   });
 
   test("the session still works after everything above", async () => {
