@@ -49,14 +49,21 @@ export function mcpSignet({ http = false } = {}) {
     get mcpUrl() {
       return `http://127.0.0.1:${this.httpPort}/mcp`;
     },
-    // `xs cred issue` for the operator "bot" in the chat; extra args
-    // (--allow, --ttl, ...). Returns {token, credential: {id, ...}}.
+    // `xs cred issue` in the chat with extra args (--allow, --ttl, ...), for
+    // an operator of its own: an identical active credential of the same
+    // operator would be returned again (reused) and the operator's oldest
+    // evicted past its limit, so credentials never share one. Returns
+    // {token, credential: {id, ...}}.
     issue(args = ["--allow", kAgentScopes]) {
-      const cred = this.signet.ok(["cred", "issue", "--op", "bot", "--chat", this.chat.id, ...args]);
+      const label = `agent-${++this.issued}`;
+      this.signet.ok(["operator", "create", "--label", label]);
+      const cred = this.signet.ok(["cred", "issue", "--op", label, "--chat", this.chat.id, ...args]);
       assert.match(cred.token ?? "", /\S/, `cred issue printed no token: ${JSON.stringify(cred)}`);
       assert.match(cred.credential?.id ?? "", /^cred_/, JSON.stringify(cred));
+      assert.equal(cred.reused, false, "a new credential");
       return cred;
     },
+    issued: 0,
     revoke(credentialId) {
       this.signet.ok(["cred", "revoke", credentialId, "--force"]);
     },
