@@ -23,5 +23,9 @@ Command ConsentCommand();
 Command SearchCommand();
 Command SealCommand();
 Command ActionCommand();
+Command AgentCommand();
+// Hidden: `xs agent-adapter <harness> <verb>`, the process a built-in
+// harness adapter runs in (commands/agent_adapter.cpp).
+Command AgentAdapterCommand();
 
 }  // namespace xs::cli
