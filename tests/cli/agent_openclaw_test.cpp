@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ unsigned ModeOf(const fs::path& path) {
 std::vector<std::string> Labels(const Json& records) {
   std::vector<std::string> out;
   for (const auto& r : records) out.push_back(r["config"].value("label", ""));
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -78,7 +80,7 @@ TEST_F(AgentOpenclawTest, SetupCreatesThenReusesThenForces) {
   // The daemon holds exactly the spec's operators and policies.
   EXPECT_EQ(Labels(Ok({"operator", "list"})),
             std::vector<std::string>(
-                {"openclaw-main", "openclaw-subagent-per-chat", "openclaw-specialist-shared"}));
+                {"openclaw-main", "openclaw-specialist-shared", "openclaw-subagent-per-chat"}));
   Json policies = Ok({"policy", "list"});
   EXPECT_EQ(policies.size(), 4u) << policies.dump();
   Json readonly = Ok({"policy", "info", "openclaw-readonly"});

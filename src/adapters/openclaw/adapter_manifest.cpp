@@ -262,7 +262,9 @@ const AdapterManifest& OpenClawManifest() {
 
 std::string TomlString(std::string_view text) {
   std::ostringstream out;
-  out << toml::value<std::string>(std::string(text));
+  // Basic strings always (toml++ would pick a literal string when it can).
+  out << toml::toml_formatter{toml::value<std::string>(std::string(text)),
+                              toml::format_flags::none};
   return out.str();
 }
 

@@ -117,9 +117,12 @@ TEST(AdapterManifestTest, TomlManifestsFollowTheSameRules) {
   ASSERT_TRUE(m.ok()) << m.error().ToString();
   EXPECT_EQ(*m, *ManifestFromJson(Valid()));
 
-  auto extra = ParseManifest(toml + "extra = 1\n", ManifestFormat::kToml);
+  auto extra = ParseManifest("extra = 1\n" + toml, ManifestFormat::kToml);
   ASSERT_FALSE(extra.ok());
   EXPECT_NE(extra.error().message().find("manifest.extra"), std::string::npos);
+  auto extra_entry = ParseManifest(toml + "extra = 1\n", ManifestFormat::kToml);
+  ASSERT_FALSE(extra_entry.ok());
+  EXPECT_NE(extra_entry.error().message().find("manifest.entrypoints.extra"), std::string::npos);
   auto date = ParseManifest(
       "name = 1979-05-27\nsource = \"external\"\nsupports = [\"setup\"]\n"
       "[entrypoints]\nsetup = \"x\"\n",

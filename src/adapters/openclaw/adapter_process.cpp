@@ -45,7 +45,7 @@ Result<Pipe> MakePipe() {
 Result<pid_t> Spawn(const std::string& program, const std::vector<std::string>& args,
                     const signet::EnvMap& env, int out_fd, int err_fd) {
   std::vector<std::string> env_lines;
-  for (const auto& [k, v] : env) env_lines.push_back(k + "=" + v);
+  for (const auto& [k, v] : env) env_lines.push_back(std::string(k).append("=").append(v));
   std::vector<char*> argv = {const_cast<char*>(program.c_str())};
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

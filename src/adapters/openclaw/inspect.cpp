@@ -188,12 +188,16 @@ void ProvisioningDiagnostics(const Json& provisioning, Json& diagnostics) {
   for (const char* kind : {"operators", "policies"}) {
     for (const auto& [label, entry] : provisioning[kind].items()) {
       if (entry.value("exists", false)) continue;
-      const std::string what = std::string(kind) == "operators" ? "operator " : "policy ";
-      diagnostics.push_back(entry["id"].is_string()
-                                ? what + label + " (" + entry["id"].get<std::string>() +
-                                      ") recorded in adapter.toml does not exist; " + kForceHint
-                                : "adapter.toml records no id for " + what + label + "; " +
-                                      kForceHint);
+      std::string what = std::string(kind) == "operators" ? "operator " : "policy ";
+      what += label;
+      std::string line;
+      if (entry["id"].is_string()) {
+        line.append(what).append(" (").append(entry["id"].get<std::string>());
+        line.append(") recorded in adapter.toml does not exist; ");
+      } else {
+        line.append("adapter.toml records no id for ").append(what).append("; ");
+      }
+      diagnostics.push_back(line.append(kForceHint));
     }
   }
 }

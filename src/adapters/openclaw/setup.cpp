@@ -87,9 +87,12 @@ Result<LabelIds> Provision(const AdminCall& call, const std::string& kind,
     if (create) {
       XS_TRY(Json record, call(kind + ".create", t));
       id = record.value("id", "");
-      if (id.empty()) return Error::Internal(kind + ".create returned no id for " + label);
+      if (id.empty()) {
+        return Error::Internal(
+            std::string(kind).append(".create returned no id for ").append(label));
+      }
     }
-    report.Add(create, kind + ":" + label);
+    report.Add(create, std::string(kind).append(":").append(label));
     ids.emplace_back(label, std::move(id));
   }
   return ids;
