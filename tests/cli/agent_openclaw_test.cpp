@@ -205,6 +205,23 @@ TEST_F(AgentOpenclawTest, SetupNeedsAnAdminKeyAndARunningDaemon) {
   EXPECT_FALSE(fs::exists(AdapterDir()));
 }
 
+TEST_F(AgentOpenclawTest, GatedOperatorCreationTakesThePassphraseFile) {
+  const fs::path pass = env_->root() / "owner-pass";
+  const std::string passphrase = "correct horse battery staple 42";
+  WriteFile(pass, passphrase + "\n");
+  Secret("passphrase", passphrase);
+  passphrase_ = passphrase;
+  ASSERT_NO_FATAL_FAILURE(Start({"hardened", "--passphrase-file", pass.string()},
+                                {{"XMTP_SIGNET_OWNER_PASSPHRASE_FILE", pass.string()}}));
+  // hardened gates operator creation: without the passphrase, a permission error.
+  RunResult refused = Fails({"agent", "setup", "openclaw"}, kPermission);
+  EXPECT_TRUE(Contains(refused.err, "passphrase")) << refused.err;
+  RunResult r = Xs({"agent", "setup", "openclaw", "--json"},
+                   {{"XMTP_SIGNET_OWNER_PASSPHRASE_FILE", pass.string()}});
+  ASSERT_EQ(r.code, 0) << r.Describe();
+  EXPECT_EQ(r.Json()["created"].size(), 13u) << r.out;
+}
+
 TEST_F(AgentOpenclawTest, UnknownHarnessAndHiddenEntry) {
   ASSERT_EQ(env_->Run({"init", "--env", "local", "--json"}).code, 0);
   Fails({"agent", "setup", "hermes"}, kNotFound);
