@@ -14,111 +14,25 @@
 // its agents); latency is the publisher's stamp to the harness's receipt
 // (one process, one clock). idle: --idle authenticated connections, RSS of
 // A's daemon before and after. Prints one JSON line per run.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import path from "node:path";
+import { Signet, binaries, cleanup, cpuUs, flag, report, runTool, startNode } from "../lib/signet_setup.mjs";
 
-const argv = process.argv.slice(2);
-function flag(name, fallback) {
-  const at = argv.indexOf(`--${name}`);
-  return at >= 0 ? argv[at + 1] : fallback;
-}
 const build = path.resolve(flag("build", "build"));
 const seconds = flag("seconds", "5");
 const only = flag("only", "send,inbound,idle").split(",");
 const rate = flag("rate", "1000");
 const idle = flag("idle", "1000");
-const bins = {
-  node: path.join(build, "src/node/xmtp-node"),
-  xs: path.join(build, "src/cli/xs"),
-  load: path.join(build, "bench/ws/xs-ws-load"),
-};
-
-const cleanups = [];
-async function cleanup() {
-  while (cleanups.length) await cleanups.pop()();
-}
-process.on("SIGINT", () => cleanup().then(() => process.exit(130)));
-
-function startNode() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "xs-bench-node-"));
-  const child = spawn(bins.node, ["--host", "127.0.0.1", "--port", "0", "--data-dir", dir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  cleanups.push(async () => {
-    child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const m = /^xmtp-node listening on (\S+):(\d+)$/m.exec(out);
-      if (m) resolve(Number(m[2]));
-    });
-    child.once("exit", (code) => reject(new Error(`xmtp-node exited ${code}`)));
-  });
-}
-
-class Signet {
-  constructor(nodePort, name) {
-    this.root = mkdtempSync(path.join(os.tmpdir(), `xs-bench-${name}-`));
-    const dirs = {};
-    for (const d of ["home", "config", "data", "state", "run"]) {
-      dirs[d] = path.join(this.root, d);
-      mkdirSync(dirs[d], { recursive: true, mode: 0o700 });
-    }
-    this.env = {
-      PATH: "/usr/local/bin:/usr/bin:/bin",
-      HOME: dirs.home,
-      XDG_CONFIG_HOME: dirs.config,
-      XDG_DATA_HOME: dirs.data,
-      XDG_STATE_HOME: dirs.state,
-      XDG_RUNTIME_DIR: dirs.run,
-      TMPDIR: dirs.run,
-      XMTP_SIGNET_WS_PORT: "0",
-      XMTP_SIGNET_LOCAL_NODE: `127.0.0.1:${nodePort}`,
-    };
-    cleanups.push(async () => {
-      this.run(["daemon", "stop"]);
-      rmSync(this.root, { recursive: true, force: true });
-    });
-  }
-  run(args) {
-    return spawnSync(bins.xs, [...args, "--json"], { env: this.env, encoding: "utf8", timeout: 120_000 });
-  }
-  ok(args) {
-    const r = this.run(args);
-    if (r.status !== 0) throw new Error(`xs ${args.join(" ")}: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
-    return r.stdout.trim() ? JSON.parse(r.stdout) : {};
-  }
-}
+const bins = binaries(build);
 
 function load(mode, args) {
-  const r = spawnSync(bins.load, [mode, ...args], { encoding: "utf8", timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`xs-ws-load ${mode}: exit ${r.status}\n${r.stderr}`);
-  if (r.stderr.trim()) process.stderr.write(r.stderr);
-  return JSON.parse(r.stdout.trim().split("\n").pop());
-}
-
-// utime + stime of a process in microseconds (/proc/PID/stat, clock ticks of 10 ms).
-function cpuUs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-function report(name, result) {
-  console.log(JSON.stringify({ run: name, ...result }));
+  return runTool(bins.wsLoad, [mode, ...args]);
 }
 
 async function main() {
-  const nodePort = await startNode();
-  const a = new Signet(nodePort, "a");
-  const b = new Signet(nodePort, "b");
+  const nodePort = await startNode(bins);
+  const a = new Signet(bins, nodePort, "a");
+  const b = new Signet(bins, nodePort, "b");
   for (const s of [a, b]) {
     s.ok(["init", "trusted-local", "--env", "local"]);
     s.ok(["daemon", "start", "--daemon"]);

@@ -19,7 +19,7 @@ Command BuildRoot() {
                    LookupCommand(),   KeyCommand(),     WalletCommand(), InboxCommand(),
                    OperatorCommand(), PolicyCommand(),  CredCommand(),   ChatCommand(),
                    MsgCommand(),      ConsentCommand(), SearchCommand(), SealCommand(),
-                   ActionCommand()};
+                   ActionCommand(),   McpCommand()};
   root.children.push_back(AgentCommand());
   root.children.push_back(AgentAdapterCommand());  // hidden
   root.run = [](Invocation& inv) {

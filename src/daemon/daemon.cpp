@@ -20,6 +20,7 @@
 #include "daemon/daemon_status.h"
 #include "daemon/instance_lock.h"
 #include "daemon/local_node.h"
+#include "daemon/mcp_daemon.h"
 #include "daemon/watch_methods.h"
 #include "daemon/ws_daemon.h"
 #include "signet/agent/agent_plane.h"
@@ -173,6 +174,8 @@ class Daemon {
   std::unique_ptr<transport::HttpServer> http_;
   // The harness transport ws://<ws.host>:<ws.port>/v1/agent over agent_.
   std::unique_ptr<transport::ws::WsServer> ws_;
+  // The MCP server over agent_: <runtime>/mcp.sock, and /mcp on http_api_.
+  std::unique_ptr<McpDaemon> mcp_;
   DaemonFacts facts_;
   UniqueFd wake_fd_;
   bool pid_file_written_ = false;
@@ -357,6 +360,13 @@ Status Daemon::Start() {
     ws_ = std::move(ws).value();
     facts_.ws_server = ws_.get();
   }
+  {
+    auto mcp = McpDaemon::Start(runtime_->registry(), *agent_, config_,
+                                runtime_->admin_fingerprint(), facts_.version);
+    if (!mcp.ok()) return fail(mcp.error());
+    mcp_ = std::move(mcp).value();
+    log_->Info("mcp.listening", {{"socket", mcp_->socket_path()}});
+  }
 
   server_ = std::make_unique<transport::AdminServer>(
       runtime_.get(),
@@ -414,12 +424,20 @@ nlohmann::json Daemon::StatusJson() {
     status["http"]["listening"] = true;
     status["connections"]["http"] = http_->connection_count();
   }
+  status["signetId"] = runtime_->admin_fingerprint();
+  if (mcp_) {
+    status["mcp"] = {{"socketPath", mcp_->socket_path()},
+                     {"http", http_ != nullptr},
+                     {"httpSessions", mcp_->http_sessions()}};
+    status["connections"]["mcp"] = mcp_->socket_connections();
+  }
   return status;
 }
 
 Status Daemon::StartHttp() {
   http_api_ = std::make_unique<transport::HttpApi>(transport::BackendFor(
       *runtime_, [this] { return StatusJson(); }, clock_));
+  if (mcp_) mcp_->AddHttpRoutes(*http_api_);
   if (log_->Enabled(LogLevel::kDebug)) {
     http_api_->SetRequestObserver([this](const transport::AdminRequestRecord& r) {
       log_->Debug("http.request",
@@ -511,12 +529,15 @@ void Daemon::Shutdown() {
   // Harnesses get credential.expired {signet_shutdown} and a 1001 close while
   // the agent plane still runs.
   if (ws_) ws_->Stop();
+  // MCP sessions detach from the agent plane while it runs.
+  if (mcp_) mcp_->Stop();
   if (server_) server_->Stop();
   facts_.ws_server = nullptr;  // daemon.status no longer runs
   ws_.reset();
   if (agent_) agent_->Stop();
   http_.reset();
   http_api_.reset();
+  mcp_.reset();  // after the routes that point at it
   if (watch_) watch_->Stop();
   if (convos_) convos_->Stop();
   if (seals_) seals_->Stop();  // before the clients it publishes through

@@ -23,6 +23,7 @@ Command ConsentCommand();
 Command SearchCommand();
 Command SealCommand();
 Command ActionCommand();
+Command McpCommand();
 Command AgentCommand();
 // Hidden: `xs agent-adapter <harness> <verb>`, the process a built-in
 // harness adapter runs in (commands/agent_adapter.cpp).

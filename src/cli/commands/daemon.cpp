@@ -67,6 +67,8 @@ void PrintStatus(std::ostream& out, const Json& s) {
                                                  : "")},
        {"connected inboxes", At(s, "/connectedInboxIds")},
        {"admin socket", At(s, "/socketPath")},
+       {"mcp socket", At(s, "/mcp/socketPath")},
+       {"signet id", At(s, "/signetId")},
        {"ws", Listener(At(s, "/ws"))},
        {"http", Listener(At(s, "/http"), At(s, "/http/enabled") == Json(true))},
        {"data dir", At(s, "/dataDir")},

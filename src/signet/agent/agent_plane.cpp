@@ -315,16 +315,29 @@ Result<AuthInfo> AgentPlane::Authenticate(std::string_view token) {
   return info;
 }
 
+namespace {
+
+Status AttachableState(CredentialState state, const std::string& credential_id) {
+  if (state == CredentialState::kActive) return OkStatus();
+  if (state == CredentialState::kExpired) return Error::CredentialExpired(credential_id);
+  return Error::Auth("credential is not active");
+}
+
+}  // namespace
+
 Result<Attachment> AgentPlane::Attach(const std::string& credential_id,
                                       std::optional<std::uint64_t> last_seen_seq,
                                       std::shared_ptr<EventSink> sink) {
   if (sink == nullptr) return Error::Internal("Attach needs a sink");
-  CredentialState state = Check(credential_id);
-  if (state != CredentialState::kActive) {
-    if (state == CredentialState::kExpired) return Error::CredentialExpired(credential_id);
-    return Error::Auth("credential is not active");
-  }
+  XS_RETURN_IF_ERROR(AttachableState(Check(credential_id), credential_id));
   return core_->hub.Attach(credential_id, last_seen_seq, std::move(sink));
+}
+
+Status AgentPlane::AttachLive(const std::string& credential_id, std::shared_ptr<EventSink> sink) {
+  if (sink == nullptr) return Error::Internal("AttachLive needs a sink");
+  XS_RETURN_IF_ERROR(AttachableState(Check(credential_id), credential_id));
+  core_->hub.AttachLive(credential_id, std::move(sink));
+  return OkStatus();
 }
 
 void AgentPlane::Detach(const std::string& credential_id, const EventSink* sink) {

@@ -88,6 +88,7 @@ class AgentPlane final : public AgentSurface {
   Result<Attachment> Attach(const std::string& credential_id,
                             std::optional<std::uint64_t> last_seen_seq,
                             std::shared_ptr<EventSink> sink) override;
+  Status AttachLive(const std::string& credential_id, std::shared_ptr<EventSink> sink) override;
   void Detach(const std::string& credential_id, const EventSink* sink) override;
   CredentialState Check(const std::string& credential_id) override;
   std::optional<Result<Json>> Precheck(const std::string& credential_id,

@@ -114,6 +114,17 @@ class AgentSurface {
                                     std::shared_ptr<EventSink> sink) = 0;
   virtual void Detach(const std::string& credential_id, const EventSink* sink) = 0;
 
+  // Registers `sink` for the credential's events from now on: no replay,
+  // and nothing published on its account (a fresh Attach whose buffer no
+  // longer starts at seq 1 sequences a `signet.recovery.complete`, which
+  // every connection of the credential would see). For listeners that only
+  // care about new events (MCP sessions).
+  virtual Status AttachLive(const std::string& credential_id, std::shared_ptr<EventSink> sink) {
+    auto attached = Attach(credential_id, std::nullopt, std::move(sink));
+    if (!attached.ok()) return attached.error();
+    return OkStatus();
+  }
+
   // The credential's state now (cheap; called before every request).
   virtual CredentialState Check(const std::string& credential_id) = 0;
 

@@ -40,10 +40,13 @@ class EventHub::Channel {
       }
       if (last_seen && !out.replay.empty()) out.resumed_from = *last_seen;
     }
-    auto sinks = std::make_shared<SinkList>(*sinks_);
-    sinks->push_back({std::move(sink), next_seq_ - 1});
-    sinks_ = std::move(sinks);
+    AddSinkLocked(std::move(sink));
     return out;
+  }
+
+  void AttachLive(std::shared_ptr<EventSink> sink) {
+    std::lock_guard lock(mu_);
+    AddSinkLocked(std::move(sink));
   }
 
   void Detach(const EventSink* sink) {
@@ -74,6 +77,12 @@ class EventHub::Channel {
     std::uint64_t seq = 0;
     Frame frame;
   };
+
+  void AddSinkLocked(std::shared_ptr<EventSink> sink) {
+    auto sinks = std::make_shared<SinkList>(*sinks_);
+    sinks->push_back({std::move(sink), next_seq_ - 1});
+    sinks_ = std::move(sinks);
+  }
 
   Frame PublishLocked(std::string_view event_json) {
     const std::uint64_t seq = next_seq_++;
@@ -145,6 +154,10 @@ Attachment EventHub::Attach(const std::string& credential_id,
                             std::optional<std::uint64_t> last_seen_seq,
                             std::shared_ptr<EventSink> sink) {
   return ChannelFor(credential_id)->Attach(last_seen_seq, std::move(sink));
+}
+
+void EventHub::AttachLive(const std::string& credential_id, std::shared_ptr<EventSink> sink) {
+  ChannelFor(credential_id)->AttachLive(std::move(sink));
 }
 
 void EventHub::Detach(const std::string& credential_id, const EventSink* sink) {

@@ -61,6 +61,9 @@ class EventHub {
 
   Attachment Attach(const std::string& credential_id, std::optional<std::uint64_t> last_seen_seq,
                     std::shared_ptr<EventSink> sink);
+  // Registers `sink` for events published from now on (no replay, nothing
+  // published).
+  void AttachLive(const std::string& credential_id, std::shared_ptr<EventSink> sink);
   void Detach(const std::string& credential_id, const EventSink* sink);
 
   // Detaches every sink of the credential and closes each with `code`.

@@ -153,6 +153,22 @@ TEST(EventHubTest, AFreshAttachAfterTheRingDroppedFramesStartsWithRecovery) {
   EXPECT_EQ(Json::parse(*a.replay[0])["event"]["type"], "signet.recovery.complete");
 }
 
+TEST(EventHubTest, ALiveAttachGetsOnlyNewFramesAndPublishesNothing) {
+  FakeClock clock(1000);
+  EventHub hub(2, &clock);
+  auto other = std::make_shared<RecordingSink>();
+  hub.Attach(kCred, std::nullopt, other);
+  PublishN(hub, 1, 5);
+  auto live = std::make_shared<RecordingSink>();
+  hub.AttachLive(kCred, live);
+  EXPECT_EQ(hub.NextSeq(kCred), 6u);  // no recovery frame was sequenced
+  EXPECT_EQ(other->Seqs(), (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+  EXPECT_TRUE(live->frames.empty());
+  hub.Publish(kCred, Event(6));
+  EXPECT_EQ(live->Seqs(), (std::vector<std::uint64_t>{6}));
+  EXPECT_EQ(hub.SinkCount(kCred), 2u);
+}
+
 TEST(EventHubTest, EverySinkOfTheCredentialGetsTheSameFrameAndDetachStopsDelivery) {
   FakeClock clock(1000);
   EventHub hub(10, &clock);

@@ -116,14 +116,28 @@ void AgentPlane::Core::ReplayRevealed(const Credential& c, const RevealRequest& 
 void RegisterRevealActions(ActionRegistry& r, RuntimeState& s,
                            const std::shared_ptr<AgentPlane::Core>& core) {
   RuntimeState* state = &s;
-  r.Register({"reveal.request", "Reveal messages of a chat to a credential", Intent::kWrite, false,
-              false, [state, core](const Json& p, const CallContext& ctx) {
+  const Param credential{"credentialId", ParamType::kString,
+                         "The credential whose reveals these are: required for admins (cred_ id "
+                         "or a unique prefix); a credential may name only itself"};
+  r.Register({"reveal.request",
+              "Reveal messages of a chat to a credential that cannot read them otherwise",
+              Intent::kWrite, false, false,
+              [state, core](const Json& p, const CallContext& ctx) {
                 return Request(*state, *core, p, ctx);
-              }});
+              }},
+             {{"reveal", ParamType::kObject,
+               "The RevealRequest: {revealId: your id for it, groupId: the chat (conv_ id or "
+               "network group id), scope: message|thread|sender|content-type|time-window, "
+               "targetId: the message id, thread id, sender inbox id, content type, or "
+               "\"<startISO>|<endISO>\", requestedBy: who asks, expiresAt: ISO time or null}; "
+               "matching stored messages arrive as message.revealed events",
+               true},
+              credential});
   r.Register({"reveal.list", "List a credential's active reveals", Intent::kRead, true, false,
               [state, core](const Json& p, const CallContext& ctx) {
                 return List(*state, *core, p, ctx);
-              }});
+              }},
+             {credential});
 }
 
 }  // namespace xs::signet::agent

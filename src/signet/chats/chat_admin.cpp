@@ -27,6 +27,7 @@
 #include "codec/hex.h"
 #include "signet/chats/chats_internal.h"
 #include "signet/chats/limits.h"
+#include "signet/core/action_params.h"
 #include "xmtp/content/codec_util.h"
 #include "xmtp/group/constants.h"
 #include "xmtp/identity/inbox_id.h"
@@ -400,23 +401,50 @@ Status InstallChatAdmin(ActionRegistry& r, Chats::Impl& impl) {
   XS_TRY(std::vector<StoredRow> removed, impl.s->store->List(kRemovedChatKind));
   for (const auto& row : removed) impl.removed_groups.insert(row.id);
   Chats::Impl* i = &impl;
-  r.Register({"chat.update", "Change a chat's name, description or image", Intent::kWrite, false,
-              true, [i](const Json& p, const CallContext&) { return Update(*i, p); }});
+  const Param inbox_id = {"inboxId", ParamType::kString,
+                          "The member: a network inbox id (64 hex), a wallet address, or a managed "
+                          "inbox (inbox_ id, short id or label)",
+                          true};
+  const Param super = {"super", ParamType::kBoolean, "true: the super admin role instead of admin"};
+  r.Register(
+      {"chat.update", "Change a chat's name, description or image", Intent::kWrite, false, true,
+       [i](const Json& p, const CallContext&) { return Update(*i, p); }},
+      {{"name", ParamType::kString,
+        "The new name (at most " + std::to_string(kMaxChatNameBytes) + " bytes)"},
+       {"description", ParamType::kString,
+        "The new description (at most " + std::to_string(kMaxChatDescriptionBytes) + " bytes)"},
+       {"imageUrl", ParamType::kString,
+        "The new image: an http(s) URL, \"\" clears it; give at least one of name, description, "
+        "imageUrl"},
+       ChatIdParam(),
+       AsParam()});
   r.Register({"chat.members", "List a chat's members and their roles", Intent::kRead, true, true,
-              [i](const Json& p, const CallContext&) { return Members(*i, p); }});
+              [i](const Json& p, const CallContext&) { return Members(*i, p); }},
+             {ChatIdParam(), AsParam()});
   r.Register({"chat.add-member", "Add a member to a chat", Intent::kWrite, false, true,
-              [i](const Json& p, const CallContext&) { return AddMember(*i, p); }});
+              [i](const Json& p, const CallContext&) { return AddMember(*i, p); }},
+             {inbox_id, ChatIdParam(), AsParam()});
   r.Register({"chat.remove-member", "Remove a member from a chat", Intent::kWrite, false, true,
-              [i](const Json& p, const CallContext&) { return RemoveMember(*i, p); }});
+              [i](const Json& p, const CallContext&) { return RemoveMember(*i, p); }},
+             {inbox_id, ChatIdParam(), AsParam()});
   r.Register({"chat.promote-member", "Make a member admin (or super admin)", Intent::kWrite, false,
-              true, [i](const Json& p, const CallContext&) { return ChangeRole(*i, p, true); }});
-  r.Register({"chat.demote-member", "Take a member's admin (or super admin) role", Intent::kWrite,
-              false, true,
-              [i](const Json& p, const CallContext&) { return ChangeRole(*i, p, false); }});
+              true, [i](const Json& p, const CallContext&) { return ChangeRole(*i, p, true); }},
+             {inbox_id, super, ChatIdParam(), AsParam()});
+  r.Register(
+      {"chat.demote-member", "Take a member's admin (or super admin) role", Intent::kWrite, false,
+       true, [i](const Json& p, const CallContext&) { return ChangeRole(*i, p, false); }},
+      {inbox_id, super, ChatIdParam(), AsParam()});
   r.Register({"chat.leave", "Leave a chat (dry run unless force)", Intent::kDestroy, false, true,
-              [i](const Json& p, const CallContext&) { return Leave(*i, p); }});
-  r.Register({"chat.rm", "Remove a chat locally (dry run unless force)", Intent::kDestroy, false,
-              true, [i](const Json& p, const CallContext&) { return Remove(*i, p); }});
+              [i](const Json& p, const CallContext&) { return Leave(*i, p); }},
+             {ChatIdParam(),
+              AsParam(),
+              {"purge", ParamType::kBoolean, "true: also remove the chat locally (as chat.rm)"},
+              ForceParam("leave the chat, revoking the credentials that cover it")});
+  r.Register(
+      {"chat.rm", "Remove a chat locally (dry run unless force)", Intent::kDestroy, false, true,
+       [i](const Json& p, const CallContext&) { return Remove(*i, p); }},
+      {ChatIdParam(),
+       ForceParam("remove the chat's local record, revoking the credentials that cover it")});
   return OkStatus();
 }
 

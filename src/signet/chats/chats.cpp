@@ -9,6 +9,7 @@
 #include "codec/hex.h"
 #include "signet/chats/chats_internal.h"
 #include "signet/chats/limits.h"
+#include "signet/core/action_params.h"
 #include "xmtp/group/constants.h"
 #include "xmtp/identity/inbox_id.h"
 
@@ -344,14 +345,29 @@ Result<Json> Sync(Chats::Impl& impl, const Json& p) {
 void RegisterChatActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
   r.Register({"chat.create", "Create a group chat", Intent::kWrite, false, true,
-              [i](const Json& p, const CallContext&) { return Create(*i, p); }});
+              [i](const Json& p, const CallContext&) { return Create(*i, p); }},
+             {{"name", ParamType::kString,
+               "The group's name (at most " + std::to_string(kMaxChatNameBytes) + " bytes)"},
+              RecordRefParam("operatorId", "operator the chat's inbox belongs to", "op_", false),
+              NameListParam("members",
+                            "Members to add: network inbox ids (64 hex), wallet addresses or "
+                            "managed inboxes; at most " +
+                                std::to_string(kMaxCreateMembersCount)),
+              {"as", ParamType::kString,
+               "The managed inbox that creates the chat (absent: per identity mode, a new or the "
+               "shared inbox)"}});
   // A credential sees its own chats only (credential_reads.cpp).
   r.Register({"chat.list", "List chats", Intent::kRead, true, false,
               [i](const Json& p, const CallContext& ctx) {
                 return ctx.caller == CallContext::Caller::kCredential
                            ? CredentialListChats(*i, p, ctx)
                            : List(*i, p);
-              }});
+              }},
+             {{"as", ParamType::kString,
+               "Admin callers only: only the chats this managed inbox holds (inbox_ id, short id, "
+               "label, network inbox id or wallet address)"},
+              {"operatorId", ParamType::kString,
+               "Admin callers only: only this operator's chats (op_ id, short id or label)"}});
   r.Register({"chat.info", "Show a chat", Intent::kRead, true, false,
               [i](const Json& p, const CallContext& ctx) -> Result<Json> {
                 if (ctx.caller == CallContext::Caller::kCredential) {
@@ -360,9 +376,13 @@ void RegisterChatActions(ActionRegistry& r, Chats::Impl& impl) {
                 XS_TRY(std::string id, i->ResolveParam(p));
                 XS_TRY(Json chat, i->chats->Get(id));
                 return i->View(chat);
-              }});
+              }},
+             {ChatIdParam()});
   r.Register({"chat.sync", "Pull and apply a chat's (or every chat's) new messages", Intent::kWrite,
-              true, true, [i](const Json& p, const CallContext&) { return Sync(*i, p); }});
+              true, true, [i](const Json& p, const CallContext&) { return Sync(*i, p); }},
+             {ChatIdParam(false),
+              {"as", ParamType::kString,
+               "Without chatId: sync only this managed inbox's chats (absent: every inbox's)"}});
 }
 
 void RegisterConvosJoinActions(ActionRegistry& r, Chats::Impl& impl);  // convos_join.cpp

@@ -88,6 +88,23 @@ Result<Json> MessageJson(Chats::Impl& impl, const xmtp::client::Message& m, cons
                          const std::string& chat_id);
 // params.limit of message.list: 1..kMaxMessageListCount, default kDefaultMessageListCount.
 Result<std::size_t> ListLimit(const Json& p);
+// params.after / params.before of message.list: at most one of them, a
+// msg_ id or a network message id (checked for form only). Neither: the
+// newest messages.
+struct ListCursor {
+  enum class Direction { kNewest, kAfter, kBefore };
+  Direction direction = Direction::kNewest;
+  std::optional<MessageRef> ref;  // kAfter, kBefore
+};
+Result<ListCursor> ListCursorParam(const Json& p);
+// A raw page of the chat's stored messages, oldest first: the newest
+// `limit`, or the oldest `limit` after (the newest `limit` before) the
+// stored message `from` (its network id), by sent time with ties in store
+// order, so consecutive pages leave no gaps.
+Result<std::vector<xmtp::client::Message>> MessagePage(const Chats::Impl::Bound& b,
+                                                       ListCursor::Direction direction,
+                                                       const xmtp::client::Bytes* from,
+                                                       std::size_t limit);
 
 void RegisterChatActions(ActionRegistry& r, Chats::Impl& impl);
 void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl);

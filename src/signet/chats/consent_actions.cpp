@@ -15,6 +15,7 @@
 #include "codec/hex.h"
 #include "mls/messages/limits.h"
 #include "signet/chats/chats_internal.h"
+#include "signet/core/action_params.h"
 #include "xmtp/identity/identifiers.h"
 #include "xmtp/identity/inbox_id.h"
 
@@ -189,16 +190,32 @@ Result<Json> Set(Chats::Impl& impl, const Json& p, client::ConsentState state) {
 
 void RegisterConsentActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
+  const std::vector<Param> params = {
+      {"entity", ParamType::kString,
+       "What the consent is about: for inbox_id a network inbox id (64 hex), a wallet address or a "
+       "managed inbox; for group_id a chat (conv_ id, short id, name) or a network group id",
+       true},
+      {"entityType",
+       ParamType::kString,
+       "What entity names (default inbox_id)",
+       false,
+       {kInboxEntity, kGroupEntity}},
+      {"as", ParamType::kString,
+       "The managed inbox whose consent it is (absent: the chat's inbox for a chat of ours, else "
+       "every managed inbox)"}};
   r.Register({"consent.check", "Show the consent state of an inbox or a group", Intent::kRead, true,
-              true, [i](const Json& p, const CallContext&) { return Check(*i, p); }});
+              true, [i](const Json& p, const CallContext&) { return Check(*i, p); }},
+             params);
   r.Register({"consent.allow", "Allow an inbox or a group", Intent::kWrite, true, true,
               [i](const Json& p, const CallContext&) {
                 return Set(*i, p, client::ConsentState::kAllowed);
-              }});
+              }},
+             params);
   r.Register({"consent.deny", "Deny an inbox or a group", Intent::kWrite, true, true,
               [i](const Json& p, const CallContext&) {
                 return Set(*i, p, client::ConsentState::kDenied);
-              }});
+              }},
+             params);
 }
 
 }  // namespace xs::signet

@@ -16,6 +16,7 @@
 // profileName, memberKind}.
 #include "codec/hex.h"
 #include "signet/chats/chats_internal.h"
+#include "signet/core/action_params.h"
 #include "xmtp/content/convos.h"
 #include "xmtp/convos/appdata.h"
 #include "xmtp/convos/invite.h"
@@ -121,11 +122,21 @@ Result<Json> UpdateProfile(Chats::Impl& impl, const Json& p) {
 
 void RegisterConvosInviteActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
+  const Param profile_name = {"profileName", ParamType::kString,
+                              "The agent's display name in its Convos profile"};
   r.Register({"chat.invite", "Make a Convos invite link to a group chat", Intent::kWrite, false,
-              true, [i](const Json& p, const CallContext&) { return Invite(*i, p); }});
-  r.Register({"chat.update-profile", "Send the agent's Convos profile into a group chat",
-              Intent::kWrite, false, true,
-              [i](const Json& p, const CallContext&) { return UpdateProfile(*i, p); }});
+              true, [i](const Json& p, const CallContext&) { return Invite(*i, p); }},
+             {ChatIdParam(),
+              {"name", ParamType::kString, "The name the invite shows (default: the group's)"},
+              {"description", ParamType::kString,
+               "The description the invite shows (default: the group's)"},
+              profile_name,
+              {"rotate", ParamType::kBoolean,
+               "true: a new invite tag, which revokes every earlier invite"}});
+  r.Register(
+      {"chat.update-profile", "Send the agent's Convos profile into a group chat", Intent::kWrite,
+       false, true, [i](const Json& p, const CallContext&) { return UpdateProfile(*i, p); }},
+      {ChatIdParam(), profile_name});
 }
 
 }  // namespace xs::signet

@@ -27,6 +27,7 @@
 
 #include "codec/hex.h"
 #include "signet/chats/chats_internal.h"
+#include "signet/core/action_params.h"
 #include "xmtp/content/codecs.h"
 #include "xmtp/content/convos.h"
 #include "xmtp/convos/invite.h"
@@ -344,11 +345,22 @@ Result<Json> JoinStatus(Chats::Impl& impl, const Json& p) {
 
 void RegisterConvosJoinActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
-  r.Register({"chat.join", "Ask to join a Convos group from its invite link", Intent::kWrite, false,
-              true, [i](const Json& p, const CallContext&) { return Join(*i, p); }});
+  r.Register(
+      {"chat.join", "Ask to join a Convos group from its invite link", Intent::kWrite, false, true,
+       [i](const Json& p, const CallContext&) { return Join(*i, p); }},
+      {{"url", ParamType::kString, "The Convos invite link (or its bare slug)", true},
+       {"profileName", ParamType::kString,
+        "The agent's display name in its join request and profile"},
+       {"timeoutSeconds", ParamType::kInteger,
+        "How long to wait for the host, 1 to " + std::to_string(kMaxJoinTimeoutSeconds) +
+            " seconds (default " + std::to_string(kDefaultJoinTimeoutSeconds) + ")"},
+       RecordRefParam("operatorId", "operator the joining inbox belongs to", "op_", false),
+       {"as", ParamType::kString,
+        "Identity mode per-group: the new inbox's label; shared: the managed inbox that joins"}});
   r.Register({"chat.join-status", "The state of a Convos join (and its end: joined or failed)",
               Intent::kWrite, false, true,
-              [i](const Json& p, const CallContext&) { return JoinStatus(*i, p); }});
+              [i](const Json& p, const CallContext&) { return JoinStatus(*i, p); }},
+             {{"joinId", ParamType::kString, "The joinId chat.join answered", true}});
 }
 
 }  // namespace xs::signet

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "signet/chats/caller_credential.h"
 #include "signet/chats/chats_internal.h"
 #include "signet/credentials/credential.h"
 
@@ -32,13 +33,6 @@ namespace xs::signet {
 // other id is unchanged.
 std::string AgentContentType(const xmtp::content::ContentTypeId& type);
 
-// The calling credential, looked up fresh (expiry applied). An unknown id
-// is an auth error: the caller's authentication no longer holds.
-Result<Credential> CallerCredential(RuntimeState& s, const std::string& credential_id);
-// Ok when active; else "Credential is <status> -- <doing>": an auth error
-// (expired: CredentialExpiredError 1310; revoked and pending: AuthError
-// with context {credentialId, status}).
-Status RequireActive(const Credential& c, std::string_view doing);
 bool HasScope(const Credential& c, std::string_view scope);
 // Permission error "Permission denied: <scope>", context {scope}.
 Status RequireScope(const Credential& c, std::string_view scope);

@@ -31,6 +31,7 @@
 #include "codec/hex.h"
 #include "signet/chats/credential_access.h"
 #include "signet/chats/emoji.h"
+#include "signet/core/action_params.h"
 #include "signet/policy/content_types.h"
 #include "signet/util/lookup.h"
 #include "xmtp/content/codecs.h"
@@ -467,11 +468,17 @@ Result<Json> CredentialSend(Chats::Impl& impl, std::string_view method, const Js
 
 void RegisterPendingActionActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
-  r.Register({"action.confirm", "Confirm or deny an action held for owner confirmation",
-              Intent::kWrite, false, false,
-              [i](const Json& p, const CallContext& ctx) { return ConfirmAction(*i, p, ctx); }});
+  r.Register(
+      {"action.confirm", "Confirm or deny an action held for owner confirmation", Intent::kWrite,
+       false, false,
+       [i](const Json& p, const CallContext& ctx) { return ConfirmAction(*i, p, ctx); }},
+      {{"actionId", ParamType::kString,
+        "The held action: the actionId its send answered (admins: also a unique short id)", true},
+       {"confirmed", ParamType::kBoolean, "true: send it now; false: deny it", true}});
   r.Register({"action.list", "List the actions waiting for owner confirmation", Intent::kRead, true,
-              true, [i](const Json& p, const CallContext&) { return ListActions(*i, p); }});
+              true, [i](const Json& p, const CallContext&) { return ListActions(*i, p); }},
+             {{"credentialId", ParamType::kString,
+               "Only this credential's actions: its cred_ id or a unique short id"}});
 }
 
 }  // namespace xs::signet

@@ -5,7 +5,7 @@
 //   message.reply {chatId, messageId, text, as?}
 //   message.react {chatId, messageId, emoji, action?: "added"|"removed" | remove?: bool, as?}
 //   message.read  {chatId, as?}
-//   message.list  {chatId, limit?, as?}          content: read elevation
+//   message.list  {chatId, limit?, after?|before?, as?}  content: read elevation
 //   message.info  {chatId, messageId, as?}       content: read elevation
 //
 // A message is named by its msg_ id, a unique short msg_ id among the chat's
@@ -27,6 +27,7 @@
 #include "signet/chats/emoji.h"
 #include "signet/chats/limits.h"
 #include "signet/chats/message_view.h"
+#include "signet/core/action_params.h"
 #include "xmtp/content/codecs.h"
 
 namespace xs::signet {
@@ -270,6 +271,36 @@ Result<std::size_t> ListLimit(const Json& p) {
   return l.get<std::size_t>();
 }
 
+Result<ListCursor> ListCursorParam(const Json& p) {
+  ListCursor out;
+  const bool after = HasField(p, "after"), before = HasField(p, "before");
+  if (after && before) return Error::Validation("before", "give after or before, not both");
+  if (!after && !before) return out;
+  const char* field = after ? "after" : "before";
+  XS_TRY(std::string text, GetString(p, field));
+  XS_TRY(MessageRef ref, ParseMessageRef(std::move(text), field));
+  if (ref.form == MessageRef::Form::kShortId) {
+    return Error::Validation(field,
+                             "must be a full msg_ id or a network message id (64 hex digits)");
+  }
+  out.direction = after ? ListCursor::Direction::kAfter : ListCursor::Direction::kBefore;
+  out.ref = std::move(ref);
+  return out;
+}
+
+Result<std::vector<client::Message>> MessagePage(const Chats::Impl::Bound& b,
+                                                 ListCursor::Direction direction,
+                                                 const client::Bytes* from, std::size_t limit) {
+  const auto n = static_cast<std::uint32_t>(limit);
+  if (from == nullptr || direction == ListCursor::Direction::kNewest) {
+    return b.client->NewestMessages(b.group_id, n);
+  }
+  if (direction == ListCursor::Direction::kAfter) {
+    return b.client->MessagesAfter(b.group_id, *from, n);
+  }
+  return b.client->MessagesBefore(b.group_id, *from, n);
+}
+
 namespace {
 
 // Content is shown to the admin only through read elevation (decisions.md
@@ -285,20 +316,28 @@ Status Elevate(Chats::Impl& impl, const Json& p, const CallContext& ctx,
   return OkStatus();
 }
 
+// A cursor the chat does not store is not_found, decided before any
+// approval is asked.
 Result<Json> List(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
   XS_TRY(std::size_t limit, ListLimit(p));
+  XS_TRY(ListCursor cursor, ListCursorParam(p));
   std::string chat_id;
   XS_TRY(Chats::Impl::Bound b, BindChat(impl, p, &chat_id));
+  std::optional<client::Bytes> from;
+  if (cursor.ref) {
+    XS_TRY(Target target, FindMessage(impl, b, *cursor.ref, true));
+    if (!target.stored) return Error::NotFound("message not found: " + cursor.ref->text);
+    from = target.stored->id;
+  }
   XS_RETURN_IF_ERROR(Elevate(impl, p, ctx, chat_id));
   XS_TRY(std::vector<client::Message> messages,
-         b.client->NewestMessages(b.group_id, static_cast<std::uint32_t>(limit)));
-  const std::size_t first = 0;  // already the newest `limit`
+         MessagePage(b, cursor.direction, from ? &*from : nullptr, limit));
   Json out = Json::array();
   Status mapped = impl.s->store->Transaction([&]() -> Status {
-    for (std::size_t i = first; i < messages.size(); ++i) {
-      auto id = impl.MessageId(messages[i].id);
+    for (const auto& m : messages) {
+      auto id = impl.MessageId(m.id);
       if (!id.ok()) return id.error();
-      auto row = MessageJson(impl, messages[i], *id, chat_id);
+      auto row = MessageJson(impl, m, *id, chat_id);
       if (!row.ok()) return row.error();
       out.push_back(*std::move(row));
     }
@@ -352,6 +391,30 @@ ActionSpec Sending(std::string id, std::string description, Chats::Impl* i,
   return spec;
 }
 
+// The content type ids a credential may send (credential_send.cpp).
+std::vector<std::string> SendableTypes(bool reply) {
+  std::vector<std::string> out = {content::TextType().ToString(),
+                                  content::MarkdownType().ToString(),
+                                  content::ReplyType().ToString()};
+  if (!reply) {
+    out.push_back(content::ReactionV1Type().ToString());
+    out.push_back(content::ReadReceiptType().ToString());
+  }
+  return out;
+}
+
+Param TextParam(const std::string& description) {
+  return {"text", ParamType::kString,
+          description + ", at most " + std::to_string(kMaxMessageTextBytes) + " bytes"};
+}
+
+Param MessageIdParam(const std::string& what) {
+  return {"messageId", ParamType::kString,
+          what +
+              ": its msg_ id, a unique short msg_ id or its network id (64 hex); credentials may "
+              "give it as content.reference instead"};
+}
+
 }  // namespace
 
 // Every message action is also callable with a credential: the credential
@@ -359,18 +422,76 @@ ActionSpec Sending(std::string id, std::string description, Chats::Impl* i,
 // scope, the content type and the credential's state.
 void RegisterMessageActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
-  r.Register(Sending("message.send", "Send a text message to a chat", i, Send));
-  r.Register(Sending("message.reply", "Reply to a message with text", i, Reply));
-  r.Register(Sending("message.react", "Add or remove an emoji reaction to a message", i, React));
-  r.Register(Sending("message.read", "Send a read receipt to a chat", i, Read));
-  r.Register({"message.list", "List a chat's messages (admins: needs read elevation)",
-              Intent::kRead, true, false, [i](const Json& p, const CallContext& ctx) {
+  r.Register(Sending("message.send", "Send a text message to a chat", i, Send),
+             {ChatIdParam(),
+              TextParam("The message text (admins: required; credentials: or content)"),
+              {"content", ParamType::kStringOrObject,
+               "Credentials: the content for contentType: text or markdown as a string or {text}; "
+               "a reply {reference, content:{type, payload}}; a reaction {reference, action, "
+               "content, schema?}; a read receipt none"},
+              {"contentType", ParamType::kString,
+               "Credentials: the content type id (default xmtp.org/text:1.0); it picks the scope "
+               "the send needs",
+               false, SendableTypes(false)},
+              AsParam()});
+  r.Register(
+      Sending("message.reply", "Reply to a message with text", i, Reply),
+      {ChatIdParam(),
+       MessageIdParam("The message replied to"),
+       TextParam("The reply's text (admins: required; credentials: or content)"),
+       {"content", ParamType::kStringOrObject,
+        "Credentials: the reply's text as a string or {text}, or with contentType "
+        "xmtp.org/reply:1.0 {reference, content:{type, payload}}"},
+       {"contentType", ParamType::kString,
+        "Credentials: the content type id (default xmtp.org/text:1.0)", false, SendableTypes(true)},
+       AsParam()});
+  r.Register(
+      Sending("message.react", "Add or remove an emoji reaction to a message", i, React),
+      {ChatIdParam(),
+       MessageIdParam("The message reacted to"),
+       {"emoji", ParamType::kString, "One emoji (admins: required; credentials: or content)"},
+       {"content", ParamType::kStringOrObject,
+        "Credentials: the emoji as a string, or the reaction {reference, action, content, schema?} "
+        "(schema unicode)"},
+       {"action",
+        ParamType::kString,
+        "added (the default) or removed",
+        false,
+        {"added", "removed"}},
+       {"remove", ParamType::kBoolean, "true: remove the reaction (when action is absent)"},
+       AsParam()});
+  r.Register(Sending("message.read", "Send a read receipt to a chat", i, Read),
+             {ChatIdParam(), AsParam()});
+  const Param chat = ChatIdParam();
+  const Param as = AsParam();
+  r.Register({"message.list",
+              "List a chat's messages, oldest first; page with after/before (admins: needs read "
+              "elevation)",
+              Intent::kRead, true, false,
+              [i](const Json& p, const CallContext& ctx) {
                 return ByCredential(ctx) ? CredentialListMessages(*i, p, ctx) : List(*i, p, ctx);
-              }});
-  r.Register({"message.info", "Show one message (admins: needs read elevation)", Intent::kRead,
-              true, false, [i](const Json& p, const CallContext& ctx) {
-                return ByCredential(ctx) ? CredentialMessageInfo(*i, p, ctx) : Info(*i, p, ctx);
-              }});
+              }},
+             {chat,
+              {"limit", ParamType::kInteger,
+               "At most this many messages, 1 to " + std::to_string(kMaxMessageListCount) +
+                   " (default " + std::to_string(kDefaultMessageListCount) + ")"},
+              {"after", ParamType::kString,
+               "A message id (msg_ id or network id) from an earlier page: the oldest messages "
+               "sent after it, to read forward without gaps (pass the last row's id)"},
+              {"before", ParamType::kString,
+               "A message id (msg_ id or network id): the newest messages sent before it, to read "
+               "back (pass the first row's id). Not with after"},
+              as});
+  r.Register(
+      {"message.info", "Show one message (admins: needs read elevation)", Intent::kRead, true,
+       false,
+       [i](const Json& p, const CallContext& ctx) {
+         return ByCredential(ctx) ? CredentialMessageInfo(*i, p, ctx) : Info(*i, p, ctx);
+       }},
+      {chat,
+       {"messageId", ParamType::kString,
+        "The message: its msg_ id, a unique msg_ prefix, or its network id (64 hex digits)", true},
+       as});
 }
 
 }  // namespace xs::signet

@@ -26,6 +26,7 @@
 #include "signet/chats/credential_access.h"
 #include "signet/chats/limits.h"
 #include "signet/chats/search_match.h"
+#include "signet/core/action_params.h"
 #include "xmtp/content/codecs.h"
 
 namespace xs::signet {
@@ -350,12 +351,36 @@ Result<Json> SearchResources(Chats::Impl& impl, const Json& p) {
 
 void RegisterSearchActions(ActionRegistry& r, Chats::Impl& impl) {
   Chats::Impl* i = &impl;
-  r.Register({"search.messages", "Search message content (admins: needs read elevation)",
-              Intent::kRead, true, false,
-              [i](const Json& p, const CallContext& ctx) { return SearchMessages(*i, p, ctx); }});
+  const Param query = {"query", ParamType::kString,
+                       "Words to find, case-insensitive: every word must occur (whole words and "
+                       "the exact phrase rank higher); at most " +
+                           std::to_string(kMaxSearchQueryBytes) + " bytes",
+                       true};
+  const Param limit = {"limit", ParamType::kInteger,
+                       "At most this many results, best first (1 to " +
+                           std::to_string(kMaxSearchResultCount) + ", default " +
+                           std::to_string(kDefaultSearchResultCount) + ")"};
+  r.Register(
+      {"search.messages", "Search message content (admins: needs read elevation)", Intent::kRead,
+       true, false,
+       [i](const Json& p, const CallContext& ctx) { return SearchMessages(*i, p, ctx); }},
+      {query,
+       limit,
+       {"chatId", ParamType::kString,
+        "Only this chat: its conv_ id or the network group id (admins: also a short id or the "
+        "chat's name); absent: every chat the caller may read"},
+       {"as", ParamType::kString, "Admin callers only: only the chats this managed inbox holds"},
+       OwnerPassphraseParam()});
   r.Register({"search.resources", "Search operators, policies, credentials and conversations",
               Intent::kRead, true, true,
-              [i](const Json& p, const CallContext&) { return SearchResources(*i, p); }});
+              [i](const Json& p, const CallContext&) { return SearchResources(*i, p); }},
+             {query,
+              limit,
+              NameListParam("types",
+                            "Kinds of record to search: conversation, credential, operator, policy "
+                            "(absent: all; with chatId or as: conversation and credential)"),
+              ChatIdParam(false),
+              {"as", ParamType::kString, "Only the chats this managed inbox holds"}});
 }
 
 }  // namespace xs::signet

@@ -124,9 +124,17 @@ Result<Json> VerifyKeys(RuntimeState& s) {
 void RegisterAdminActions(ActionRegistry& r, RuntimeState& s) {
   RuntimeState* st = &s;
   r.Register({"lookup.resolve", "Resolve an id, short id, label or address", Intent::kRead, true,
-              true, [st](const Json& p, const CallContext&) { return Lookup(*st, p); }});
+              true, [st](const Json& p, const CallContext&) { return Lookup(*st, p); }},
+             {{"query", ParamType::kString,
+               "What to resolve: a prefixed id or short id (op_, policy_, inbox_, wallet_, key_, "
+               "conv_, cred_), a label, a wallet address or a network inbox id",
+               true}});
   r.Register({"admin.logs", "Read the audit log", Intent::kRead, true, true,
-              [st](const Json& p, const CallContext&) { return Logs(*st, p); }});
+              [st](const Json& p, const CallContext&) { return Logs(*st, p); }},
+             {{"since", ParamType::kString, "ISO-8601 time: only entries from then on"},
+              {"limit", ParamType::kInteger,
+               "At most this many entries, newest (1 to " + std::to_string(kAuditMaxLimit) +
+                   ", default " + std::to_string(kAuditDefaultLimit) + ")"}});
   r.Register({"admin.logs-export", "Export the whole audit log as NDJSON", Intent::kRead, true,
               true, [st](const Json&, const CallContext&) -> Result<Json> {
                 XS_TRY(std::string text, st->audit->Export());

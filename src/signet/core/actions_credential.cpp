@@ -1,6 +1,7 @@
 // credential.* admin actions (concepts.md §4, decisions.md #4-#5).
 #include <algorithm>
 
+#include "signet/core/action_params.h"
 #include "signet/core/runtime_state.h"
 #include "signet/policy/content_types.h"
 
@@ -176,40 +177,108 @@ Result<Json> UpdateScopes(RuntimeState& s, const Json& p) {
   return out;
 }
 
+Param CredentialIdParam() {
+  return {"credentialId", ParamType::kString, "The credential: its cred_ id or a unique short id",
+          true};
+}
+
+Param ContentTypesParam() {
+  return NameListParam(
+      "contentTypes",
+      "Content-type ids the credential may send and see (within the signet's allowlist)");
+}
+
+Param ConfirmParam() {
+  return NameListParam("confirm",
+                       "Send-side scopes (send, reply, react, read-receipt, attachment) whose "
+                       "actions wait for owner confirmation");
+}
+
 }  // namespace
 
 void RegisterCredentialActions(ActionRegistry& r, RuntimeState& s) {
   RuntimeState* st = &s;
-  r.Register({"credential.issue", "Issue a credential (token shown once)", Intent::kWrite, true,
-              true, [st](const Json& p, const CallContext&) { return Issue(*st, p); }});
-  r.Register({"credential.list", "List active credentials", Intent::kRead, true, true,
-              [st](const Json& p, const CallContext&) -> Result<Json> {
-                std::string op;
-                if (HasField(p, "operatorId")) {
-                  XS_TRY(std::string ref, GetString(p, "operatorId"));
-                  XS_TRY(op, st->operators->Resolve(ref));
-                }
-                Json out = Json::array();
-                for (const auto& c : st->credentials->List(op))
-                  out.push_back(WithAllowlist(*st, c));
-                return out;
-              }});
+  r.Register(
+      {"credential.issue", "Issue a credential (token shown once)", Intent::kWrite, true, true,
+       [st](const Json& p, const CallContext&) { return Issue(*st, p); }},
+      {RecordRefParam("operatorId", "operator the credential acts for", "op_"),
+       NameListParam(
+           "chatIds",
+           "The chats the credential covers (conv_ ids, short ids or names; network group ids)"),
+       {"chatId", ParamType::kString,
+        "One chat the credential covers, when chatIds is absent or empty"},
+       RecordRefParam("policyId", "policy whose scopes to start from", "policy_", false),
+       NameListParam("allow", "Allowed scopes, added to the policy's"),
+       NameListParam("deny", "Denied scopes, added to the policy's (deny wins)"),
+       {"ttlSeconds", ParamType::kInteger,
+        "Lifetime in seconds (default: credentials.defaultTtlSeconds)"},
+       ContentTypesParam(),
+       ConfirmParam(),
+       OwnerPassphraseParam()});
+  r.Register(
+      {"credential.list", "List active credentials", Intent::kRead, true, true,
+       [st](const Json& p, const CallContext&) -> Result<Json> {
+         std::string op;
+         if (HasField(p, "operatorId")) {
+           XS_TRY(std::string ref, GetString(p, "operatorId"));
+           XS_TRY(op, st->operators->Resolve(ref));
+         }
+         Json out = Json::array();
+         for (const auto& c : st->credentials->List(op)) out.push_back(WithAllowlist(*st, c));
+         return out;
+       }},
+      {RecordRefParam("operatorId", "operator whose credentials to list (absent: every operator's)",
+                      "op_", false)});
   // Also callable with a credential, for that credential only (decisions.md
   // #22); another id answers not_found so existence does not leak.
-  r.Register({"credential.lookup", "Show a credential", Intent::kRead, true, false,
-              [st](const Json& p, const CallContext& ctx) -> Result<Json> {
-                XS_TRY(std::string id, ResolveCredential(*st, p));
-                if (ctx.caller == CallContext::Caller::kCredential && id != ctx.credential_id) {
-                  return Error::NotFound("credential not found");
-                }
-                XS_TRY(Credential c, st->credentials->Get(id));
-                return WithAllowlist(*st, c);
-              }});
+  // Short ids of a credential caller resolve against its own id only.
+  ActionSpec lookup{"credential.lookup",
+                    "Show a credential: its chats, scopes, status, expiry and content types",
+                    Intent::kRead,
+                    true,
+                    false,
+                    [st](const Json& p, const CallContext& ctx) -> Result<Json> {
+                      std::string id = ctx.credential_id;
+                      if (ctx.caller != CallContext::Caller::kCredential) {
+                        XS_TRY(id, ResolveCredential(*st, p));
+                      } else if (HasField(p, "credentialId")) {
+                        XS_TRY(std::string ref, GetString(p, "credentialId"));
+                        auto own = ResolveReference("cred_", "credential", ref, {{id, ""}});
+                        if (!own.ok()) return Error::NotFound("credential not found");
+                      }
+                      XS_TRY(Credential c, st->credentials->Get(id));
+                      return WithAllowlist(*st, c);
+                    }};
+  lookup.tool_name = "credential_info";
+  r.Register(std::move(lookup),
+             {{"credentialId", ParamType::kString,
+               "The credential: its cred_ id (or a unique prefix of it). Required for admins; a "
+               "credential may name only itself and defaults to itself"}});
   r.Register({"credential.revoke", "Revoke a credential (dry run unless force)", Intent::kDestroy,
-              true, true, [st](const Json& p, const CallContext&) { return Revoke(*st, p); }});
-  r.Register({"credential.updateScopes", "Change a credential's scopes or policy", Intent::kWrite,
-              false, true,
-              [st](const Json& p, const CallContext&) { return UpdateScopes(*st, p); }});
+              true, true, [st](const Json& p, const CallContext&) { return Revoke(*st, p); }},
+             {CredentialIdParam(),
+              {"reason",
+               ParamType::kString,
+               "Why (default owner-initiated)",
+               false,
+               {std::string(kReasonOwnerInitiated), std::string(kReasonExpired),
+                std::string(kReasonHeartbeatTimeout), std::string(kReasonPolicyViolation),
+                std::string(kReasonReauthorization)}},
+              ForceParam("revoke the credential")});
+  r.Register(
+      {"credential.updateScopes", "Change a credential's scopes or policy", Intent::kWrite, false,
+       true, [st](const Json& p, const CallContext&) { return UpdateScopes(*st, p); }},
+      // No chatIds: a credential's chats cannot change (the handler says so).
+      {CredentialIdParam(),
+       {"policyId", ParamType::kString,
+        "The new policy: its policy_ id, a unique short id or its label (\"\" removes it)"},
+       NameListParam("allow",
+                     "Inline allowed scopes (added to the policy's), replacing the current ones; a "
+                     "wider result revokes the credential"),
+       NameListParam("deny",
+                     "Inline denied scopes (added to the policy's), replacing the current ones"),
+       ContentTypesParam(),
+       ConfirmParam()});
 }
 
 }  // namespace xs::signet

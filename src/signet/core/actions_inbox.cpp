@@ -2,6 +2,7 @@
 // installation key) registered on the configured network.
 #include <algorithm>
 
+#include "signet/core/action_params.h"
 #include "signet/core/key_ops.h"
 #include "signet/keys/aead.h"
 
@@ -196,20 +197,31 @@ Result<InboxRecord> CreateManagedInbox(RuntimeState& s, const std::string& label
 
 void RegisterInboxActions(ActionRegistry& r, RuntimeState& s) {
   RuntimeState* st = &s;
+  const Param inbox_id = {"inboxId", ParamType::kString,
+                          "The inbox: its inbox_ id, a unique short id, its label, its network "
+                          "inbox id or its wallet address",
+                          true};
   r.Register({"inbox.create", "Create an inbox and register it on the network", Intent::kWrite,
-              false, true,
-              [st](const Json& p, const CallContext&) { return CreateInbox(*st, p); }});
+              false, true, [st](const Json& p, const CallContext&) { return CreateInbox(*st, p); }},
+             {{"label", ParamType::kString, "A label for the inbox"},
+              RecordRefParam("operatorId", "operator to link the inbox to", "op_", false)});
   r.Register(
       {"inbox.list", "List inboxes", Intent::kRead, true, true,
        [st](const Json&, const CallContext&) -> Result<Json> { return st->inboxes->AllJson(); }});
   r.Register({"inbox.info", "Show an inbox", Intent::kRead, true, true,
-              [st](const Json& p, const CallContext&) { return InboxInfo(*st, p); }});
+              [st](const Json& p, const CallContext&) { return InboxInfo(*st, p); }},
+             {inbox_id,
+              {"network", ParamType::kBoolean,
+               "true: also ask the network for the inbox's state (its installations)"}});
   r.Register({"inbox.link", "Link an inbox to an operator", Intent::kWrite, true, true,
-              [st](const Json& p, const CallContext&) { return LinkInbox(*st, p, true); }});
+              [st](const Json& p, const CallContext&) { return LinkInbox(*st, p, true); }},
+             {inbox_id, RecordRefParam("operatorId", "operator to link the inbox to", "op_")});
   r.Register({"inbox.unlink", "Unlink an inbox from its operator", Intent::kWrite, true, true,
-              [st](const Json& p, const CallContext&) { return LinkInbox(*st, p, false); }});
+              [st](const Json& p, const CallContext&) { return LinkInbox(*st, p, false); }},
+             {inbox_id});
   r.Register({"inbox.rm", "Remove an inbox (dry run unless force)", Intent::kDestroy, false, true,
-              [st](const Json& p, const CallContext&) { return RemoveInbox(*st, p); }});
+              [st](const Json& p, const CallContext&) { return RemoveInbox(*st, p); }},
+             {inbox_id, ForceParam("remove the inbox, its keys and its credentials")});
 }
 
 }  // namespace xs::signet

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "codec/base64.h"
+#include "signet/core/action_params.h"
 #include "signet/core/key_ops.h"
 #include "signet/keys/admin_key.h"
 #include "signet/keys/hd.h"
@@ -224,8 +225,13 @@ Result<Json> ExportPublic(RuntimeState& s, const Json& p) {
 
 void RegisterKeyActions(ActionRegistry& r, RuntimeState& s) {
   RuntimeState* st = &s;
-  r.Register({"keys.init", "Create the operational key (and wallet) of an operator", Intent::kWrite,
-              true, true, [st](const Json& p, const CallContext&) { return KeysInit(*st, p); }});
+  const Param wallet_id = RecordRefParam("walletId", "wallet", "wallet_");
+  r.Register(
+      {"keys.init", "Create the operational key (and wallet) of an operator", Intent::kWrite, true,
+       true, [st](const Json& p, const CallContext&) { return KeysInit(*st, p); }},
+      {RecordRefParam("operatorId", "operator", "op_"),
+       RecordRefParam("walletId", "wallet to back the operator (absent: its own, else a new one)",
+                      "wallet_", false)});
   r.Register(
       {"keys.list", "List keys (public material)", Intent::kRead, true, true,
        [st](const Json&, const CallContext&) -> Result<Json> { return Json(st->keys->All()); }});
@@ -234,20 +240,39 @@ void RegisterKeyActions(ActionRegistry& r, RuntimeState& s) {
                 XS_TRY(std::string ref, GetString(p, "keyId"));
                 XS_TRY(std::string id, ResolveKeyOrIdentity(*st, ref));
                 return st->keys->Get(id);
-              }});
+              }},
+             {{"keyId", ParamType::kString,
+               "The key: its key_ id or a unique short id, an operator or inbox (its active key), "
+               "or \"signet\" (the seal key)",
+               true}});
   r.Register({"keys.rotate", "Rotate operational keys", Intent::kWrite, false, true,
-              [st](const Json& p, const CallContext&) { return KeysRotate(*st, p); }});
-  r.Register({"keys.export-public", "Export an identity's public key", Intent::kRead, true, true,
-              [st](const Json& p, const CallContext&) { return ExportPublic(*st, p); }});
+              [st](const Json& p, const CallContext&) { return KeysRotate(*st, p); }},
+             {{"keyId", ParamType::kString,
+               "The operational key to rotate: its key_ id or short id, or an operator (its active "
+               "key); absent: every active operational key"},
+              OwnerPassphraseParam()});
+  r.Register(
+      {"keys.export-public", "Export an identity's public key", Intent::kRead, true, true,
+       [st](const Json& p, const CallContext&) { return ExportPublic(*st, p); }},
+      {{"identityId", ParamType::kString,
+        "A key, an operator or inbox (its active key), or \"signet\"; absent: the seal key"}});
   r.Register({"wallet.create", "Create a wallet", Intent::kWrite, false, true,
               [st](const Json& p, const CallContext&) -> Result<Json> {
                 XS_TRY(std::string label, GetString(p, "label"));
                 if (label.empty()) return Error::Validation("label", "must not be empty");
                 return CreateWalletRecord(*st, label, nullptr);
-              }});
-  r.Register({"wallet.import", "Import a wallet from a private key or BIP-39 mnemonic",
-              Intent::kWrite, false, true,
-              [st](const Json& p, const CallContext&) { return ImportWallet(*st, p); }});
+              }},
+             {{"label", ParamType::kString, "The wallet's label (not empty)", true}});
+  r.Register(
+      {"wallet.import", "Import a wallet from a private key or BIP-39 mnemonic", Intent::kWrite,
+       false, true, [st](const Json& p, const CallContext&) { return ImportWallet(*st, p); }},
+      {{"label", ParamType::kString, "The wallet's label (not empty)", true},
+       {"privateKey", ParamType::kString,
+        "The secp256k1 private key, 32 bytes of hex (0x optional); exactly one of privateKey or "
+        "mnemonic (never audited)"},
+       {"mnemonic", ParamType::kString, "A BIP-39 mnemonic (never audited)"},
+       {"passphrase", ParamType::kString, "The mnemonic's BIP-39 passphrase, if any"},
+       {"path", ParamType::kString, "The derivation path (default m/44'/60'/0'/0/0)"}});
   r.Register(
       {"wallet.list", "List wallets", Intent::kRead, true, true,
        [st](const Json&, const CallContext&) -> Result<Json> { return Json(st->wallets->All()); }});
@@ -256,7 +281,8 @@ void RegisterKeyActions(ActionRegistry& r, RuntimeState& s) {
                 XS_TRY(std::string ref, GetString(p, "walletId"));
                 XS_TRY(std::string id, st->wallets->Resolve(ref));
                 return st->wallets->Get(id);
-              }});
+              }},
+             {wallet_id});
 }
 
 }  // namespace xs::signet

@@ -1,6 +1,7 @@
 // operator.* and policy.* admin actions (concepts.md §2-3, cli.md).
 #include <algorithm>
 
+#include "signet/core/action_params.h"
 #include "signet/core/runtime_state.h"
 
 namespace xs::signet {
@@ -111,12 +112,65 @@ Result<Json> InfoOf(const TypedRecordSet<T>& set, const Json& p, const char* fie
   return rec.ToJson();
 }
 
+Param OperatorIdParam() { return RecordRefParam("operatorId", "operator", "op_"); }
+
+Param LabelParam(const std::string& what, bool required) {
+  return {"label", ParamType::kString, "The " + what + "'s label (not empty)", required};
+}
+
+// role: no enum, so that "superadmin" stays a permission error.
+Param RoleParam() {
+  return {"role", ParamType::kString,
+          "Management role: operator (the default) or admin; superadmin cannot be granted"};
+}
+
+// The operator's self-declared disclosures (operator.create and .update).
+std::vector<Param> WithDisclosureParams(std::vector<Param> params) {
+  params.push_back({"inferenceMode",
+                    ParamType::kString,
+                    "Declared inference mode",
+                    false,
+                    {"local", "cloud", "hybrid"}});
+  params.push_back(NameListParam("inferenceProviders", "Declared inference providers"));
+  params.push_back({"contentEgressScope",
+                    ParamType::kString,
+                    "Declared egress of message content",
+                    false,
+                    {"none", "provider-only", "unrestricted"}});
+  params.push_back({"retentionAtProvider", ParamType::kString,
+                    "Declared retention at the provider (free text)"});
+  params.push_back({"hostingMode",
+                    ParamType::kString,
+                    "Declared hosting",
+                    false,
+                    {"self-hosted", "cloud", "tee"}});
+  return params;
+}
+
 }  // namespace
 
 void RegisterOperatorActions(ActionRegistry& r, RuntimeState& s) {
   RuntimeState* st = &s;
-  r.Register({"operator.create", "Create an operator", Intent::kWrite, false, true,
-              [st](const Json& p, const CallContext&) { return CreateOperator(*st, p); }});
+  r.Register(
+      {"operator.create", "Create an operator", Intent::kWrite, false, true,
+       [st](const Json& p, const CallContext&) { return CreateOperator(*st, p); }},
+      WithDisclosureParams({
+          LabelParam("operator", true),
+          RoleParam(),
+          {"scopeMode",
+           ParamType::kString,
+           "Identity isolation: a fresh inbox per chat (per-chat, the default) or one shared inbox",
+           false,
+           {"per-chat", "shared"}},
+          {"provider",
+           ParamType::kString,
+           "Wallet key source (internal, the default, or ows)",
+           false,
+           {"internal", "ows"}},
+          {"walletId", ParamType::kString,
+           "The backing wallet: its wallet_ id, a unique short id or its label"},
+          OwnerPassphraseParam(),
+      }));
   r.Register({"operator.list", "List operators", Intent::kRead, true, true,
               [st](const Json& p, const CallContext&) -> Result<Json> {
                 Json out = Json::array();
@@ -126,16 +180,19 @@ void RegisterOperatorActions(ActionRegistry& r, RuntimeState& s) {
                   }
                 }
                 return out;
-              }});
-  r.Register({"operator.info", "Show an operator", Intent::kRead, true, true,
-              [st](const Json& p, const CallContext&) {
-                return InfoOf(*st->operators, p, "operatorId");
-              }});
+              }},
+             {{"includeRemoved", ParamType::kBoolean, "true: list removed operators too"}});
+  r.Register(
+      {"operator.info", "Show an operator", Intent::kRead, true, true,
+       [st](const Json& p, const CallContext&) { return InfoOf(*st->operators, p, "operatorId"); }},
+      {OperatorIdParam()});
   r.Register({"operator.update", "Rename or update an operator", Intent::kWrite, true, true,
-              [st](const Json& p, const CallContext&) { return UpdateOperator(*st, p); }});
-  r.Register({"operator.remove", "Remove an operator (dry run unless force)", Intent::kDestroy,
-              false, true,
-              [st](const Json& p, const CallContext&) { return RemoveOperator(*st, p); }});
+              [st](const Json& p, const CallContext&) { return UpdateOperator(*st, p); }},
+             WithDisclosureParams({OperatorIdParam(), LabelParam("operator", false), RoleParam()}));
+  r.Register(
+      {"operator.remove", "Remove an operator (dry run unless force)", Intent::kDestroy, false,
+       true, [st](const Json& p, const CallContext&) { return RemoveOperator(*st, p); }},
+      {OperatorIdParam(), ForceParam("remove the operator, revoking its credentials first")});
 }
 
 namespace {
@@ -190,18 +247,27 @@ Result<Json> RemovePolicy(RuntimeState& s, const Json& p) {
 
 void RegisterPolicyActions(ActionRegistry& r, RuntimeState& s) {
   RuntimeState* st = &s;
+  const Param policy_id = RecordRefParam("policyId", "policy", "policy_");
+  const Param allow = NameListParam("allow", "Allowed scopes (scopes.md names, e.g. send, reply)");
+  const Param deny = NameListParam("deny", "Denied scopes (deny wins over allow)");
   r.Register({"policy.create", "Create a policy", Intent::kWrite, false, true,
-              [st](const Json& p, const CallContext&) { return CreatePolicy(*st, p); }});
+              [st](const Json& p, const CallContext&) { return CreatePolicy(*st, p); }},
+             {LabelParam("policy", true), allow, deny});
   r.Register(
       {"policy.list", "List policies", Intent::kRead, true, true,
        [st](const Json&, const CallContext&) -> Result<Json> { return st->policies->AllJson(); }});
   r.Register(
       {"policy.info", "Show a policy", Intent::kRead, true, true,
-       [st](const Json& p, const CallContext&) { return InfoOf(*st->policies, p, "policyId"); }});
+       [st](const Json& p, const CallContext&) { return InfoOf(*st->policies, p, "policyId"); }},
+      {policy_id});
   r.Register({"policy.update", "Update a policy", Intent::kWrite, true, true,
-              [st](const Json& p, const CallContext&) { return UpdatePolicy(*st, p); }});
+              [st](const Json& p, const CallContext&) { return UpdatePolicy(*st, p); }},
+             {policy_id, LabelParam("policy", false),
+              NameListParam("allow", "The new allowed scopes, replacing the old (empty clears)"),
+              NameListParam("deny", "The new denied scopes, replacing the old (empty clears)")});
   r.Register({"policy.remove", "Remove a policy (dry run unless force)", Intent::kDestroy, false,
-              true, [st](const Json& p, const CallContext&) { return RemovePolicy(*st, p); }});
+              true, [st](const Json& p, const CallContext&) { return RemovePolicy(*st, p); }},
+             {policy_id, ForceParam("remove the policy")});
 }
 
 }  // namespace xs::signet

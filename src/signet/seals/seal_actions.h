@@ -1,4 +1,4 @@
-// The seal.* actions (transport.md §3, cli.md `seal`), admin-only:
+// The seal.* actions (transport.md §3, cli.md `seal`):
 //
 //   seal.list    {chatId?, credentialId?}  current heads, newest first
 //   seal.info    {sealId}                  a seal or revocation, with status
@@ -6,6 +6,13 @@
 //   seal.verify  {sealId}                  local checks and a verdict
 //
 // Ids may be short (decisions.md #11); chats resolve like everywhere else.
+//
+// Also callable with a credential (decisions.md #22; docs/seals.md): it sees
+// the seals and revocations of its own chats only, as any member of those
+// chats sees them published there. A chat, seal or credential outside that
+// is not_found (information opacity); short ids resolve among what it sees;
+// seal.history is its own chains only (credentialId defaults to itself).
+// The credential must be active.
 //
 // Thread contract: handlers run under the runtime lock (Runtime::Extend).
 #pragma once

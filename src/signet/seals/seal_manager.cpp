@@ -263,6 +263,23 @@ const RevocationEnvelope* SealManager::FindRevocation(const std::string& id) con
   return it == revocations_.end() ? nullptr : &it->second;
 }
 
+std::string SealManager::ChatOf(const std::string& id) const {
+  if (const SealEnvelope* seal = FindSeal(id)) return seal->chain.current.chat_id;
+  if (const RevocationEnvelope* r = FindRevocation(id)) return r->revocation.chat_id;
+  return "";
+}
+
+std::vector<std::string> SealManager::IdsOfChats(const std::set<std::string>& chat_ids) const {
+  std::vector<std::string> out;
+  for (const auto& [id, env] : seals_) {
+    if (chat_ids.count(env.chain.current.chat_id) > 0) out.push_back(id);
+  }
+  for (const auto& [id, r] : revocations_) {
+    if (chat_ids.count(r.revocation.chat_id) > 0) out.push_back(id);
+  }
+  return out;
+}
+
 SealManager::SealStatus SealManager::StatusOf(const std::string& seal_id) const {
   const SealEnvelope* seal = FindSeal(seal_id);
   if (seal == nullptr) return SealStatus::kUnknown;

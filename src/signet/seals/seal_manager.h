@@ -99,6 +99,11 @@ class SealManager {
   Result<Json> Lookup(const std::string& id) const;
   const SealEnvelope* FindSeal(const std::string& id) const;
   const RevocationEnvelope* FindRevocation(const std::string& id) const;
+  // The chat a seal or revocation belongs to; empty for an unknown id.
+  std::string ChatOf(const std::string& id) const;
+  // The ids of every seal and revocation of these chats (what a credential
+  // of those chats may name, short ids resolving among them only).
+  std::vector<std::string> IdsOfChats(const std::set<std::string>& chat_ids) const;
   // Newest to oldest along previous links (cycle-safe).
   std::vector<const SealEnvelope*> History(const std::string& credential_id,
                                            const std::string& chat_id) const;

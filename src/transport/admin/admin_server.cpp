@@ -3,19 +3,15 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <variant>
 
 #include "base/unique_fd.h"
 
-#include "signet/util/file_util.h"
 #include "signet/util/util.h"
 #include "transport/admin/admin_jwt.h"
 #include "transport/admin/json_rpc.h"
@@ -25,7 +21,6 @@ namespace xs::transport {
 
 namespace {
 
-constexpr int kListenBacklog = 128;
 // How often a waiting stream handler re-checks whether its client left.
 constexpr std::chrono::milliseconds kPeerPollInterval{100};
 // A client that stops reading cannot hold a connection thread longer.
@@ -149,50 +144,14 @@ void AdminServer::SetRequestObserver(std::function<void(const AdminRequestRecord
 Status AdminServer::Start() {
   if (started_) return Error::Internal("admin server already started");
   const std::string& path = options_.socket_path;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
-    return Error::Validation("admin.socketPath",
-                             "must be 1.." + std::to_string(sizeof(addr.sun_path) - 1) + " bytes");
-  }
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (!dir.empty()) XS_RETURN_IF_ERROR(signet::MakeDirs(dir));
-
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) {
-      return Error::Validation("admin.socketPath", path + " exists and is not a socket");
-    }
-    auto probe = ConnectUnixSocket(path);
-    if (probe.ok()) {
-      return Error::Validation("admin.socketPath", "another server is listening on " + path);
-    }
-    ::unlink(path.c_str());  // stale: its server is gone
-  }
-
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  UniqueFd listen_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!listen_fd) return Error::Internal(std::string("socket: ") + std::strerror(errno));
-  if (::bind(listen_fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    int err = errno;
-    return Error::Internal("cannot bind " + path + ": " + std::strerror(err));
-  }
-  // The directory is 0700; the file is tightened before anyone is accepted.
-  if (::chmod(path.c_str(), signet::kPrivateFileMode) != 0 || ::lstat(path.c_str(), &st) != 0 ||
-      ::listen(listen_fd.get(), kListenBacklog) != 0) {
-    int err = errno;
-    ::unlink(path.c_str());
-    return Error::Internal("cannot listen on " + path + ": " + std::strerror(err));
-  }
+  XS_TRY(UnixListener listener, ListenUnixSocket(path, "admin.socketPath"));
   UniqueFd wake_fd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake_fd) {
     int err = errno;
     ::unlink(path.c_str());
     return Error::Internal(std::string("eventfd: ") + std::strerror(err));
   }
-  socket_dev_ = st.st_dev;
-  socket_ino_ = st.st_ino;
-  listen_fd_ = std::move(listen_fd);
+  listener_ = std::move(listener);
   wake_fd_ = std::move(wake_fd);
   started_ = true;
   stopping_ = false;
@@ -207,14 +166,9 @@ void AdminServer::Stop() {
   std::uint64_t one = 1;
   (void)!::write(wake_fd_.get(), &one, sizeof one);
   if (acceptor_.joinable()) acceptor_.join();
-  listen_fd_.reset();
-  // Remove the socket file only if it is still ours (a new daemon may have
-  // replaced it).
-  struct stat st {};
-  if (::lstat(options_.socket_path.c_str(), &st) == 0 && st.st_dev == socket_dev_ &&
-      st.st_ino == socket_ino_) {
-    ::unlink(options_.socket_path.c_str());
-  }
+  listener_.fd.reset();
+  // Only if it is still ours (a new daemon may have replaced it).
+  RemoveUnixSocket(options_.socket_path, listener_);
   std::list<std::unique_ptr<Connection>> connections;
   {
     std::lock_guard lock(mu_);
@@ -263,14 +217,14 @@ void AdminServer::ReapFinished() {
 
 void AdminServer::AcceptLoop() {
   while (!stopping_.load()) {
-    pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {wake_fd_.get(), POLLIN, 0}};
+    pollfd fds[2] = {{listener_.fd.get(), POLLIN, 0}, {wake_fd_.get(), POLLIN, 0}};
     int ready = ::poll(fds, 2, 1000);
     if (ready < 0 && errno != EINTR) break;
     if (stopping_.load() || (fds[1].revents & POLLIN)) break;
     ReapFinished();
     if (ready <= 0 || !(fds[0].revents & POLLIN)) continue;
 
-    int fd = ::accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+    int fd = ::accept4(listener_.fd.get(), nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
       // EMFILE and friends: back off instead of spinning on a full table.
       if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {

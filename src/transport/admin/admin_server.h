@@ -39,6 +39,7 @@
 #include "signet/core/runtime.h"
 #include "transport/admin/admin_protocol.h"
 #include "transport/admin/json_rpc.h"
+#include "transport/admin/line_socket.h"
 
 namespace xs::transport {
 
@@ -127,10 +128,8 @@ class AdminServer {
   std::map<std::string, StreamMethod, std::less<>> stream_methods_;
   std::function<void(const AdminRequestRecord&)> observer_;
 
-  UniqueFd listen_fd_;
+  UnixListener listener_;
   UniqueFd wake_fd_;  // eventfd that ends the accept loop
-  dev_t socket_dev_ = 0;
-  ino_t socket_ino_ = 0;
   std::thread acceptor_;
   std::atomic<bool> stopping_{false};
   bool started_ = false;

@@ -2,18 +2,24 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <utility>
+
+#include "signet/util/file_util.h"
 
 namespace xs::transport {
 
 namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
-}
+constexpr int kListenBacklog = 128;
+}  // namespace
 
 LineSocket::LineSocket(LineSocket&& other) noexcept
     : fd_(std::move(other.fd_)),
@@ -114,6 +120,52 @@ bool LineSocket::PeerClosed() {
   char probe;
   ssize_t n = ::recv(fd_.get(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
   return n == 0;
+}
+
+Result<UnixListener> ListenUnixSocket(const std::string& path, std::string_view field) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
+    return Error::Validation(field,
+                             "must be 1.." + std::to_string(sizeof(addr.sun_path) - 1) + " bytes");
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (!dir.empty()) XS_RETURN_IF_ERROR(signet::MakeDirs(dir));
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return Error::Validation(field, path + " exists and is not a socket");
+    }
+    if (ConnectUnixSocket(path).ok()) {
+      return Error::Validation(field, "another server is listening on " + path);
+    }
+    ::unlink(path.c_str());  // stale: its server is gone
+  }
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  UnixListener listener;
+  listener.fd.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!listener.fd) return Error::Internal(std::string("socket: ") + std::strerror(errno));
+  if (::bind(listener.fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int err = errno;
+    return Error::Internal("cannot bind " + path + ": " + std::strerror(err));
+  }
+  // The directory is 0700; the file is tightened before anyone is accepted.
+  if (::chmod(path.c_str(), signet::kPrivateFileMode) != 0 || ::lstat(path.c_str(), &st) != 0 ||
+      ::listen(listener.fd.get(), kListenBacklog) != 0) {
+    int err = errno;
+    ::unlink(path.c_str());
+    return Error::Internal("cannot listen on " + path + ": " + std::strerror(err));
+  }
+  listener.dev = st.st_dev;
+  listener.ino = st.st_ino;
+  return listener;
+}
+
+void RemoveUnixSocket(const std::string& path, const UnixListener& listener) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0 && st.st_dev == listener.dev && st.st_ino == listener.ino) {
+    ::unlink(path.c_str());
+  }
 }
 
 Result<LineSocket> ConnectUnixSocket(const std::string& path) {

@@ -7,6 +7,8 @@
 // ShutdownRead() may be called from any thread to wake a blocked reader.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -48,6 +50,22 @@ class LineSocket {
   std::string buffer_;
   std::size_t scanned_ = 0;  // bytes of buffer_ known to hold no '\n'
 };
+
+// A listening Unix stream socket and the identity of its file.
+struct UnixListener {
+  UniqueFd fd;
+  dev_t dev = 0;
+  ino_t ino = 0;
+};
+
+// Binds and listens on `path` (its directory created if needed): a stale
+// socket file nobody answers on is replaced; a live one, or a file that is
+// not a socket, is a validation error on `field`. The file is 0600 before
+// anyone can be accepted.
+Result<UnixListener> ListenUnixSocket(const std::string& path, std::string_view field);
+// Removes the socket file if it is still the listener's (a newer server may
+// have replaced it).
+void RemoveUnixSocket(const std::string& path, const UnixListener& listener);
 
 // Connects to a Unix stream socket. ENOENT / ECONNREFUSED come back as a
 // not_found error (nobody listening), anything else as a network error.

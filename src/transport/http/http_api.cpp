@@ -140,6 +140,13 @@ Result<Json> ParseQueryParams(std::string_view query) {
   return params;
 }
 
+std::string_view HttpRequest::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
 HttpApiBackend BackendFor(signet::Runtime& runtime, std::function<Json()> health,
                           const Clock* clock) {
   HttpApiBackend backend;

@@ -35,6 +35,8 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/result.h"
@@ -50,12 +52,32 @@ struct HttpRequest {
   std::string target;         // path and query: "/v1/actions/chat/list?limit=5"
   std::string authorization;  // the Authorization header, "" when absent
   std::string body;
+  // Every header as received (names lower-case; a repeated header repeats),
+  // for routes that read more than Authorization (POST /mcp).
+  std::vector<std::pair<std::string, std::string>> headers = {};
+
+  // The first value of header `name` (lower-case), "" when absent.
+  std::string_view Header(std::string_view name) const;
 };
+
+// A streaming body (text/event-stream): once the status and headers are out
+// (chunked), the server calls it with `write` (queues one chunk, in order;
+// false once the stream is over) and `end` (finishes the response). It
+// returns what the server calls once when the stream stops for another
+// reason (the client left, the server stops). `write` and `end` may be
+// called from any thread and never block.
+using HttpStreamWrite = std::function<bool(std::string)>;
+using HttpStreamOpen =
+    std::function<std::function<void()>(HttpStreamWrite write, std::function<void()> end)>;
 
 struct HttpResponse {
   int status = 200;
-  std::string content_type = "application/json";
+  std::string content_type = "application/json";  // "" = no Content-Type (no body)
   std::string body;
+  // Extra response headers (Mcp-Session-Id, Allow, WWW-Authenticate, ...).
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  // Set: the body streams (see HttpStreamOpen) instead of `body`.
+  HttpStreamOpen stream = {};
 };
 
 // A route of its own (exact path), e.g. POST /mcp; it authenticates itself.

@@ -11,9 +11,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
+#include <deque>
+#include <functional>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace xs::transport {
@@ -33,6 +37,9 @@ constexpr std::chrono::milliseconds kLingerTime{2000};
 constexpr std::size_t kMaxLingerBytes = 4 * kHttpMaxBodyBytes;
 // Accept failures (descriptor table full) are retried after this pause.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
+// A streaming answer's chunks not yet written: a client that lets more pile
+// up is not reading, and its stream is stopped.
+constexpr std::size_t kMaxStreamQueueBytes = 16 << 20;
 
 }  // namespace
 
@@ -52,7 +59,10 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServerShared* shared, bool over_capacity)
       : stream_(std::move(socket)), shared_(shared), over_capacity_(over_capacity) {}
-  ~Session() { --shared_->connections; }
+  ~Session() {
+    if (auto stop = std::exchange(on_stream_stop_, nullptr)) stop();
+    --shared_->connections;
+  }
 
   void Run() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Begin(); });
@@ -141,18 +151,134 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpRequest request{std::string(message.method_string()), std::string(message.target()),
                         std::string(message[http::field::authorization]),
                         std::move(message.body())};
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
     // Counted until the answer is written, so Stop() waits for it.
     ++shared_->in_flight;
     answering_ = true;
     HttpResponse response = shared_->api->Handle(request);
     ++shared_->served;
+    if (response.stream) return SendStream(std::move(response));
     Send(std::move(response), message.keep_alive() && !shared_->stopping.load(), false);
+  }
+
+  // A streaming answer: the headers (chunked, no keep-alive), then chunks
+  // as the producer writes them, until it ends the stream or the client
+  // leaves. No timeout while it is open.
+  void SendStream(HttpResponse response) {
+    auto header = std::make_shared<http::response<http::empty_body>>(
+        static_cast<http::status>(response.status), 11);
+    if (!response.content_type.empty()) {
+      header->set(http::field::content_type, response.content_type);
+    }
+    for (auto& [name, value] : response.headers) header->set(name, value);
+    header->set(http::field::cache_control, "no-store");
+    header->keep_alive(false);
+    header->chunked(true);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
+    open_stream_ = std::move(response.stream);
+    stream_.expires_after(Timeout());
+    http::async_write_header(
+        stream_, *serializer,
+        [self = shared_from_this(), header, serializer](beast::error_code ec, std::size_t) {
+          if (self->answering_) {
+            self->answering_ = false;
+            --self->shared_->in_flight;
+          }
+          if (ec) return self->Close();
+          self->OpenStream();
+        });
+  }
+
+  void OpenStream() {
+    stream_.expires_never();
+    std::weak_ptr<Session> weak = weak_from_this();
+    HttpStreamWrite write = [weak](std::string data) {
+      auto self = weak.lock();
+      if (!self || self->stream_over_.load()) return false;
+      asio::post(self->stream_.get_executor(),
+                 [self, data = std::move(data)]() mutable { self->QueueChunk(std::move(data)); });
+      return true;
+    };
+    std::function<void()> end = [weak] {
+      if (auto self = weak.lock()) {
+        asio::post(self->stream_.get_executor(), [self] { self->EndStream(); });
+      }
+    };
+    HttpStreamOpen open = std::exchange(open_stream_, nullptr);
+    on_stream_stop_ = open(std::move(write), std::move(end));
+    WatchPeer();
+  }
+
+  void QueueChunk(std::string data) {
+    if (stream_over_.load() || end_requested_) return;
+    queued_bytes_ += data.size();
+    if (queued_bytes_ > kMaxStreamQueueBytes) return StopStream();
+    chunks_.push_back(std::move(data));
+    if (!writing_) WriteChunk();
+  }
+
+  void WriteChunk() {
+    if (chunks_.empty()) {
+      if (end_requested_) WriteLastChunk();
+      return;
+    }
+    writing_ = true;
+    auto data = std::make_shared<std::string>(std::move(chunks_.front()));
+    chunks_.pop_front();
+    queued_bytes_ -= data->size();
+    asio::async_write(stream_, http::make_chunk(asio::buffer(*data)),
+                      [self = shared_from_this(), data](beast::error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        if (ec) return self->StopStream();
+                        self->WriteChunk();
+                      });
+  }
+
+  // The producer ended the stream: what is queued, then the last chunk.
+  void EndStream() {
+    if (stream_over_.load() || end_requested_) return;
+    end_requested_ = true;
+    on_stream_stop_ = nullptr;  // the producer knows
+    if (!writing_) WriteChunk();
+  }
+
+  void WriteLastChunk() {
+    stream_over_ = true;
+    asio::async_write(
+        stream_, http::make_chunk_last(),
+        [self = shared_from_this()](beast::error_code, std::size_t) { self->Close(); });
+  }
+
+  // The client left (or stopped reading): the producer is told once.
+  void StopStream() {
+    if (stream_over_.exchange(true)) return;
+    chunks_.clear();
+    queued_bytes_ = 0;
+    if (auto stop = std::exchange(on_stream_stop_, nullptr)) stop();
+    Close();
+  }
+
+  // Reads (and drops) what the client sends while its stream is open, to
+  // learn when it closes.
+  void WatchPeer() {
+    stream_.async_read_some(asio::buffer(drain_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->StopStream();
+                              self->WatchPeer();
+                            });
   }
 
   void Send(HttpResponse response, bool keep_alive, bool linger) {
     auto message = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), 11);
-    message->set(http::field::content_type, response.content_type);
+    if (!response.content_type.empty()) {
+      message->set(http::field::content_type, response.content_type);
+    }
+    for (auto& [name, value] : response.headers) message->set(name, value);
     message->set(http::field::cache_control, "no-store");
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
@@ -203,6 +329,15 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 16 * 1024> drain_{};
   std::size_t lingered_ = 0;
   bool answering_ = false;  // a request's answer is being written
+  // A streaming answer (SendStream): its producer, what it wants called
+  // when the client leaves, and the chunks not yet written.
+  HttpStreamOpen open_stream_;
+  std::function<void()> on_stream_stop_;
+  std::deque<std::string> chunks_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool end_requested_ = false;
+  std::atomic<bool> stream_over_{false};
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <future>
 #include <regex>
 
 #include "signet/keys/admin_key.h"
@@ -374,6 +375,88 @@ TEST_F(HttpServerTest, ExtraRoutesPlugInBeforeTheV1Routes) {
   Reply reply = client.Send(http::verb::post, "/mcp", "{}");
   EXPECT_EQ(reply.status, 202);
   EXPECT_EQ(reply.body["seen"], "POST");
+}
+
+TEST_F(HttpServerTest, RoutesReadRequestHeadersAndSetResponseHeaders) {
+  api_->AddRoute("/mcp", [](const HttpRequest& request) {
+    HttpResponse response{204, "", ""};
+    response.headers.emplace_back("Mcp-Session-Id", std::string(request.Header("mcp-session-id")));
+    response.headers.emplace_back("X-Accept", std::string(request.Header("accept")));
+    response.headers.emplace_back("X-Missing", std::string(request.Header("origin")) + "-");
+    return response;
+  });
+  Start();
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
+                               static_cast<std::uint16_t>(server_->port())));
+  http::request<http::string_body> request(http::verb::delete_, "/mcp", 11);
+  request.set(http::field::host, "127.0.0.1");
+  request.set("MCP-Session-Id", "abc123");
+  request.set(http::field::accept, "text/event-stream");
+  request.prepare_payload();
+  http::write(socket, request);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  EXPECT_EQ(response.result_int(), 204u);
+  EXPECT_EQ(response["Mcp-Session-Id"], "abc123");
+  EXPECT_EQ(response["X-Accept"], "text/event-stream");
+  EXPECT_EQ(response["X-Missing"], "-");
+  EXPECT_EQ(response.count(http::field::content_type), 0u);
+}
+
+TEST_F(HttpServerTest, AStreamingAnswerIsChunkedUntilTheProducerEndsIt) {
+  std::promise<std::pair<HttpStreamWrite, std::function<void()>>> opened;
+  api_->AddRoute("/mcp", [&opened](const HttpRequest&) {
+    HttpResponse response{200, "text/event-stream", ""};
+    response.stream = [&opened](HttpStreamWrite write, std::function<void()> end) {
+      write("first\n");
+      opened.set_value({std::move(write), std::move(end)});
+      return std::function<void()>([] {});
+    };
+    return response;
+  });
+  Start();
+  asio::io_context ioc;
+  tcp::socket socket(ioc);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"),
+                               static_cast<std::uint16_t>(server_->port())));
+  http::request<http::string_body> request(http::verb::get, "/mcp", 11);
+  request.set(http::field::host, "127.0.0.1");
+  http::write(socket, request);
+  auto [write, end] = opened.get_future().get();
+  EXPECT_TRUE(write("second\n"));
+  end();
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  EXPECT_EQ(response.result_int(), 200u);
+  EXPECT_EQ(response[http::field::content_type], "text/event-stream");
+  EXPECT_TRUE(response.chunked());
+  EXPECT_EQ(response.body(), "first\nsecond\n");
+  EXPECT_FALSE(write("late\n")) << "a write after the end is refused";
+}
+
+TEST_F(HttpServerTest, AStreamsProducerHearsWhenTheClientLeaves) {
+  std::promise<void> stopped;
+  std::promise<void> opened;
+  api_->AddRoute("/mcp", [&](const HttpRequest&) {
+    HttpResponse response{200, "text/event-stream", ""};
+    response.stream = [&](HttpStreamWrite write, std::function<void()>) {
+      write(": open\n\n");
+      opened.set_value();
+      return std::function<void()>([&stopped] { stopped.set_value(); });
+    };
+    return response;
+  });
+  Start();
+  {
+    Client client(server_->port());
+    client.WriteRaw("GET /mcp HTTP/1.1\r\nHost: x\r\n\r\n");
+    opened.get_future().wait();
+  }
+  EXPECT_EQ(stopped.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
 }
 
 TEST(HttpServerStartTest, ABadHostIsAValidationErrorAndABusyPortANetworkError) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "codec/hex.h"
@@ -38,6 +39,23 @@ constexpr int kMaxCommitAttempts = 32;
 // before we rotated.
 constexpr std::int64_t kKeyPackageGraceNs = 24LL * 3600 * 1'000'000'000;
 constexpr std::string_view kHmacIkmSalt = "xmtp-signet sender hmac ikm";
+
+// The order of a conversation's messages: sent time, ties by the store's
+// insertion order (one rowid sequence for every group, so a DM's thread
+// orders the same way whichever group a message came in).
+bool Earlier(const store::StoredMessage& a, const store::StoredMessage& b) {
+  return std::tie(a.sent_ns, a.row) < std::tie(b.sent_ns, b.row);
+}
+
+Result<std::vector<Message>> FromStoredList(const std::vector<store::StoredMessage>& stored) {
+  std::vector<Message> out;
+  out.reserve(stored.size());
+  for (const auto& m : stored) {
+    XS_TRY(Message message, FromStored(m));
+    out.push_back(std::move(message));
+  }
+  return out;
+}
 
 std::string GroupHex(const Bytes& group_id) { return codec::HexEncode(group_id); }
 
@@ -312,60 +330,80 @@ Result<std::vector<Message>> Client::Messages(const Bytes& group_id) const {
   (void)g;
   // A DM shows the messages of every group with the same DM id (duplicate
   // DMs started from both sides), as libxmtp does.
-  std::vector<Bytes> sources = ThreadOf(group_id);
-  std::vector<Message> out;
-  for (const auto& source : sources) {
+  std::vector<store::StoredMessage> all;
+  for (const auto& source : ThreadOf(group_id)) {
     store::MessageQuery query;
     query.limit = store::kMaxMessagePage;
     while (true) {
       XS_TRY(auto page, ctx_.store().ListMessages(installation_key_, source, query));
-      for (const auto& stored : page) {
-        XS_TRY(Message m, FromStored(stored));
-        out.push_back(std::move(m));
-      }
-      if (page.size() < query.limit) break;
-      query.sent_after_ns = page.back().sent_ns;
+      const bool last = page.size() < query.limit;
+      if (!page.empty()) query.after = store::PositionOf(page.back());
+      all.insert(all.end(), std::make_move_iterator(page.begin()),
+                 std::make_move_iterator(page.end()));
+      if (last) break;
     }
   }
-  if (sources.size() > 1) {
-    std::stable_sort(out.begin(), out.end(),
-                     [](const Message& a, const Message& b) { return a.sent_ns < b.sent_ns; });
-  }
-  return out;
+  std::sort(all.begin(), all.end(), Earlier);
+  return FromStoredList(all);
 }
 
 Result<std::vector<Message>> Client::NewestMessages(const Bytes& group_id,
                                                     std::uint32_t limit) const {
+  store::MessageQuery query;
+  query.order = store::Order::kDescending;
+  return ThreadPage(group_id, std::nullopt, std::move(query), limit);
+}
+
+Result<std::vector<Message>> Client::MessagesAfter(const Bytes& group_id, const Bytes& cursor,
+                                                   std::uint32_t limit) const {
+  return ThreadPage(group_id, cursor, store::MessageQuery(), limit);
+}
+
+Result<std::vector<Message>> Client::MessagesBefore(const Bytes& group_id, const Bytes& cursor,
+                                                    std::uint32_t limit) const {
+  store::MessageQuery query;
+  query.order = store::Order::kDescending;
+  return ThreadPage(group_id, cursor, std::move(query), limit);
+}
+
+// One page of the thread of group_id in query.order (from `cursor` when
+// given): the first `limit` of each group of the thread, then the first
+// `limit` of those together, returned oldest first.
+Result<std::vector<Message>> Client::ThreadPage(const Bytes& group_id,
+                                                const std::optional<Bytes>& cursor,
+                                                store::MessageQuery query,
+                                                std::uint32_t limit) const {
   std::lock_guard lock(mu_);
   XS_TRY(const GroupRecord* g, Find(group_id));
   (void)g;
-  if (limit == 0) return std::vector<Message>();
   if (limit > store::kMaxMessagePage) {
     return Error::Validation("limit", "at most " + std::to_string(store::kMaxMessagePage));
   }
-  // The newest `limit` of each group of the thread, then the newest `limit`
-  // of those together.
-  std::vector<store::StoredMessage> newest;
-  store::MessageQuery query;
-  query.order = store::Order::kDescending;
+  const std::vector<Bytes> thread = ThreadOf(group_id);
+  const bool descending = query.order == store::Order::kDescending;
+  if (cursor) {
+    auto at = ctx_.store().GetMessage(installation_key_, *cursor);
+    if (!at.ok() && !at.error().IsNotFound()) return at.error();
+    if (!at.ok() || std::find(thread.begin(), thread.end(), at->group_id) == thread.end()) {
+      return Error::NotFound("message not found in this conversation");
+    }
+    (descending ? query.before : query.after) = store::PositionOf(*at);
+  }
+  if (limit == 0) return std::vector<Message>();
   query.limit = limit;
-  for (const auto& source : ThreadOf(group_id)) {
-    XS_TRY(auto page, ctx_.store().ListMessages(installation_key_, source, query));
-    newest.insert(newest.end(), std::make_move_iterator(page.begin()),
-                  std::make_move_iterator(page.end()));
+  std::vector<store::StoredMessage> page;
+  for (const auto& source : thread) {
+    XS_TRY(auto part, ctx_.store().ListMessages(installation_key_, source, query));
+    page.insert(page.end(), std::make_move_iterator(part.begin()),
+                std::make_move_iterator(part.end()));
   }
-  // Descending pages: the stable sort keeps each page's tie order.
-  std::stable_sort(newest.begin(), newest.end(),
-                   [](const auto& a, const auto& b) { return a.sent_ns > b.sent_ns; });
-  if (newest.size() > limit) newest.resize(limit);
-  std::reverse(newest.begin(), newest.end());  // oldest first
-  std::vector<Message> out;
-  out.reserve(newest.size());
-  for (const auto& stored : newest) {
-    XS_TRY(Message m, FromStored(stored));
-    out.push_back(std::move(m));
+  std::sort(page.begin(), page.end(), Earlier);
+  if (page.size() > limit) {
+    const auto excess = static_cast<std::ptrdiff_t>(page.size() - limit);
+    page.erase(descending ? page.begin() : page.end() - excess,
+               descending ? page.begin() + excess : page.end());
   }
-  return out;
+  return FromStoredList(page);
 }
 
 Result<std::uint64_t> Client::MessageCount(const Bytes& group_id) const {

@@ -232,6 +232,16 @@ class Client {
   // backwards along the store's (group, sent time) index, so the cost
   // follows `limit`, not the conversation's length.
   Result<std::vector<Message>> NewestMessages(const Bytes& group_id, std::uint32_t limit) const;
+  // Pages next to one stored message of the conversation, `cursor` (its
+  // id): the oldest `limit` messages after it, or the newest `limit` before
+  // it, oldest first either way, in the order of Messages (sent time, ties
+  // by the store's insertion order). Paging on from a page's last (first)
+  // message neither skips nor repeats one; each page is one seek along the
+  // store's index. A cursor the conversation does not store is not_found.
+  Result<std::vector<Message>> MessagesAfter(const Bytes& group_id, const Bytes& cursor,
+                                             std::uint32_t limit) const;
+  Result<std::vector<Message>> MessagesBefore(const Bytes& group_id, const Bytes& cursor,
+                                              std::uint32_t limit) const;
   // How many messages are stored (a count over the index; nothing unsealed).
   Result<std::uint64_t> MessageCount(const Bytes& group_id) const;
   // The stored message `message_id` of the conversation (a DM: of its
@@ -282,6 +292,9 @@ class Client {
   Result<Bytes> CreateLocal(group::GroupExtensions ext);
   // The group, and for a DM every other group with the same DM id.
   std::vector<Bytes> ThreadOf(const Bytes& group_id) const;
+  // NewestMessages, MessagesAfter and MessagesBefore (client.cpp).
+  Result<std::vector<Message>> ThreadPage(const Bytes& group_id, const std::optional<Bytes>& cursor,
+                                          store::MessageQuery query, std::uint32_t limit) const;
   Status AddGroup(std::unique_ptr<GroupRecord> record);
   group::InstallationResolver Resolver();
   Result<std::unique_ptr<GroupRecord>> LoadRecord(const store::StoredGroup& stored);

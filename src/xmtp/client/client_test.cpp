@@ -385,17 +385,22 @@ std::vector<Bytes> Ids(const std::vector<Message>& messages) {
   return out;
 }
 
+// Alice and bob send m0..m6 in turn; the ids of alice's messages after.
+std::vector<Bytes> SendSeven(Client& alice, Client& bob, const Bytes& group) {
+  for (int i = 0; i < 7; ++i) {
+    Client& from = i % 2 == 0 ? alice : bob;
+    EXPECT_TRUE(from.Send(group, content::EncodeText("m" + std::to_string(i))).ok());
+  }
+  EXPECT_TRUE(alice.SyncGroup(group).ok());
+  auto all = alice.Messages(group);
+  EXPECT_TRUE(all.ok());
+  return all.ok() ? Ids(std::move(all).value()) : std::vector<Bytes>{};
+}
+
 TEST_F(ClientTest, NewestMessagesAreTheTailOfMessagesAndCountIsTheirNumber) {
   auto pair = NewPair();
   ASSERT_TRUE(pair.alice && pair.bob && !pair.group.empty());
-  for (int i = 0; i < 7; ++i) {
-    Client& from = i % 2 == 0 ? *pair.alice : *pair.bob;
-    ASSERT_TRUE(from.Send(pair.group, content::EncodeText("m" + std::to_string(i))).ok());
-  }
-  ASSERT_TRUE(pair.alice->SyncGroup(pair.group).ok());
-  auto all_result = pair.alice->Messages(pair.group);
-  ASSERT_TRUE(all_result.ok());
-  const std::vector<Bytes> all = Ids(std::move(all_result).value());
+  const std::vector<Bytes> all = SendSeven(*pair.alice, *pair.bob, pair.group);
   ASSERT_GE(all.size(), 7u);  // the texts and the membership change
   auto count = pair.alice->MessageCount(pair.group);
   ASSERT_TRUE(count.ok());
@@ -418,6 +423,83 @@ TEST_F(ClientTest, NewestMessagesAreTheTailOfMessagesAndCountIsTheirNumber) {
   const Bytes unknown(16, 0x5a);
   EXPECT_TRUE(pair.alice->NewestMessages(unknown, 5).error().IsNotFound());
   EXPECT_TRUE(pair.alice->MessageCount(unknown).error().IsNotFound());
+}
+
+// Pages from a cursor: forward and back, every limit, no gaps and no
+// repeats; the cursor must be a message of the conversation.
+TEST_F(ClientTest, MessagesAfterAndBeforePageFromACursorWithoutGaps) {
+  auto pair = NewPair();
+  ASSERT_TRUE(pair.alice && pair.bob && !pair.group.empty());
+  const std::vector<Bytes> all = SendSeven(*pair.alice, *pair.bob, pair.group);
+  ASSERT_GE(all.size(), 8u);
+  for (std::uint32_t limit : {1u, 2u, 3u, 100u}) {
+    std::vector<Bytes> forward{all.front()};
+    while (true) {
+      auto page = pair.alice->MessagesAfter(pair.group, forward.back(), limit);
+      ASSERT_TRUE(page.ok()) << page.error().ToString();
+      const std::vector<Bytes> ids = Ids(std::move(page).value());
+      ASSERT_LE(ids.size(), limit);
+      forward.insert(forward.end(), ids.begin(), ids.end());
+      if (ids.size() < limit) break;
+    }
+    EXPECT_EQ(forward, all) << limit;
+    std::vector<Bytes> backward{all.back()};
+    while (true) {
+      auto page = pair.alice->MessagesBefore(pair.group, backward.front(), limit);
+      ASSERT_TRUE(page.ok()) << page.error().ToString();
+      const std::vector<Bytes> ids = Ids(std::move(page).value());  // oldest first
+      ASSERT_LE(ids.size(), limit);
+      backward.insert(backward.begin(), ids.begin(), ids.end());
+      if (ids.size() < limit) break;
+    }
+    EXPECT_EQ(backward, all) << limit;
+  }
+  auto first_three = pair.alice->MessagesAfter(pair.group, all[0], 3);
+  ASSERT_TRUE(first_three.ok());
+  EXPECT_EQ(Ids(std::move(first_three).value()),
+            std::vector<Bytes>(all.begin() + 1, all.begin() + 4));
+  EXPECT_TRUE(pair.alice->MessagesAfter(pair.group, all.back(), 5)->empty());
+  EXPECT_TRUE(pair.alice->MessagesBefore(pair.group, all.front(), 5)->empty());
+
+  // Unknown cursors and another conversation's messages are not_found.
+  auto other = pair.alice->CreateGroup({pair.bob->inbox_id()});
+  ASSERT_TRUE(other.ok());
+  auto elsewhere = pair.alice->Send(*other, content::EncodeText("elsewhere"));
+  ASSERT_TRUE(elsewhere.ok());
+  EXPECT_TRUE(pair.alice->MessagesAfter(pair.group, *elsewhere, 3).error().IsNotFound());
+  EXPECT_TRUE(pair.alice->MessagesBefore(pair.group, *elsewhere, 3).error().IsNotFound());
+  EXPECT_TRUE(pair.alice->MessagesAfter(pair.group, Bytes(32, 0x11), 3).error().IsNotFound());
+  EXPECT_TRUE(pair.alice->MessagesAfter(Bytes(16, 0x5a), all[0], 3).error().IsNotFound());
+  EXPECT_TRUE(pair.alice->MessagesAfter(pair.group, all[0], store::kMaxMessagePage + 1)
+                  .error()
+                  .IsValidation());
+}
+
+// A DM's thread of two groups pages in one order, the order of Messages.
+TEST_F(ClientTest, CursorPagesOfADuplicateDmFollowTheThreadOrder) {
+  DuplicateDm dm = NewDuplicateDm();
+  ASSERT_TRUE(dm.alice && dm.bob);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(dm.alice->Send(dm.from_alice, content::EncodeText("a" + std::to_string(i))).ok());
+    ASSERT_TRUE(dm.bob->Send(dm.from_bob, content::EncodeText("b" + std::to_string(i))).ok());
+  }
+  ASSERT_TRUE(dm.alice->SyncAll().ok());
+  auto all_result = dm.alice->Messages(dm.from_alice);
+  ASSERT_TRUE(all_result.ok());
+  const std::vector<Bytes> all = Ids(std::move(all_result).value());
+  ASSERT_GE(all.size(), 6u);
+  std::vector<Bytes> forward{all.front()};
+  while (true) {
+    auto page = dm.alice->MessagesAfter(dm.from_alice, forward.back(), 2);
+    ASSERT_TRUE(page.ok()) << page.error().ToString();
+    const std::vector<Bytes> ids = Ids(std::move(page).value());
+    forward.insert(forward.end(), ids.begin(), ids.end());
+    if (ids.size() < 2) break;
+  }
+  EXPECT_EQ(forward, all);
+  auto newest = dm.alice->NewestMessages(dm.from_alice, 3);
+  ASSERT_TRUE(newest.ok());
+  EXPECT_EQ(Ids(std::move(newest).value()), std::vector<Bytes>(all.end() - 3, all.end()));
 }
 
 // A message looked up by id: found in its conversation, not in another one.

@@ -75,15 +75,30 @@ struct StoredMessage {
   MessageKind kind = MessageKind::kApplication;
   Bytes content;  // sealed: the EncodedContent bytes
   DeliveryState delivery = DeliveryState::kUnpublished;
+  // Read back, never written: the row's insertion order in the store (its
+  // rowid), which orders messages that share a sent_ns.
+  std::int64_t row = 0;
 };
 
 enum class Order : std::uint8_t { kAscending, kDescending };
+
+// Where a stored message stands in its group's pages: (sent_ns, row).
+struct MessagePosition {
+  std::int64_t sent_ns = 0;
+  std::int64_t row = 0;
+};
+inline MessagePosition PositionOf(const StoredMessage& m) { return {m.sent_ns, m.row}; }
 
 // A page of a group's messages by sent_ns (ties by insertion order).
 struct MessageQuery {
   Order order = Order::kAscending;
   std::optional<std::int64_t> sent_after_ns;   // exclusive
   std::optional<std::int64_t> sent_before_ns;  // exclusive
+  // Keyset bounds, exclusive: strictly after / before a stored message's
+  // position, so consecutive pages neither skip nor repeat messages that
+  // share a sent_ns. With either set the page seeks the group index there.
+  std::optional<MessagePosition> after;
+  std::optional<MessagePosition> before;
   std::optional<MessageKind> kind;
   std::optional<std::string> content_type;  // ContentTypeId::ToString()
   std::uint32_t limit = 100;                // capped at kMaxMessagePage

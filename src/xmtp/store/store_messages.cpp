@@ -1,6 +1,8 @@
 // Table: messages (content sealed, bound to owner, message id and group).
 #include <algorithm>
+#include <limits>
 #include <string>
+#include <tuple>
 
 #include "xmtp/store/store_tables.h"
 
@@ -15,7 +17,7 @@ RowAad ContentAad(ByteView owner, ByteView id, ByteView group_id) {
 
 #define XS_MESSAGE_COLUMNS                                                               \
   "SELECT owner, id, group_id, sender_inbox_id, sender_installation, sent_ns, node_id, " \
-  "content_type, kind, content, delivery FROM messages "
+  "content_type, kind, content, delivery, rowid FROM messages "
 
 constexpr char kGetMessage[] = XS_MESSAGE_COLUMNS "WHERE owner = ? AND id = ?;";
 // ?3 after, ?4 before, ?5 kind, ?7 content type (each NULL for no filter),
@@ -31,6 +33,19 @@ constexpr char kGetMessage[] = XS_MESSAGE_COLUMNS "WHERE owner = ? AND id = ?;";
 constexpr char kPageAscending[] = XS_MESSAGE_PAGE "ORDER BY sent_ns, rowid LIMIT ?6;";
 constexpr char kPageDescending[] = XS_MESSAGE_PAGE "ORDER BY sent_ns DESC, rowid DESC LIMIT ?6;";
 #undef XS_MESSAGE_PAGE
+// A keyset page: strictly between two positions, (?3, ?4) and (?5, ?6);
+// ?7 kind, ?9 content type (NULL for no filter), ?8 limit. The row values
+// seek messages_by_group to the lower (ascending) or upper (descending)
+// bound, so a page far into a long group costs its length.
+#define XS_MESSAGE_KEYSET_PAGE                                          \
+  XS_MESSAGE_COLUMNS                                                    \
+  "WHERE owner = ?1 AND group_id = ?2 AND (sent_ns, rowid) > (?3, ?4) " \
+  "AND (sent_ns, rowid) < (?5, ?6) AND (?7 IS NULL OR kind = ?7) "      \
+  "AND (?9 IS NULL OR content_type = ?9) "
+constexpr char kKeysetAscending[] = XS_MESSAGE_KEYSET_PAGE "ORDER BY sent_ns, rowid LIMIT ?8;";
+constexpr char kKeysetDescending[] =
+    XS_MESSAGE_KEYSET_PAGE "ORDER BY sent_ns DESC, rowid DESC LIMIT ?8;";
+#undef XS_MESSAGE_KEYSET_PAGE
 #undef XS_MESSAGE_COLUMNS
 
 Result<StoredMessage> ReadMessage(Tables& t, sqlite::Stmt& st) {
@@ -48,6 +63,7 @@ Result<StoredMessage> ReadMessage(Tables& t, sqlite::Stmt& st) {
          t.sealer().Open(ContentAad(m.owner, m.id, m.group_id), st.Blob(9)));
   m.content = ToBytes(content);
   XS_TRY(m.delivery, EnumOf(st.Int(10), DeliveryState::kFailed, "messages.delivery"));
+  m.row = st.Int(11);
   return m;
 }
 
@@ -59,10 +75,54 @@ void BindOptional(sqlite::Stmt& st, int index, const std::optional<std::int64_t>
   }
 }
 
+void BindKind(sqlite::Stmt& st, int index, const std::optional<MessageKind>& kind) {
+  if (kind) {
+    st.Bind(index, EnumInt(*kind));
+  } else {
+    st.BindNull(index);
+  }
+}
+
+void BindContentType(sqlite::Stmt& st, int index, const std::optional<std::string>& type) {
+  if (type) {
+    st.Bind(index, std::string_view(*type));
+  } else {
+    st.BindNull(index);
+  }
+}
+
+// The query's bounds as positions: sent_after_ns t is (t, max) (every row
+// of time t is at or below it), sent_before_ns t is (t, min); the tighter
+// of each pair wins. Rowids are positive, so the open ends are exact.
+constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+
+bool Below(const MessagePosition& a, const MessagePosition& b) {
+  return std::tie(a.sent_ns, a.row) < std::tie(b.sent_ns, b.row);
+}
+
+MessagePosition LowerBound(const MessageQuery& q) {
+  MessagePosition out{kMin, kMin};
+  if (q.sent_after_ns) out = {*q.sent_after_ns, kMax};
+  if (q.after && Below(out, *q.after)) out = *q.after;
+  return out;
+}
+
+MessagePosition UpperBound(const MessageQuery& q) {
+  MessagePosition out{kMax, kMax};
+  if (q.sent_before_ns) out = {*q.sent_before_ns, kMin};
+  if (q.before && Below(*q.before, out)) out = *q.before;
+  return out;
+}
+
 }  // namespace
 
 const char* MessagePageSql(Order order) {
   return order == Order::kAscending ? kPageAscending : kPageDescending;
+}
+
+const char* MessageKeysetPageSql(Order order) {
+  return order == Order::kAscending ? kKeysetAscending : kKeysetDescending;
 }
 
 Result<bool> Tables::InsertMessage(const StoredMessage& m) {
@@ -109,16 +169,22 @@ Result<StoredMessage> Tables::GetMessage(ByteView owner, ByteView message_id) {
 
 Result<std::vector<StoredMessage>> Tables::ListMessages(ByteView owner, ByteView group_id,
                                                         const MessageQuery& q) {
-  XS_TRY(StmtLease st, Use(MessagePageSql(q.order)));
+  const auto limit = static_cast<std::int64_t>(std::min(q.limit, kMaxMessagePage));
+  const bool keyset = q.after || q.before;
+  XS_TRY(StmtLease st, Use(keyset ? MessageKeysetPageSql(q.order) : MessagePageSql(q.order)));
   st->Bind(1, owner).Bind(2, group_id);
-  BindOptional(*st, 3, q.sent_after_ns);
-  BindOptional(*st, 4, q.sent_before_ns);
-  BindOptional(*st, 5, q.kind ? std::optional<std::int64_t>(EnumInt(*q.kind)) : std::nullopt);
-  st->Bind(6, static_cast<std::int64_t>(std::min(q.limit, kMaxMessagePage)));
-  if (q.content_type) {
-    st->Bind(7, std::string_view(*q.content_type));
+  if (keyset) {
+    const MessagePosition lower = LowerBound(q), upper = UpperBound(q);
+    st->Bind(3, lower.sent_ns).Bind(4, lower.row).Bind(5, upper.sent_ns).Bind(6, upper.row);
+    BindKind(*st, 7, q.kind);
+    st->Bind(8, limit);
+    BindContentType(*st, 9, q.content_type);
   } else {
-    st->BindNull(7);
+    BindOptional(*st, 3, q.sent_after_ns);
+    BindOptional(*st, 4, q.sent_before_ns);
+    BindKind(*st, 5, q.kind);
+    st->Bind(6, limit);
+    BindContentType(*st, 7, q.content_type);
   }
   std::vector<StoredMessage> out;
   while (true) {

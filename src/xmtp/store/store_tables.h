@@ -116,6 +116,8 @@ class Tables {
 
 // The statement of a ListMessages page (for the query-plan test).
 const char* MessagePageSql(Order order);
+// The statement of a ListMessages page with a MessageQuery::after or before.
+const char* MessageKeysetPageSql(Order order);
 
 // Helpers shared by the store_*.cpp files.
 inline std::int64_t Int(std::uint64_t v) { return static_cast<std::int64_t>(v); }

@@ -257,27 +257,41 @@ TEST_F(StoreTest, MessagesRoundTripPageAndCount) {
   EXPECT_EQ(store_->GetMessage(kOwner, B("msg-3"))->delivery, DeliveryState::kFailed);
 }
 
+// The query plan of `sql` over the store's schema, one line per step.
+std::string QueryPlan(const std::string& path, const char* sql) {
+  auto db = sqlite::Db::Open(path);
+  EXPECT_TRUE(db.ok());
+  if (!db.ok()) return "";
+  std::string explain = std::string("EXPLAIN QUERY PLAN ") + sql;
+  auto st = db->Prepare(explain.c_str());
+  EXPECT_TRUE(st.ok()) << st.error().ToString();
+  std::string plan;
+  while (st.ok()) {
+    auto row = st->Step();
+    EXPECT_TRUE(row.ok());
+    if (!row.ok() || !*row) break;
+    plan += st->Text(3) + "\n";
+  }
+  return plan;
+}
+
 // A page of the newest (or oldest) messages reads only its rows along the
-// group index: no full scan, no sort of the whole group.
+// group index: no full scan, no sort of the whole group. A keyset page
+// (MessageQuery::after / before) seeks the index to its bound.
 TEST_F(StoreTest, MessagePagesWalkTheGroupIndex) {
-  auto db = sqlite::Db::Open(path_);
-  ASSERT_TRUE(db.ok());
   for (Order order : {Order::kAscending, Order::kDescending}) {
-    std::string sql = std::string("EXPLAIN QUERY PLAN ") + MessagePageSql(order);
-    auto st = db->Prepare(sql.c_str());
-    ASSERT_TRUE(st.ok()) << st.error().ToString();
-    std::string plan;
-    while (true) {
-      auto row = st->Step();
-      ASSERT_TRUE(row.ok());
-      if (!*row) break;
-      plan += st->Text(3) + "\n";
-    }
-    EXPECT_NE(plan.find("USING INDEX messages_by_group (owner=? AND group_id=?)"),
+    const std::string pages = QueryPlan(path_, MessagePageSql(order));
+    const std::string keyset = QueryPlan(path_, MessageKeysetPageSql(order));
+    EXPECT_NE(pages.find("USING INDEX messages_by_group (owner=? AND group_id=?)"),
               std::string::npos)
-        << plan;
-    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
-    EXPECT_EQ(plan.find("SCAN"), std::string::npos) << plan;
+        << pages;
+    EXPECT_NE(keyset.find("USING INDEX messages_by_group (owner=? AND group_id=? AND sent_ns>?"),
+              std::string::npos)
+        << keyset;
+    for (const std::string& plan : {pages, keyset}) {
+      EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+      EXPECT_EQ(plan.find("SCAN"), std::string::npos) << plan;
+    }
   }
 }
 
