@@ -20,6 +20,8 @@ Command BuildRoot() {
                    OperatorCommand(), PolicyCommand(),  CredCommand(),   ChatCommand(),
                    MsgCommand(),      ConsentCommand(), SearchCommand(), SealCommand(),
                    ActionCommand(),   McpCommand()};
+  root.children.push_back(AgentCommand());
+  root.children.push_back(AgentAdapterCommand());  // hidden
   root.run = [](Invocation& inv) {
     inv.out() << RenderHelp(inv.args().path);
     return OkStatus();
@@ -66,7 +68,7 @@ int RunCli(const std::vector<std::string>& args, const signet::EnvMap& env, std:
     Invocation inv(std::move(parsed).value(), env, out, err);
     Status status = run(inv);
     if (!status.ok()) return ReportError(err, status.error(), json);
-    return 0;
+    return inv.exit_code();
   } catch (const std::exception& e) {
     return ReportError(err, Error::Internal(std::string("unexpected failure: ") + e.what()), json);
   }

@@ -33,6 +33,7 @@ std::string PathOf(const std::vector<const Command*>& path) {
 std::string ChildNames(const Command& group) {
   std::string out;
   for (const auto& c : group.children) {
+    if (c.hidden) continue;
     if (!out.empty()) out += ", ";
     out += c.name;
   }

@@ -71,6 +71,9 @@ struct Command {
   Handler run;  // empty: a pure group (needs a subcommand)
   std::vector<Command> children;
   std::vector<std::string> examples;
+  // Left out of help and of the "commands:" list of usage errors (an
+  // internal entry such as `xs agent-adapter`); still parsed and run.
+  bool hidden = false;
 
   const Command* FindChild(const std::string& child) const {
     for (const auto& c : children) {

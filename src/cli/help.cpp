@@ -65,7 +65,9 @@ std::string RenderHelp(const std::vector<const Command*>& path) {
   out << cmd.summary << "\n\nUsage:\n  " << UsageLine(full, cmd) << "\n";
 
   Rows commands;
-  for (const auto& c : cmd.children) commands.emplace_back(c.name, c.summary);
+  for (const auto& c : cmd.children) {
+    if (!c.hidden) commands.emplace_back(c.name, c.summary);
+  }
   PrintRows(out, "Commands", commands);
 
   Rows args;

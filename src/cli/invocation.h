@@ -72,6 +72,11 @@ class Invocation {
   // --json: the document; otherwise the human rendering.
   void Emit(const Json& data, const std::function<void(std::ostream&)>& human);
 
+  // The exit code of a handler that succeeds (0 unless set): `xs agent`
+  // passes on its adapter process's code.
+  void set_exit_code(int code) { exit_code_ = code; }
+  int exit_code() const { return exit_code_; }
+
  private:
   Status Connect();  // the daemon link, on first use
 
@@ -81,6 +86,7 @@ class Invocation {
   std::ostream& err_;
   std::optional<signet::Config> config_;
   std::unique_ptr<DaemonLink> link_;
+  int exit_code_ = 0;
 };
 
 // Reads a passphrase file: at most kMaxPassphraseFileBytes, one trailing

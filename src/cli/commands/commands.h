@@ -24,5 +24,9 @@ Command SearchCommand();
 Command SealCommand();
 Command ActionCommand();
 Command McpCommand();
+Command AgentCommand();
+// Hidden: `xs agent-adapter <harness> <verb>`, the process a built-in
+// harness adapter runs in (commands/agent_adapter.cpp).
+Command AgentAdapterCommand();
 
 }  // namespace xs::cli
