@@ -259,6 +259,15 @@ class BridgeRunTest : public ::testing::Test {
     for (const auto& e : Envelopes()) out.push_back(e["seq"].get<std::uint64_t>());
     return out;
   }
+  // The bridge's connection is attached (the fake replays nothing on a fresh
+  // attach: what is emitted before that only reaches a resume).
+  bool Attached(std::size_t sinks = 1) {
+    return Eventually([&] { return surface_->sink_count("cred_a") == sinks; });
+  }
+  // A checkpoint at 0: the next run resumes and gets every buffered event.
+  void ResumeFromZero() {
+    ASSERT_TRUE(WriteCheckpoint(dir_.path() + "/checkpoints", {"cred_a", 0, "t"}).ok());
+  }
   std::optional<std::uint64_t> Checkpointed() {
     auto c = ReadCheckpoint(dir_.path() + "/checkpoints", "cred_a");
     if (!c.ok() || !c->has_value()) return std::nullopt;
@@ -284,9 +293,13 @@ std::vector<std::uint64_t> Range(std::uint64_t from, std::uint64_t to) {
 }
 
 TEST_F(BridgeRunTest, EventsBecomeEnvelopesAndTheCheckpointFollows) {
-  Emit(3);  // waiting in the replay buffer (decisions.md #25)
-  auto done = RunBridge(Config(3), Io());
-  ASSERT_TRUE(done.ok()) << done.error().ToString();
+  std::optional<Result<BridgeSummary>> result;
+  std::thread bridge([&] { result = RunBridge(Config(3), Io()); });  // a fresh start
+  ASSERT_TRUE(Attached());
+  Emit(3);
+  bridge.join();
+  ASSERT_TRUE(result->ok()) << result->error().ToString();
+  const BridgeSummary* done = &**result;
   EXPECT_EQ(done->emitted, 3u);
   EXPECT_FALSE(done->stopped);
   std::vector<Json> envelopes = Envelopes();
@@ -305,8 +318,12 @@ TEST_F(BridgeRunTest, EventsBecomeEnvelopesAndTheCheckpointFollows) {
 }
 
 TEST_F(BridgeRunTest, ARestartResumesWithNoDuplicatesAndNoGaps) {
-  Emit(4);
-  ASSERT_TRUE(RunBridge(Config(2), Io()).ok());
+  std::optional<Result<BridgeSummary>> first;
+  std::thread bridge([&] { first = RunBridge(Config(2), Io()); });
+  ASSERT_TRUE(Attached());
+  Emit(4);  // the bridge stops after 2: 3 and 4 wait in the replay buffer
+  bridge.join();
+  ASSERT_TRUE(first->ok()) << first->error().ToString();
   EXPECT_EQ(Checkpointed(), 2u);
   Emit(3);  // 5..7 while the bridge is down
   auto second = RunBridge(Config(5), Io());
@@ -338,6 +355,7 @@ TEST_F(BridgeRunTest, FramesAtOrBelowTheCheckpointAreSkipped) {
 TEST_F(BridgeRunTest, ADroppedConnectionReconnectsAndResumes) {
   std::optional<Result<BridgeSummary>> result;
   std::thread bridge([&] { result = RunBridge(Config(6), Io()); });
+  ASSERT_TRUE(Attached());
   Emit(3);
   ASSERT_TRUE(Eventually([&] { return LineCount() == 3; }));
   surface_->CloseSinks("cred_a", signet::agent::kCloseDeadConnection, "dead connection");
@@ -395,6 +413,7 @@ TEST_F(BridgeRunTest, ATokenOfAnotherCredentialAborts) {
 
 TEST_F(BridgeRunTest, AResumeTheReplayBufferCannotSatisfyFailsLoudly) {
   StartServer(2);
+  ResumeFromZero();
   Emit(1);
   ASSERT_TRUE(RunBridge(Config(1), Io()).ok());
   const std::string path = dir_.path() + "/checkpoints/cred_a.json";
@@ -432,9 +451,18 @@ TEST_F(BridgeRunTest, AGapOrASequenceResetInTheLiveStreamFailsLoudly) {
 }
 
 TEST_F(BridgeRunTest, ARecoveryOnAFreshStartIsJustAnEvent) {
-  surface_->Emit("cred_a", {{"type", "signet.recovery.complete"}, {"caughtUpThrough", "t"}});
-  auto result = RunBridge(Config(1), Io());
-  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  std::optional<Result<BridgeSummary>> result;
+  std::thread bridge([&] { result = RunBridge(Config(1), Io()); });
+  ASSERT_TRUE(Attached());
+  // What the signet sends a fresh attach whose buffer already dropped events.
+  surface_->DeliverRaw(
+      "cred_a",
+      std::make_shared<const std::string>(
+          R"({"seq":7,"event":{"type":"signet.recovery.complete","caughtUpThrough":"t"}})"),
+      1);
+  bridge.join();
+  ASSERT_TRUE(result->ok()) << result->error().ToString();
+  EXPECT_EQ(Checkpointed(), 7u);
   ASSERT_EQ(LineCount(), 1u);
   EXPECT_EQ(Envelopes()[0]["event"]["type"], "signet.recovery.complete");
   EXPECT_EQ(Envelopes()[0]["occurredAt"], "t");
@@ -460,6 +488,7 @@ TEST_F(BridgeRunTest, NoSignetMeansANetworkErrorAfterTheAttempts) {
 TEST_F(BridgeRunTest, StopEndsCleanlyWhetherConnectedOrWaiting) {
   std::optional<Result<BridgeSummary>> result;
   std::thread bridge([&] { result = RunBridge(Config(std::nullopt), Io()); });
+  ASSERT_TRUE(Attached());
   Emit(1);
   ASSERT_TRUE(Eventually([&] { return LineCount() == 1; }));
   stop_ = true;
@@ -486,6 +515,7 @@ TEST_F(BridgeRunTest, StopEndsCleanlyWhetherConnectedOrWaiting) {
 }
 
 TEST_F(BridgeRunTest, AnEnvelopeTheHarnessDidNotTakeLeavesTheCheckpoint) {
+  ResumeFromZero();
   Emit(2);
   ASSERT_TRUE(RunBridge(Config(1), Io()).ok());
   fail_emit_ = true;
@@ -508,6 +538,7 @@ TEST_F(BridgeRunTest, HeartbeatRequestsKeepTheConnectionAlive) {
   config.heartbeat_interval_ms = 60000;  // only the answer to the server's heartbeat
   std::optional<Result<BridgeSummary>> result;
   std::thread bridge([&] { result = RunBridge(config, Io()); });
+  ASSERT_TRUE(Attached());
   surface_->Emit("cred_a", {{"type", "heartbeat"}, {"credentialId", "cred_a"}});
   ASSERT_TRUE(Eventually([&] { return heartbeats.load() == 1; }));
   stop_ = true;

@@ -93,8 +93,10 @@ struct WsClient::Impl {
   ~Impl() {
     beast::error_code ignored;
     beast::get_lowest_layer(ws).socket().close(ignored);
+    // Lets the aborted operations finish; a timer Beast may still hold for a
+    // failed handshake is dropped with the context, not waited for.
     ioc.restart();
-    ioc.run_for(kWsClientIoTimeout);  // lets aborted handlers finish; returns when idle
+    ioc.poll();
   }
 
   // Runs the context until `done` or `timeout`; false on timeout.
