@@ -34,7 +34,7 @@ class OpenClawBridgeTest : public CliTest {
   };
 
   // An operator, a chat and a credential on it.
-  Cred Setup(const std::string& label = "bot") {
+  Cred NewCred(const std::string& label = "bot") {
     CreateOperator(label);
     if (chat_.empty()) chat_ = NewChat();
     Json issued = Issue({"--op", label, "--chat", chat_, "--allow", "send,read-messages"});
@@ -116,7 +116,7 @@ int FindBridge(const std::string& needle) {
 
 TEST_F(OpenClawBridgeTest, DeliversResumesWithoutDuplicatesOrGapsAndFailsLoudlyOnAGap) {
   ASSERT_NO_FATAL_FAILURE(Start({}, {{"XMTP_SIGNET_WS_REPLAY_BUFFER_SIZE", "16"}}));
-  const Cred cred = Setup();
+  const Cred cred = NewCred();
   Updates(cred, 2);  // with credential.issued: at least 3 events
 
   // The url comes from the daemon's status, the checkpoints dir from the data dir.
@@ -180,15 +180,15 @@ TEST_F(OpenClawBridgeTest, DeliversResumesWithoutDuplicatesOrGapsAndFailsLoudlyO
 
 TEST_F(OpenClawBridgeTest, RevokingTheCredentialStopsARunningBridge) {
   ASSERT_NO_FATAL_FAILURE(Start());
-  const Cred cred = Setup();
+  const Cred cred = NewCred();
   RunResult running;
-  std::thread bridge([&] { running = Bridge(cred, {}); });
+  Joined bridge([&] { running = Bridge(cred, {}); });
   // Connected once credential.issued went through.
   const bool connected =
-      WaitUntil([&] { return Checkpointed(CheckpointOf(cred)) == 1u; }, std::chrono::seconds(30));
-  EXPECT_TRUE(connected);
+      WaitUntil([&] { return Checkpointed(CheckpointOf(cred)) >= 1u; }, std::chrono::seconds(30));
   Ok({"cred", "revoke", cred.id, "--force"});
-  bridge.join();  // a bridge that reconnected would run until Spawn's timeout kills it
+  bridge.Join();  // a bridge that reconnected would run until Spawn's timeout kills it
+  EXPECT_TRUE(connected) << running.Describe();
   EXPECT_EQ(running.code, kAuth) << running.Describe();
   EXPECT_TRUE(Contains(running.err, "revoked")) << running.err;
   EXPECT_TRUE(Contains(running.err, "4004")) << running.err;
@@ -197,7 +197,7 @@ TEST_F(OpenClawBridgeTest, RevokingTheCredentialStopsARunningBridge) {
 
 TEST_F(OpenClawBridgeTest, SigtermEndsCleanlyWithExplicitUrlAndCheckpoints) {
   ASSERT_NO_FATAL_FAILURE(Start());
-  const Cred cred = Setup();
+  const Cred cred = NewCred();
   const int port = Ok({"status"}).value("wsPort", 0);
   ASSERT_GT(port, 0);
   const fs::path dir = env_->root() / "bridge-checkpoints";
@@ -235,8 +235,8 @@ TEST_F(OpenClawBridgeTest, SigtermEndsCleanlyWithExplicitUrlAndCheckpoints) {
 
 TEST_F(OpenClawBridgeTest, RefusesAMissingTokenAnotherCredentialsTokenAndOtherHarnesses) {
   ASSERT_NO_FATAL_FAILURE(Start());
-  const Cred a = Setup("alpha");
-  const Cred b = Setup("beta");
+  const Cred a = NewCred("alpha");
+  const Cred b = NewCred("beta");
 
   RunResult no_token = Xs({"agent", "bridge", "openclaw", "--credential", a.id});
   EXPECT_EQ(no_token.code, kAuth) << no_token.Describe();
