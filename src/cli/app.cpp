@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "cli/args.h"
+#include "cli/commands/agent_bridge.h"
 #include "cli/commands/commands.h"
 #include "cli/help.h"
 #include "cli/invocation.h"
@@ -28,6 +29,7 @@ Command BuildRoot() {
   };
   root.examples = {"xs init --env local", "xs daemon start --daemon", "xs status",
                    "xs operator create --label alice"};
+  AttachAgentBridge(root);  // `xs agent bridge`, beside whatever else `agent` holds
   return root;
 }
 
