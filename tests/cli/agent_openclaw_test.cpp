@@ -98,7 +98,12 @@ TEST_F(AgentOpenclawTest, SetupCreatesThenReusesThenForces) {
   Json mcp = Json::parse(ReadFile(AdapterDir() / "openclaw-mcp.json"));
   EXPECT_EQ(mcp["command"], fs::canonical(Binary()).string());
   EXPECT_EQ(mcp["args"], Json({"mcp", "--config", env_->config_file().string()}));
-  EXPECT_EQ(mcp["env"], Json::object());
+  // The directories `xs mcp` needs to find the daemon under a bare MCP-host
+  // environment: the ones this signet home uses.
+  EXPECT_EQ(mcp["env"].value("XDG_RUNTIME_DIR", ""), env_->runtime_dir().parent_path().string());
+  EXPECT_EQ(mcp["env"].value("XDG_CONFIG_HOME", ""),
+            env_->config_file().parent_path().parent_path().string());
+  EXPECT_EQ(mcp["env"].size(), 4u);
   Json account = Json::parse(ReadFile(AdapterDir() / "openclaw-account.json"));
   const int ws_port = Ok({"status"}).value("wsPort", 0);
   ASSERT_GT(ws_port, 0);

@@ -71,12 +71,15 @@ describe("MCP Inspector CLI against our server", () => {
   });
 
   test("stdio: a bad argument is a validation tool error (exit 5, tool_is_error)", async () => {
-    const r = await call(stdio, "message_list", { chatId: chat.id, limit: "ten" });
+    // The Inspector coerces --tool-arg values by the input schema (a number
+    // param "ten" becomes NaN, sent as null, i.e. absent); an object param
+    // that is not JSON stays a string, which our schema check refuses.
+    const r = await call(stdio, "reveal_request", { reveal: "everything" });
     assert.equal(r.code, 5, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stderr, /tool_is_error/);
     const env = envelopeOf(r.json);
     assert.equal(env.error.category, "validation");
-    assert.match(JSON.stringify(env.error), /limit/);
+    assert.match(JSON.stringify(env.error), /reveal/);
   });
 
   test("stdio: an admin tool is not listed, so the Inspector does not call it", async () => {

@@ -121,10 +121,15 @@ std::string WsUrl(const std::string& host, std::int64_t port) {
   return "ws://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/v1/agent";
 }
 
-Json McpServerEntry(const std::string& xs_binary, const std::string& config_path) {
+Json McpServerEntry(const std::string& xs_binary, const std::string& config_path,
+                    const std::map<std::string, std::string>& env) {
+  Json vars = Json::object();
+  for (const auto& [name, value] : env) {
+    if (!value.empty()) vars[name] = value;
+  }
   return {{"command", xs_binary},
           {"args", Json::array({"mcp", "--config", config_path})},
-          {"env", Json::object()}};
+          {"env", std::move(vars)}};
 }
 
 std::string RenderArtifact(const std::string& file, const ArtifactInputs& in) {
@@ -133,7 +138,8 @@ std::string RenderArtifact(const std::string& file, const ArtifactInputs& in) {
   if (file == kAccountJson) return AccountJson(in);
   if (file == kOperatorTemplatesJson) return OperatorTemplatesJson(in);
   if (file == kPolicyTemplatesJson) return PolicyTemplatesJson(in);
-  if (file == kMcpServerJson) return JsonText(McpServerEntry(in.xs_binary, in.config_path));
+  if (file == kMcpServerJson)
+    return JsonText(McpServerEntry(in.xs_binary, in.config_path, in.mcp_env));
   return {};
 }
 

@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,6 +66,7 @@ struct ArtifactInputs {
   std::string xs_binary;  // absolute path of `xs`
   LabelIds operators;
   LabelIds policies;
+  std::map<std::string, std::string> mcp_env = {};  // openclaw-mcp.json's env
 };
 
 // "openclaw-main" -> "openclaw_main".
@@ -74,7 +76,10 @@ std::string WsUrl(const std::string& host, std::int64_t port);
 
 // The text of `file` (one of RequiredArtifacts() or OptionalArtifacts()).
 std::string RenderArtifact(const std::string& file, const ArtifactInputs& in);
-nlohmann::json McpServerEntry(const std::string& xs_binary, const std::string& config_path);
+// The OpenClaw `mcp.servers` entry: `xs mcp --config <path>` with `env` (no
+// token: the user adds XMTP_SIGNET_CREDENTIAL_TOKEN).
+nlohmann::json McpServerEntry(const std::string& xs_binary, const std::string& config_path,
+                              const std::map<std::string, std::string>& env);
 
 // Creates <adapter dir> and its checkpoints/ (0700; existing ones set to
 // 0700).

@@ -105,6 +105,13 @@ TEST(ArtifactsTest, McpEntryIsAStdioServerWithoutToken) {
                      {"env", Json::object()}}));
 }
 
+TEST(ArtifactsTest, McpEntryCarriesTheDirectoriesTheDaemonUses) {
+  ArtifactInputs in = Inputs();
+  in.mcp_env = {{"XDG_RUNTIME_DIR", "/run/user/1000"}, {"XDG_STATE_HOME", ""}};
+  Json e = Json::parse(RenderArtifact(kMcpServerJson, in));
+  EXPECT_EQ(e["env"], Json({{"XDG_RUNTIME_DIR", "/run/user/1000"}}));
+}
+
 TEST(ArtifactsTest, NoArtifactHoldsACredential) {
   for (const auto& file : RequiredArtifacts()) {
     const std::string text = RenderArtifact(file, Inputs());

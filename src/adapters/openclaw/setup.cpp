@@ -159,7 +159,7 @@ Result<Json> RunSetup(const SetupOptions& options, const AdminCall& call) {
   XS_RETURN_IF_ERROR(MakeAdapterDirs(adapter_dir));
   ArtifactInputs inputs{options.config_path, options.data_dir, options.admin_socket,
                         daemon.ws_host,      daemon.ws_port,   options.xs_binary,
-                        *operators,          policies};
+                        *operators,          policies,         options.mcp_env};
   Json artifacts = Json::object();
   bool kept_ids = false;  // a kept file records ids (all but the manifest and the MCP entry)
   std::vector<std::string> files = RequiredArtifacts();
@@ -191,6 +191,10 @@ Result<Json> SetupOpenClaw(const signet::Config& config, SetupOptions options) {
   }
   options.data_dir = config.DataDir();
   options.admin_socket = config.SocketPath();
+  options.mcp_env = {{"XDG_CONFIG_HOME", config.dirs.config_home},
+                     {"XDG_DATA_HOME", config.dirs.data_home},
+                     {"XDG_STATE_HOME", config.dirs.state_home},
+                     {"XDG_RUNTIME_DIR", config.dirs.runtime_base}};
   return RunSetup(options, CallsOn(*client));
 }
 

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -33,6 +34,10 @@ struct SetupOptions {
   std::string admin_socket;
   std::string xs_binary;  // absolute path of `xs`, the MCP entry's command
   bool force = false;
+  // The MCP entry's env: the base directories `xs mcp` must share with the
+  // daemon to find its socket (MCP hosts start servers with a bare
+  // environment: OpenClaw passes HOME, PATH, PWD, SHELL and TERM only).
+  std::map<std::string, std::string> mcp_env;
   // For operator.create when the daemon gates it (biometricGating.agentCreation).
   std::optional<std::string> owner_passphrase;
 };

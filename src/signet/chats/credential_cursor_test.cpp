@@ -22,6 +22,7 @@ class CredentialCursorTest : public ::testing::Test {
   void SetUp() override {
     node::NodeOptions node_options;
     node_options.in_memory = true;
+    node_options.port = 0;  // a free port: tests run side by side
     auto node = node::Node::Start(node_options);
     ASSERT_TRUE(node.ok()) << node.error().ToString();
     node_ = std::move(*node);
@@ -49,7 +50,7 @@ class CredentialCursorTest : public ::testing::Test {
     ASSERT_FALSE(chat_.empty());
   }
   void TearDown() override {
-    host_->Stop();
+    if (host_) host_->Stop();
     chats_.reset();
     rt_.reset();
   }
