@@ -67,7 +67,6 @@ class ActionParamsTest : public ::testing::Test {
     if (plane_) plane_->Stop();
   }
 
-
   // The field a validation error names, or "" for another error.
   static std::string FieldOf(const Result<Json>& r) {
     if (r.ok() || !r.error().IsValidation()) return "";
