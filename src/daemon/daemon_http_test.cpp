@@ -36,7 +36,8 @@ DaemonOptions DaemonWithHttp(const signet::testing::TempDir& dir, bool enabled) 
                         {"XDG_RUNTIME_DIR", dir.path() + "/run"},
                         {"XMTP_SIGNET_ENV", "dev"},
                         {"XMTP_SIGNET_HTTP_ENABLED", enabled ? "true" : "false"},
-                        {"XMTP_SIGNET_HTTP_PORT", "0"}};
+                        {"XMTP_SIGNET_HTTP_PORT", "0"},
+                        {"XMTP_SIGNET_WS_PORT", "0"}};  // a free port: tests run side by side
   auto config = signet::LoadConfig({.config_path = std::nullopt, .env = env});
   EXPECT_TRUE(config.ok()) << config.error().ToString();
   EXPECT_TRUE(signet::Runtime::Init(config->ToRuntimeOptions()).ok());

@@ -49,7 +49,8 @@ signet::Config TestConfig(const TempDir& dir, const std::string& env = "dev") {
                          {"XDG_DATA_HOME", dir.path() + "/data"},
                          {"XDG_STATE_HOME", dir.path() + "/state"},
                          {"XDG_RUNTIME_DIR", dir.path() + "/run"},
-                         {"XMTP_SIGNET_ENV", env}};
+                         {"XMTP_SIGNET_ENV", env},
+                         {"XMTP_SIGNET_WS_PORT", "0"}};  // a free port: tests run side by side
   auto config = signet::LoadConfig({.config_path = std::nullopt, .env = vars});
   EXPECT_TRUE(config.ok()) << config.error().ToString();
   return std::move(config).value();

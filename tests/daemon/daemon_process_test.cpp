@@ -64,6 +64,7 @@ class DaemonProcessTest : public ::testing::Test {
             {"XDG_STATE_HOME", dir_.path() + "/state"},
             {"XDG_RUNTIME_DIR", dir_.path() + "/run"},
             {"XMTP_SIGNET_ENV", "dev"},
+            {"XMTP_SIGNET_WS_PORT", "0"},  // a free port: tests run side by side
             {"PATH", "/usr/bin:/bin"}};
     auto config = signet::LoadConfig({.config_path = std::nullopt, .env = env_});
     ASSERT_TRUE(config.ok());
