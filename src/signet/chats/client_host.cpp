@@ -133,6 +133,9 @@ Status ClientHost::Adopt(const HostedInbox& inbox, std::unique_ptr<client::Clien
 
 void ClientHost::StartStream(Hosted& hosted) {
   const std::string installation = hosted.inbox.installation_id;
+  // The stream reads every group message anyway: a send returns once the
+  // node took it, and the stream reads it back (Client::ReadBack).
+  hosted.client->SetReadBack(client::Client::ReadBack::kStream);
   hosted.stream = hosted.client->StreamAll(
       [this, installation](const client::Message& m) {
         ++streamed_;

@@ -805,12 +805,18 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
   // Messages still queued (a failed publish, a restart) go out first, this
   // one with them: a receiver reads a generation only a few below the
   // newest it has seen.
-  if (Status sent = g->needs_resume ? ResumePending(*g)
-                                    : SendGroupMessageBytes(*g, data, /*should_push=*/true);
+  const bool resumed = g->needs_resume;
+  if (Status sent =
+          resumed ? ResumePending(*g) : SendGroupMessageBytes(*g, data, /*should_push=*/true);
       !sent.ok()) {
     g->needs_resume = true;  // the next sync publishes it
     return sent.error();
   }
+  // The live stream reads it back as the node pushes it (ApplyNodeMessages
+  // then confirms it, sends it again in a newer epoch, or marks it failed).
+  // After a resume, a commit of ours may still wait for its outcome: that
+  // one Send reads back itself.
+  if (read_back_ == ReadBack::kStream && g->streamed && !resumed) return id;
   // Read back: applies whatever came before it, confirms it (or sends it
   // again in the epoch a commit before it started, and reads on).
   XS_RETURN_IF_ERROR(Catchup(*g));

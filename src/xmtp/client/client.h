@@ -150,6 +150,9 @@ class MessageStream {
   void RunGroups();
   void Backoff(int& failures);
   void Resubscribe();
+  // Marks the groups of a live subscription as streamed (Client::ReadBack),
+  // or, with an empty list, none.
+  void MarkStreamed(const std::vector<Bytes>& group_ids);
 
   Client& client_;
   OnMessage on_message_;
@@ -226,6 +229,17 @@ class Client {
   // back, it shows at the node's time; read back behind a commit that ended
   // its epoch, it is sent again in the new one (same id).
   Result<Bytes> Send(const Bytes& group_id, const content::EncodedContent& content);
+  // Who reads a sent message back. kSend (the default): Send itself, before
+  // it returns (one more round trip), so the message is confirmed, or sent
+  // again in a newer epoch, or known lost to our removal (Send's error),
+  // when Send returns. kStream: this client's MessageStream, which the node
+  // pushes every group message to anyway: Send returns once the node took
+  // the message, and the stream confirms it, sends it again, or marks it
+  // failed when it reads it back. Only while the stream is subscribed to
+  // the group; otherwise (no stream, reconnecting, a group just joined) Send
+  // reads back itself.
+  enum class ReadBack { kSend, kStream };
+  void SetReadBack(ReadBack read_back);
   // The stored messages, oldest first.
   Result<std::vector<Message>> Messages(const Bytes& group_id) const;
   // The newest `limit` stored messages, oldest first: one page read
@@ -322,9 +336,11 @@ class Client {
   // A page of them in one store transaction.
   Status ApplyNodeMessages(GroupRecord& group,
                            std::span<const ::xmtp::mls::api::v1::GroupMessage> messages);
+  // `parsed`: the message's MLSMessage if parsed already (else null).
   Status ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
                             const ::xmtp::mls::api::v1::GroupMessage::V1& message,
-                            std::vector<Message>& produced, std::vector<Bytes>& send_again);
+                            const mls::MlsMessage* parsed, std::vector<Message>& produced,
+                            std::vector<Bytes>& send_again);
   // XMTP checks, then merge. A received commit that fails them is logged and
   // not merged.
   Status ApplyCommit(GroupRecord& group, store::Transaction& tx,
@@ -363,6 +379,7 @@ class Client {
   mutable std::recursive_mutex mu_;
   MessageStream::OnMessage stream_callback_;
   MessageStream* stream_ = nullptr;
+  ReadBack read_back_ = ReadBack::kSend;
   std::string inbox_id_;
   identity::InstallationKey installation_;
   Bytes installation_key_;

@@ -97,6 +97,9 @@ struct Client::GroupRecord {
   std::optional<bool> commit_outcome;
   // Loaded from the store: unsent messages and commits to settle first.
   bool needs_resume = false;
+  // In the stream's live subscription: the stream reads this group's
+  // messages as the node takes them (Client::ReadBack::kStream).
+  bool streamed = false;
   // The ratchet part changed in memory and is written at the end of the
   // page's transaction.
   bool ratchets_dirty = false;

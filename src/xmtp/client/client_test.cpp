@@ -2,7 +2,9 @@
 // group life cycle, welcomes, ordering, the commit race, and hostile input.
 #include "xmtp/client/client.h"
 
+#include <grpcpp/create_channel.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/client_interceptor.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -928,6 +930,190 @@ TEST_F(ClientTest, StreamingSuperAdminRemovesALeaver) {
   stream->Stop();
   EXPECT_TRUE(removed);
   EXPECT_EQ(alice->Group(group)->members, std::vector<std::string>{alice->inbox_id()});
+}
+
+// ---------------------------------------------------------------- read-back by the stream
+
+// Counts the QueryGroupMessages calls (Send's read-back, syncs) made over a
+// channel.
+class QueryCounter final : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit QueryCounter(std::atomic<int>& count) : count_(count) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo* info) override {
+    if (std::string_view(info->method()).ends_with("/QueryGroupMessages")) ++count_;
+    return nullptr;
+  }
+
+ private:
+  std::atomic<int>& count_;
+};
+
+// Alice sends with Client::ReadBack::kStream on a context of her own: its
+// clock runs a hook (HookClock) and its connection counts her queries.
+class StreamReadBackTest : public ClientTest {
+ protected:
+  void SetUp() override {
+    ClientTest::SetUp();
+    std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> counters;
+    counters.push_back(std::make_unique<QueryCounter>(queries_));
+    auto channel = grpc::experimental::CreateCustomChannelWithInterceptors(
+        node_->address(), grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
+        std::move(counters));
+    alice_api_ = api::ApiClient::FromChannel(channel, node_->url());
+    alice_ctx_ = std::make_unique<ClientContext>(*alice_api_, *store_, clock_);
+    auto wallet = identity::WalletKey::Generate();
+    ASSERT_TRUE(wallet.ok());
+    auto registered = Client::Register(*alice_ctx_, *wallet);
+    ASSERT_TRUE(registered.ok()) << registered.error().ToString();
+    alice_ = std::move(*registered);
+    alice_->SetReadBack(Client::ReadBack::kStream);
+  }
+
+  void TearDown() override {
+    if (stream_) stream_->Stop();
+    stream_.reset();
+    alice_.reset();
+    alice_ctx_.reset();
+    alice_api_.reset();
+    ClientTest::TearDown();
+  }
+
+  // Alice streams; returns once her group stream carries `group` (it
+  // delivered a message `from` sent there).
+  void StreamUntilLive(Client& from, const Bytes& group) {
+    stream_ = alice_->StreamAll([this](const Message& m) { got_.Add(m); });
+    std::size_t seen = 0;
+    {
+      std::lock_guard lock(got_.mu);
+      seen = got_.texts.size();
+    }
+    ASSERT_TRUE(from.Send(group, content::EncodeText("ping")).ok());
+    ASSERT_TRUE(got_.WaitFor(seen + 1));
+  }
+
+  // Polls `done` for up to 20 s (the stream works on its own thread).
+  static bool Eventually(const std::function<bool()>& done) {
+    for (int i = 0; i < 400; ++i) {
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return done();
+  }
+
+  bool Published(const Bytes& group, const Bytes& id) {
+    auto found = alice_->FindMessage(group, id);
+    return found.ok() && found->has_value() && (*found)->node_id != 0;
+  }
+
+  HookClock clock_;
+  std::atomic<int> queries_{0};
+  std::unique_ptr<api::ApiClient> alice_api_;
+  std::unique_ptr<ClientContext> alice_ctx_;
+  std::unique_ptr<Client> alice_;
+  Collected got_;
+  std::unique_ptr<MessageStream> stream_;
+};
+
+// Sends return once the node took them; the live stream confirms them. With
+// no stream running, Send reads back itself, as with kSend.
+TEST_F(StreamReadBackTest, TheLiveStreamConfirmsSendsAndWithoutItSendReadsBack) {
+  auto bob = NewClient();
+  ASSERT_TRUE(bob);
+  auto group = alice_->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+
+  queries_ = 0;
+  auto unstreamed = alice_->Send(*group, content::EncodeText("before the stream"));
+  ASSERT_TRUE(unstreamed.ok()) << unstreamed.error().ToString();
+  EXPECT_GT(queries_.load(), 0);
+  EXPECT_TRUE(Published(*group, *unstreamed));  // confirmed when Send returned
+
+  StreamUntilLive(*bob, *group);
+  queries_ = 0;
+  std::vector<std::string> want{"before the stream", "ping"};
+  std::vector<Bytes> ids;
+  for (int i = 0; i < 5; ++i) {
+    want.push_back("streamed " + std::to_string(i));
+    auto sent = alice_->Send(*group, content::EncodeText(want.back()));
+    ASSERT_TRUE(sent.ok()) << sent.error().ToString();
+    ids.push_back(*sent);
+  }
+  EXPECT_EQ(queries_.load(), 0);  // no read-back of its own
+  EXPECT_TRUE(Eventually([&] {
+    return std::all_of(ids.begin(), ids.end(),
+                       [&](const Bytes& id) { return Published(*group, id); });
+  }));
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  EXPECT_EQ(Texts(*bob, *group), want);
+  EXPECT_EQ(Texts(*alice_, *group), want);
+
+  stream_->Stop();
+  queries_ = 0;
+  auto after = alice_->Send(*group, content::EncodeText("after the stream"));
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_GT(queries_.load(), 0);
+  EXPECT_TRUE(Published(*group, *after));
+}
+
+// As MessageSentInAnEpochThatEndedIsSentAgainInTheNewOne, with the stream
+// reading the message back: it applies Bob's commit first, then sends the
+// message again in the new epoch, which Carol (added by that commit) reads.
+TEST_F(StreamReadBackTest, TheStreamSendsAgainAMessageACommitOvertook) {
+  auto bob = NewClient();
+  auto carol = NewClient();
+  ASSERT_TRUE(bob && carol);
+  auto group = alice_->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  StreamUntilLive(*bob, *group);
+
+  // Bob adds Carol while Alice's Send is under way (its first clock reading).
+  clock_.Arm([&] { ASSERT_TRUE(bob->AddMembers(*group, {carol->inbox_id()}).ok()); });
+  queries_ = 0;
+  auto sent = alice_->Send(*group, content::EncodeText("hello"));
+  ASSERT_TRUE(sent.ok()) << sent.error().ToString();
+  EXPECT_EQ(queries_.load(), 0);
+  EXPECT_TRUE(Eventually([&] { return Published(*group, *sent); }));
+  EXPECT_EQ(alice_->Group(*group)->members.size(), 3u);
+
+  ASSERT_TRUE(carol->SyncWelcomes().ok());
+  ASSERT_TRUE(carol->SyncGroup(*group).ok());
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  EXPECT_EQ(Texts(*carol, *group), std::vector<std::string>{"hello"});
+  EXPECT_EQ(Texts(*bob, *group), (std::vector<std::string>{"ping", "hello"}));
+  EXPECT_EQ(Texts(*alice_, *group), (std::vector<std::string>{"ping", "hello"}));
+  // Sent twice, read once by everybody: Alice's copy is the second sending.
+  auto messages = alice_->Messages(*group);
+  ASSERT_TRUE(messages.ok());
+  std::vector<Message> list = std::move(messages).value();
+  ASSERT_FALSE(list.empty());
+  EXPECT_EQ(list.back().id, *sent);
+}
+
+// A commit that removes Alice gets to the node before her message: Send
+// returned its id, and the stream marks the message failed.
+TEST_F(StreamReadBackTest, TheStreamMarksFailedAMessageOurRemovalOvertook) {
+  auto bob = NewClient();
+  ASSERT_TRUE(bob);
+  auto group = bob->CreateGroup({alice_->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(alice_->SyncWelcomes().ok());
+  StreamUntilLive(*bob, *group);
+
+  clock_.Arm([&] { ASSERT_TRUE(bob->RemoveMembers(*group, {alice_->inbox_id()}).ok()); });
+  auto sent = alice_->Send(*group, content::EncodeText("too late"));
+  ASSERT_TRUE(sent.ok()) << sent.error().ToString();
+  EXPECT_TRUE(Eventually([&] {
+    auto stored = store_->GetMessage(alice_->installation_key(), *sent);
+    return stored.ok() && stored->delivery == store::DeliveryState::kFailed;
+  }));
+  EXPECT_FALSE(alice_->Group(*group)->active);
+  // The next Send says so.
+  auto refused = alice_->Send(*group, content::EncodeText("still here?"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.error().IsPermission()) << refused.error().ToString();
 }
 
 // ---------------------------------------------------------------- consent

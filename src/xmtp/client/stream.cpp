@@ -32,6 +32,11 @@ std::unique_ptr<MessageStream> Client::StreamAll(MessageStream::OnMessage on_mes
   return stream;
 }
 
+void Client::SetReadBack(ReadBack read_back) {
+  std::lock_guard lock(mu_);
+  read_back_ = read_back;
+}
+
 MessageStream::MessageStream(Client& client, OnMessage on_message, OnJoined on_joined)
     : client_(client), on_message_(std::move(on_message)), on_joined_(std::move(on_joined)) {}
 
@@ -69,6 +74,16 @@ void MessageStream::Resubscribe() {
   regroup_ = true;
   if (cancel_groups_) cancel_groups_();
   wake_.notify_all();
+}
+
+void MessageStream::MarkStreamed(const std::vector<Bytes>& group_ids) {
+  std::lock_guard lock(client_.mu_);
+  for (auto& [id, g] : client_.groups_) g->streamed = false;
+  for (const auto& id : group_ids) {
+    if (auto it = client_.groups_.find(id); it != client_.groups_.end()) {
+      it->second->streamed = true;
+    }
+  }
 }
 
 void MessageStream::RunWelcomes() {
@@ -119,6 +134,7 @@ void MessageStream::RunGroups() {
   int failures = 0;
   while (!stop_) {
     mlsv1::SubscribeGroupMessagesRequest req;
+    std::vector<Bytes> subscribed;
     {
       std::lock_guard lock(client_.mu_);
       for (const auto& [id, g] : client_.groups_) {
@@ -126,6 +142,7 @@ void MessageStream::RunGroups() {
         auto* filter = req.add_filters();
         filter->set_group_id(id.data(), id.size());
         filter->set_id_cursor(g->cursor);
+        subscribed.push_back(id);
       }
     }
     {
@@ -148,6 +165,9 @@ void MessageStream::RunGroups() {
       if (regroup_) continue;  // the group set changed meanwhile
       cancel_groups_ = [s = sub->get()] { s->Cancel(); };
     }
+    // From here until the subscription ends, whatever the node takes for
+    // these groups reaches us: their sends may leave the read-back to us.
+    MarkStreamed(subscribed);
     bool clean = false;
     while (!stop_) {
       auto next = (*sub)->Next();
@@ -169,6 +189,7 @@ void MessageStream::RunGroups() {
       client_.Emit(group);
       client_.RemoveLeavers(group);  // a LeaveRequest a super admin acts on
     }
+    MarkStreamed({});
     {
       std::lock_guard lock(mu_);
       cancel_groups_ = nullptr;

@@ -51,19 +51,23 @@ Result<std::vector<mlsv1::GroupMessage>> QueryPage(api::ApiClient& api, const By
 // Whether applying these can commit without an fsync (Store::BeginUnsynced):
 // nothing in them moves the epoch or leads to sending: others' application
 // messages and ours read back in the epoch they were sent in. A power loss
-// then only makes us read them again.
-bool OnlyReadBack(const Client::GroupRecord& group, std::span<const mlsv1::GroupMessage> messages) {
-  for (const auto& message : messages) {
-    if (message.v1().id() <= group.cursor) continue;
-    const std::string& data = message.v1().data();
+// then only makes us read them again. What it parses it keeps in `parsed`
+// (by position), so that applying does not parse it again.
+bool OnlyReadBack(const Client::GroupRecord& group, std::span<const mlsv1::GroupMessage> messages,
+                  std::vector<std::optional<mls::MlsMessage>>& parsed) {
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const auto& v1 = messages[i].v1();
+    if (v1.id() <= group.cursor) continue;
+    const std::string& data = v1.data();
     Bytes bytes(data.begin(), data.end());
     if (auto it = group.unconfirmed.find(bytes); it != group.unconfirmed.end()) {
       if (it->second.epoch != group.state.epoch()) return false;  // to send again
       continue;
     }
-    auto parsed = mls::Deserialize<mls::MlsMessage>(bytes);
-    if (!parsed.ok()) return false;
-    const auto* sealed = std::get_if<mls::PrivateMessage>(&parsed->body);
+    auto message = mls::Deserialize<mls::MlsMessage>(bytes);
+    if (!message.ok()) return false;
+    parsed[i] = std::move(*message);
+    const auto* sealed = std::get_if<mls::PrivateMessage>(&parsed[i]->body);
     if (sealed == nullptr || sealed->content_type != mls::ContentType::kApplication) return false;
   }
   return true;
@@ -143,8 +147,10 @@ void Client::ReloadGroup(GroupRecord& group) {
     return;
   }
   std::vector<Message> fresh = std::move(group.fresh);
+  const bool streamed = group.streamed;
   group = std::move(**record);
   group.fresh = std::move(fresh);
+  group.streamed = streamed;
   group.needs_resume = false;
 }
 
@@ -205,15 +211,18 @@ Status Client::ApplyNodeMessages(GroupRecord& group,
   // after the last commit together (a crash keeps all or none of them).
   std::vector<Message> produced;
   std::vector<Bytes> send_again;  // ours, encrypted again in a newer epoch
-  XS_TRY(store::Transaction tx,
-         OnlyReadBack(group, messages) ? ctx_.store().BeginUnsynced() : ctx_.store().Begin());
+  std::vector<std::optional<mls::MlsMessage>> parsed(messages.size());
+  XS_TRY(store::Transaction tx, OnlyReadBack(group, messages, parsed) ? ctx_.store().BeginUnsynced()
+                                                                      : ctx_.store().Begin());
   Status applied = OkStatus();
   std::uint64_t cursor = group.cursor;
-  for (const auto& message : messages) {
-    if (message.v1().id() <= cursor) continue;
-    applied = ApplyInTransaction(group, tx, message.v1(), produced, send_again);
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const auto& v1 = messages[i].v1();
+    if (v1.id() <= cursor) continue;
+    applied =
+        ApplyInTransaction(group, tx, v1, parsed[i] ? &*parsed[i] : nullptr, produced, send_again);
     if (!applied.ok()) break;
-    cursor = message.v1().id();
+    cursor = v1.id();
     if (!group.active) break;  // the rest waits for a Welcome
   }
   // The ratchet part once for the page (a few hundred bytes), not per message.
@@ -246,8 +255,8 @@ Status Client::ApplyNodeMessages(GroupRecord& group,
 }
 
 Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
-                                  const mlsv1::GroupMessage::V1& v1, std::vector<Message>& produced,
-                                  std::vector<Bytes>& send_again) {
+                                  const mlsv1::GroupMessage::V1& v1, const mls::MlsMessage* parsed,
+                                  std::vector<Message>& produced, std::vector<Bytes>& send_again) {
   const Bytes& group_id = group.state.group_id();
   Bytes data(v1.data().begin(), v1.data().end());
   auto skip = [&](std::string_view why) {
@@ -305,8 +314,12 @@ Status Client::ApplyInTransaction(GroupRecord& group, store::Transaction& tx,
   if (group.abandoned_commits.erase(data) > 0) return OkStatus();
   if (!group.active) return OkStatus();
 
-  auto parsed = mls::Deserialize<mls::MlsMessage>(data);
-  if (!parsed.ok()) return skip(parsed.error().ToString());
+  std::optional<mls::MlsMessage> parsed_here;
+  if (parsed == nullptr) {
+    auto message = mls::Deserialize<mls::MlsMessage>(data);
+    if (!message.ok()) return skip(message.error().ToString());
+    parsed = &parsed_here.emplace(std::move(*message));
+  }
   auto processed = mls::ProcessMessage(group.state, *parsed);
   if (!processed.ok()) return skip(processed.error().ToString());
   switch (processed->kind) {
