@@ -30,6 +30,8 @@ namespace {
 // sends in between commit without an fsync (Send). Receivers accept a gap
 // of up to 1,000 (OpenMLS's maximum forward distance).
 constexpr std::uint32_t kSendReservation = 64;
+// Messages per publish request (the node takes up to 256).
+constexpr std::size_t kMaxPublishBatch = 64;
 // How often a change is rebuilt after losing the epoch to another commit.
 // Every lost epoch is another member's commit that won it, so this bounds
 // the commits others may land while ours waits: members committing in a
@@ -653,16 +655,26 @@ Status Client::UpdateAdmins(const Bytes& group_id, AdminChange change_kind,
 // ---------------------------------------------------------------- publishing
 
 Status Client::SendGroupMessageBytes(GroupRecord& group, const Bytes& data, bool should_push) {
-  mlsv1::SendGroupMessagesRequest req;
-  auto* v1 = req.add_messages()->mutable_v1();
-  v1->set_data(data.data(), data.size());
+  return SendGroupMessagesBytes(group, std::span(&data, 1), should_push);
+}
+
+Status Client::SendGroupMessagesBytes(GroupRecord& group, std::span<const Bytes> data,
+                                      bool should_push) {
   crypto::Secret key =
       envelope::SenderHmacKey(hmac_ikm_.bytes(), group.state.group_id(),
                               static_cast<std::uint64_t>(ctx_.clock().NowSeconds()));
-  Bytes hmac = envelope::SenderHmac(key, data);
-  v1->set_sender_hmac(hmac.data(), hmac.size());
-  v1->set_should_push(should_push);
-  return ctx_.api().SendGroupMessages(req);
+  for (std::size_t from = 0; from < data.size(); from += kMaxPublishBatch) {
+    mlsv1::SendGroupMessagesRequest req;
+    for (const Bytes& one : data.subspan(from, std::min(kMaxPublishBatch, data.size() - from))) {
+      auto* v1 = req.add_messages()->mutable_v1();
+      v1->set_data(one.data(), one.size());
+      Bytes hmac = envelope::SenderHmac(key, one);
+      v1->set_sender_hmac(hmac.data(), hmac.size());
+      v1->set_should_push(should_push);
+    }
+    XS_RETURN_IF_ERROR(ctx_.api().SendGroupMessages(req));
+  }
+  return OkStatus();
 }
 
 Status Client::SendWelcomes(GroupRecord& group) {
@@ -738,44 +750,114 @@ Status Client::PublishCommit(GroupRecord& group, const ChangeBuilder& build) {
                         " times in a row");
 }
 
+struct Client::QueuedSend {
+  const Bytes& group_id;
+  const content::EncodedContent& content;
+  std::optional<Result<Bytes>> result;  // set by the Send that sent it
+};
+
 Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent& content) {
+  QueuedSend mine{group_id, content, std::nullopt};
+  {
+    std::lock_guard queue(queue_mu_);
+    send_queue_.push_back(&mine);
+  }
   std::lock_guard lock(mu_);
-  XS_TRY(GroupRecord * g, Find(group_id));
-  if (!g->active) return Error::Permission("no longer a member of this conversation");
+  std::vector<QueuedSend*> batch;
+  {
+    std::lock_guard queue(queue_mu_);
+    if (mine.result) return std::move(*mine.result);  // sent with another's
+    // Ours, and the others of this group that wait for the lock, in the
+    // order they came.
+    std::erase_if(send_queue_, [&](QueuedSend* q) {
+      if (q->group_id != group_id) return false;
+      batch.push_back(q);
+      return true;
+    });
+  }
+  std::vector<Result<Bytes>> results = SendBatch(group_id, batch);
+  std::lock_guard queue(queue_mu_);
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result.emplace(std::move(results[i]));
+  return std::move(*mine.result);
+}
+
+std::vector<Result<Bytes>> Client::SendBatch(const Bytes& group_id,
+                                             const std::vector<QueuedSend*>& batch) {
+  // Every one gets a result, whatever happens: a waiting Send returns it.
+  std::vector<Result<Bytes>> results;
+  results.reserve(batch.size());
+  auto fail_all = [&](const Error& error) {
+    results.assign(batch.size(), Result<Bytes>(error));
+    return std::move(results);
+  };
+  auto found = Find(group_id);
+  if (!found.ok()) return fail_all(found.error());
+  GroupRecord* g = *found;
+  if (!g->active) return fail_all(Error::Permission("no longer a member of this conversation"));
   // Sending allows the conversation, even a denied one (libxmtp's rule);
   // written only when it changes, so a send costs no extra fsync.
   if (auto consent = GroupConsent(group_id); !consent.ok() || *consent != ConsentState::kAllowed) {
-    XS_RETURN_IF_ERROR(SetGroupConsent(group_id, ConsentState::kAllowed));
+    if (Status allowed = SetGroupConsent(group_id, ConsentState::kAllowed); !allowed.ok()) {
+      return fail_all(allowed.error());
+    }
   }
   // Encrypted in the epoch we know, without asking the node first: if a
   // commit got there before it, the read-back sends it again in the new
-  // epoch (sync.cpp), as libxmtp does.
-  auto now = static_cast<std::uint64_t>(ctx_.clock().NowNs());
-  std::string key = std::to_string(now);
-  Bytes encoded = content::SerializeEncodedContent(content);
-  PendingSend send;
-  send.plaintext = content::SerializePlaintextEnvelopeV1(encoded, key);
-  send.epoch = g->state.epoch();
-  XS_TRY(std::uint32_t generation, g->state.NextOwnApplicationGeneration());
+  // epoch (sync.cpp), as libxmtp does. Once one fails, those after it are
+  // not sent (nothing is left out of the order).
+  std::vector<PendingSend> sends;
+  std::vector<Message> messages;
   std::optional<store::SendReservation> reserve;
-  if (!g->send_reserved || g->send_reserved->epoch != send.epoch ||
-      generation >= g->send_reserved->generation) {
-    reserve = store::SendReservation{send.epoch, generation + kSendReservation};
+  std::uint64_t newest_ns = 0;
+  for (const QueuedSend* q : batch) {
+    if (!results.empty() && !results.back().ok()) {
+      results.push_back(results.back().error());
+      continue;
+    }
+    auto now = static_cast<std::uint64_t>(ctx_.clock().NowNs());
+    newest_ns = std::max(newest_ns, now);
+    std::string key = std::to_string(now);
+    Bytes encoded = content::SerializeEncodedContent(q->content);
+    PendingSend send;
+    send.plaintext = content::SerializePlaintextEnvelopeV1(encoded, key);
+    send.epoch = g->state.epoch();
+    auto generation = g->state.NextOwnApplicationGeneration();
+    if (!generation.ok()) {
+      results.push_back(generation.error());
+      continue;
+    }
+    const std::optional<store::SendReservation>& reserved = reserve ? reserve : g->send_reserved;
+    if (!reserved || reserved->epoch != send.epoch || *generation >= reserved->generation) {
+      reserve = store::SendReservation{send.epoch, *generation + kSendReservation};
+    }
+    auto encrypted = mls::EncryptApplicationMessage(g->state, send.plaintext);
+    if (!encrypted.ok()) {
+      results.push_back(encrypted.error());
+      continue;
+    }
+    send.data = mls::Serialize(*encrypted);
+    Message message;
+    message.kind = Message::Kind::kApplication;
+    message.group_id = group_id;
+    message.id = content::MessageId(group_id, key, encoded);
+    message.sender_inbox_id = inbox_id_;
+    message.sender_installation = installation_key_;
+    message.sent_ns = now;
+    message.content = q->content;
+    send.message_id = message.id;
+    results.push_back(message.id);
+    sends.push_back(std::move(send));
+    messages.push_back(std::move(message));
   }
-  XS_TRY(mls::MlsMessage mls_message, mls::EncryptApplicationMessage(g->state, send.plaintext));
-  send.data = mls::Serialize(mls_message);
-  Message message;
-  message.kind = Message::Kind::kApplication;
-  message.group_id = group_id;
-  message.id = content::MessageId(group_id, key, encoded);
-  message.sender_inbox_id = inbox_id_;
-  message.sender_installation = installation_key_;
-  message.sent_ns = now;
-  message.content = content;
-  send.message_id = message.id;
-  // Stored (with the advanced ratchet) before it leaves: a crash after this
-  // publishes it again on restart (the node ignores a second copy). The
-  // write is synced (fsync) when it reserves the next generations, and
+  if (sends.empty()) return results;
+  // The sent ones (a prefix of the batch) fail together from here on.
+  auto fail_sent = [&](const Error& error) {
+    for (std::size_t i = 0; i < sends.size(); ++i) results[i] = error;
+    return std::move(results);
+  };
+  // Stored (with the advanced ratchet) before they leave: a crash after
+  // this publishes them again on restart (the node ignores a second copy).
+  // The write is synced (fsync) when it reserves the next generations, and
   // otherwise not: a kill -9 loses no committed write either way, and a
   // power cut that loses unsynced ones leaves a state that skips to the
   // durable reservation (LoadRecord), so no key and nonce serve twice.
@@ -783,51 +865,60 @@ Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent&
     if (reserve)
       XS_RETURN_IF_ERROR(tx.ReserveSendGenerations(installation_key_, group_id, *reserve));
     XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(installation_key_, group_id, g->state));
-    XS_TRY(bool inserted, tx.InsertMessage(ToStored(message, installation_key_)));
-    (void)inserted;
-    XS_TRY(send.intent_id,
-           tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
-                        EncodePendingSend(send).bytes()));
-    return tx.SetLastActivity(installation_key_, group_id, static_cast<std::int64_t>(now));
+    for (std::size_t i = 0; i < sends.size(); ++i) {
+      XS_TRY(bool inserted, tx.InsertMessage(ToStored(messages[i], installation_key_)));
+      (void)inserted;
+      XS_TRY(sends[i].intent_id,
+             tx.AddIntent(installation_key_, group_id, store::IntentKind::kSendMessage,
+                          EncodePendingSend(sends[i]).bytes()));
+    }
+    return tx.SetLastActivity(installation_key_, group_id, static_cast<std::int64_t>(newest_ns));
   };
   if (Status written = reserve ? ctx_.store().Write(write) : ctx_.store().WriteUnsynced(write);
       !written.ok()) {
     ReloadGroup(*g);
-    return written.error();
+    return fail_sent(written.error());
   }
   if (reserve) g->send_reserved = reserve;
-  g->last_activity_ns = std::max<std::int64_t>(g->last_activity_ns, static_cast<std::int64_t>(now));
-  Bytes data = send.data;
-  g->unconfirmed.emplace(data, std::move(send));
-  Bytes id = message.id;
-  g->fresh.push_back(std::move(message));
+  g->last_activity_ns =
+      std::max<std::int64_t>(g->last_activity_ns, static_cast<std::int64_t>(newest_ns));
+  std::vector<Bytes> data;
+  data.reserve(sends.size());
+  for (auto& send : sends) {
+    data.push_back(send.data);
+    Bytes sent_data = send.data;
+    g->unconfirmed.emplace(std::move(sent_data), std::move(send));
+  }
+  for (auto& message : messages) g->fresh.push_back(std::move(message));
   Emit(*g);
-  // Messages still queued (a failed publish, a restart) go out first, this
-  // one with them: a receiver reads a generation only a few below the
-  // newest it has seen.
+  // Messages still queued (a failed publish, a restart) go out first, these
+  // with them: a receiver reads a generation only a few below the newest
+  // it has seen.
   const bool resumed = g->needs_resume;
   if (Status sent =
-          resumed ? ResumePending(*g) : SendGroupMessageBytes(*g, data, /*should_push=*/true);
+          resumed ? ResumePending(*g) : SendGroupMessagesBytes(*g, data, /*should_push=*/true);
       !sent.ok()) {
-    g->needs_resume = true;  // the next sync publishes it
-    return sent.error();
+    g->needs_resume = true;  // the next sync publishes them
+    return fail_sent(sent.error());
   }
-  // The live stream reads it back as the node pushes it (ApplyNodeMessages
-  // then confirms it, sends it again in a newer epoch, or marks it failed).
-  // After a resume, a commit of ours may still wait for its outcome: that
-  // one Send reads back itself.
-  if (read_back_ == ReadBack::kStream && g->streamed && !resumed) return id;
-  // Read back: applies whatever came before it, confirms it (or sends it
-  // again in the epoch a commit before it started, and reads on).
-  XS_RETURN_IF_ERROR(Catchup(*g));
+  // The live stream reads them back as the node pushes them
+  // (ApplyNodeMessages then confirms each, sends it again in a newer epoch,
+  // or marks it failed). After a resume, a commit of ours may still wait
+  // for its outcome: that one Send reads back itself.
+  if (read_back_ == ReadBack::kStream && g->streamed && !resumed) return results;
+  // Read back: applies whatever came before them, confirms them (or sends
+  // them again in the epoch a commit before them started, and reads on).
+  if (Status caught = Catchup(*g); !caught.ok()) return fail_sent(caught.error());
   if (!g->active) {
-    // A commit before it removed us: nobody can read it.
-    auto stored = ctx_.store().GetMessage(installation_key_, id);
-    if (stored.ok() && stored->delivery == store::DeliveryState::kFailed) {
-      return Error::Permission("removed from the conversation before the message arrived");
+    // A commit before them removed us: nobody can read them.
+    for (std::size_t i = 0; i < sends.size(); ++i) {
+      auto stored = ctx_.store().GetMessage(installation_key_, *results[i]);
+      if (stored.ok() && stored->delivery == store::DeliveryState::kFailed) {
+        results[i] = Error::Permission("removed from the conversation before the message arrived");
+      }
     }
   }
-  return id;
+  return results;
 }
 
 }  // namespace xs::xmtp::client

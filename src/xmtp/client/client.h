@@ -227,7 +227,10 @@ class Client {
   // publishing fails the message stays stored as unpublished and the next
   // sync of the group publishes it (the node ignores a second copy). Read
   // back, it shows at the node's time; read back behind a commit that ended
-  // its epoch, it is sent again in the new one (same id).
+  // its epoch, it is sent again in the new one (same id). Sends to one group
+  // from several threads go out together: the one that gets the client's
+  // lock sends those waiting for it with its own, in one store transaction
+  // and one publish, each with its own id and result.
   Result<Bytes> Send(const Bytes& group_id, const content::EncodedContent& content);
   // Who reads a sent message back. kSend (the default): Send itself, before
   // it returns (one more round trip), so the message is confirmed, or sent
@@ -330,6 +333,13 @@ class Client {
   // Applies the group's messages after its cursor, in node order.
   Status Catchup(GroupRecord& group);
   Status SendGroupMessageBytes(GroupRecord& group, const Bytes& data, bool should_push);
+  // Several in one request, in this order (the node keeps it).
+  Status SendGroupMessagesBytes(GroupRecord& group, std::span<const Bytes> data, bool should_push);
+  // A Send waiting for the client's lock (client.cpp).
+  struct QueuedSend;
+  // Sends `batch` (Sends to `group_id`, in order); a result for each.
+  std::vector<Result<Bytes>> SendBatch(const Bytes& group_id,
+                                       const std::vector<QueuedSend*>& batch);
   // One message from the node; the cursor moves past it whatever happens.
   // Hostile or undecryptable input is logged and skipped.
   Status ApplyNodeMessage(GroupRecord& group, const ::xmtp::mls::api::v1::GroupMessage& message);
@@ -388,6 +398,10 @@ class Client {
   std::uint64_t welcome_cursor_ = 0;
   std::atomic<std::uint64_t> applied_{0};
   std::map<Bytes, std::unique_ptr<GroupRecord>> groups_;
+  // Sends waiting for mu_ (never held while taking mu_).
+  std::mutex queue_mu_;
+  std::vector<QueuedSend*> send_queue_;
+  friend struct ClientTestAccess;  // client_test.cpp
 };
 
 }  // namespace xs::xmtp::client

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -33,6 +34,15 @@
 #include "xmtp/envelope/welcome_wrapper.h"
 
 namespace xs::xmtp::client {
+
+// The Sends waiting for a client's lock (Client::Send).
+struct ClientTestAccess {
+  static std::size_t QueuedSends(Client& client) {
+    std::lock_guard queue(client.queue_mu_);
+    return client.send_queue_.size();
+  }
+};
+
 namespace {
 
 namespace mlsv1 = ::xmtp::mls::api::v1;
@@ -934,18 +944,20 @@ TEST_F(ClientTest, StreamingSuperAdminRemovesALeaver) {
 
 // ---------------------------------------------------------------- read-back by the stream
 
-// Counts the QueryGroupMessages calls (Send's read-back, syncs) made over a
-// channel.
-class QueryCounter final : public grpc::experimental::ClientInterceptorFactoryInterface {
+// Counts the calls of one method (e.g. "/QueryGroupMessages": Send's
+// read-back, syncs) made over a channel.
+class MethodCounter final : public grpc::experimental::ClientInterceptorFactoryInterface {
  public:
-  explicit QueryCounter(std::atomic<int>& count) : count_(count) {}
+  MethodCounter(std::string method, std::atomic<int>& count)
+      : method_(std::move(method)), count_(count) {}
   grpc::experimental::Interceptor* CreateClientInterceptor(
       grpc::experimental::ClientRpcInfo* info) override {
-    if (std::string_view(info->method()).ends_with("/QueryGroupMessages")) ++count_;
+    if (std::string_view(info->method()).ends_with(method_)) ++count_;
     return nullptr;
   }
 
  private:
+  std::string method_;
   std::atomic<int>& count_;
 };
 
@@ -956,7 +968,8 @@ class StreamReadBackTest : public ClientTest {
   void SetUp() override {
     ClientTest::SetUp();
     std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> counters;
-    counters.push_back(std::make_unique<QueryCounter>(queries_));
+    counters.push_back(std::make_unique<MethodCounter>("/QueryGroupMessages", queries_));
+    counters.push_back(std::make_unique<MethodCounter>("/SendGroupMessages", publishes_));
     auto channel = grpc::experimental::CreateCustomChannelWithInterceptors(
         node_->address(), grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
         std::move(counters));
@@ -1008,6 +1021,7 @@ class StreamReadBackTest : public ClientTest {
 
   HookClock clock_;
   std::atomic<int> queries_{0};
+  std::atomic<int> publishes_{0};
   std::unique_ptr<api::ApiClient> alice_api_;
   std::unique_ptr<ClientContext> alice_ctx_;
   std::unique_ptr<Client> alice_;
@@ -1114,6 +1128,51 @@ TEST_F(StreamReadBackTest, TheStreamMarksFailedAMessageOurRemovalOvertook) {
   auto refused = alice_->Send(*group, content::EncodeText("still here?"));
   ASSERT_FALSE(refused.ok());
   EXPECT_TRUE(refused.error().IsPermission()) << refused.error().ToString();
+}
+
+// Sends to one group from several threads go out together: while Alice's
+// first Send holds her lock, three more wait for it; the first of them to
+// get it sends all three, in one publish, and each caller gets its own id.
+TEST_F(StreamReadBackTest, SendsWaitingForTheLockGoOutInOnePublish) {
+  auto bob = NewClient();
+  ASSERT_TRUE(bob);
+  auto group = alice_->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  alice_->SetReadBack(Client::ReadBack::kSend);  // each confirmed when its Send returns
+
+  constexpr int kWaiting = 3;
+  std::vector<std::thread> waiting;
+  std::vector<std::optional<Result<Bytes>>> queued(kWaiting);
+  clock_.Arm([&] {
+    for (int i = 0; i < kWaiting; ++i) {
+      waiting.emplace_back([&, i] {
+        queued[i].emplace(alice_->Send(*group, content::EncodeText("queued " + std::to_string(i))));
+      });
+    }
+    for (int i = 0; i < 400 && ClientTestAccess::QueuedSends(*alice_) < kWaiting; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  publishes_ = 0;
+  auto first = alice_->Send(*group, content::EncodeText("first"));
+  for (auto& t : waiting) t.join();
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  std::set<Bytes> ids{*first};
+  for (const auto& q : queued) {
+    ASSERT_TRUE(q && q->ok()) << (q ? q->error().ToString() : "not sent");
+    EXPECT_TRUE(Published(*group, **q));
+    ids.insert(**q);
+  }
+  EXPECT_EQ(ids.size(), 1u + kWaiting);
+  EXPECT_EQ(publishes_.load(), 2);  // "first", then the three together
+
+  ASSERT_TRUE(bob->SyncGroup(*group).ok());
+  std::vector<std::string> texts = Texts(*bob, *group);
+  ASSERT_EQ(texts.size(), 1u + kWaiting);
+  EXPECT_EQ(texts[0], "first");
+  EXPECT_EQ(Sorted({texts.begin() + 1, texts.end()}),
+            (std::vector<std::string>{"queued 0", "queued 1", "queued 2"}));
 }
 
 // ---------------------------------------------------------------- consent

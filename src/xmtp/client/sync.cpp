@@ -166,9 +166,10 @@ Status Client::ResumePending(GroupRecord& group) {
   for (const auto& entry : group.unconfirmed) queued.push_back(&entry);
   std::sort(queued.begin(), queued.end(),
             [](const auto* a, const auto* b) { return a->second.intent_id < b->second.intent_id; });
-  for (const auto* entry : queued) {
-    XS_RETURN_IF_ERROR(SendGroupMessageBytes(group, entry->first, /*should_push=*/true));
-  }
+  std::vector<Bytes> data;
+  data.reserve(queued.size());
+  for (const auto* entry : queued) data.push_back(entry->first);
+  XS_RETURN_IF_ERROR(SendGroupMessagesBytes(group, data, /*should_push=*/true));
   if (group.pending_commit) {
     if (group.pending_commit->committed) {
       XS_RETURN_IF_ERROR(SendWelcomes(group));
