@@ -811,7 +811,8 @@ std::vector<Result<Bytes>> Client::SendBatch(const Bytes& group_id,
   std::uint64_t newest_ns = 0;
   for (const QueuedSend* q : batch) {
     if (!results.empty() && !results.back().ok()) {
-      results.push_back(results.back().error());
+      Error failed = results.back().error();
+      results.emplace_back(std::move(failed));
       continue;
     }
     auto now = static_cast<std::uint64_t>(ctx_.clock().NowNs());
@@ -823,7 +824,7 @@ std::vector<Result<Bytes>> Client::SendBatch(const Bytes& group_id,
     send.epoch = g->state.epoch();
     auto generation = g->state.NextOwnApplicationGeneration();
     if (!generation.ok()) {
-      results.push_back(generation.error());
+      results.emplace_back(generation.error());
       continue;
     }
     const std::optional<store::SendReservation>& reserved = reserve ? reserve : g->send_reserved;
@@ -832,7 +833,7 @@ std::vector<Result<Bytes>> Client::SendBatch(const Bytes& group_id,
     }
     auto encrypted = mls::EncryptApplicationMessage(g->state, send.plaintext);
     if (!encrypted.ok()) {
-      results.push_back(encrypted.error());
+      results.emplace_back(encrypted.error());
       continue;
     }
     send.data = mls::Serialize(*encrypted);
@@ -845,7 +846,7 @@ std::vector<Result<Bytes>> Client::SendBatch(const Bytes& group_id,
     message.sent_ns = now;
     message.content = q->content;
     send.message_id = message.id;
-    results.push_back(message.id);
+    results.emplace_back(message.id);
     sends.push_back(std::move(send));
     messages.push_back(std::move(message));
   }
