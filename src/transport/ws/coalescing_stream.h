@@ -76,11 +76,18 @@ class CoalescingStream {
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::beast::error_code, std::size_t)>(
-        [this](auto handler, const ConstBuffers& b) { Append(b, std::move(handler)); }, token,
-        buffers);
+        InitiateWrite{this}, token, buffers);
   }
 
  private:
+  struct InitiateWrite {
+    CoalescingStream* self;
+    template <class Handler, class ConstBuffers>
+    void operator()(Handler&& handler, const ConstBuffers& buffers) const {
+      self->Append(buffers, std::forward<Handler>(handler));
+    }
+  };
+
   struct Core {
     explicit Core(boost::asio::ip::tcp::socket s) : stream(std::move(s)) {}
     boost::beast::tcp_stream stream;
@@ -90,7 +97,7 @@ class CoalescingStream {
     bool held = false;
     boost::beast::error_code failed;
     std::vector<std::function<void(boost::beast::error_code)>> blocked;  // writes over the limit
-    std::function<void(boost::beast::error_code)> flushed;  // WhenFlushed
+    std::function<void(boost::beast::error_code)> flushed;               // WhenFlushed
     std::uint64_t socket_writes = 0;
   };
 
@@ -99,8 +106,8 @@ class CoalescingStream {
     auto ex = boost::asio::get_associated_executor(handler, get_executor());
     const std::size_t n = boost::asio::buffer_size(buffers);
     if (core_->failed) {
-      boost::asio::post(ex, boost::beast::bind_front_handler(std::move(handler), core_->failed,
-                                                             std::size_t{0}));
+      boost::asio::post(
+          ex, boost::beast::bind_front_handler(std::move(handler), core_->failed, std::size_t{0}));
       return;
     }
     const std::size_t at = core_->pending.size();
@@ -112,13 +119,12 @@ class CoalescingStream {
       // Completes when the socket took the write in flight (or it failed).
       auto h = std::make_shared<Handler>(std::move(handler));
       core_->blocked.emplace_back([h, ex, n](boost::beast::error_code ec) {
-        boost::asio::post(ex,
-                          boost::beast::bind_front_handler(std::move(*h), ec, ec ? 0 : n));
+        boost::asio::post(ex, boost::beast::bind_front_handler(std::move(*h), ec, ec ? 0 : n));
       });
       return;
     }
-    boost::asio::post(ex, boost::beast::bind_front_handler(std::move(handler),
-                                                           boost::beast::error_code{}, n));
+    boost::asio::post(
+        ex, boost::beast::bind_front_handler(std::move(handler), boost::beast::error_code{}, n));
   }
 
   static void StartWrite(const std::shared_ptr<Core>& core);

@@ -78,12 +78,12 @@ class CoalescingStreamTest : public ::testing::Test {
         *next = nullptr;  // break the cycle
         return;
       }
-      server_->async_write(asio::buffer((*queue)[i]), [next, i, written](beast::error_code ec,
-                                                                         std::size_t) {
-        ASSERT_FALSE(ec) << ec.message();
-        ++*written;
-        if (*next) (*next)(i + 1);
-      });
+      server_->async_write(asio::buffer((*queue)[i]),
+                           [next, i, written](beast::error_code ec, std::size_t) {
+                             ASSERT_FALSE(ec) << ec.message();
+                             ++*written;
+                             if (*next) (*next)(i + 1);
+                           });
     };
     (*next)(0);
   }
@@ -150,8 +150,8 @@ TEST_F(CoalescingStreamTest, MessagesOverTheLimitWaitForTheSocketAndKeepTheirOrd
 TEST_F(CoalescingStreamTest, APingReadDuringABurstGetsItsPongAfterTheBurstInTheSameWrite) {
   // "go" and a ping "p1", masked with a zero key, in one TCP write so both
   // are in the server's first read.
-  const std::string go_and_ping = std::string("\x81\x82\0\0\0\0go", 8) +
-                                  std::string("\x89\x82\0\0\0\0p1", 8);
+  const std::string go_and_ping =
+      std::string("\x81\x82\0\0\0\0go", 8) + std::string("\x89\x82\0\0\0\0p1", 8);
   int sent = 0;
   asio::async_write(client_.next_layer(), asio::buffer(go_and_ping),
                     [&](beast::error_code ec, std::size_t) {
@@ -190,10 +190,11 @@ TEST_F(CoalescingStreamTest, ACloseDuringABurstFollowsTheBurstsFrames) {
   WriteAll({"m1", "m2", "m3"}, &written);
   RunUntil([&] { return written == 3; });
   bool closed = false;
-  server_->async_close(websocket::close_reason(static_cast<websocket::close_code>(4008), "bye"), [&](beast::error_code ec) {
-    EXPECT_FALSE(ec) << ec.message();
-    closed = true;
-  });
+  server_->async_close(websocket::close_reason(static_cast<websocket::close_code>(4008), "bye"),
+                       [&](beast::error_code ec) {
+                         EXPECT_FALSE(ec) << ec.message();
+                         closed = true;
+                       });
   beast::error_code error;
   ClientReads(4, &error);
   RunUntil([&] { return error && closed; });
@@ -206,8 +207,8 @@ TEST_F(CoalescingStreamTest, ACloseDuringABurstFollowsTheBurstsFrames) {
 TEST_F(CoalescingStreamTest, APeersCloseReadDuringABurstGetsTheBurstThenTheCloseReply) {
   // "go" and a masked close frame (code 1000) written raw, so the client's
   // stream still reads what the server sends afterwards.
-  const std::string go_and_close = std::string("\x81\x82\0\0\0\0go", 8) +
-                                   std::string("\x88\x82\0\0\0\0\x03\xe8", 8);
+  const std::string go_and_close =
+      std::string("\x81\x82\0\0\0\0go", 8) + std::string("\x88\x82\0\0\0\0\x03\xe8", 8);
   bool sent = false;
   asio::async_write(client_.next_layer(), asio::buffer(go_and_close),
                     [&](beast::error_code ec, std::size_t) {

@@ -27,8 +27,9 @@ Json ParseLenient(std::string_view text) {
 // printable ASCII without quote or backslash as is (request ids, categories,
 // most messages), anything else through the serializer.
 void AppendJsonString(std::string& out, std::string_view text) {
-  const bool plain = std::all_of(text.begin(), text.end(),
-                                 [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
   if (!plain) {
     out += Dump(Json(std::string(text)));
     return;

@@ -115,11 +115,12 @@ TEST(ServerFrames, ErrorResponseStringsAreWhatTheSerializerWrites) {
         std::string_view("")}) {
     Error error = Error::Permission(std::string(text));
     EXPECT_EQ(ErrorResponse(text, error),
-              "{\"ok\":false,\"requestId\":" + dump(text) + ",\"error\":{\"code\":" +
-                  std::to_string(error.code()) + ",\"category\":\"permission\",\"message\":" +
-                  dump(text) + ",\"context\":null}}")
+              "{\"ok\":false,\"requestId\":" + dump(text) +
+                  ",\"error\":{\"code\":" + std::to_string(error.code()) +
+                  ",\"category\":\"permission\",\"message\":" + dump(text) + ",\"context\":null}}")
         << text;
-    EXPECT_EQ(OkResponse(text, Json(1)), "{\"ok\":true,\"requestId\":" + dump(text) + ",\"data\":1}")
+    EXPECT_EQ(OkResponse(text, Json(1)),
+              "{\"ok\":true,\"requestId\":" + dump(text) + ",\"data\":1}")
         << text;
   }
 }
