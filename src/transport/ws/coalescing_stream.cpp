@@ -6,6 +6,10 @@ namespace xs::transport::ws {
 
 namespace asio = boost::asio;
 
+namespace {
+constexpr std::size_t kMaxIdleWriteBufferBytes = 16 * 1024;
+}  // namespace
+
 void CoalescingStream::Release() {
   core_->held = false;
   StartWrite(core_);
@@ -34,6 +38,8 @@ void CoalescingStream::StartWrite(const std::shared_ptr<Core>& core) {
 void CoalescingStream::OnWritten(const std::shared_ptr<Core>& core, boost::beast::error_code ec) {
   core->in_flight = false;
   core->writing.clear();
+  // An idle connection keeps no large buffer after a big frame.
+  if (core->writing.capacity() > kMaxIdleWriteBufferBytes) std::string().swap(core->writing);
   if (ec) core->failed = ec;
   auto blocked = std::move(core->blocked);
   core->blocked.clear();
