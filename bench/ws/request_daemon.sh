@@ -26,6 +26,7 @@ STATUS=$($XS status --json)
 WSPORT=$(echo "$STATUS" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("wsPort") or d.get("ws",{}).get("port"))')
 DPID=$(echo "$STATUS" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("pid",""))')
 [ -n "$DPID" ] || { echo "xs status gave no pid" >&2; exit 1; }
+echo "daemon pid $DPID" >&2  # for perf record -p
 TCK=$(getconf CLK_TCK)
 C0=$(awk '{print $14+$15}' /proc/$DPID/stat)
 RES=$($LOAD request --port $WSPORT --tokens $TOKENS --chat $B --connections 16 --window 16 --seconds 5)

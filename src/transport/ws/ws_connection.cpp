@@ -108,9 +108,8 @@ void Connection::Start() {
     self->http_.emplace();
     self->http_->header_limit(kMaxHttpHeaderBytes);
     self->http_->body_limit(0);
-    self->ws_.next_layer().expires_after(
-        std::chrono::milliseconds(self->core_.options.auth_timeout_ms));
-    http::async_read(self->ws_.next_layer(), self->read_buf_, *self->http_,
+    self->TcpLayer().expires_after(std::chrono::milliseconds(self->core_.options.auth_timeout_ms));
+    http::async_read(self->TcpLayer(), self->read_buf_, *self->http_,
                      beast::bind_front_handler(&Connection::OnHttpRead, self));
   });
 }
@@ -123,7 +122,7 @@ void Connection::OnHttpRead(beast::error_code ec, std::size_t) {
   if (path != kPath) return RespondHttp(404, R"({"error":"not found"})");
   if (!websocket::is_upgrade(req))
     return RespondHttp(400, R"({"error":"websocket upgrade required"})");
-  ws_.next_layer().expires_never();
+  TcpLayer().expires_never();
   websocket::stream_base::timeout timeouts{
       std::chrono::milliseconds(core_.options.drain_timeout_ms),  // opening and closing handshakes
       websocket::stream_base::none(),                             // liveness is the heartbeat's job
@@ -140,10 +139,10 @@ void Connection::RespondHttp(unsigned status, std::string body) {
   res->keep_alive(false);
   res->body() = std::move(body);
   res->prepare_payload();
-  http::async_write(ws_.next_layer(), *res,
+  http::async_write(TcpLayer(), *res,
                     [self = shared_from_this(), res](beast::error_code, std::size_t) {
                       beast::error_code ignored;
-                      self->ws_.next_layer().socket().shutdown(Tcp::socket::shutdown_send, ignored);
+                      self->TcpLayer().socket().shutdown(Tcp::socket::shutdown_send, ignored);
                       self->Finish();
                     });
 }
@@ -190,6 +189,9 @@ void Connection::MaybeResumeRead() {
 void Connection::OnRead(beast::error_code ec, std::size_t) {
   reading_ = false;
   if (ec) return Finish();  // peer close (1000), 1009/1007 sent by Beast, reset
+  // Answers to the frames already read go out together: the hold ends when
+  // Beast next reads the socket (or below, when no read follows).
+  ws_.next_layer().Hold();
   last_activity_ms_ = SteadyMs();
   auto data = read_buf_.cdata();
   std::string_view text(static_cast<const char*>(data.data()), data.size());
@@ -209,6 +211,7 @@ void Connection::OnRead(beast::error_code ec, std::size_t) {
   }
   read_buf_.consume(read_buf_.size());
   ReadNext();
+  if (!reading_) ws_.next_layer().Release();
 }
 
 bool Connection::RateLimited() {

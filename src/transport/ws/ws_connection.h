@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "transport/ws/coalescing_stream.h"
 #include "transport/ws/ws_frames.h"
 #include "transport/ws/ws_server.h"
 
@@ -137,9 +138,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void DoClose();
   void OnCloseDeadline(beast::error_code ec);
   void Finish();
+  beast::tcp_stream& TcpLayer() { return ws_.next_layer().next_layer(); }
 
   ServerCore& core_;
-  beast::websocket::stream<beast::tcp_stream> ws_;
+  beast::websocket::stream<CoalescingStream> ws_;
   beast::flat_buffer read_buf_;
   std::optional<beast::http::request_parser<beast::http::string_body>> http_;
   asio::steady_timer auth_timer_;

@@ -1,5 +1,6 @@
 #include "transport/ws/ws_frames.h"
 
+#include <algorithm>
 #include <array>
 
 #include "base/clock.h"
@@ -22,19 +23,40 @@ Json ParseLenient(std::string_view text) {
   return Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 
-std::string ErrorObject(int code, std::string_view category, std::string_view message,
-                        std::string_view context_json) {
-  std::string out = "{\"code\":" + std::to_string(code) +
-                    ",\"category\":" + Dump(Json(std::string(category))) +
-                    ",\"message\":" + Dump(Json(std::string(message))) + ",\"context\":";
-  out += context_json.empty() ? std::string_view("null") : context_json;
-  out += '}';
-  return out;
+// Appends `text` as a JSON string, byte for byte what Dump(Json(text)) gives:
+// printable ASCII without quote or backslash as is (request ids, categories,
+// most messages), anything else through the serializer.
+void AppendJsonString(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    out += Dump(Json(std::string(text)));
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
 }
 
-std::string ErrorEnvelope(std::string_view request_id, const std::string& error_object) {
-  return "{\"ok\":false,\"requestId\":" + Dump(Json(std::string(request_id))) +
-         ",\"error\":" + error_object + "}";
+// {ok:false, requestId, error:{code, category, message, context|null}},
+// built in one string (the fast lane answers most requests with it).
+std::string ErrorEnvelope(std::string_view request_id, int code, std::string_view category,
+                          std::string_view message, std::string_view context_json) {
+  std::string out;
+  out.reserve(80 + request_id.size() + category.size() + message.size() + context_json.size());
+  out += "{\"ok\":false,\"requestId\":";
+  AppendJsonString(out, request_id);
+  out += ",\"error\":{\"code\":";
+  out += std::to_string(code);
+  out += ",\"category\":";
+  AppendJsonString(out, category);
+  out += ",\"message\":";
+  AppendJsonString(out, message);
+  out += ",\"context\":";
+  out += context_json.empty() ? std::string_view("null") : context_json;
+  out += "}}";
+  return out;
 }
 
 }  // namespace
@@ -129,27 +151,31 @@ std::string BackpressureFrame(std::size_t buffered, std::size_t limit) {
 }
 
 std::string OkResponse(std::string_view request_id, const Json& data) {
-  return "{\"ok\":true,\"requestId\":" + Dump(Json(std::string(request_id))) +
-         ",\"data\":" + Dump(data) + "}";
+  std::string out = "{\"ok\":true,\"requestId\":";
+  AppendJsonString(out, request_id);
+  out += ",\"data\":";
+  out += Dump(data);
+  out += '}';
+  return out;
 }
 
 std::string ErrorResponse(std::string_view request_id, const Error& error) {
-  return ErrorEnvelope(request_id, ErrorObject(error.code(), CategoryName(error.category()),
-                                               error.message(), error.context_json()));
+  return ErrorEnvelope(request_id, error.code(), CategoryName(error.category()), error.message(),
+                       error.context_json());
 }
 
 std::string InvalidRequestResponse(std::string_view request_id) {
-  return ErrorEnvelope(request_id, ErrorObject(1000, "validation", "Invalid request frame", ""));
+  return ErrorEnvelope(request_id, 1000, "validation", "Invalid request frame", "");
 }
 
 std::string TimeoutResponse(std::string_view request_id, std::string_view type,
                             std::int64_t timeout_ms) {
   std::string context = Dump(Json{{"operation", type}, {"timeoutMs", timeout_ms}});
-  return ErrorEnvelope(request_id, ErrorObject(1500, "timeout", "Request timed out", context));
+  return ErrorEnvelope(request_id, 1500, "timeout", "Request timed out", context);
 }
 
 std::string InternalErrorResponse(std::string_view request_id) {
-  return ErrorEnvelope(request_id, ErrorObject(1400, "internal", "Internal error", ""));
+  return ErrorEnvelope(request_id, 1400, "internal", "Internal error", "");
 }
 
 Json HeartbeatEvent(std::string_view credential_id, std::int64_t now_ms) {

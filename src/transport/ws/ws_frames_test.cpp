@@ -102,6 +102,29 @@ TEST(ServerFrames, ResponsesHaveTheSpecShape) {
   EXPECT_TRUE(validation["error"]["context"].is_object());
 }
 
+// The error answer is built by hand for speed: its bytes must stay what the
+// JSON serializer writes, escapes and invalid UTF-8 included.
+TEST(ServerFrames, ErrorResponseStringsAreWhatTheSerializerWrites) {
+  auto dump = [](std::string_view text) {
+    return Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+  };
+  for (std::string_view text :
+       {std::string_view("r-1"), std::string_view("say \"hi\""), std::string_view("back\\slash"),
+        std::string_view("tab\there\nline"), std::string_view("\x01\x1f\x7f"),
+        std::string_view("caf\xc3\xa9 \xe2\x9c\x93"), std::string_view("bad \xff\xc3 utf8"),
+        std::string_view("")}) {
+    Error error = Error::Permission(std::string(text));
+    EXPECT_EQ(ErrorResponse(text, error),
+              "{\"ok\":false,\"requestId\":" + dump(text) +
+                  ",\"error\":{\"code\":" + std::to_string(error.code()) +
+                  ",\"category\":\"permission\",\"message\":" + dump(text) + ",\"context\":null}}")
+        << text;
+    EXPECT_EQ(OkResponse(text, Json(1)),
+              "{\"ok\":true,\"requestId\":" + dump(text) + ",\"data\":1}")
+        << text;
+  }
+}
+
 TEST(ServerFrames, AuthErrorAndBackpressure) {
   EXPECT_EQ(Json::parse(AuthErrorFrame(4001, "no")),
             (Json{{"type", "auth_error"}, {"code", 4001}, {"message", "no"}}));
