@@ -1,5 +1,5 @@
-// The agent plane against the real daemon (issue 13): our node, two signet
-// daemons in temp homes, chats, operators and credentials, then xs-ws-load's
+// The agent plane against the real daemon (issue 13): our node, two or more
+// signet daemons in temp homes, chats, operators and credentials, then xs-ws-load's
 // send, inbound and idle modes. Run by hand, not part of ctest:
 //
 //   node bench/agent/daemon_bench.mjs [--build build] [--seconds 5]
