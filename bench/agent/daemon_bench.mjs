@@ -1,19 +1,33 @@
-// The agent plane against the real daemon (issue 13): our node, two signet
-// daemons in temp homes, chats, operators and credentials, then xs-ws-load's
+// The agent plane against the real daemon (issue 13): our node, two or more
+// signet daemons in temp homes, chats, operators and credentials, then xs-ws-load's
 // send, inbound and idle modes. Run by hand, not part of ctest:
 //
 //   node bench/agent/daemon_bench.mjs [--build build] [--seconds 5]
 //        [--only send,inbound,idle] [--rate 1000] [--idle 1000]
+//        [--members 2] [--publishers 8] [--ws-load path/to/xs-ws-load]
 //
 // Daemon A (the one measured) creates 4 chats with daemon B's inbox as a
 // member; B joins them through its stream/sync. send: 16 connections over
 // A's 4 chats (connection i -> chat i % 4), 1 request in flight each, and
-// the same with 1 connection. inbound: 16 harnesses on A watch chat 0 while
-// harnesses on B publish stamped texts into it at --rate msg/s (B is
-// another member: the agent plane does not feed a chat's own sends back to
-// its agents); latency is the publisher's stamp to the harness's receipt
-// (one process, one clock). idle: --idle authenticated connections, RSS of
-// A's daemon before and after. Prints one JSON line per run.
+// the same with 1 connection. inbound: 16 harnesses on A watch a fifth chat
+// of A's whose other members are the inboxes of --members publisher
+// daemons (B and, from the second on, more daemons of the same kind:
+// default 2), while --publishers harnesses (default 8; publisher j on
+// daemon j % members) publish stamped texts into it at --rate msg/s in
+// total, open loop. Publishers run on other daemons because the agent
+// plane does not feed a chat's own sends back to its agents; on several
+// because one member's sends into a group are serialized by its client
+// (one member reached ~220-690 msg/s) and a daemon holds one chat per
+// group (one publishing member each). Every publishing daemon also
+// receives the others' messages, and all of them share the machine with A:
+// `publisherDaemonCpuUsPerMessage` is their sum. Latencies: the
+// publisher's stamp -> harness receipt (includes the publisher daemon's
+// queue and send) and the node's receipt (the event's sentAt: the node's
+// store time, whole milliseconds, same machine clock) -> harness receipt,
+// the issue's figure. `offeredPerSecond` is what the publishers wrote,
+// `publishedPerSecond` what their daemons answered ok. idle: --idle
+// authenticated connections, RSS of A's daemon before and after. Prints
+// one JSON line per run.
 import { setTimeout as sleep } from "node:timers/promises";
 import path from "node:path";
 import { Signet, binaries, cleanup, cpuUs, flag, report, runTool, startNode } from "../lib/signet_setup.mjs";
@@ -23,7 +37,12 @@ const seconds = flag("seconds", "5");
 const only = flag("only", "send,inbound,idle").split(",");
 const rate = flag("rate", "1000");
 const idle = flag("idle", "1000");
+const members = Math.max(Number(flag("members", "2")), 1);
+const publisherCount = flag("publishers", "8");
 const bins = binaries(build);
+// --ws-load PATH: another build's xs-ws-load (e.g. this tree's, against an
+// older build's daemons for a before/after comparison).
+bins.wsLoad = path.resolve(flag("ws-load", bins.wsLoad));
 
 function load(mode, args) {
   return runTool(bins.wsLoad, [mode, ...args]);
@@ -72,24 +91,40 @@ async function main() {
   }
 
   if (only.includes("inbound")) {
-    b.ok(["chat", "sync"]);
-    let joined;
-    for (let tries = 0; tries < 100 && !joined; ++tries) {
-      joined = b.ok(["chat", "list"]).find?.((c) => c.networkGroupId === chats[0].networkGroupId);
-      if (!joined) await sleep(100);
+    // The publishing members: B's inbox, then one more daemon per member.
+    const pubs = [{ signet: b, inbox: peerInbox }];
+    for (let m = 1; m < members; ++m) {
+      const d = new Signet(bins, nodePort, `pub${m}`);
+      d.ok(["init", "trusted-local", "--env", "local"]);
+      d.ok(["daemon", "start", "--daemon"]);
+      d.ok(["operator", "create", "--label", "pub"]);
+      const p = d.ok(["inbox", "create", "--label", "pub", "--op", "pub"]);
+      pubs.push({ signet: d, inbox: p.inboxId ?? p.networkInboxId ?? p.xmtpInboxId });
     }
-    if (!joined) throw new Error("daemon B did not join chat 0");
-    const listeners = issue(a, "bench", chats[0].id, 16);
-    const publishers = issue(b, "pub", joined.id, 4);
-    const before = [cpuUs(status.pid), cpuUs(b.ok(["status"]).pid)];
-    const r = load("inbound", [...base, "--connections", "16", "--publishers", "4", "--rate", rate,
-      "--tokens", listeners.join(","), "--chat-pattern", chats[0].networkGroupId,
-      "--publish-port", String(b.ok(["status"]).wsPort), "--publish-tokens", publishers.join(","),
-      "--publish-chat", chats[0].networkGroupId]);
+    const inbound = a.ok(["chat", "create", "--name", "inbound", "--op", "bench", "--members",
+      pubs.map((p) => p.inbox).join(",")]);
+    for (const p of pubs) {
+      for (let tries = 0; tries < 100 && !p.chat; ++tries) {
+        if (tries % 10 === 0) p.signet.ok(["chat", "sync"]);
+        p.chat = p.signet.ok(["chat", "list"]).find?.((c) => c.networkGroupId === inbound.networkGroupId);
+        if (!p.chat) await sleep(100);
+      }
+      if (!p.chat) throw new Error("a publishing daemon did not join the inbound chat");
+      p.token = issue(p.signet, "pub", p.chat.id, 1)[0];
+      p.status = p.signet.ok(["status"]);
+    }
+    const listeners = issue(a, "bench", inbound.id, 16);
+    const pubCpu = () => pubs.reduce((sum, p) => sum + cpuUs(p.status.pid), 0);
+    const before = [cpuUs(status.pid), pubCpu()];
+    const r = load("inbound", [...base, "--connections", "16", "--publishers", publisherCount, "--rate", rate,
+      "--tokens", listeners.join(","), "--chat-pattern", inbound.networkGroupId,
+      "--publish-ports", pubs.map((p) => String(p.status.wsPort)).join(","),
+      "--publish-tokens", pubs.map((p) => p.token).join(","),
+      "--publish-chats", pubs.map((p) => p.chat.id).join(",")]);
+    r.members = pubs.length;
     r.listenerDaemonCpuUsPerMessage = Math.round((cpuUs(status.pid) - before[0]) / Math.max(r.published, 1));
-    r.publisherDaemonCpuUsPerMessage =
-      Math.round((cpuUs(b.ok(["status"]).pid) - before[1]) / Math.max(r.published, 1));
-    report(`inbound ${rate} msg/s, 16 harnesses`, r);
+    r.publisherDaemonCpuUsPerMessage = Math.round((pubCpu() - before[1]) / Math.max(r.published, 1));
+    report(`inbound ${rate} msg/s, 16 harnesses, ${pubs.length} publishing member(s)`, r);
   }
 
   if (only.includes("idle")) {

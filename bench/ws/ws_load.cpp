@@ -15,13 +15,25 @@
 //   xs-ws-load inbound  --port P [--connections 16] [--publishers 1] [--chats 1]
 //                       [--rate 200] [--seconds 5]
 //       inbound delivery latency: `connections` listeners, `publishers`
-//       more connections send stamped messages at `rate`/s in total; the
-//       listeners time each message.visible from the stamp.
-//       --publish-port P2 --publish-tokens a,b [--publish-chat GROUP]: the
-//       publishers connect to another daemon (another member of the chat:
-//       the agent plane does not feed a chat's own sends back to its
-//       agents) with their own tokens, sending to GROUP (default: the
-//       listeners' chat). The output then adds `published` (ok answers)
+//       more connections send stamped messages at `rate`/s in total
+//       (open loop: `offered` frames written, `published` ok answers); the
+//       listeners time each message.visible twice: from the publisher's
+//       stamp (`deliveryLatency`: includes the publisher's queue and send)
+//       and from the node's receipt (`nodeLatency`: the event's `sentAt`,
+//       which is the node's store time of the envelope, created_ns, in
+//       whole milliseconds, against this machine's realtime clock; the
+//       node runs on the same machine; the truncation to milliseconds
+//       makes it an upper bound, 0-1 ms high). After the run it waits up
+//       to --drain seconds (default 30) for the answers and events still
+//       in flight (`drainSeconds`), so a backlog shows as latency, not as
+//       lost events.
+//       --publish-port P2 (or --publish-ports P2,P3) --publish-tokens a,b
+//       [--publish-chat GROUP | --publish-chats c1,c2]: the publishers
+//       connect to other daemons (other members of the chat: the agent
+//       plane does not feed a chat's own sends back to its agents) with
+//       their own tokens; publisher j uses port, token and chat j % n of
+//       each list (default chat: the listeners'), so several publishing
+//       members (one per daemon) can share the load. The output then adds `published` (ok answers)
 //       and `expectedEvents` (published x listeners).
 //
 // Tokens: --token-pattern with {i} = connection index (listeners first, then
@@ -41,6 +53,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -48,6 +61,7 @@
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -63,6 +77,30 @@ using Clock = std::chrono::steady_clock;
 std::int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
       .count();
+}
+
+// The realtime clock (the node stamps envelopes with it), microseconds.
+std::int64_t RealtimeUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// "2026-12-01T22:47:18.123Z" -> milliseconds since the epoch; -1 if malformed.
+std::int64_t IsoMs(std::string_view iso) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+  if (std::sscanf(std::string(iso).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &y, &mo, &d, &h, &mi,
+                  &sec, &ms) != 7) {
+    return -1;
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000 + ms;
 }
 
 struct Args {
@@ -81,13 +119,20 @@ struct Args {
   std::vector<std::string> tokens;
   std::string chat = "conv_out_of_scope";
   std::string chat_pattern = "conv_{c}";
-  std::uint16_t publish_port = 0;  // 0: publishers use --port
+  std::uint16_t publish_port = 0;          // 0: publishers use --port
+  std::vector<std::string> publish_ports;  // --publish-ports: publisher j -> publish_ports[j % n]
   std::vector<std::string> publish_tokens;
   std::vector<std::string> chat_ids;  // --chat-ids: connection i -> chat_ids[i % n]
   std::string publish_chat;
+  std::vector<std::string> publish_chats;  // --publish-chats: publisher j -> publish_chats[j % n]
+  double drain = 30;
 
   bool Publisher(int i) const { return mode == "inbound" && i >= connections; }
   std::uint16_t Port(int i) const {
+    if (Publisher(i) && !publish_ports.empty()) {
+      return static_cast<std::uint16_t>(std::stoi(
+          publish_ports[static_cast<std::size_t>(i - connections) % publish_ports.size()]));
+    }
     return Publisher(i) && publish_port != 0 ? publish_port : port;
   }
 
@@ -102,6 +147,9 @@ struct Args {
     return t;
   }
   std::string Chat(int i) const {
+    if (Publisher(i) && !publish_chats.empty()) {
+      return publish_chats[static_cast<std::size_t>(i - connections) % publish_chats.size()];
+    }
     if (Publisher(i) && !publish_chat.empty()) return publish_chat;
     if (!chat_ids.empty()) return chat_ids[static_cast<std::size_t>(i) % chat_ids.size()];
     std::string c = chat_pattern;
@@ -115,24 +163,33 @@ struct Args {
 struct Stats {
   std::mutex mu;
   std::vector<std::int64_t> latencies_us;
-  std::atomic<std::uint64_t> ok{0}, errors{0}, events{0}, closed{0};
+  std::vector<std::int64_t> node_latencies_us;  // inbound: from the node's sentAt
+  std::atomic<std::uint64_t> ok{0}, errors{0}, events{0}, closed{0}, offered{0};
   void Add(std::int64_t us) {
     std::lock_guard lock(mu);
     if (latencies_us.size() < 5'000'000) latencies_us.push_back(us);
   }
+  void AddNode(std::int64_t us) {
+    std::lock_guard lock(mu);
+    if (node_latencies_us.size() < 5'000'000) node_latencies_us.push_back(us);
+  }
   Json Percentiles() {
     std::lock_guard lock(mu);
-    if (latencies_us.empty()) return nullptr;
-    std::sort(latencies_us.begin(), latencies_us.end());
+    return PercentilesOf(latencies_us);
+  }
+  Json NodePercentiles() {
+    std::lock_guard lock(mu);
+    return PercentilesOf(node_latencies_us);
+  }
+
+ private:
+  static Json PercentilesOf(std::vector<std::int64_t>& v) {
+    if (v.empty()) return nullptr;
+    std::sort(v.begin(), v.end());
     auto at = [&](double q) {
-      return latencies_us[std::min(
-          latencies_us.size() - 1,
-          static_cast<std::size_t>(q * static_cast<double>(latencies_us.size())))];
+      return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
     };
-    return {{"p50Us", at(0.5)},
-            {"p90Us", at(0.9)},
-            {"p99Us", at(0.99)},
-            {"maxUs", latencies_us.back()}};
+    return {{"p50Us", at(0.5)}, {"p90Us", at(0.9)}, {"p99Us", at(0.99)}, {"maxUs", v.back()}};
   }
 };
 
@@ -179,6 +236,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     });
   }
   void Publish() {
+    ++stats_.offered;
     asio::post(ws_.get_executor(), [self = shared_from_this()] {
       std::string text = "xsbench " + std::to_string(NowNs());
       self->Write(Json{{"type", "send_message"},
@@ -258,8 +316,16 @@ class Conn : public std::enable_shared_from_this<Conn> {
       if (at != std::string_view::npos) {
         std::int64_t sent = std::strtoll(std::string(text.substr(at + 8, 20)).c_str(), nullptr, 10);
         if (stop_ns_ != 0) {
+          const std::int64_t now_ns = NowNs();
+          const std::int64_t now_real_us = RealtimeUs();
           ++stats_.events;
-          stats_.Add((NowNs() - sent) / 1000);
+          stats_.Add((now_ns - sent) / 1000);
+          static constexpr std::string_view kSentAt = R"("sentAt":")";
+          auto node_at = text.find(kSentAt);
+          if (node_at != std::string_view::npos) {
+            std::int64_t node_ms = IsoMs(text.substr(node_at + kSentAt.size(), 24));
+            if (node_ms >= 0) stats_.AddNode(now_real_us - node_ms * 1000);
+          }
         }
       }
     }
@@ -348,10 +414,17 @@ Args Parse(int argc, char** argv) {
       a.publish_port = static_cast<std::uint16_t>(std::stoi(v));
     else if (f == "--publish-chat")
       a.publish_chat = v;
-    else if (f == "--tokens" || f == "--publish-tokens" || f == "--chat-ids") {
+    else if (f == "--drain")
+      a.drain = std::stod(v);
+    else if (f == "--tokens" || f == "--publish-tokens" || f == "--chat-ids" ||
+             f == "--publish-chats" || f == "--publish-ports") {
       std::stringstream in(v);
       std::string t;
-      auto& into = f == "--tokens" ? a.tokens : f == "--chat-ids" ? a.chat_ids : a.publish_tokens;
+      auto& into = f == "--tokens"          ? a.tokens
+                   : f == "--chat-ids"      ? a.chat_ids
+                   : f == "--publish-chats" ? a.publish_chats
+                   : f == "--publish-ports" ? a.publish_ports
+                                            : a.publish_tokens;
       while (std::getline(in, t, ',')) into.push_back(t);
     } else {
       std::fprintf(stderr, "unknown flag %s\n", f.c_str());
@@ -422,7 +495,20 @@ int main(int argc, char** argv) {
         next += period;
         std::this_thread::sleep_until(next);
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));  // in-flight deliveries
+      // In-flight answers and deliveries: until every offered frame is
+      // answered and every published message reached every listener, or
+      // --drain seconds.
+      const auto drain_start = Clock::now();
+      const auto drain_until =
+          drain_start + std::chrono::nanoseconds(static_cast<std::int64_t>(args.drain * 1e9));
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      while (
+          Clock::now() < drain_until &&
+          (stats.ok.load() + stats.errors.load() < stats.offered.load() ||
+           stats.events.load() < stats.ok.load() * static_cast<std::uint64_t>(args.connections))) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      out["drainSeconds"] = std::chrono::duration<double>(Clock::now() - drain_start).count();
     } else {
       std::this_thread::sleep_until(start + std::chrono::nanoseconds(stop_ns - NowNs()));
     }
@@ -431,11 +517,17 @@ int main(int argc, char** argv) {
     out["okAnswers"] = stats.ok.load();
     out["errorAnswers"] = stats.errors.load();
     if (args.mode == "inbound") {
+      out["offered"] = stats.offered.load();
+      out["offeredPerSecond"] = static_cast<double>(stats.offered.load()) / args.seconds;
       out["published"] = stats.ok.load();
+      // Answered sends over the offered window plus the drain: the rate the
+      // publishers really reached.
+      out["publishedPerSecond"] = static_cast<double>(stats.ok.load()) / elapsed;
       out["expectedEvents"] = stats.ok.load() * static_cast<std::uint64_t>(args.connections);
       out["eventsReceived"] = stats.events.load();
       out["eventsPerSecond"] = static_cast<double>(stats.events.load()) / args.seconds;
       out["deliveryLatency"] = stats.Percentiles();
+      out["nodeLatency"] = stats.NodePercentiles();
     } else {
       out["answersPerSecond"] =
           static_cast<double>(stats.ok.load() + stats.errors.load()) / args.seconds;

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -103,7 +104,9 @@ struct AgentPlane::Core {
 
   // ---- the feed
   std::shared_ptr<HostEventQueue> feed_queue;
-  void Feed(const HostEvent& event);
+  // Projects and publishes a batch of host events (in order, per
+  // credential one PublishBatch).
+  void Feed(std::span<const HostEvent> events);
 
   // reveal.request: replays the chat's matching history (runtime lock held).
   void ReplayRevealed(const Credential& c, const RevealRequest& reveal);

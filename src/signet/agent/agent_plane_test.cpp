@@ -267,6 +267,50 @@ TEST_F(AgentPlaneTest, ACredentialWithoutReadMessagesGetsNothingUnrevealed) {
   }
 }
 
+TEST_F(AgentPlaneTest, ABurstReachesEveryCredentialInOrderWithItsOwnProjection) {
+  // Two readers share one view of each message; a credential without
+  // read-messages sees the peer's messages through a sender reveal, a
+  // different projection of the same message.
+  std::string reader = Issue({"read-messages"})["credential"]["id"];
+  std::string other = Issue({"read-messages", "send"})["credential"]["id"];
+  std::string revealed = Issue({"send"})["credential"]["id"];
+  Reveal(revealed, "sender", peer_client_->inbox_id());
+  auto reader_sink = AttachFresh(reader);
+  auto other_sink = AttachFresh(other);
+  auto revealed_sink = AttachFresh(revealed);
+  plane_->Flush();
+  std::size_t reader_at = reader_sink->Count(), other_at = other_sink->Count();
+  std::size_t revealed_at = revealed_sink->Count();
+
+  constexpr int kBurst = 12;  // sent back to back: the feed takes them in batches
+  std::vector<std::string> ids;
+  for (int i = 0; i < kBurst; ++i) ids.push_back(PeerSends("burst " + std::to_string(i)));
+  std::uint64_t reader_seq = 0, revealed_seq = 0;
+  for (int i = 0; i < kBurst; ++i) {
+    Json r = reader_sink->NextOfType("message.visible", &reader_at);
+    Json o = other_sink->NextOfType("message.visible", &other_at);
+    Json v = revealed_sink->NextOfType("message.visible", &revealed_at);
+    ASSERT_FALSE(r.is_null() || o.is_null() || v.is_null()) << "message " << i;
+    EXPECT_EQ(r["event"]["messageId"], ids[i]);
+    EXPECT_EQ(r["event"]["visibility"], "visible");
+    EXPECT_EQ(r["event"]["content"], (Json{{"text", "burst " + std::to_string(i)}}));
+    EXPECT_EQ(o["event"], r["event"]) << "the same view: the same event";
+    EXPECT_EQ(v["event"]["messageId"], ids[i]);
+    EXPECT_EQ(v["event"]["visibility"], "revealed");
+    EXPECT_EQ(v["event"]["content"], r["event"]["content"]);
+    Json without_visibility = v["event"];
+    without_visibility["visibility"] = "visible";
+    EXPECT_EQ(without_visibility, r["event"]) << "only the visibility differs";
+    // Consecutive seqs per credential: nothing between the burst's frames.
+    if (i > 0) {
+      EXPECT_EQ(r["seq"].get<std::uint64_t>(), reader_seq + 1);
+      EXPECT_EQ(v["seq"].get<std::uint64_t>(), revealed_seq + 1);
+    }
+    reader_seq = r["seq"].get<std::uint64_t>();
+    revealed_seq = v["seq"].get<std::uint64_t>();
+  }
+}
+
 TEST_F(AgentPlaneTest, SignetInternalContentNeverReachesAnAgent) {
   std::string reader = Issue({"read-messages"})["credential"]["id"];
   auto sink = AttachFresh(reader);

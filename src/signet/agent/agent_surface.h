@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,6 +87,12 @@ class EventSink {
   virtual ~EventSink() = default;
   // A sequenced frame for this connection's credential. Must not block.
   virtual void Deliver(const Frame& frame) = 0;
+  // Several sequenced frames, in seq order (the inbound feed publishes a
+  // burst of messages at once). The same as Deliver on each in turn; a
+  // transport may override it to hand them over in one step. Must not block.
+  virtual void DeliverBatch(std::span<const Frame> frames) {
+    for (const Frame& frame : frames) Deliver(frame);
+  }
   // The credential stopped being active (revoked, expired, pending): close
   // with `code` (transport.md close codes). Must not block.
   virtual void Close(int code, std::string_view reason) = 0;

@@ -25,6 +25,25 @@ class EventHub::Channel {
     return PublishLocked(event_json);
   }
 
+  void PublishBatch(std::span<const std::string_view> events_json) {
+    if (events_json.empty()) return;
+    std::lock_guard lock(mu_);
+    std::vector<Frame> frames;
+    frames.reserve(events_json.size());
+    const std::uint64_t first = next_seq_;
+    for (std::string_view event_json : events_json) frames.push_back(SequenceLocked(event_json));
+    // A sink that detaches itself inside DeliverBatch replaces sinks_; this
+    // copy of the list stays valid.
+    std::shared_ptr<const SinkList> sinks = sinks_;
+    for (const auto& entry : *sinks) {
+      // Frames up to delivered_through were in the sink's replay.
+      const std::uint64_t skip =
+          entry.delivered_through >= first ? entry.delivered_through - first + 1 : 0;
+      if (skip >= frames.size()) continue;
+      entry.sink->DeliverBatch(std::span<const Frame>(frames).subspan(skip));
+    }
+  }
+
   Attachment Attach(std::optional<std::uint64_t> last_seen, std::shared_ptr<EventSink> sink) {
     std::lock_guard lock(mu_);
     Attachment out;
@@ -84,7 +103,8 @@ class EventHub::Channel {
     sinks_ = std::move(sinks);
   }
 
-  Frame PublishLocked(std::string_view event_json) {
+  // Numbers and buffers the frame; delivers nothing.
+  Frame SequenceLocked(std::string_view event_json) {
     const std::uint64_t seq = next_seq_++;
     Frame frame = std::make_shared<const std::string>(FrameText(seq, event_json));
     if (capacity_ > 0) {
@@ -96,6 +116,12 @@ class EventHub::Channel {
         head_ = (head_ + 1) % capacity_;
       }
     }
+    return frame;
+  }
+
+  Frame PublishLocked(std::string_view event_json) {
+    const std::uint64_t seq = next_seq_;
+    Frame frame = SequenceLocked(event_json);
     // A sink that detaches itself inside Deliver replaces sinks_; this
     // copy of the list stays valid.
     std::shared_ptr<const SinkList> sinks = sinks_;
@@ -148,6 +174,10 @@ Frame EventHub::Publish(const std::string& credential_id, std::string_view event
 
 Frame EventHub::Publish(Channel& channel, std::string_view event_json) {
   return channel.Publish(event_json);
+}
+
+void EventHub::PublishBatch(Channel& channel, std::span<const std::string_view> events_json) {
+  channel.PublishBatch(events_json);
 }
 
 Attachment EventHub::Attach(const std::string& credential_id,

@@ -21,8 +21,9 @@
 //   (A fresh attach on a ring that already dropped frames is a gap too.)
 //
 // Delivery happens on the publishing thread, in seq order, under the
-// channel's lock; EventSink::Deliver and Close must not block. A sink may
-// call Detach from inside Deliver.
+// channel's lock (PublishBatch: every frame of the batch is sequenced and
+// buffered first, then each sink gets its frames in one DeliverBatch); EventSink::Deliver and Close
+// must not block. A sink may call Detach from inside Deliver.
 //
 // Thread contract: thread-safe.
 #pragma once
@@ -31,6 +32,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -58,6 +60,9 @@ class EventHub {
   // the channel's sinks. Returns the frame.
   Frame Publish(const std::string& credential_id, std::string_view event_json);
   static Frame Publish(Channel& channel, std::string_view event_json);
+  // Sequences each of `events_json` in order, as Publish on each would, and
+  // hands each sink its new frames in one DeliverBatch call.
+  static void PublishBatch(Channel& channel, std::span<const std::string_view> events_json);
 
   Attachment Attach(const std::string& credential_id, std::optional<std::uint64_t> last_seen_seq,
                     std::shared_ptr<EventSink> sink);

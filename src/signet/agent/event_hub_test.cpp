@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include "base/testing/fake_clock.h"
@@ -259,6 +260,52 @@ TEST(EventHubTest, AttachIsAtomicWithConcurrentPublishers) {
     for (std::size_t i = 1; i < seen.size(); ++i) ASSERT_EQ(seen[i], seen[i - 1] + 1);
     EXPECT_EQ(seen.back(), total);
   }
+}
+
+// A sink that takes batches whole (as the WebSocket connection does).
+class BatchSink : public RecordingSink {
+ public:
+  void DeliverBatch(std::span<const Frame> batch) override {
+    std::lock_guard lock(mu);
+    batches.push_back(batch.size());
+    frames.insert(frames.end(), batch.begin(), batch.end());
+  }
+  std::vector<std::size_t> batches;
+};
+
+TEST(EventHubTest, PublishBatchMakesTheFramesPublishWouldInOneDeliveryPerSink) {
+  FakeClock clock(1000);
+  EventHub one_by_one(10, &clock);
+  EventHub batched(10, &clock);
+  auto single_sink = std::make_shared<BatchSink>();
+  auto batch_sink = std::make_shared<BatchSink>();
+  auto plain_sink = std::make_shared<RecordingSink>();  // the default DeliverBatch
+  one_by_one.Attach(kCred, std::nullopt, single_sink);
+  batched.Attach(kCred, std::nullopt, batch_sink);
+  batched.Attach(kCred, std::nullopt, plain_sink);
+  one_by_one.Publish(kCred, Event(0));
+  batched.Publish(kCred, Event(0));
+  const std::vector<std::string> events = {Event(1), Event(2), Event(3)};
+  for (const auto& e : events) one_by_one.Publish(kCred, e);
+  const std::vector<std::string_view> views(events.begin(), events.end());
+  EventHub::PublishBatch(*batched.ChannelFor(kCred), views);
+  EventHub::PublishBatch(*batched.ChannelFor(kCred), {});  // nothing: no seq, no delivery
+
+  ASSERT_EQ(batch_sink->frames.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(*batch_sink->frames[i], *single_sink->frames[i]) << "frame " << i;
+    EXPECT_EQ(*plain_sink->frames[i], *single_sink->frames[i]) << "frame " << i;
+  }
+  EXPECT_EQ(batch_sink->batches, (std::vector<std::size_t>{3})) << "Publish uses Deliver";
+  EXPECT_EQ(batched.NextSeq(kCred), 5u);
+
+  // The batch is in the replay buffer like anything published.
+  auto late = std::make_shared<RecordingSink>();
+  Attachment resumed = batched.Attach(kCred, 2, late);
+  ASSERT_EQ(resumed.replay.size(), 2u);
+  EXPECT_EQ(*resumed.replay[0], *single_sink->frames[2]);
+  EXPECT_EQ(*resumed.replay[1], *single_sink->frames[3]);
+  EXPECT_EQ(resumed.resumed_from, 2u);
 }
 
 }  // namespace

@@ -153,6 +153,13 @@ std::shared_ptr<HostEventQueue> ClientHost::Subscribe(std::size_t capacity) {
   return queue;
 }
 
+std::shared_ptr<HostEventQueue> ClientHost::SubscribeJoins(std::size_t capacity) {
+  auto queue = std::make_shared<HostEventQueue>(capacity, HostEventKinds::kJoinsOnly);
+  std::lock_guard lock(watchers_mu_);
+  watchers_.push_back(queue);
+  return queue;
+}
+
 std::uint64_t ClientHost::AppliedMessages() const {
   std::lock_guard lock(mu_);
   std::uint64_t n = 0;

@@ -108,6 +108,8 @@ class ClientHost final : public XmtpNetwork {
   // A queue that receives every message and join the client streams see
   // from now on (host_events.h); dropping the queue unsubscribes.
   std::shared_ptr<HostEventQueue> Subscribe(std::size_t capacity);
+  // The same for the joins only (no copy of, nor wake-up for, a message).
+  std::shared_ptr<HostEventQueue> SubscribeJoins(std::size_t capacity);
   // Messages the clients applied from the network so far (progress of a sync).
   std::uint64_t AppliedMessages() const;
 

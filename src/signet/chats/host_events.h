@@ -37,13 +37,20 @@ struct HostEvent {
   xmtp::client::Message message;  // kMessage
 };
 
+// The kinds of event a queue takes (a queue that waits only for joins is
+// not woken, nor copied into, for every message).
+enum class HostEventKinds { kAll, kJoinsOnly };
+
 class HostEventQueue {
  public:
-  explicit HostEventQueue(std::size_t capacity) : capacity_(capacity) {}
+  explicit HostEventQueue(std::size_t capacity, HostEventKinds kinds = HostEventKinds::kAll)
+      : capacity_(capacity), kinds_(kinds) {}
 
   // Never blocks on the consumer; when the queue is full the event is
-  // dropped and overflowed() turns true.
+  // dropped and overflowed() turns true. Events of kinds the queue does not
+  // take are ignored.
   void Push(const HostEvent& event) {
+    if (kinds_ == HostEventKinds::kJoinsOnly && event.kind != HostEvent::Kind::kJoined) return;
     {
       std::lock_guard lock(mu_);
       if (events_.size() >= capacity_) {
@@ -72,6 +79,7 @@ class HostEventQueue {
 
  private:
   const std::size_t capacity_;
+  const HostEventKinds kinds_;
   mutable std::mutex mu_;
   std::condition_variable ready_;
   std::deque<HostEvent> events_;

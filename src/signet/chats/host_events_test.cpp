@@ -35,6 +35,18 @@ TEST(HostEventQueueTest, HandsOutEventsInOrderAndDropsInsteadOfBlockingWhenFull)
   EXPECT_TRUE(queue.Take(milliseconds(0)).empty());
 }
 
+TEST(HostEventQueueTest, AJoinsOnlyQueueIgnoresMessagesAndNeverOverflowsOnThem) {
+  HostEventQueue queue(1, HostEventKinds::kJoinsOnly);
+  HostEvent message{HostEvent::Kind::kMessage, "inst", {7}, {}};
+  for (int i = 0; i < 3; ++i) queue.Push(message);
+  EXPECT_FALSE(queue.overflowed());
+  queue.Push(Joined(1));
+  auto events = queue.Take(milliseconds(0));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, HostEvent::Kind::kJoined);
+  EXPECT_EQ(events[0].group_id, xmtp::client::Bytes{1});
+}
+
 // Collects events from `queue` until `done` says so (or a generous guard).
 template <typename Done>
 std::vector<HostEvent> TakeUntil(HostEventQueue& queue, Done done) {
@@ -70,6 +82,7 @@ TEST(ClientHostSubscribeTest, WatchersSeeJoinsAndMessagesAndASlowOneBlocksNobody
 
   auto watcher = host.Subscribe(100);
   auto slow = host.Subscribe(1);  // never taken from
+  auto joins = host.SubscribeJoins(100);
   {
     auto gone = host.Subscribe(100);  // let go at once: forgotten
   }
@@ -100,6 +113,11 @@ TEST(ClientHostSubscribeTest, WatchersSeeJoinsAndMessagesAndASlowOneBlocksNobody
   ASSERT_TRUE(std::any_of(events.begin(), events.end(), is_text_for_bob));
   EXPECT_TRUE(slow->overflowed());
   EXPECT_GE(host.AppliedMessages(), 1u);
+  // The joins-only queue got the Welcome and none of the messages.
+  std::vector<HostEvent> joined_only = joins->Take(std::chrono::milliseconds(0));
+  EXPECT_FALSE(joined_only.empty());
+  for (const auto& e : joined_only) EXPECT_EQ(e.kind, HostEvent::Kind::kJoined);
+  EXPECT_FALSE(joins->overflowed());
   host.Stop();
 }
 

@@ -70,7 +70,8 @@ ChatWatch::~ChatWatch() { Stop(); }
 void ChatWatch::Start() {
   if (thread_.joinable()) return;
   stop_ = false;
-  joins_ = host_.Subscribe(kWatchQueueCapacity);
+  // The reconciler waits for joins only: the messages need not wake it.
+  joins_ = host_.SubscribeJoins(kWatchQueueCapacity);
   thread_ = std::thread([this] { Reconciler(); });
 }
 
@@ -87,7 +88,7 @@ void ChatWatch::Reconciler() {
       joined = joined || e.kind == HostEvent::Kind::kJoined;
     }
     if (joins_->overflowed()) {
-      joins_ = host_.Subscribe(kWatchQueueCapacity);
+      joins_ = host_.SubscribeJoins(kWatchQueueCapacity);
       joined = true;
     }
     if (!joined) continue;

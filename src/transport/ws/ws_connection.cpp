@@ -77,6 +77,10 @@ void ConnectionSink::Deliver(const Frame& frame) {
   if (auto c = Get()) c->Deliver(frame);
 }
 
+void ConnectionSink::DeliverBatch(std::span<const Frame> frames) {
+  if (auto c = Get()) c->DeliverBatch(std::vector<Frame>(frames.begin(), frames.end()));
+}
+
 void ConnectionSink::Close(int code, std::string_view reason) {
   if (auto c = Get()) c->CloseAfterFlush(code, std::string(reason));
 }
@@ -431,6 +435,13 @@ void Connection::Deliver(Frame frame) {
   delivered_.fetch_add(1, std::memory_order_relaxed);
   asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
     self->OnDeliver(std::move(frame));
+  });
+}
+
+void Connection::DeliverBatch(std::vector<Frame> frames) {
+  delivered_.fetch_add(frames.size(), std::memory_order_relaxed);
+  asio::post(ws_.get_executor(), [self = shared_from_this(), frames = std::move(frames)]() mutable {
+    for (Frame& frame : frames) self->OnDeliver(std::move(frame));
   });
 }
 

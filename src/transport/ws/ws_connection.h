@@ -28,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,7 @@ class ConnectionSink final : public signet::agent::EventSink {
  public:
   explicit ConnectionSink(std::weak_ptr<Connection> c) : connection_(std::move(c)) {}
   void Deliver(const Frame& frame) override;
+  void DeliverBatch(std::span<const Frame> frames) override;
   void Close(int code, std::string_view reason) override;
   void Disconnect();
 
@@ -91,6 +93,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Start();
   void Deliver(Frame frame);
+  // Several frames in one hand-off to the strand (as Deliver on each).
+  void DeliverBatch(std::vector<Frame> frames);
   void CloseAfterFlush(int code, std::string reason, bool wait_for_plane = false);
   void BeginDrain();
   // After the I/O threads stopped: unregisters the sink of a connection that
