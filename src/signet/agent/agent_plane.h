@@ -69,6 +69,14 @@ struct AgentPlaneOptions {
   std::function<void(std::string_view event, const Json& fields)> log;  // never given secrets
 };
 
+// A send_message request's fields, read in place (the fast lane);
+// `content` points into the request.
+struct SendFields {
+  std::string chat;
+  std::string type;
+  const Json* content = nullptr;
+};
+
 class AgentPlane final : public AgentSurface {
  public:
   // `chats` and `host` may be null (a daemon without clients): no inbound
@@ -114,10 +122,13 @@ class AgentPlane final : public AgentSurface {
     std::string type;
     std::string method;
     Json params;
+    std::optional<SendFields> send;  // send_message when built without params
     std::int64_t now_ms = 0;
   };
+  // With build_params false (the fast lane), send_message fills `send`
+  // instead of `params`.
   std::optional<Result<Json>> Prepare(const std::string& credential_id, const Json& request,
-                                      Prepared& out);
+                                      Prepared& out, bool build_params = true);
 
   std::shared_ptr<Core> core_;
   std::thread feed_;

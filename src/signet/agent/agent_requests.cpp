@@ -57,15 +57,25 @@ Result<std::optional<Json>> ScopeList(const Json& request, std::string_view fiel
   return std::optional<Json>(*it);
 }
 
+// A send_message request's fields, checked in the order MessageCall checks
+// them; `content` points into the request.
+Result<SendFields> ReadSend(const Json& request) {
+  XS_TRY(std::string group, RequiredString(request, "groupId"));
+  XS_TRY(std::string content_type, ContentType(request));
+  auto it = request.find("content");
+  if (it == request.end() || it->is_null()) return Error::Validation("content", "is required");
+  return SendFields{std::move(group), std::move(content_type), &*it};
+}
+
 // The registry params of a message request.
 Result<std::pair<std::string, Json>> MessageCall(const std::string& type, const Json& request) {
-  XS_TRY(std::string group, RequiredString(request, "groupId"));
   if (type == "send_message") {
-    XS_TRY(std::string content_type, ContentType(request));
-    XS_TRY(Json content, Content(request));
-    return std::pair{std::string("message.send"),
-                     Json{{"chatId", group}, {"contentType", content_type}, {"content", content}}};
+    XS_TRY(SendFields send, ReadSend(request));
+    return std::pair{std::string("message.send"), Json{{"chatId", std::move(send.chat)},
+                                                       {"contentType", std::move(send.type)},
+                                                       {"content", *send.content}}};
   }
+  XS_TRY(std::string group, RequiredString(request, "groupId"));
   XS_TRY(std::string message_id, RequiredString(request, "messageId"));
   if (type == "send_reply") {
     XS_TRY(std::string content_type, ContentType(request));
@@ -90,10 +100,10 @@ Result<std::pair<std::string, Json>> MessageCall(const std::string& type, const 
 // order credential_send.cpp runs them (chat, scope, content type), for the
 // requests whose parameters it surely accepts: text or markdown with text
 // content. Anything else, and a request that passes them, needs the runtime.
-std::optional<Result<Json>> SendChecks(const CredView& view, const Json& params) {
-  const auto& type = params["contentType"].get_ref<const std::string&>();
+std::optional<Result<Json>> SendChecks(const CredView& view, const SendFields& send) {
+  const std::string& type = send.type;
   if (type != kTextType && type != kMarkdownType) return std::nullopt;
-  const Json& content = params["content"];
+  const Json& content = *send.content;
   const Json* text = &content;
   if (content.is_object()) {
     auto field = content.find("text");
@@ -105,7 +115,7 @@ std::optional<Result<Json>> SendChecks(const CredView& view, const Json& params)
   const auto& body = text->get_ref<const std::string&>();
   if (body.empty() || body.size() > kMaxMessageTextBytes) return std::nullopt;
 
-  const auto& chat = params["chatId"].get_ref<const std::string&>();
+  const std::string& chat = send.chat;
   const bool in_scope =
       std::find(view.chat_ids.begin(), view.chat_ids.end(), chat) != view.chat_ids.end();
   if (!in_scope) {
@@ -134,7 +144,8 @@ std::optional<Result<Json>> SendChecks(const CredView& view, const Json& params)
 // Handle's own checks (schema, credential, heartbeat): the answer when they
 // decide it, else what to call in `out`.
 std::optional<Result<Json>> AgentPlane::Prepare(const std::string& credential_id,
-                                                const Json& request, Prepared& out) {
+                                                const Json& request, Prepared& out,
+                                                bool build_params) {
   Core& core = *core_;
   if (!request.is_object()) return Result<Json>(Error::Validation("request", "must be an object"));
   Result<std::string> type = RequiredString(request, "type");
@@ -151,6 +162,14 @@ std::optional<Result<Json>> AgentPlane::Prepare(const std::string& credential_id
     }
   }
   const std::string& t = out.type;
+  if (t == "send_message" && !build_params) {
+    // The fast lane reads the fields in place: no params object to build.
+    auto send = ReadSend(request);
+    if (!send.ok()) return Result<Json>(send.error());
+    out.method = "message.send";
+    out.send = *std::move(send);
+    return std::nullopt;
+  }
   if (t == "send_message" || t == "send_reply" || t == "send_reaction") {
     auto call = MessageCall(t, request);
     if (!call.ok()) return Result<Json>(call.error());
@@ -202,8 +221,8 @@ std::optional<Result<Json>> AgentPlane::Prepare(const std::string& credential_id
 std::optional<Result<Json>> AgentPlane::Precheck(const std::string& credential_id,
                                                  const Json& request) {
   Prepared call;
-  if (auto answer = Prepare(credential_id, request, call)) return answer;
-  if (call.method == "message.send") return SendChecks(*call.view, call.params);
+  if (auto answer = Prepare(credential_id, request, call, /*build_params=*/false)) return answer;
+  if (call.send) return SendChecks(*call.view, *call.send);
   return std::nullopt;
 }
 
