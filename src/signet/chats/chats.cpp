@@ -158,12 +158,27 @@ Status Chats::Impl::Record(const Json& chat) {
   return written;
 }
 
+std::string Chats::Impl::DerivedMessageId(const client::Bytes& network_id) const {
+  const crypto::Digest256 tag = s->store->KeyedTag(network_id);
+  return MakeId(IdType::kMessage, std::span<const std::uint8_t, 8>(tag.data(), 8));
+}
+
+// Runs for every message sent, listed, searched or watched (for each of a
+// chat's watchers), so it is cheap: the lookup is usually an IdCache hit,
+// and a new mapping commits kUnsynced (no fsync). That is safe because the
+// msg_ id is derived from the network id: should a power cut drop the
+// mapping (the message in the client store is committed the same way, and
+// stays on the node), the message maps to the same msg_ id when it is seen
+// again, and FindMessage finds a msg_ id whose mapping is gone among the
+// chat's messages. Mappings made before msg_ ids were derived are random and
+// were committed synced; the lookup keeps them.
 Result<std::string> Chats::Impl::MessageId(const client::Bytes& network_id) {
   std::string hex = codec::HexEncode(network_id);
   XS_TRY(std::optional<std::string> local, s->store->GetLocalId(kMessageMap, hex));
   if (local) return *local;
-  std::string id = NewId(IdType::kMessage);
-  XS_RETURN_IF_ERROR(s->store->SetIdMapping(kMessageMap, hex, id, s->clock->NowMs()));
+  std::string id = DerivedMessageId(network_id);
+  XS_RETURN_IF_ERROR(
+      s->store->SetIdMapping(kMessageMap, hex, id, s->clock->NowMs(), Durability::kUnsynced));
   return id;
 }
 

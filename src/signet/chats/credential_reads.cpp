@@ -125,7 +125,7 @@ Result<Json> CredentialListMessages(Chats::Impl& impl, const Json& p, const Call
   }
   XS_TRY(std::vector<Seen> seen, SeenPage(impl, b, c, cursor.direction, std::move(from), limit));
   Json out = Json::array();
-  Status mapped = impl.s->store->Transaction([&]() -> Status {
+  Status mapped = impl.s->store->UnsyncedTransaction([&]() -> Status {
     for (const auto& [m, visibility] : seen) {
       auto id = impl.MessageId(m.id);
       if (!id.ok()) return id.error();
@@ -149,7 +149,7 @@ Result<Json> CredentialMessageInfo(Chats::Impl& impl, const Json& p, const CallC
   if (target.stored) visibility = ReadVisibility(c, AllowlistOf(*impl.s, c), *target.stored);
   if (!visibility) return Error::NotFound("message not found: " + ref.text);
   Json out;
-  Status mapped = impl.s->store->Transaction([&]() -> Status {
+  Status mapped = impl.s->store->UnsyncedTransaction([&]() -> Status {
     XS_TRY(out, ReadRow(impl, *target.stored, target.id, chat_id, *visibility));
     return OkStatus();
   });

@@ -2,7 +2,9 @@
 // sends (ActionSpec::locks_itself): sends from several threads into
 // different chats all succeed and are all in their chats, and two senders
 // into one chat each keep their order. A real runtime, real native clients,
-// an in-memory node.
+// an in-memory node. And the msg_ ids of sent messages: one per message
+// however many threads map it, derived from the network id, so a mapping
+// lost to a power cut comes back with the same id.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -10,8 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include "codec/hex.h"
 #include "node/node.h"
 #include "signet/chats/chats.h"
+#include "signet/chats/chats_internal.h"
 #include "signet/testing/temp_dir.h"
 
 namespace xs::signet {
@@ -155,6 +159,50 @@ TEST_F(CredentialSendConcurrencyTest, TwoSendersIntoOneChatKeepTheirOrder) {
   std::vector<std::string> texts = Texts(chat);
   EXPECT_EQ(Only(texts, "x"), Expected("x"));
   EXPECT_EQ(Only(texts, "y"), Expected("y"));
+}
+
+// Threads that see the same message (a send's answer, the stream's read
+// back, each watching harness) map it under the runtime lock as the product
+// does: one msg_ id, the one the send answered. With the mapping gone (as
+// after a power cut) it maps to that id again, and message.info finds the
+// message by it.
+TEST_F(CredentialSendConcurrencyTest, OneMessageHasOneMsgIdAfterItsMappingIsLost) {
+  std::string chat = Admin("chat.create", {{"name", "ids"}}).value("id", "");
+  ASSERT_FALSE(chat.empty());
+  Json sent = Admin("message.send", {{"chatId", chat}, {"text", "hello"}});
+  const std::string id = sent.value("id", "");
+  const std::string hex = sent.value("networkId", "");
+  ASSERT_FALSE(id.empty());
+  auto network_id = codec::HexDecode(hex);
+  ASSERT_TRUE(network_id.ok());
+  Chats::Impl& impl = chats_->impl();
+  auto map_all = [&]() {
+    std::vector<std::string> ids(8);
+    std::vector<std::thread> threads;
+    for (auto& out : ids) {
+      threads.emplace_back([&]() {
+        (void)rt_->WithState([&](RuntimeState&) -> Status {
+          XS_TRY(out, impl.MessageId(*network_id));
+          return OkStatus();
+        });
+      });
+    }
+    for (auto& t : threads) t.join();
+    return ids;
+  };
+  for (const auto& mapped : map_all()) EXPECT_EQ(mapped, id);
+
+  Status removed =
+      rt_->WithState([&](RuntimeState& s) { return s.store->RemoveIdMapping(kMessageMap, hex); });
+  ASSERT_TRUE(removed.ok()) << removed.error().ToString();
+  Json info = Admin("message.info", {{"chatId", chat}, {"messageId", id}});
+  EXPECT_EQ(info.value("networkId", ""), hex) << info.dump();
+  EXPECT_EQ(info.value("id", ""), id);
+
+  ASSERT_TRUE(
+      rt_->WithState([&](RuntimeState& s) { return s.store->RemoveIdMapping(kMessageMap, hex); })
+          .ok());
+  for (const auto& mapped : map_all()) EXPECT_EQ(mapped, id);
 }
 
 }  // namespace

@@ -101,6 +101,26 @@ Result<MessageRef> ParseMessageRef(std::string ref, std::string_view field) {
                                       "message id (64 hex digits)");
 }
 
+namespace {
+
+// A msg_ id without a mapping: the mapping of one of the chat's messages
+// that a power cut dropped (message mappings commit unsynced, see
+// Chats::Impl::MessageId), found again by deriving the id of each stored
+// message; the network id, mapped again, or nothing.
+Result<std::optional<std::string>> RemapMessage(Chats::Impl& impl, const Chats::Impl::Bound& b,
+                                                const std::string& id) {
+  XS_TRY(std::vector<client::Message> messages, b.client->Messages(b.group_id));
+  for (const auto& m : messages) {
+    if (impl.DerivedMessageId(m.id) != id) continue;
+    XS_TRY(std::string mapped, impl.MessageId(m.id));
+    if (mapped != id) break;  // the network id has another (older) msg_ id
+    return std::optional<std::string>(codec::HexEncode(m.id));
+  }
+  return std::optional<std::string>();
+}
+
+}  // namespace
+
 Result<Target> FindMessage(Chats::Impl& impl, const Chats::Impl::Bound& b, const MessageRef& ref,
                            bool need_stored) {
   Target t;
@@ -109,7 +129,7 @@ Result<Target> FindMessage(Chats::Impl& impl, const Chats::Impl::Bound& b, const
     XS_TRY(std::vector<client::Message> messages, b.client->Messages(b.group_id));
     std::vector<std::string> candidates;
     candidates.reserve(messages.size());
-    Status mapped = impl.s->store->Transaction([&]() -> Status {
+    Status mapped = impl.s->store->UnsyncedTransaction([&]() -> Status {
       for (const auto& m : messages) {
         auto id = impl.MessageId(m.id);
         if (!id.ok()) return id.error();
@@ -126,6 +146,9 @@ Result<Target> FindMessage(Chats::Impl& impl, const Chats::Impl::Bound& b, const
   }
   if (ref.form == MessageRef::Form::kId) {
     XS_TRY(std::optional<std::string> hex, impl.s->store->GetNetworkId(kMessageMap, ref.text));
+    if (!hex) {
+      XS_TRY(hex, RemapMessage(impl, b, ref.text));
+    }
     if (!hex) return Error::NotFound("message not found: " + ref.text);
     t.id = ref.text;
     t.hex = *hex;
@@ -333,7 +356,7 @@ Result<Json> List(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
   XS_TRY(std::vector<client::Message> messages,
          MessagePage(b, cursor.direction, from ? &*from : nullptr, limit));
   Json out = Json::array();
-  Status mapped = impl.s->store->Transaction([&]() -> Status {
+  Status mapped = impl.s->store->UnsyncedTransaction([&]() -> Status {
     for (const auto& m : messages) {
       auto id = impl.MessageId(m.id);
       if (!id.ok()) return id.error();
@@ -359,7 +382,7 @@ Result<Json> Info(Chats::Impl& impl, const Json& p, const CallContext& ctx) {
   }
   XS_RETURN_IF_ERROR(Elevate(impl, p, ctx, chat_id));
   Json out;
-  Status mapped = impl.s->store->Transaction([&]() -> Status {
+  Status mapped = impl.s->store->UnsyncedTransaction([&]() -> Status {
     XS_TRY(out, MessageJson(impl, *target.stored, target.id, chat_id));
     return OkStatus();
   });

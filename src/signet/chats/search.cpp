@@ -128,7 +128,7 @@ Result<Json> MatchRows(Chats::Impl& impl, const SearchQuery& q, std::vector<Mess
   });
   if (matches.size() > limit) matches.resize(limit);
   Json out = Json::array();
-  Status mapped = impl.s->store->Transaction([&]() -> Status {
+  Status mapped = impl.s->store->UnsyncedTransaction([&]() -> Status {
     for (const auto& m : matches) {
       auto id = impl.MessageId(m.message.id);
       if (!id.ok()) return id.error();

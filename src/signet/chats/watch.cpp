@@ -201,7 +201,7 @@ Status ChatWatch::WatchMessages(const Json& params, const CallContext& ctx, Watc
         if (!seen.count(m.id)) fresh.push_back(&m);
       }
       const std::size_t skip = fresh.size() > at_most ? fresh.size() - at_most : 0;
-      return s.store->Transaction([&]() -> Status {
+      return s.store->UnsyncedTransaction([&]() -> Status {
         for (std::size_t i = skip; i < fresh.size(); ++i) {
           XS_TRY(std::string id, impl.MessageId(fresh[i]->id));
           XS_TRY(Json item, MessageJson(impl, *fresh[i], id, chat_id));
@@ -246,7 +246,7 @@ Status ChatWatch::WatchMessages(const Json& params, const CallContext& ctx, Watc
     } else if (!fresh.empty()) {
       Status mapped = runtime_.WithState([&](RuntimeState& s) -> Status {
         if (Status allowed = authorize(); !allowed.ok()) return allowed;
-        return s.store->Transaction([&]() -> Status {
+        return s.store->UnsyncedTransaction([&]() -> Status {
           for (const auto& m : fresh) {
             XS_TRY(std::string id, impl.MessageId(m.id));
             XS_TRY(Json item, MessageJson(impl, m, id, chat_id));

@@ -1,8 +1,22 @@
-// Store: the network id <-> local id map and blob sealing helpers.
+// Store: the network id <-> local id map, its cache, and blob sealing helpers.
 #include "signet/keys/aead.h"
 #include "signet/store/store.h"
 
 namespace xs::signet {
+
+namespace {
+
+constexpr const char* kSetIdSql =
+    "INSERT OR REPLACE INTO id_map(network_id,local_id,resource_type,created_at) "
+    "VALUES(?,?,?,?);";
+constexpr const char* kLocalIdSql =
+    "SELECT local_id FROM id_map WHERE resource_type=? AND network_id=?;";
+constexpr const char* kNetworkIdSql =
+    "SELECT network_id FROM id_map WHERE resource_type=? AND local_id=?;";
+constexpr const char* kRemoveIdSql =
+    "DELETE FROM id_map WHERE resource_type=?1 AND (network_id=?2 OR local_id=?2);";
+
+}  // namespace
 
 std::vector<std::uint8_t> Store::SealBlob(std::span<const std::uint8_t> plain,
                                           std::string_view associated_data) const {
@@ -14,44 +28,72 @@ Result<crypto::Secret> Store::OpenBlob(std::span<const std::uint8_t> sealed,
   return AeadOpen(data_key_, sealed, associated_data);
 }
 
-Status Store::SetIdMapping(std::string_view resource_type, std::string_view network_id,
-                           std::string_view local_id, std::int64_t created_at_ms) {
-  XS_TRY(sqlite::Stmt st, db_.Prepare("INSERT OR REPLACE INTO id_map(network_id,local_id,"
-                                      "resource_type,created_at) VALUES(?,?,?,?);"));
-  return st.Bind(1, network_id)
-      .Bind(2, local_id)
-      .Bind(3, resource_type)
-      .Bind(4, created_at_ms)
-      .Run();
+crypto::Digest256 Store::KeyedTag(std::span<const std::uint8_t> data) const {
+  return crypto::HmacSha256(tag_key_.bytes(), data);
 }
 
-namespace {
-Result<std::optional<std::string>> QueryOne(sqlite::Db& db, const char* sql, std::string_view a,
-                                            std::string_view b) {
-  XS_TRY(sqlite::Stmt st, db.Prepare(sql));
-  st.Bind(1, a).Bind(2, b);
-  XS_TRY(bool row, st.Step());
-  if (!row) return std::optional<std::string>();
-  return std::optional<std::string>(st.Text(0));
+void Store::Remember(std::string_view resource_type, std::string_view network_id,
+                     std::string_view local_id) {
+  if (tx_depth_ > 0) {
+    staged_ids_.push_back(
+        {std::string(resource_type), std::string(network_id), std::string(local_id)});
+  } else {
+    ids_.Put(resource_type, network_id, local_id);
+  }
 }
-}  // namespace
+
+Status Store::SetIdMapping(std::string_view resource_type, std::string_view network_id,
+                           std::string_view local_id, std::int64_t created_at_ms,
+                           Durability durability) {
+  XS_RETURN_IF_ERROR(PrepareWrite(durability));
+  {
+    XS_TRY(sqlite::StmtLease st, statements_.Use(kSetIdSql));
+    XS_RETURN_IF_ERROR(st->Bind(1, network_id)
+                           .Bind(2, local_id)
+                           .Bind(3, resource_type)
+                           .Bind(4, created_at_ms)
+                           .Run());
+  }
+  Remember(resource_type, network_id, local_id);
+  return OkStatus();
+}
+
+Result<std::optional<std::string>> Store::QueryId(const char* sql, std::string_view resource_type,
+                                                  std::string_view id) {
+  XS_TRY(sqlite::StmtLease st, statements_.Use(sql));
+  st->Bind(1, resource_type).Bind(2, id);
+  XS_TRY(bool row, st->Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(st->Text(0));
+}
 
 Result<std::optional<std::string>> Store::GetLocalId(std::string_view resource_type,
                                                      std::string_view network_id) {
-  return QueryOne(db_, "SELECT local_id FROM id_map WHERE resource_type=? AND network_id=?;",
-                  resource_type, network_id);
+  if (auto cached = ids_.LocalId(resource_type, network_id)) return cached;
+  XS_TRY(std::optional<std::string> local, QueryId(kLocalIdSql, resource_type, network_id));
+  if (local) Remember(resource_type, network_id, *local);
+  return local;
 }
 
 Result<std::optional<std::string>> Store::GetNetworkId(std::string_view resource_type,
                                                        std::string_view local_id) {
-  return QueryOne(db_, "SELECT network_id FROM id_map WHERE resource_type=? AND local_id=?;",
-                  resource_type, local_id);
+  if (auto cached = ids_.NetworkId(resource_type, local_id)) return cached;
+  XS_TRY(std::optional<std::string> network, QueryId(kNetworkIdSql, resource_type, local_id));
+  if (network) Remember(resource_type, *network, local_id);
+  return network;
 }
 
 Status Store::RemoveIdMapping(std::string_view resource_type, std::string_view either_id) {
-  XS_TRY(sqlite::Stmt st, db_.Prepare("DELETE FROM id_map WHERE resource_type=?1 AND "
-                                      "(network_id=?2 OR local_id=?2);"));
-  return st.Bind(1, resource_type).Bind(2, either_id).Run();
+  XS_RETURN_IF_ERROR(PrepareWrite(Durability::kSynced));
+  // Forgotten first: should the delete fail or roll back, the cache only
+  // misses a row the table still has.
+  ids_.Remove(resource_type, either_id);
+  std::erase_if(staged_ids_, [&](const StagedId& row) {
+    return row.resource_type == resource_type &&
+           (row.network_id == either_id || row.local_id == either_id);
+  });
+  XS_TRY(sqlite::StmtLease st, statements_.Use(kRemoveIdSql));
+  return st->Bind(1, resource_type).Bind(2, either_id).Run();
 }
 
 }  // namespace xs::signet

@@ -1,10 +1,12 @@
 #include "signet/store/store.h"
 
 #include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/unique_fd.h"
+#include "crypto/hash.h"
 #include "signet/keys/aead.h"
 #include "signet/store/migrations.h"
 
@@ -38,8 +40,18 @@ Result<int> ReadUserVersion(sqlite::Db& db) {
 
 }  // namespace
 
+// The label of the keyed-tag key derived from the data key (KeyedTag).
+constexpr std::string_view kTagKeyLabel = "xs-signet store keyed tag v1";
+
 Store::Store(sqlite::Db db, std::string path, crypto::Secret key)
-    : db_(std::move(db)), path_(std::move(path)), data_key_(std::move(key)) {}
+    : db_(std::move(db)), path_(std::move(path)), data_key_(std::move(key)) {
+  const crypto::Digest256 tag_key = crypto::HmacSha256(
+      data_key_.bytes(),
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(kTagKeyLabel.data()),
+                                    kTagKeyLabel.size()));
+  tag_key_ = crypto::Secret::Copy(tag_key);
+  sodium_memzero(const_cast<std::uint8_t*>(tag_key.data()), tag_key.size());
+}
 
 Store::~Store() = default;
 
@@ -79,71 +91,99 @@ Status Store::Migrate() {
   return OkStatus();
 }
 
-Status Store::Transaction(const std::function<Status()>& fn) {
+Status Store::PrepareWrite(Durability durability) {
+  if (tx_depth_ > 0) {
+    if (durability == Durability::kSynced && tx_durability_ == Durability::kUnsynced) {
+      return Error::Internal("a synced write inside an unsynced store transaction");
+    }
+    return OkStatus();
+  }
+  if (synchronous_ == durability) return OkStatus();
+  // PRAGMA synchronous acts when it is compiled, so it is not a cached
+  // statement; it changes only between message mappings and other writes.
+  XS_RETURN_IF_ERROR(db_.Exec(durability == Durability::kSynced ? "PRAGMA synchronous=FULL;"
+                                                                : "PRAGMA synchronous=NORMAL;"));
+  synchronous_ = durability;
+  return OkStatus();
+}
+
+Status Store::RunTransaction(const std::function<Status()>& fn, Durability durability) {
   if (tx_depth_ > 0) {
     ++tx_depth_;
     Status s = fn();
     --tx_depth_;
     return s;
   }
+  XS_RETURN_IF_ERROR(PrepareWrite(durability));
   XS_TRY(sqlite::Transaction tx, sqlite::Transaction::Begin(db_));
+  tx_durability_ = durability;
   ++tx_depth_;
   Status s = fn();
   --tx_depth_;
-  XS_RETURN_IF_ERROR(s);  // tx rolls back
-  return tx.Commit();
+  if (s.ok()) s = tx.Commit();
+  if (s.ok()) {
+    for (const StagedId& row : staged_ids_)
+      ids_.Put(row.resource_type, row.network_id, row.local_id);
+  }
+  staged_ids_.clear();  // rolled back: what the transaction wrote is gone
+  return s;
 }
 
 Status Store::Put(std::string_view kind, std::string_view id, const Json& body,
                   const crypto::Secret* secret) {
-  XS_TRY(sqlite::Stmt st, db_.Prepare("INSERT OR REPLACE INTO records(kind,id,body,secret,"
-                                      "updated_at) VALUES(?,?,?,?,unixepoch());"));
+  XS_RETURN_IF_ERROR(PrepareWrite(Durability::kSynced));
+  XS_TRY(sqlite::StmtLease st, statements_.Use("INSERT OR REPLACE INTO records(kind,id,body,"
+                                               "secret,updated_at) VALUES(?,?,?,?,unixepoch());"));
   const std::string text = SafeDump(body);
-  st.Bind(1, kind).Bind(2, id).Bind(3, std::string_view(text));
+  st->Bind(1, kind).Bind(2, id).Bind(3, std::string_view(text));
   std::vector<std::uint8_t> sealed;
   if (secret != nullptr) {
     sealed = AeadSeal(data_key_, secret->bytes(), AdFor(kind, id));
-    st.Bind(4, std::span<const std::uint8_t>(sealed));
+    st->Bind(4, std::span<const std::uint8_t>(sealed));
   } else {
-    st.BindNull(4);
+    st->BindNull(4);
   }
-  return st.Run();
+  return st->Run();
 }
 
 Status Store::UpdateBody(std::string_view kind, std::string_view id, const Json& body) {
-  XS_TRY(sqlite::Stmt st, db_.Prepare("UPDATE records SET body=?, updated_at=unixepoch() "
-                                      "WHERE kind=? AND id=?;"));
-  const std::string text = SafeDump(body);
-  st.Bind(1, std::string_view(text)).Bind(2, kind).Bind(3, id);
-  XS_RETURN_IF_ERROR(st.Run());
+  XS_RETURN_IF_ERROR(PrepareWrite(Durability::kSynced));
+  {
+    XS_TRY(sqlite::StmtLease st, statements_.Use("UPDATE records SET body=?, "
+                                                 "updated_at=unixepoch() WHERE kind=? AND id=?;"));
+    const std::string text = SafeDump(body);
+    st->Bind(1, std::string_view(text)).Bind(2, kind).Bind(3, id);
+    XS_RETURN_IF_ERROR(st->Run());
+  }
   if (db_.Changes() == 0) return Put(kind, id, body);
   return OkStatus();
 }
 
 Result<std::optional<StoredRow>> Store::Get(std::string_view kind, std::string_view id) {
-  XS_TRY(sqlite::Stmt st,
-         db_.Prepare("SELECT kind,id,body,secret FROM records WHERE kind=? AND id=?;"));
-  st.Bind(1, kind).Bind(2, id);
-  XS_TRY(bool row, st.Step());
+  XS_TRY(sqlite::StmtLease st,
+         statements_.Use("SELECT kind,id,body,secret FROM records WHERE kind=? AND id=?;"));
+  st->Bind(1, kind).Bind(2, id);
+  XS_TRY(bool row, st->Step());
   if (!row) return std::optional<StoredRow>();
-  return std::optional<StoredRow>(ReadRow(st));
+  return std::optional<StoredRow>(ReadRow(*st));
 }
 
 Result<std::vector<StoredRow>> Store::List(std::string_view kind) {
-  XS_TRY(sqlite::Stmt st,
-         db_.Prepare("SELECT kind,id,body,secret FROM records WHERE kind=? ORDER BY id;"));
-  st.Bind(1, kind);
+  XS_TRY(sqlite::StmtLease st,
+         statements_.Use("SELECT kind,id,body,secret FROM records WHERE kind=? ORDER BY id;"));
+  st->Bind(1, kind);
   std::vector<StoredRow> rows;
   while (true) {
-    XS_TRY(bool row, st.Step());
+    XS_TRY(bool row, st->Step());
     if (!row) return rows;
-    rows.push_back(ReadRow(st));
+    rows.push_back(ReadRow(*st));
   }
 }
 
 Status Store::Delete(std::string_view kind, std::string_view id) {
-  XS_TRY(sqlite::Stmt st, db_.Prepare("DELETE FROM records WHERE kind=? AND id=?;"));
-  return st.Bind(1, kind).Bind(2, id).Run();
+  XS_RETURN_IF_ERROR(PrepareWrite(Durability::kSynced));
+  XS_TRY(sqlite::StmtLease st, statements_.Use("DELETE FROM records WHERE kind=? AND id=?;"));
+  return st->Bind(1, kind).Bind(2, id).Run();
 }
 
 Result<crypto::Secret> Store::OpenSecret(const StoredRow& row) const {

@@ -129,5 +129,97 @@ TEST(StoreIdMapTest, BidirectionalMapAndBlobs) {
   EXPECT_TRUE(s->OpenBlob(sealed, "msg/2").error().IsAuth());
 }
 
+// Message mappings commit unsynced; they are committed all the same: a
+// reopened store (a restarted daemon, or one killed after the commit) has
+// them, both ways.
+TEST(StoreIdMapTest, UnsyncedMappingSurvivesReopen) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/s.db";
+  {
+    auto s = OpenStore(path);
+    ASSERT_TRUE(
+        s->SetIdMapping("message", "aa01", "msg_00000000000000a1", 1, Durability::kUnsynced).ok());
+    Status batch = s->UnsyncedTransaction([&]() -> Status {
+      return s->SetIdMapping("message", "aa02", "msg_00000000000000a2", 2, Durability::kUnsynced);
+    });
+    ASSERT_TRUE(batch.ok()) << batch.error().ToString();
+    // A synced write after them (synchronous back to FULL) still works.
+    ASSERT_TRUE(s->Put("k", "a", {{"v", 1}}).ok());
+  }
+  auto s = OpenStore(path);
+  EXPECT_EQ(**s->GetLocalId("message", "aa01"), "msg_00000000000000a1");
+  EXPECT_EQ(**s->GetNetworkId("message", "msg_00000000000000a2"), "aa02");
+  EXPECT_TRUE(s->Get("k", "a")->has_value());
+}
+
+// The cache answers only what the table holds: a mapping written in a
+// transaction that rolls back is not served from memory, a replaced one
+// answers its new id, a removed one (by either id) is gone.
+TEST(StoreIdMapTest, CacheFollowsTheTable) {
+  testing::TempDir dir;
+  auto s = OpenStore(dir.path() + "/s.db");
+  Status rolled_back = s->UnsyncedTransaction([&]() -> Status {
+    XS_RETURN_IF_ERROR(
+        s->SetIdMapping("message", "bb01", "msg_00000000000000b1", 1, Durability::kUnsynced));
+    EXPECT_EQ(**s->GetLocalId("message", "bb01"), "msg_00000000000000b1");
+    return Error::Internal("boom");
+  });
+  EXPECT_FALSE(rolled_back.ok());
+  EXPECT_FALSE(s->GetLocalId("message", "bb01")->has_value());
+  EXPECT_FALSE(s->GetNetworkId("message", "msg_00000000000000b1")->has_value());
+
+  ASSERT_TRUE(s->SetIdMapping("message", "bb02", "msg_00000000000000b2", 2).ok());
+  ASSERT_TRUE(s->SetIdMapping("message", "bb02", "msg_00000000000000b3", 3).ok());
+  EXPECT_EQ(**s->GetLocalId("message", "bb02"), "msg_00000000000000b3");
+  EXPECT_FALSE(s->GetNetworkId("message", "msg_00000000000000b2")->has_value());
+
+  ASSERT_TRUE(s->RemoveIdMapping("message", "msg_00000000000000b3").ok());
+  EXPECT_FALSE(s->GetLocalId("message", "bb02")->has_value());
+  ASSERT_TRUE(s->SetIdMapping("message", "bb04", "msg_00000000000000b4", 4).ok());
+  EXPECT_EQ(**s->GetNetworkId("message", "msg_00000000000000b4"), "bb04");  // cached both ways
+  ASSERT_TRUE(s->RemoveIdMapping("message", "bb04").ok());
+  EXPECT_FALSE(s->GetNetworkId("message", "msg_00000000000000b4")->has_value());
+}
+
+// An unsynced transaction carries message mappings only: a record write in
+// it fails instead of committing without its fsync, and nothing of the
+// transaction stays.
+TEST(StoreIdMapTest, SyncedWriteInsideUnsyncedTransactionFails) {
+  testing::TempDir dir;
+  auto s = OpenStore(dir.path() + "/s.db");
+  Status st = s->UnsyncedTransaction([&]() -> Status {
+    XS_RETURN_IF_ERROR(
+        s->SetIdMapping("message", "cc01", "msg_00000000000000c1", 1, Durability::kUnsynced));
+    return s->Put("credential", "cred_1", {{"status", "revoked"}});
+  });
+  EXPECT_TRUE(st.error().IsInternal()) << st.error().ToString();
+  EXPECT_FALSE(s->Get("credential", "cred_1")->has_value());
+  EXPECT_FALSE(s->GetLocalId("message", "cc01")->has_value());
+  // Nested the other way it joins the synced transaction.
+  Status nested = s->Transaction([&]() -> Status {
+    XS_RETURN_IF_ERROR(s->Put("credential", "cred_2", {{"status", "active"}}));
+    return s->UnsyncedTransaction([&]() -> Status {
+      return s->SetIdMapping("message", "cc02", "msg_00000000000000c2", 2, Durability::kUnsynced);
+    });
+  });
+  ASSERT_TRUE(nested.ok()) << nested.error().ToString();
+  EXPECT_TRUE(s->Get("credential", "cred_2")->has_value());
+  EXPECT_EQ(**s->GetLocalId("message", "cc02"), "msg_00000000000000c2");
+}
+
+// KeyedTag is a function of the data and the data key only.
+TEST(StoreIdMapTest, KeyedTagIsStableUnderItsKey) {
+  testing::TempDir dir;
+  const std::vector<std::uint8_t> data = {1, 2, 3};
+  crypto::Digest256 first;
+  {
+    auto s = OpenStore(dir.path() + "/s.db");
+    first = s->KeyedTag(data);
+    EXPECT_NE(first, s->KeyedTag(std::vector<std::uint8_t>{1, 2, 4}));
+  }
+  EXPECT_EQ(OpenStore(dir.path() + "/s.db")->KeyedTag(data), first);
+  EXPECT_NE(OpenStore(dir.path() + "/t.db", 9)->KeyedTag(data), first);
+}
+
 }  // namespace
 }  // namespace xs::signet
