@@ -5,11 +5,14 @@
 //   node bench/agent/daemon_bench.mjs [--build build] [--seconds 5]
 //        [--only send,inbound,idle] [--rate 1000] [--idle 1000]
 //        [--members 2] [--publishers 8] [--ws-load path/to/xs-ws-load]
+//        [--publisher native|daemons] [--peers 4] [--send-peer online|offline]
 //
 // Daemon A (the one measured) creates 4 chats with daemon B's inbox as a
 // member; B joins them through its stream/sync. send: 16 connections over
 // A's 4 chats (connection i -> chat i % 4), 1 request in flight each, and
-// the same with 1 connection. inbound: 16 harnesses on A watch a fifth chat
+// the same with 1 connection (--send-peer offline stops B meanwhile).
+// inbound, --publisher native (the default): see nativeInbound below.
+// inbound, --publisher daemons: 16 harnesses on A watch a fifth chat
 // of A's whose other members are the inboxes of --members publisher
 // daemons (B and, from the second on, more daemons of the same kind:
 // default 2), while --publishers harnesses (default 8; publisher j on
@@ -28,9 +31,12 @@
 // `publishedPerSecond` what their daemons answered ok. idle: --idle
 // authenticated connections, RSS of A's daemon before and after. Prints
 // one JSON line per run.
+import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import path from "node:path";
-import { Signet, binaries, cleanup, cpuUs, flag, report, runTool, startNode } from "../lib/signet_setup.mjs";
+import {
+  ClientPeer, Signet, binaries, cleanup, cpuUs, flag, report, runTool, startNode,
+} from "../lib/signet_setup.mjs";
 
 const build = path.resolve(flag("build", "build"));
 const seconds = flag("seconds", "5");
@@ -39,6 +45,9 @@ const rate = flag("rate", "1000");
 const idle = flag("idle", "1000");
 const members = Math.max(Number(flag("members", "2")), 1);
 const publisherCount = flag("publishers", "8");
+const publisherKind = flag("publisher", "native");
+const sendPeer = flag("send-peer", "online");
+const peerCount = Math.max(Number(flag("peers", "4")), 1);
 const bins = binaries(build);
 // --ws-load PATH: another build's xs-ws-load (e.g. this tree's, against an
 // older build's daemons for a before/after comparison).
@@ -80,17 +89,25 @@ async function main() {
     const tokens = [];
     for (let i = 0; i < 16; ++i) tokens.push(...issue(a, "bench", chats[i % 4].id, 1));
     const pattern = chats.map((c) => c.networkGroupId);
+    // --send-peer offline: B's daemon (the chats' other member) is stopped
+    // during the sends, so it does not read them on the same machine.
+    if (sendPeer === "offline") b.ok(["daemon", "stop"]);
     for (const connections of [1, 16]) {
       const before = cpuUs(status.pid);
       const r = load("send", [...base, "--connections", String(connections), "--chats", "4",
         "--tokens", tokens.join(","), "--chat-ids", pattern.join(",")]);
       // The daemon's CPU per answered send: independent of what else runs.
       r.daemonCpuUsPerSend = Math.round((cpuUs(status.pid) - before) / Math.max(r.okAnswers, 1));
-      report(`send ${connections} connection(s) over ${Math.min(connections, 4)} chat(s)`, r);
+      report(`send ${connections} connection(s) over ${Math.min(connections, 4)} chat(s), peer ${sendPeer}`, r);
     }
+    if (sendPeer === "offline") b.ok(["daemon", "start", "--daemon"]);
   }
 
-  if (only.includes("inbound")) {
+  if (only.includes("inbound") && publisherKind === "native") {
+    report(`inbound ${rate} msg/s, 16 harnesses, ${peerCount} native peers`, await nativeInbound(a, status, nodePort));
+  }
+
+  if (only.includes("inbound") && publisherKind === "daemons") {
     // The publishing members: B's inbox, then one more daemon per member.
     const pubs = [{ signet: b, inbox: peerInbox }];
     for (let m = 1; m < members; ++m) {
@@ -133,6 +150,75 @@ async function main() {
       "--tokens", tokens.join(",")]);
     report(`idle ${idle} authenticated connections`, r);
   }
+}
+
+// --publisher native: --peers xs-client-peer processes (our client with
+// no signet around it, one member each) publish stamped texts into a chat
+// of A's watched by 16 harnesses, at --rate msg/s in total, open loop
+// (a peer answers its requests in order, so each takes rate/peers).
+async function nativeInbound(a, status, nodePort) {
+  const peers = [];
+  for (let i = 0; i < peerCount; ++i) {
+    const peer = new ClientPeer(bins, nodePort);
+    peer.inbox = (await peer.call({ op: "create", client: "p" })).inboxId;
+    peers.push(peer);
+  }
+  const chat = a.ok(["chat", "create", "--name", "inbound", "--op", "bench", "--members",
+    peers.map((p) => p.inbox).join(",")]);
+  const group = chat.networkGroupId;
+  for (const peer of peers) {
+    let joined = false;
+    for (let tries = 0; tries < 100 && !joined; ++tries) {
+      joined = (await peer.call({ op: "sync", client: "p" })).joined.includes(group);
+      if (!joined) await sleep(100);
+    }
+    if (!joined) throw new Error("a native peer did not join the inbound chat");
+  }
+  const listeners = Array.from({ length: 16 }, () =>
+    a.ok(["cred", "issue", "--op", "bench", "--chat", chat.id, "--allow", "send,read-messages"]).token);
+  const tool = spawn(bins.wsLoad, ["inbound", "--port", String(status.wsPort), "--seconds", seconds,
+    "--connections", "16", "--publishers", "0", "--tokens", listeners.join(","),
+    "--chat-pattern", group], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  tool.stdout.setEncoding("utf8").on("data", (chunk) => (out += chunk));
+  const exited = new Promise((resolve) => tool.once("exit", resolve));
+  await new Promise((resolve, reject) => {
+    tool.stderr.setEncoding("utf8").on("data", (chunk) => {
+      err += chunk;
+      if (err.includes("listeners ready")) resolve();
+    });
+    tool.once("exit", (code) => reject(new Error(`xs-ws-load exited ${code}: ${err}`)));
+  });
+  const before = [cpuUs(status.pid), peers.reduce((sum, p) => sum + cpuUs(p.child.pid), 0)];
+  const total = Math.round(Number(rate) * Number(seconds));
+  const periodNs = 1e9 / Number(rate);
+  const start = process.hrtime.bigint();
+  const answers = [];
+  let published = 0;
+  let failed = 0;
+  for (let k = 0; k < total; await sleep(1)) {
+    const now = process.hrtime.bigint();
+    for (; k < total && start + BigInt(Math.round(k * periodNs)) <= now; ++k) {
+      const text = `xsbench ${process.hrtime.bigint()}`;
+      answers.push(peers[k % peers.length].call({ op: "send", client: "p", groupId: group, text })
+        .then(() => ++published, () => ++failed));
+    }
+  }
+  await Promise.all(answers);
+  const publishSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if ((await exited) !== 0) throw new Error(`xs-ws-load inbound failed: ${err}`);
+  const r = JSON.parse(out.trim().split("\n").pop());
+  r.offered = total;
+  r.offeredPerSecond = Number(rate);
+  r.published = published;
+  r.failedSends = failed;
+  r.publishedPerSecond = published / publishSeconds;
+  r.expectedEvents = published * 16;
+  r.listenerDaemonCpuUsPerMessage = Math.round((cpuUs(status.pid) - before[0]) / Math.max(published, 1));
+  r.peerCpuUsPerMessage = Math.round(
+    (peers.reduce((sum, p) => sum + cpuUs(p.child.pid), 0) - before[1]) / Math.max(published, 1));
+  return r;
 }
 
 main()

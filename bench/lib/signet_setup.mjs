@@ -20,6 +20,7 @@ export function binaries(build) {
     xs: path.join(build, "src/cli/xs"),
     wsLoad: path.join(build, "bench/ws/xs-ws-load"),
     mcpLoad: path.join(build, "bench/mcp/xs-mcp-load"),
+    clientPeer: path.join(build, "src/xmtp/client/xs-client-peer"),
   };
 }
 
@@ -87,6 +88,41 @@ export class Signet {
     const r = this.run(args);
     if (r.status !== 0) throw new Error(`xs ${args.join(" ")}: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
     return r.stdout.trim() ? JSON.parse(r.stdout) : {};
+  }
+}
+
+// One xs-client-peer process (our native client behind JSON lines, see
+// src/xmtp/client/tools/xs_client_peer.cpp) on the node; call() sends a
+// request and resolves to its result. Killed at cleanup.
+export class ClientPeer {
+  constructor(bins, nodePort) {
+    this.child = spawn(bins.clientPeer, ["--url", `http://127.0.0.1:${nodePort}`], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    this.pending = new Map();
+    this.nextId = 1;
+    let buffer = "";
+    this.child.stdout.setEncoding("utf8");
+    this.child.stdout.on("data", (chunk) => {
+      buffer += chunk;
+      for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (!line.trim()) continue;
+        const msg = JSON.parse(line);
+        const waiter = this.pending.get(msg.id);
+        if (!waiter) continue;  // a stream event
+        this.pending.delete(msg.id);
+        if (msg.error) waiter.reject(new Error(JSON.stringify(msg.error)));
+        else waiter.resolve(msg.result);
+      }
+    });
+    cleanups.push(async () => this.child.kill("SIGKILL"));
+  }
+  call(request) {
+    const id = this.nextId++;
+    this.child.stdin.write(`${JSON.stringify({ id, ...request })}\n`);
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
   }
 }
 

@@ -35,6 +35,10 @@
 //       each list (default chat: the listeners'), so several publishing
 //       members (one per daemon) can share the load. The output then adds `published` (ok answers)
 //       and `expectedEvents` (published x listeners).
+//       --publishers 0: listen only. Another process publishes (stamping
+//       its texts "xsbench <CLOCK_MONOTONIC ns>"); the tool prints
+//       "xs-ws-load: listeners ready" on stderr once connected, listens for
+//       --seconds, then until no event came for a second (at most --drain).
 //
 // Tokens: --token-pattern with {i} = connection index (listeners first, then
 // publishers), or --tokens a,b,c used round-robin. --host defaults to
@@ -485,7 +489,23 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     const std::int64_t stop_ns = NowNs() + static_cast<std::int64_t>(args.seconds * 1e9);
     for (auto& c : conns) c->Go(stop_ns);
-    if (args.mode == "inbound") {
+    if (args.mode == "inbound" && publishers.empty()) {
+      // Listen only: another process publishes (daemon_bench.mjs's native
+      // peers) and compares `eventsReceived` with what it published. The
+      // drain ends once no event came for a second.
+      std::fprintf(stderr, "xs-ws-load: listeners ready\n");
+      std::fflush(stderr);
+      std::this_thread::sleep_until(start + std::chrono::nanoseconds(stop_ns - NowNs()));
+      const auto drain_start = Clock::now();
+      const auto drain_until =
+          drain_start + std::chrono::nanoseconds(static_cast<std::int64_t>(args.drain * 1e9));
+      std::uint64_t seen = ~std::uint64_t{0};
+      while (Clock::now() < drain_until && stats.events.load() != seen) {
+        seen = stats.events.load();
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
+      out["drainSeconds"] = std::chrono::duration<double>(Clock::now() - drain_start).count();
+    } else if (args.mode == "inbound") {
       for (auto& c : publishers) c->Go(stop_ns);
       const auto period = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / args.rate));
       auto next = Clock::now();
