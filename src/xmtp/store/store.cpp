@@ -17,15 +17,7 @@ constexpr char kKeyCheckName[] = "key_check";
 
 // ---- helpers shared by the store_*.cpp files ----
 
-Result<StmtLease> Tables::Use(const char* sql) {
-  auto it = statements_.find(sql);
-  if (it == statements_.end()) {
-    XS_TRY(sqlite::Stmt stmt, db_.Prepare(sql));
-    it = statements_.emplace(sql, std::move(stmt)).first;
-  }
-  it->second.Reset();
-  return StmtLease(it->second);
-}
+Result<StmtLease> Tables::Use(const char* sql) { return statements_.Use(sql); }
 
 Status ExpectChanged(sqlite::Db& db, std::string_view what) {
   if (db.Changes() == 0) return MakeStoreError(StoreError::kNotFound, what);

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "base/result.h"
 #include "mls/group/group_state.h"
 #include "sqlite/sqlite.h"
+#include "sqlite/stmt_cache.h"
 #include "xmtp/store/records.h"
 #include "xmtp/store/sealer.h"
 #include "xmtp/store/store_error.h"
@@ -24,29 +24,14 @@ namespace xs::xmtp::store {
 
 using ByteView = std::span<const std::uint8_t>;
 
-// A cached statement, reset (bindings cleared, read lock released) when the
-// lease ends.
-class StmtLease {
- public:
-  explicit StmtLease(sqlite::Stmt& stmt) : stmt_(&stmt) {}
-  StmtLease(StmtLease&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
-  StmtLease& operator=(StmtLease&&) = delete;
-  StmtLease(const StmtLease&) = delete;
-  StmtLease& operator=(const StmtLease&) = delete;
-  ~StmtLease() {
-    if (stmt_ != nullptr) stmt_->Reset();
-  }
-  sqlite::Stmt* operator->() { return stmt_; }
-  sqlite::Stmt& operator*() { return *stmt_; }
-
- private:
-  sqlite::Stmt* stmt_;
-};
+using sqlite::StmtLease;
 
 class Tables {
  public:
   Tables(sqlite::Db db, const crypto::Secret& key, const Clock& clock)
       : db_(std::move(db)), sealer_(key), clock_(&clock) {}
+  Tables(const Tables&) = delete;  // statements_ points at db_
+  Tables& operator=(const Tables&) = delete;
 
   sqlite::Db& db() { return db_; }
   const Sealer& sealer() const { return sealer_; }
@@ -111,7 +96,7 @@ class Tables {
   sqlite::Db db_;
   Sealer sealer_;
   const Clock* clock_;
-  std::map<const char*, sqlite::Stmt> statements_;
+  sqlite::StmtCache statements_{db_};  // destroyed before db_
 };
 
 // The statement of a ListMessages page (for the query-plan test).
