@@ -1,7 +1,6 @@
 #include "signet/store/store.h"
 
 #include <fcntl.h>
-#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,12 +44,12 @@ constexpr std::string_view kTagKeyLabel = "xs-signet store keyed tag v1";
 
 Store::Store(sqlite::Db db, std::string path, crypto::Secret key)
     : db_(std::move(db)), path_(std::move(path)), data_key_(std::move(key)) {
-  const crypto::Digest256 tag_key = crypto::HmacSha256(
+  crypto::Digest256 tag_key = crypto::HmacSha256(
       data_key_.bytes(),
       std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(kTagKeyLabel.data()),
                                     kTagKeyLabel.size()));
   tag_key_ = crypto::Secret::Copy(tag_key);
-  sodium_memzero(const_cast<std::uint8_t*>(tag_key.data()), tag_key.size());
+  crypto::Wipe(tag_key);
 }
 
 Store::~Store() = default;
