@@ -6,6 +6,7 @@
 //        [--only send,inbound,idle] [--rate 1000] [--idle 1000]
 //        [--members 2] [--publishers 8] [--ws-load path/to/xs-ws-load]
 //        [--publisher native|daemons] [--peers 4] [--send-peer online|offline]
+//        [--peer-read-back stream|send]
 //
 // Daemon A (the one measured) creates 4 chats with daemon B's inbox as a
 // member; B joins them through its stream/sync. send: 16 connections over
@@ -48,6 +49,7 @@ const publisherCount = flag("publishers", "8");
 const publisherKind = flag("publisher", "native");
 const sendPeer = flag("send-peer", "online");
 const peerCount = Math.max(Number(flag("peers", "4")), 1);
+const readBack = flag("peer-read-back", "stream");
 const bins = binaries(build);
 // --ws-load PATH: another build's xs-ws-load (e.g. this tree's, against an
 // older build's daemons for a before/after comparison).
@@ -155,7 +157,9 @@ async function main() {
 // --publisher native: --peers xs-client-peer processes (our client with
 // no signet around it, one member each) publish stamped texts into a chat
 // of A's watched by 16 harnesses, at --rate msg/s in total, open loop
-// (a peer answers its requests in order, so each takes rate/peers).
+// (a peer answers its requests in order, so each takes rate/peers). With
+// --peer-read-back stream (the default) a peer's stream confirms its sends,
+// as the signet's clients do; `send` reads each back with a query.
 async function nativeInbound(a, status, nodePort) {
   const peers = [];
   for (let i = 0; i < peerCount; ++i) {
@@ -173,6 +177,8 @@ async function nativeInbound(a, status, nodePort) {
       if (!joined) await sleep(100);
     }
     if (!joined) throw new Error("a native peer did not join the inbound chat");
+    // As the signet runs its clients: the stream confirms the sends.
+    if (readBack === "stream") await peer.call({ op: "stream", client: "p", action: "readBack" });
   }
   const listeners = Array.from({ length: 16 }, () =>
     a.ok(["cred", "issue", "--op", "bench", "--chat", chat.id, "--allow", "send,read-messages"]).token);

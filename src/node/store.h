@@ -13,9 +13,9 @@
 // synchronous=FULL would add an fsync per commit (~1-10 ms on this class of
 // disk, i.e. a few hundred publishes/s) to cover power loss, which a local
 // development node does not need. Checkpoints run in the background
-// (checkpointer.h), never on the write path. One node per database: Open
-// takes an exclusive flock on "<path>.lock" (released by the kernel even on
-// kill -9).
+// (sqlite/checkpointer.h); the write path checkpoints only past 64 MiB of WAL. One node per
+// database: Open takes an exclusive flock on "<path>.lock" (released by the kernel even on kill
+// -9).
 //
 // Thread contract: thread-safe; one connection behind a mutex. Append* calls
 // invoke `on_stored` for each new row after commit and before the next write,
@@ -36,7 +36,7 @@
 #include "base/clock.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
-#include "node/checkpointer.h"
+#include "sqlite/checkpointer.h"
 #include "sqlite/sqlite.h"
 #include "xmtp/identity/api/v1/identity.pb.h"
 #include "xmtp/mls/api/v1/mls.pb.h"
@@ -157,7 +157,7 @@ class Store {
   std::mutex mu_;     // the connection and statements
   sqlite::Db db_;
   std::unique_ptr<Statements> st_;
-  std::unique_ptr<Checkpointer> checkpointer_;  // null in memory
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // null in memory
 
   std::mutex queue_mu_;  // the group-commit queue
   std::condition_variable queue_cv_;

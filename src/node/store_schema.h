@@ -7,9 +7,8 @@ namespace xs::node::sql {
 inline constexpr const char* kPragmas =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
-    // Checkpoints run on a background connection (checkpointer.h); this is
-    // only a backstop should that fall far behind (64 MiB of WAL).
-    "PRAGMA wal_autocheckpoint=16384;"
+    // Checkpoints run on a background connection (sqlite/checkpointer.h,
+    // whose hook replaces SQLite's auto-checkpoint).
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA busy_timeout=5000;";
 

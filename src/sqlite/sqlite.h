@@ -103,6 +103,7 @@ class Db {
 
  private:
   friend class Transaction;
+  friend class Checkpointer;  // checkpointer.h: its hook on the connection
   explicit Db(sqlite3* db) : db_(db) {}
   // Runs one of the cached BEGIN IMMEDIATE / COMMIT / ROLLBACK statements.
   Status RunCached(Stmt& stmt, const char* sql);

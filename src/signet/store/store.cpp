@@ -70,6 +70,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, crypto::Secr
   XS_RETURN_IF_ERROR(store->db_.Exec("PRAGMA foreign_keys=ON;"));
   XS_RETURN_IF_ERROR(store->db_.SetBusyTimeout(kBusyTimeoutMillis));
   XS_RETURN_IF_ERROR(store->Migrate());
+  XS_TRY(store->checkpointer_, sqlite::Checkpointer::Start(store->db_, path));
   return store;
 }
 

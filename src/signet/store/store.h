@@ -37,6 +37,7 @@
 #include "crypto/secret.h"
 #include "signet/store/id_cache.h"
 #include "signet/util/util.h"
+#include "sqlite/checkpointer.h"
 #include "sqlite/sqlite.h"
 #include "sqlite/stmt_cache.h"
 
@@ -146,6 +147,8 @@ class Store {
   Durability synchronous_ = Durability::kSynced;  // the connection's mode now
   IdCache ids_{kMaxCachedIdMappingCount};
   std::vector<StagedId> staged_ids_;  // written by the open transaction
+  // WAL checkpoints off the write path; destroyed before db_.
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;
 };
 
 }  // namespace xs::signet

@@ -47,7 +47,7 @@ struct WsServerOptions {
   std::optional<std::int64_t> rate_limit_max_messages = std::nullopt;  // unlimited
   std::int64_t drain_timeout_ms = 5000;
   int io_threads = 2;
-  int worker_threads = 4;
+  int worker_threads = 32;
   // Requests one connection may have in flight before the server stops
   // reading from it (the client's own TCP backpressure).
   int max_in_flight_per_connection = 256;

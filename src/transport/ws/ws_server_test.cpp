@@ -7,9 +7,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <regex>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "transport/ws/testing/fake_agent_surface.h"
 #include "transport/ws/testing/ws_test_client.h"
@@ -269,6 +272,36 @@ TEST_F(WsServerTest, SlowRequestGetsTheTimeoutReplyAndItsLateResultIsDropped) {
   ASSERT_TRUE(fast.ok());
   EXPECT_EQ((*fast)["data"], "fast");
   for (const Json& other : c->events()) EXPECT_NE(other.value("requestId", ""), "slow");
+}
+
+// A request waiting on the network (an MLS send waits for the node) holds
+// a worker thread: with the default options, one request per connection of
+// 16 are all in the surface at once.
+TEST_F(WsServerTest, SixteenConnectionsHaveTheirRequestsInFlightAtOnceByDefault) {
+  constexpr int kConnections = 16;
+  std::mutex mu;
+  std::condition_variable cv;
+  int inside = 0;
+  surface_.SetHandler([&](const std::string&, const Json&) -> Result<Json> {
+    std::unique_lock lock(mu);
+    ++inside;
+    cv.notify_all();
+    // The bound only keeps a broken build from hanging.
+    return Json(cv.wait_for(lock, std::chrono::seconds(5), [&] { return inside >= kConnections; }));
+  });
+  Start();
+  std::vector<std::unique_ptr<WsTestClient>> clients;
+  for (int i = 0; i < kConnections; ++i) clients.push_back(Authed("tok-a"));
+  std::vector<Json> replies(kConnections);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kConnections; ++i) {
+    threads.emplace_back([&, i] {
+      auto reply = clients[i]->Request(SendMessage("r" + std::to_string(i), "conv_1"));
+      if (reply.ok()) replies[i] = *reply;
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const Json& reply : replies) EXPECT_EQ(reply.value("data", Json()), Json(true)) << reply;
 }
 
 TEST_F(WsServerTest, HandlerExceptionIsInternalError) {

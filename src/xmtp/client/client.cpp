@@ -29,7 +29,7 @@ namespace {
 // Generations of our application ratchet reserved per synced write: the
 // sends in between commit without an fsync (Send). Receivers accept a gap
 // of up to 1,000 (OpenMLS's maximum forward distance).
-constexpr std::uint32_t kSendReservation = 64;
+constexpr std::uint32_t kSendReservation = 256;
 // Messages per publish request (the node takes up to 256).
 constexpr std::size_t kMaxPublishBatch = 64;
 // How often a change is rebuilt after losing the epoch to another commit.
@@ -658,13 +658,15 @@ Status Client::SendGroupMessageBytes(GroupRecord& group, const Bytes& data, bool
   return SendGroupMessagesBytes(group, std::span(&data, 1), should_push);
 }
 
-Status Client::SendGroupMessagesBytes(GroupRecord& group, std::span<const Bytes> data,
-                                      bool should_push) {
+std::vector<mlsv1::SendGroupMessagesRequest> Client::PublishRequests(const GroupRecord& group,
+                                                                     std::span<const Bytes> data,
+                                                                     bool should_push) const {
   crypto::Secret key =
       envelope::SenderHmacKey(hmac_ikm_.bytes(), group.state.group_id(),
                               static_cast<std::uint64_t>(ctx_.clock().NowSeconds()));
+  std::vector<mlsv1::SendGroupMessagesRequest> requests;
   for (std::size_t from = 0; from < data.size(); from += kMaxPublishBatch) {
-    mlsv1::SendGroupMessagesRequest req;
+    mlsv1::SendGroupMessagesRequest& req = requests.emplace_back();
     for (const Bytes& one : data.subspan(from, std::min(kMaxPublishBatch, data.size() - from))) {
       auto* v1 = req.add_messages()->mutable_v1();
       v1->set_data(one.data(), one.size());
@@ -672,9 +674,33 @@ Status Client::SendGroupMessagesBytes(GroupRecord& group, std::span<const Bytes>
       v1->set_sender_hmac(hmac.data(), hmac.size());
       v1->set_should_push(should_push);
     }
-    XS_RETURN_IF_ERROR(ctx_.api().SendGroupMessages(req));
   }
+  return requests;
+}
+
+Status Client::Publish(const std::vector<mlsv1::SendGroupMessagesRequest>& requests) {
+  for (const auto& req : requests) XS_RETURN_IF_ERROR(ctx_.api().SendGroupMessages(req));
   return OkStatus();
+}
+
+PublishLane& Client::LaneOf(const Bytes& group_id) {
+  std::unique_ptr<PublishLane>& lane = lanes_[group_id];
+  if (!lane) lane = std::make_unique<PublishLane>();
+  return *lane;
+}
+
+Status Client::SendGroupMessagesBytes(GroupRecord& group, std::span<const Bytes> data,
+                                      bool should_push, bool resume) {
+  std::vector<mlsv1::SendGroupMessagesRequest> requests = PublishRequests(group, data, should_push);
+  // After the publishes before it, even a failed one's: a commit or a
+  // resume goes out regardless (the resume carries the failed ones).
+  PublishLane& lane = LaneOf(group.state.group_id());
+  const std::uint64_t turn = lane.Take();
+  (void)lane.Wait(turn);
+  Status sent = Publish(requests);
+  if (sent.ok() && resume) lane.Recover();
+  lane.Done();
+  return sent;
 }
 
 Status Client::SendWelcomes(GroupRecord& group) {
@@ -753,36 +779,47 @@ Status Client::PublishCommit(GroupRecord& group, const ChangeBuilder& build) {
 struct Client::QueuedSend {
   const Bytes& group_id;
   const content::EncodedContent& content;
+  bool taken = false;                   // into another Send's batch
   std::optional<Result<Bytes>> result;  // set by the Send that sent it
 };
 
 Result<Bytes> Client::Send(const Bytes& group_id, const content::EncodedContent& content) {
-  QueuedSend mine{group_id, content, std::nullopt};
+  QueuedSend mine{group_id, content, false, std::nullopt};
   {
     std::lock_guard queue(queue_mu_);
     send_queue_.push_back(&mine);
   }
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   std::vector<QueuedSend*> batch;
   {
-    std::lock_guard queue(queue_mu_);
-    if (mine.result) return std::move(*mine.result);  // sent with another's
+    std::unique_lock queue(queue_mu_);
+    if (mine.taken) {
+      // Sent with another's batch, which may still be publishing.
+      lock.unlock();
+      sent_.wait(queue, [&] { return mine.result.has_value(); });
+      return std::move(*mine.result);
+    }
     // Ours, and the others of this group that wait for the lock, in the
     // order they came.
     std::erase_if(send_queue_, [&](QueuedSend* q) {
       if (q->group_id != group_id) return false;
+      q->taken = true;
       batch.push_back(q);
       return true;
     });
   }
-  std::vector<Result<Bytes>> results = SendBatch(group_id, batch);
-  std::lock_guard queue(queue_mu_);
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result.emplace(std::move(results[i]));
+  std::vector<Result<Bytes>> results = SendBatch(group_id, batch, lock);
+  {
+    std::lock_guard queue(queue_mu_);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result.emplace(std::move(results[i]));
+  }
+  sent_.notify_all();
   return std::move(*mine.result);
 }
 
 std::vector<Result<Bytes>> Client::SendBatch(const Bytes& group_id,
-                                             const std::vector<QueuedSend*>& batch) {
+                                             const std::vector<QueuedSend*>& batch,
+                                             std::unique_lock<std::recursive_mutex>& lock) {
   // Every one gets a result, whatever happens: a waiting Send returns it.
   std::vector<Result<Bytes>> results;
   results.reserve(batch.size());
@@ -896,17 +933,34 @@ std::vector<Result<Bytes>> Client::SendBatch(const Bytes& group_id,
   // with them: a receiver reads a generation only a few below the newest
   // it has seen.
   const bool resumed = g->needs_resume;
+  if (read_back_ == ReadBack::kStream && g->streamed && !resumed) {
+    // The live stream reads them back as the node pushes them
+    // (ApplyNodeMessages then confirms each, sends it again in a newer
+    // epoch, or marks it failed). Published in the group's turn without
+    // the lock: the next batch (of this group or another) is encrypted and
+    // stored meanwhile. After a failure before them in the lane they wait
+    // for the group's resume.
+    std::vector<mlsv1::SendGroupMessagesRequest> requests =
+        PublishRequests(*g, data, /*should_push=*/true);
+    PublishLane& lane = LaneOf(group_id);
+    const std::uint64_t turn = lane.Take();
+    lock.unlock();
+    std::optional<Error> failed = lane.Wait(turn);
+    Status sent = failed ? Status(*failed) : Publish(requests);
+    lane.Done(sent.ok() ? std::nullopt : std::optional<Error>(sent.error()));
+    lock.lock();
+    if (sent.ok()) return results;
+    if (auto again = Find(group_id); again.ok()) (*again)->needs_resume = true;
+    return fail_sent(sent.error());
+  }
   if (Status sent =
           resumed ? ResumePending(*g) : SendGroupMessagesBytes(*g, data, /*should_push=*/true);
       !sent.ok()) {
     g->needs_resume = true;  // the next sync publishes them
     return fail_sent(sent.error());
   }
-  // The live stream reads them back as the node pushes them
-  // (ApplyNodeMessages then confirms each, sends it again in a newer epoch,
-  // or marks it failed). After a resume, a commit of ours may still wait
-  // for its outcome: that one Send reads back itself.
-  if (read_back_ == ReadBack::kStream && g->streamed && !resumed) return results;
+  // After a resume, a commit of ours may still wait for its outcome: that
+  // one Send reads back itself.
   // Read back: applies whatever came before them, confirms them (or sends
   // them again in the epoch a commit before them started, and reads on).
   if (Status caught = Catchup(*g); !caught.ok()) return fail_sent(caught.error());

@@ -125,6 +125,7 @@ struct CreateGroupOptions {
 };
 
 class Client;
+class PublishLane;  // client_internal.h
 
 // Live messages of every conversation of one client, and the conversations
 // it joins, delivered in node order to a callback on the stream's own
@@ -148,6 +149,9 @@ class MessageStream {
   MessageStream(Client& client, OnMessage on_message, OnJoined on_joined);
   void RunWelcomes();
   void RunGroups();
+  class Inflow;
+  // Applies messages of the group subscription, under the client's lock.
+  void ApplyBatch(std::vector<::xmtp::mls::api::v1::GroupMessage>& batch);
   void Backoff(int& failures);
   void Resubscribe();
   // Marks the groups of a live subscription as streamed (Client::ReadBack),
@@ -333,13 +337,24 @@ class Client {
   // Applies the group's messages after its cursor, in node order.
   Status Catchup(GroupRecord& group);
   Status SendGroupMessageBytes(GroupRecord& group, const Bytes& data, bool should_push);
-  // Several in one request, in this order (the node keeps it).
-  Status SendGroupMessagesBytes(GroupRecord& group, std::span<const Bytes> data, bool should_push);
+  // Several in one request, in this order (the node keeps it), in the
+  // group's publish lane. `resume`: the group's whole queue, which ends an
+  // earlier failure of the lane.
+  Status SendGroupMessagesBytes(GroupRecord& group, std::span<const Bytes> data, bool should_push,
+                                bool resume = false);
+  // The requests that publish `data` (at most kMaxPublishBatch each), built
+  // under the lock; Publish sends them without it.
+  std::vector<::xmtp::mls::api::v1::SendGroupMessagesRequest> PublishRequests(
+      const GroupRecord& group, std::span<const Bytes> data, bool should_push) const;
+  Status Publish(const std::vector<::xmtp::mls::api::v1::SendGroupMessagesRequest>& requests);
+  PublishLane& LaneOf(const Bytes& group_id);
   // A Send waiting for the client's lock (client.cpp).
   struct QueuedSend;
   // Sends `batch` (Sends to `group_id`, in order); a result for each.
-  std::vector<Result<Bytes>> SendBatch(const Bytes& group_id,
-                                       const std::vector<QueuedSend*>& batch);
+  // `lock` holds mu_; with the stream reading back, it is released while
+  // the batch is published in its turn.
+  std::vector<Result<Bytes>> SendBatch(const Bytes& group_id, const std::vector<QueuedSend*>& batch,
+                                       std::unique_lock<std::recursive_mutex>& lock);
   // One message from the node; the cursor moves past it whatever happens.
   // Hostile or undecryptable input is logged and skipped.
   Status ApplyNodeMessage(GroupRecord& group, const ::xmtp::mls::api::v1::GroupMessage& message);
@@ -398,8 +413,12 @@ class Client {
   std::uint64_t welcome_cursor_ = 0;
   std::atomic<std::uint64_t> applied_{0};
   std::map<Bytes, std::unique_ptr<GroupRecord>> groups_;
-  // Sends waiting for mu_ (never held while taking mu_).
+  // Per group, never erased (a GroupRecord is replaced on reload).
+  std::map<Bytes, std::unique_ptr<PublishLane>> lanes_;
+  // Sends waiting for mu_ (never held while taking mu_); a Send another
+  // one took into its batch waits for `sent` instead.
   std::mutex queue_mu_;
+  std::condition_variable sent_;
   std::vector<QueuedSend*> send_queue_;
   friend struct ClientTestAccess;  // client_test.cpp
 };

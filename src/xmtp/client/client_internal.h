@@ -4,8 +4,10 @@
 // stream.cpp.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -62,6 +64,47 @@ Result<PendingSend> DecodePendingSend(std::span<const std::uint8_t> bytes);
 // KeyPackageBundle <-> the sealed private_parts column.
 crypto::Secret EncodeBundle(const mls::KeyPackageBundle& bundle);
 Result<mls::KeyPackageBundle> DecodeBundle(std::span<const std::uint8_t> bytes);
+
+// The publishes of one group, in the order their turns were taken. A turn is
+// taken under the client's lock, so the order is that of encryption; a
+// Send publishes in its turn after releasing the lock, so several groups'
+// publishes (and the next batch's encryption) overlap. A holder of a turn
+// never takes the client's lock: whoever waits for a turn may hold it.
+class PublishLane {
+ public:
+  std::uint64_t Take() {
+    std::lock_guard lock(mu_);
+    return next_++;
+  }
+  // Blocks until every turn before `turn` is done. Returns the error of an
+  // earlier publish that failed since the last Recover (its messages go out
+  // again with the group's resume, and those after them with it).
+  std::optional<Error> Wait(std::uint64_t turn) {
+    std::unique_lock lock(mu_);
+    turn_done_.wait(lock, [&] { return serving_ == turn; });
+    return failure_;
+  }
+  // Ends the turn being served; `failure` marks the lane failed.
+  void Done(std::optional<Error> failure = std::nullopt) {
+    {
+      std::lock_guard lock(mu_);
+      if (failure) failure_ = std::move(failure);
+      ++serving_;
+    }
+    turn_done_.notify_all();
+  }
+  // After a resume published everything queued (in its turn).
+  void Recover() {
+    std::lock_guard lock(mu_);
+    failure_.reset();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable turn_done_;
+  std::uint64_t next_ = 0, serving_ = 0;
+  std::optional<Error> failure_;
+};
 
 struct Client::Change {
   std::vector<mls::Proposal> proposals;

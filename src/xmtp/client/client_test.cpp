@@ -41,6 +41,10 @@ struct ClientTestAccess {
     std::lock_guard queue(client.queue_mu_);
     return client.send_queue_.size();
   }
+  // Holds the client's lock: its stream cannot apply what arrives.
+  static std::unique_lock<std::recursive_mutex> Lock(Client& client) {
+    return std::unique_lock(client.mu_);
+  }
 };
 
 namespace {
@@ -961,8 +965,63 @@ class MethodCounter final : public grpc::experimental::ClientInterceptorFactoryI
   std::atomic<int>& count_;
 };
 
+// Holds the first SendGroupMessages call after Arm() on the calling thread
+// until Open(): a publish the node is slow to take.
+struct PublishGate {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool armed = false, holding = false, open = false;
+  void Arm() {
+    std::lock_guard lock(mu);
+    armed = true;
+  }
+  bool WaitHolding() {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(20), [&] { return holding; });
+  }
+  void Open() {
+    std::lock_guard lock(mu);
+    open = true;
+    cv.notify_all();
+  }
+};
+
+class GateInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit GateInterceptor(PublishGate& gate) : gate_(gate) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using Hook = grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(Hook::PRE_SEND_INITIAL_METADATA)) {
+      std::unique_lock lock(gate_.mu);
+      gate_.holding = true;
+      gate_.cv.notify_all();
+      gate_.cv.wait(lock, [&] { return gate_.open; });
+    }
+    methods->Proceed();
+  }
+
+ private:
+  PublishGate& gate_;
+};
+
+class GateFactory final : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit GateFactory(PublishGate& gate) : gate_(gate) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo* info) override {
+    if (!std::string_view(info->method()).ends_with("/SendGroupMessages")) return nullptr;
+    std::lock_guard lock(gate_.mu);
+    if (!std::exchange(gate_.armed, false)) return nullptr;
+    return new GateInterceptor(gate_);
+  }
+
+ private:
+  PublishGate& gate_;
+};
+
 // Alice sends with Client::ReadBack::kStream on a context of her own: its
-// clock runs a hook (HookClock) and its connection counts her queries.
+// clock runs a hook (HookClock), its connection counts her queries and
+// publishes, and can hold one publish (PublishGate).
 class StreamReadBackTest : public ClientTest {
  protected:
   void SetUp() override {
@@ -970,6 +1029,7 @@ class StreamReadBackTest : public ClientTest {
     std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> counters;
     counters.push_back(std::make_unique<MethodCounter>("/QueryGroupMessages", queries_));
     counters.push_back(std::make_unique<MethodCounter>("/SendGroupMessages", publishes_));
+    counters.push_back(std::make_unique<GateFactory>(gate_));
     auto channel = grpc::experimental::CreateCustomChannelWithInterceptors(
         node_->address(), grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
         std::move(counters));
@@ -1020,6 +1080,7 @@ class StreamReadBackTest : public ClientTest {
   }
 
   HookClock clock_;
+  PublishGate gate_;
   std::atomic<int> queries_{0};
   std::atomic<int> publishes_{0};
   std::unique_ptr<api::ApiClient> alice_api_;
@@ -1173,6 +1234,97 @@ TEST_F(StreamReadBackTest, SendsWaitingForTheLockGoOutInOnePublish) {
   EXPECT_EQ(texts[0], "first");
   EXPECT_EQ(Sorted({texts.begin() + 1, texts.end()}),
             (std::vector<std::string>{"queued 0", "queued 1", "queued 2"}));
+}
+
+// A publish the node is slow to take holds neither the client nor other
+// groups: a send to another group goes out meanwhile. A later send to the
+// same group waits for its turn, so the node keeps the order.
+TEST_F(StreamReadBackTest, APublishInFlightHoldsOnlyItsGroupsLaterPublishes) {
+  auto bob = NewClient();
+  ASSERT_TRUE(bob);
+  auto held_group = alice_->CreateGroup({bob->inbox_id()});
+  auto other_group = alice_->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(held_group.ok() && other_group.ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  ASSERT_NO_FATAL_FAILURE(StreamUntilLive(*bob, *held_group));
+  ASSERT_TRUE(bob->Send(*other_group, content::EncodeText("ping 2")).ok());
+  ASSERT_TRUE(got_.WaitFor(2));  // both groups live
+
+  gate_.Arm();
+  std::optional<Result<Bytes>> held, after;
+  std::atomic<bool> held_returned{false};
+  std::thread first([&] {
+    held.emplace(alice_->Send(*held_group, content::EncodeText("held")));
+    held_returned = true;
+  });
+  ASSERT_TRUE(gate_.WaitHolding());
+  std::thread second(
+      [&] { after.emplace(alice_->Send(*held_group, content::EncodeText("after"))); });
+  // The other group's send returns while "held" is still held (a thread,
+  // so that a client holding its lock fails the test instead of hanging it).
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Result<Bytes>> other;
+  std::thread third([&] {
+    Result<Bytes> sent = alice_->Send(*other_group, content::EncodeText("other"));
+    std::lock_guard lock(mu);
+    other.emplace(std::move(sent));
+    cv.notify_all();
+  });
+  bool other_returned = false;
+  {
+    std::unique_lock lock(mu);
+    other_returned = cv.wait_for(lock, std::chrono::seconds(10), [&] { return other.has_value(); });
+  }
+  const bool still_held = !held_returned;
+  gate_.Open();
+  first.join();
+  second.join();
+  third.join();
+  EXPECT_TRUE(other_returned);
+  EXPECT_TRUE(still_held);
+  ASSERT_TRUE(other && other->ok()) << (other ? other->error().ToString() : "not sent");
+  ASSERT_TRUE(held && held->ok()) << (held ? held->error().ToString() : "not sent");
+  ASSERT_TRUE(after && after->ok()) << (after ? after->error().ToString() : "not sent");
+
+  ASSERT_TRUE(bob->SyncGroup(*held_group).ok());
+  EXPECT_EQ(Texts(*bob, *held_group), (std::vector<std::string>{"ping", "held", "after"}));
+  ASSERT_TRUE(bob->SyncGroup(*other_group).ok());
+  EXPECT_EQ(Texts(*bob, *other_group), (std::vector<std::string>{"ping 2", "other"}));
+  EXPECT_TRUE(Eventually([&] { return Published(*held_group, **held); }));
+  EXPECT_TRUE(Eventually([&] { return Published(*held_group, **after); }));
+}
+
+// What the stream takes while the client is busy is applied together: a
+// burst costs one store transaction, not one per message.
+TEST_F(StreamReadBackTest, AStreamBurstIsAppliedInOneTransaction) {
+  auto bob = NewClient();
+  ASSERT_TRUE(bob);
+  auto group = alice_->CreateGroup({bob->inbox_id()});
+  ASSERT_TRUE(group.ok());
+  ASSERT_TRUE(bob->SyncWelcomes().ok());
+  ASSERT_NO_FATAL_FAILURE(StreamUntilLive(*bob, *group));
+
+  constexpr int kBurst = 20;
+  std::uint64_t before = 0;
+  {
+    auto busy = ClientTestAccess::Lock(*alice_);
+    for (int i = 0; i < kBurst; ++i) {
+      ASSERT_TRUE(bob->Send(*group, content::EncodeText("burst " + std::to_string(i))).ok());
+    }
+    // The node forwards them at once; the stream's reader queues them.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    before = store_->transactions();
+  }
+  ASSERT_TRUE(got_.WaitFor(1 + kBurst));
+  EXPECT_LE(store_->transactions() - before, 2u);
+  std::vector<std::string> texts;
+  {
+    std::lock_guard lock(got_.mu);
+    texts = got_.texts;
+  }
+  ASSERT_EQ(texts.size(), 1u + kBurst);
+  for (int i = 0; i < kBurst; ++i) EXPECT_EQ(texts[1 + i], "burst " + std::to_string(i));
 }
 
 // ---------------------------------------------------------------- consent

@@ -2,6 +2,7 @@
 // group messages) with reconnects from the stored cursors.
 #include <algorithm>
 #include <chrono>
+#include <deque>
 
 #include "xmtp/client/client.h"
 #include "xmtp/client/client_internal.h"
@@ -130,6 +131,71 @@ void MessageStream::RunWelcomes() {
   }
 }
 
+// The messages of one live group subscription, from its reader thread to
+// the applying one.
+class MessageStream::Inflow {
+ public:
+  // Until the subscription ends (cancelled, failed or closed by the node).
+  void Read(api::Subscription<mlsv1::GroupMessage>& sub) {
+    while (true) {
+      auto next = sub.Next();
+      std::lock_guard lock(mu_);
+      if (!next.ok() || !next->has_value()) {
+        ended_ = true;
+        clean_ = next.ok();
+        break;
+      }
+      queue_.push_back(std::move(**next));
+      if (queue_.size() == 1) arrived_.notify_one();
+    }
+    arrived_.notify_one();
+  }
+  // What has arrived, at least one message; false once the subscription
+  // ended with nothing left (`clean`: the node closed it).
+  bool Take(std::vector<mlsv1::GroupMessage>& out, bool& clean) {
+    out.clear();
+    std::unique_lock lock(mu_);
+    arrived_.wait(lock, [&] { return !queue_.empty() || ended_; });
+    if (queue_.empty()) {
+      clean = clean_;
+      return false;
+    }
+    const std::size_t n = std::min(queue_.size(), kMaxApplyBatch);
+    for (std::size_t i = 0; i < n; ++i) out.push_back(std::move(queue_[i]));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    return true;
+  }
+
+ private:
+  // A page's worth per transaction at most.
+  static constexpr std::size_t kMaxApplyBatch = 256;
+  std::mutex mu_;
+  std::condition_variable arrived_;
+  std::deque<mlsv1::GroupMessage> queue_;
+  bool ended_ = false, clean_ = false;
+};
+
+void MessageStream::ApplyBatch(std::vector<mlsv1::GroupMessage>& batch) {
+  // Each group's messages in node order (the node replays from our cursor,
+  // then forwards live), a run per group.
+  std::vector<std::pair<Bytes, std::vector<mlsv1::GroupMessage>>> runs;
+  for (auto& message : batch) {
+    Bytes group_id(message.v1().group_id().begin(), message.v1().group_id().end());
+    auto run =
+        std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r.first == group_id; });
+    if (run == runs.end()) run = runs.insert(runs.end(), {std::move(group_id), {}});
+    run->second.push_back(std::move(message));
+  }
+  for (auto& [group_id, messages] : runs) {
+    auto it = client_.groups_.find(group_id);
+    if (it == client_.groups_.end()) continue;
+    Client::GroupRecord& group = *it->second;
+    (void)client_.ApplyNodeMessages(group, messages);
+    client_.Emit(group);
+    client_.RemoveLeavers(group);  // a LeaveRequest a super admin acts on
+  }
+}
+
 void MessageStream::RunGroups() {
   int failures = 0;
   while (!stop_) {
@@ -168,27 +234,19 @@ void MessageStream::RunGroups() {
     // From here until the subscription ends, whatever the node takes for
     // these groups reaches us: their sends may leave the read-back to us.
     MarkStreamed(subscribed);
+    // A reader thread takes the node's messages as they come; this one
+    // applies what has gathered meanwhile, each group's run in one store
+    // transaction, so a burst costs a commit per batch, not per message.
+    Inflow inflow;
+    std::thread reader([&inflow, sub = sub->get()] { inflow.Read(*sub); });
     bool clean = false;
-    while (!stop_) {
-      auto next = (*sub)->Next();
-      if (!next.ok()) break;
-      if (!next->has_value()) {
-        clean = true;
-        break;
-      }
+    std::vector<mlsv1::GroupMessage> batch;
+    while (!stop_ && inflow.Take(batch, clean)) {
       failures = 0;
       std::lock_guard lock(client_.mu_);
-      const auto& message = **next;
-      Bytes group_id(message.v1().group_id().begin(), message.v1().group_id().end());
-      auto it = client_.groups_.find(group_id);
-      if (it == client_.groups_.end()) continue;
-      Client::GroupRecord& group = *it->second;
-      if (message.v1().id() <= group.cursor) continue;
-      // The node replays from our cursor, then forwards live: in order.
-      (void)client_.ApplyNodeMessage(group, message);
-      client_.Emit(group);
-      client_.RemoveLeavers(group);  // a LeaveRequest a super admin acts on
+      ApplyBatch(batch);
     }
+    reader.join();
     MarkStreamed({});
     {
       std::lock_guard lock(mu_);

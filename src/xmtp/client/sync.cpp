@@ -169,7 +169,7 @@ Status Client::ResumePending(GroupRecord& group) {
   std::vector<Bytes> data;
   data.reserve(queued.size());
   for (const auto* entry : queued) data.push_back(entry->first);
-  XS_RETURN_IF_ERROR(SendGroupMessagesBytes(group, data, /*should_push=*/true));
+  XS_RETURN_IF_ERROR(SendGroupMessagesBytes(group, data, /*should_push=*/true, /*resume=*/true));
   if (group.pending_commit) {
     if (group.pending_commit->committed) {
       XS_RETURN_IF_ERROR(SendWelcomes(group));

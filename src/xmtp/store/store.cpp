@@ -46,6 +46,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const crypto
   std::unique_ptr<Store> store(new Store(std::make_unique<Tables>(std::move(db), key, clock)));
   XS_RETURN_IF_ERROR(store->Migrate());
   XS_RETURN_IF_ERROR(store->CheckKey());
+  if (path != ":memory:") {
+    XS_TRY(store->checkpointer_, sqlite::Checkpointer::Start(store->tables_->db(), path));
+  }
   return store;
 }
 
@@ -92,6 +95,7 @@ Status Store::CheckKey() {
 
 Result<Transaction> Store::Begin() {
   std::unique_lock<std::recursive_mutex> lock(mu_);
+  transactions_.fetch_add(1, std::memory_order_relaxed);
   if (unsynced_) {
     XS_RETURN_IF_ERROR(tables_->db().Exec("PRAGMA synchronous=FULL;"));
     unsynced_ = false;
@@ -102,6 +106,7 @@ Result<Transaction> Store::Begin() {
 
 Result<Transaction> Store::BeginUnsynced() {
   std::unique_lock<std::recursive_mutex> lock(mu_);
+  transactions_.fetch_add(1, std::memory_order_relaxed);
   if (!unsynced_) {
     XS_RETURN_IF_ERROR(tables_->db().Exec("PRAGMA synchronous=NORMAL;"));
     unsynced_ = true;

@@ -41,6 +41,7 @@
 // Transaction is used and destroyed on the thread that began it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -55,6 +56,7 @@
 #include "base/result.h"
 #include "crypto/secret.h"
 #include "mls/group/group_state.h"
+#include "sqlite/checkpointer.h"
 #include "sqlite/sqlite.h"
 #include "xmtp/store/records.h"
 #include "xmtp/store/store_error.h"
@@ -153,6 +155,8 @@ class Store {
   // again (read-back of messages), never for state whose bytes are sent
   // before the next synced commit.
   Result<Transaction> BeginUnsynced();
+  // Write transactions begun so far (Begin and BeginUnsynced).
+  std::uint64_t transactions() const { return transactions_.load(std::memory_order_relaxed); }
   // Begin, body, Commit; rolled back when body fails.
   Status Write(const std::function<Status(Transaction&)>& body);
   // The same on BeginUnsynced, with its rule.
@@ -195,7 +199,10 @@ class Store {
   Status CheckKey();
 
   std::recursive_mutex mu_;
+  std::atomic<std::uint64_t> transactions_{0};
   std::unique_ptr<Tables> tables_;
+  // WAL checkpoints off the write path (null in memory); destroyed first.
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;
   bool unsynced_ = false;  // synchronous=NORMAL since BeginUnsynced
 };
 

@@ -36,6 +36,10 @@
 //   {"op":"stream","client","action":"start"|"stop"}                 -> {}
 //       while started, stream threads print {"event":"message","client","message":<as in
 //       messages>} lines between responses (node order, each message once)
+//   {"op":"stream","client","action":"readBack"}                     -> {}
+//       a stream that prints nothing and confirms the client's sends, as the signet
+//       runs its clients (Client::ReadBack::kStream): a send answers once the node
+//       took it; "stop" ends it
 //   {"op":"sync","client"}                                           -> {"joined":[groupIds]}
 //   {"op":"syncGroup","client","groupId"}                            -> {}
 //   {"op":"messages","client","groupId"}
@@ -297,8 +301,15 @@ Result<json> Handle(Peer& peer, const json& req) {
       peer.streams.erase(name);  // the destructor stops it
       return json::object();
     }
-    if (action != "start") return Error::Validation("action", "start or stop");
+    if (action != "start" && action != "readBack") {
+      return Error::Validation("action", "start, readBack or stop");
+    }
     if (peer.streams.count(name)) return Error::Validation("action", "already streaming");
+    if (action == "readBack") {
+      c->SetReadBack(client::Client::ReadBack::kStream);
+      peer.streams[name] = c->StreamAll([](const client::Message&) {});
+      return json::object();
+    }
     peer.streams[name] = c->StreamAll([name](const client::Message& m) {
       WriteLine({{"event", "message"}, {"client", name}, {"message", MessageJson(m)}});
     });
