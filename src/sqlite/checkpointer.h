@@ -33,7 +33,7 @@ struct CheckpointOptions {
   // it again.
   int soft_frames = 1000;
   // WAL frames after which the committing connection checkpoints itself.
-  int hard_frames = 8192;
+  int hard_frames = 16384;
 };
 
 class Checkpointer {
