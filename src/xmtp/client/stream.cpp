@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <iterator>
 
 #include "xmtp/client/client.h"
 #include "xmtp/client/client_internal.h"
@@ -183,7 +184,10 @@ void MessageStream::ApplyBatch(std::vector<mlsv1::GroupMessage>& batch) {
     Bytes group_id(message.v1().group_id().begin(), message.v1().group_id().end());
     auto run =
         std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r.first == group_id; });
-    if (run == runs.end()) run = runs.insert(runs.end(), {std::move(group_id), {}});
+    if (run == runs.end()) {
+      runs.emplace_back(std::move(group_id), std::vector<mlsv1::GroupMessage>{});
+      run = std::prev(runs.end());
+    }
     run->second.push_back(std::move(message));
   }
   for (auto& [group_id, messages] : runs) {
