@@ -6,12 +6,15 @@
 //        [--only send,inbound,idle] [--rate 1000] [--idle 1000]
 //        [--members 2] [--publishers 8] [--ws-load path/to/xs-ws-load]
 //        [--publisher native|daemons] [--peers 4] [--send-peer online|offline]
-//        [--peer-read-back stream|send]
+//        [--peer-read-back stream|send] [--send-connections 1,16]
 //
 // Daemon A (the one measured) creates 4 chats with daemon B's inbox as a
 // member; B joins them through its stream/sync. send: 16 connections over
 // A's 4 chats (connection i -> chat i % 4), 1 request in flight each, and
-// the same with 1 connection (--send-peer offline stops B meanwhile).
+// the same with 1 connection (--send-peer offline stops B meanwhile;
+// --send-connections 16 runs only the 16-connection case). Besides A's
+// CPU per send, B's and the node's are reported (the three share the
+// machine's cores).
 // inbound, --publisher native (the default): see nativeInbound below.
 // inbound, --publisher daemons: 16 harnesses on A watch a fifth chat
 // of A's whose other members are the inboxes of --members publisher
@@ -36,7 +39,7 @@ import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import path from "node:path";
 import {
-  ClientPeer, Signet, binaries, cleanup, cpuUs, flag, report, runTool, startNode,
+  ClientPeer, Signet, binaries, cleanup, cpuUs, flag, nodePid, report, runTool, startNode,
 } from "../lib/signet_setup.mjs";
 
 const build = path.resolve(flag("build", "build"));
@@ -50,6 +53,7 @@ const publisherKind = flag("publisher", "native");
 const sendPeer = flag("send-peer", "online");
 const peerCount = Math.max(Number(flag("peers", "4")), 1);
 const readBack = flag("peer-read-back", "stream");
+const sendConnections = flag("send-connections", "1,16").split(",").map(Number);
 const bins = binaries(build);
 // --ws-load PATH: another build's xs-ws-load (e.g. this tree's, against an
 // older build's daemons for a before/after comparison).
@@ -94,12 +98,19 @@ async function main() {
     // --send-peer offline: B's daemon (the chats' other member) is stopped
     // during the sends, so it does not read them on the same machine.
     if (sendPeer === "offline") b.ok(["daemon", "stop"]);
-    for (const connections of [1, 16]) {
-      const before = cpuUs(status.pid);
+    const bPid = sendPeer === "offline" ? 0 : b.ok(["status"]).pid;
+    const cpu = (pid) => (pid ? cpuUs(pid) : 0);
+    for (const connections of sendConnections) {
+      const before = [cpu(status.pid), cpu(bPid), cpu(nodePid)];
       const r = load("send", [...base, "--connections", String(connections), "--chats", "4",
         "--tokens", tokens.join(","), "--chat-ids", pattern.join(",")]);
-      // The daemon's CPU per answered send: independent of what else runs.
-      r.daemonCpuUsPerSend = Math.round((cpuUs(status.pid) - before) / Math.max(r.okAnswers, 1));
+      // CPU per answered send: A's (the daemon measured) is independent
+      // of what else runs; B's (reading every send) and the node's share
+      // the same cores.
+      const per = (pid, i) => Math.round((cpu(pid) - before[i]) / Math.max(r.okAnswers, 1));
+      r.daemonCpuUsPerSend = per(status.pid, 0);
+      r.peerDaemonCpuUsPerSend = per(bPid, 1);
+      r.nodeCpuUsPerSend = per(nodePid, 2);
       report(`send ${connections} connection(s) over ${Math.min(connections, 4)} chat(s), peer ${sendPeer}`, r);
     }
     if (sendPeer === "offline") b.ok(["daemon", "start", "--daemon"]);

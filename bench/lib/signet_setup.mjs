@@ -30,12 +30,16 @@ export async function cleanup() {
 }
 process.on("SIGINT", () => cleanup().then(() => process.exit(130)));
 
+// The pid of the last node startNode started (for CPU accounting).
+export let nodePid = 0;
+
 // Starts xmtp-node on a free port in a temp dir; resolves to the port.
 export function startNode(bins) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "xs-bench-node-"));
   const child = spawn(bins.node, ["--host", "127.0.0.1", "--port", "0", "--data-dir", dir], {
     stdio: ["ignore", "pipe", "inherit"],
   });
+  nodePid = child.pid;
   cleanups.push(async () => {
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });

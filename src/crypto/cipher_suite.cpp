@@ -142,6 +142,13 @@ Result<Bytes> CipherSuite::SignWithLabel(ByteSpan private_key, std::string_view 
   return Bytes(signature.begin(), signature.end());
 }
 
+Result<Bytes> CipherSuite::SignWithLabel(ByteSpan private_key, ByteSpan public_key,
+                                         std::string_view label, ByteSpan content) const {
+  XS_TRY(Bytes sign_content, LabeledStruct(label, content, "content"));
+  XS_TRY(Ed25519Signature signature, Ed25519Sign(private_key, public_key, sign_content));
+  return Bytes(signature.begin(), signature.end());
+}
+
 bool CipherSuite::VerifyWithLabel(ByteSpan public_key, std::string_view label, ByteSpan content,
                                   ByteSpan signature) const {
   auto sign_content = LabeledStruct(label, content, "content");

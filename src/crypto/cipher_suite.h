@@ -92,6 +92,10 @@ class CipherSuite {
   SignatureKeyPair GenerateSignatureKeyPair() const;
   Result<Bytes> SignaturePublicKeyOf(ByteSpan private_key) const;
   Result<Bytes> SignWithLabel(ByteSpan private_key, std::string_view label, ByteSpan content) const;
+  // The same with the private key's public key given (Ed25519Sign's rule:
+  // only the key that comes with it, e.g. our own leaf's).
+  Result<Bytes> SignWithLabel(ByteSpan private_key, ByteSpan public_key, std::string_view label,
+                              ByteSpan content) const;
   bool VerifyWithLabel(ByteSpan public_key, std::string_view label, ByteSpan content,
                        ByteSpan signature) const;
 

@@ -102,6 +102,21 @@ TEST(Ed25519, Rfc8032Test1) {
   EXPECT_FALSE(Ed25519Sign(Hex("00"), {}).ok());
 }
 
+// Given the seed's public key, the signature is the same (RFC 8032 is
+// deterministic); a public key of the wrong size is refused.
+TEST(Ed25519, SignWithTheGivenPublicKey) {
+  auto pair =
+      Ed25519FromSeed(Hex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"));
+  ASSERT_TRUE(pair.ok());
+  auto message = AsBytes("abc");
+  auto derived = Ed25519Sign(pair->seed.bytes(), message);
+  auto given = Ed25519Sign(pair->seed.bytes(), pair->public_key, message);
+  ASSERT_TRUE(derived.ok() && given.ok());
+  EXPECT_EQ(ToHex(*given), ToHex(*derived));
+  EXPECT_TRUE(Ed25519Verify(pair->public_key, message, *given));
+  EXPECT_FALSE(Ed25519Sign(pair->seed.bytes(), Hex("00"), message).ok());
+}
+
 TEST(Ed25519ph, Rfc8032Section73) {
   auto seed = Hex("833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42");
   auto pair = Ed25519FromSeed(seed);

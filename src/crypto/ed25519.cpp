@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "crypto/random.h"
@@ -63,6 +64,23 @@ Result<Ed25519Signature> Ed25519Sign(std::span<const std::uint8_t> seed,
   std::uint8_t pk[crypto_sign_PUBLICKEYBYTES];
   std::uint8_t sk[crypto_sign_SECRETKEYBYTES];
   crypto_sign_seed_keypair(pk, sk, seed.data());
+  Ed25519Signature sig;
+  crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sk);
+  sodium_memzero(sk, sizeof sk);
+  return sig;
+}
+
+Result<Ed25519Signature> Ed25519Sign(std::span<const std::uint8_t> seed,
+                                     std::span<const std::uint8_t> public_key,
+                                     std::span<const std::uint8_t> message) {
+  XS_RETURN_IF_ERROR(CheckSeed(seed));
+  if (public_key.size() != kEd25519PublicKeySize) {
+    return Error::Validation("public_key", "an Ed25519 public key is 32 bytes");
+  }
+  // libsodium's secret key is the seed followed by its public key.
+  std::uint8_t sk[crypto_sign_SECRETKEYBYTES];
+  std::copy(seed.begin(), seed.end(), sk);
+  std::copy(public_key.begin(), public_key.end(), sk + crypto_sign_SEEDBYTES);
   Ed25519Signature sig;
   crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sk);
   sodium_memzero(sk, sizeof sk);

@@ -36,6 +36,14 @@ Result<Ed25519KeyPair> Ed25519FromSeed(std::span<const std::uint8_t> seed);
 
 Result<Ed25519Signature> Ed25519Sign(std::span<const std::uint8_t> seed,
                                      std::span<const std::uint8_t> message);
+// The same with the seed's public key given, which saves deriving it (a
+// scalar multiplication, about the cost of the signature itself). Only for
+// a public key that comes with the seed (an MLS member's own leaf): one
+// that is not the seed's gives signatures that do not verify, and the same
+// message signed under two public keys would reveal the key.
+Result<Ed25519Signature> Ed25519Sign(std::span<const std::uint8_t> seed,
+                                     std::span<const std::uint8_t> public_key,
+                                     std::span<const std::uint8_t> message);
 // False for any malformed key or signature; never throws or aborts.
 bool Ed25519Verify(std::span<const std::uint8_t> public_key, std::span<const std::uint8_t> message,
                    std::span<const std::uint8_t> signature);

@@ -22,15 +22,20 @@ Bytes EncodeAuthenticatedContentTbm(const FramedContent& content, const FramedCo
 
 }  // namespace
 
-Result<FramedContentAuthData> SignFramedContent(const crypto::CipherSuite& suite,
-                                                WireFormat wire_format,
-                                                const FramedContent& content,
-                                                std::span<const std::uint8_t> group_context,
-                                                std::span<const std::uint8_t> signature_private_key,
-                                                std::span<const std::uint8_t> confirmation_tag) {
+Result<FramedContentAuthData> SignFramedContent(
+    const crypto::CipherSuite& suite, WireFormat wire_format, const FramedContent& content,
+    std::span<const std::uint8_t> group_context,
+    std::span<const std::uint8_t> signature_private_key,
+    std::span<const std::uint8_t> confirmation_tag,
+    std::span<const std::uint8_t> signature_public_key) {
   const Bytes tbs = EncodeFramedContentTbs(wire_format, content, group_context);
   FramedContentAuthData auth;
-  XS_TRY(auth.signature, suite.SignWithLabel(signature_private_key, kFramedContentTbsLabel, tbs));
+  if (signature_public_key.empty()) {
+    XS_TRY(auth.signature, suite.SignWithLabel(signature_private_key, kFramedContentTbsLabel, tbs));
+  } else {
+    XS_TRY(auth.signature, suite.SignWithLabel(signature_private_key, signature_public_key,
+                                               kFramedContentTbsLabel, tbs));
+  }
   if (content.content_type() == ContentType::kCommit) {
     auth.confirmation_tag.assign(confirmation_tag.begin(), confirmation_tag.end());
   }

@@ -21,13 +21,14 @@ namespace xs::mls {
 // Signs `content` as sent in `wire_format`: returns its FramedContentAuthData
 // (signature, plus `confirmation_tag` for commits). `group_context` is the
 // serialized GroupContext of the epoch (used for member and
-// new_member_commit senders).
-Result<FramedContentAuthData> SignFramedContent(const crypto::CipherSuite& suite,
-                                                WireFormat wire_format,
-                                                const FramedContent& content,
-                                                std::span<const std::uint8_t> group_context,
-                                                std::span<const std::uint8_t> signature_private_key,
-                                                std::span<const std::uint8_t> confirmation_tag);
+// new_member_commit senders). `signature_public_key`, when given, is the
+// private key's (our own leaf's): it spares deriving it.
+Result<FramedContentAuthData> SignFramedContent(
+    const crypto::CipherSuite& suite, WireFormat wire_format, const FramedContent& content,
+    std::span<const std::uint8_t> group_context,
+    std::span<const std::uint8_t> signature_private_key,
+    std::span<const std::uint8_t> confirmation_tag,
+    std::span<const std::uint8_t> signature_public_key = {});
 
 // Auth error unless `auth.signature` is valid for `content` under
 // `signature_public_key`.

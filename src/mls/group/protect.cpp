@@ -123,8 +123,15 @@ FramedContent MakeOwnContent(const GroupState& state, ContentBody body,
 
 Result<FramedContentAuthData> SignOwnContent(const GroupState& state,
                                              const FramedContent& content) {
+  // Our leaf carries our signature key: it is our KeyPackage's leaf node
+  // (checked when we joined, §12.4.3.1) or the one we created the group
+  // with, and only our own commits and updates replace it.
+  const LeafNode* own = state.tree().leaf(state.own_leaf());
+  std::span<const std::uint8_t> public_key;
+  if (own != nullptr) public_key = own->signature_key;
   return SignFramedContent(state.suite(), WireFormat::kPrivateMessage, content,
-                           state.ContextBytes(), state.signature_private_key.bytes(), {});
+                           state.ContextBytes(), state.signature_private_key.bytes(), {},
+                           public_key);
 }
 
 Result<MlsMessage> ProtectOwnContent(GroupState& state, const FramedContent& content,

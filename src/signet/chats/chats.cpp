@@ -165,20 +165,22 @@ std::string Chats::Impl::DerivedMessageId(const client::Bytes& network_id) const
 
 // Runs for every message sent, listed, searched or watched (for each of a
 // chat's watchers), so it is cheap: the lookup is usually an IdCache hit,
-// and a new mapping commits kUnsynced (no fsync). That is safe because the
-// msg_ id is derived from the network id: should a power cut drop the
-// mapping (the message in the client store is committed the same way, and
-// stays on the node), the message maps to the same msg_ id when it is seen
-// again, and FindMessage finds a msg_ id whose mapping is gone among the
-// chat's messages. Mappings made before msg_ ids were derived are random and
-// were committed synced; the lookup keeps them.
-Result<std::string> Chats::Impl::MessageId(const client::Bytes& network_id) {
+// and a new mapping is deferred (Store::DeferIdMapping: written with
+// others, kUnsynced, no fsync). That is safe because the msg_ id is derived
+// from the network id: should a crash or power cut drop the mapping (the
+// message in the client store is committed unsynced too, and stays on the
+// node), the message maps to the same msg_ id when it is seen again, and
+// FindMessage finds a msg_ id whose mapping is gone among the chat's
+// messages. Mappings made before msg_ ids were derived are random and were
+// committed synced; the lookup keeps them (a message just sent has none).
+Result<std::string> Chats::Impl::MessageId(const client::Bytes& network_id, bool sent_now) {
   std::string hex = codec::HexEncode(network_id);
-  XS_TRY(std::optional<std::string> local, s->store->GetLocalId(kMessageMap, hex));
-  if (local) return *local;
+  if (!sent_now) {
+    XS_TRY(std::optional<std::string> local, s->store->GetLocalId(kMessageMap, hex));
+    if (local) return *local;
+  }
   std::string id = DerivedMessageId(network_id);
-  XS_RETURN_IF_ERROR(
-      s->store->SetIdMapping(kMessageMap, hex, id, s->clock->NowMs(), Durability::kUnsynced));
+  s->store->DeferIdMapping(kMessageMap, hex, id, s->clock->NowMs());
   return id;
 }
 

@@ -50,9 +50,10 @@ struct Chats::Impl {
   Result<std::size_t> Reconcile();
   // Writes a new chat record and its id mapping in one transaction.
   Status Record(const Json& chat);
-  // The msg_ id of a network message id, mapped on first sight (an
-  // unsynced store write, see chats.cpp).
-  Result<std::string> MessageId(const xmtp::client::Bytes& network_id);
+  // The msg_ id of a network message id, mapped on first sight (a deferred
+  // store write, see chats.cpp). `sent_now`: the message was just sent by
+  // the signet, so no mapping can exist yet and none is looked up.
+  Result<std::string> MessageId(const xmtp::client::Bytes& network_id, bool sent_now = false);
   // The msg_ id a network message id maps to when first seen: a keyed tag
   // of it (Store::KeyedTag), the same after any restart.
   std::string DerivedMessageId(const xmtp::client::Bytes& network_id) const;

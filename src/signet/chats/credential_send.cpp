@@ -379,7 +379,8 @@ Result<Json> Deliver(Chats::Impl& impl, const std::string& credential_id, const 
   Result<client::Bytes> sent = b.client->Send(b.group_id, encoded);
   if (lock != nullptr && !lock->owns_lock()) lock->lock();
   XS_TRY(client::Bytes network_id, std::move(sent));
-  XS_TRY(std::string id, impl.MessageId(network_id));  // msg_ id for the admin surfaces
+  // The msg_ id for the admin surfaces.
+  XS_TRY(std::string id, impl.MessageId(network_id, /*sent_now=*/true));
   (void)id;
   std::string hex = codec::HexEncode(network_id);
   Json provenance = s.seal_provenance ? s.seal_provenance(c, chat_id, hex) : Json();

@@ -359,6 +359,8 @@ std::vector<CredentialEvent> Runtime::Sweep() {
   auto events = state_.credentials->Sweep();
   state_.pending->Sweep();
   state_.elevation->Sweep();
+  // Message id mappings deferred by a burst of sends that stopped.
+  (void)state_.store->FlushIdMappings();
   for (const auto& ev : events) {
     (void)state_.audit->Append(Name(ev.type),
                                {{"credentialId", ev.credential.id}, {"reason", ev.reason}});

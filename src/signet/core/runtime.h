@@ -85,7 +85,8 @@ class Runtime {
   Signature64 SignWithAdminKey(std::span<const std::uint8_t> bytes) const;
 
   // Periodic work, at least every 5 s (decisions.md #6): credential expiry and
-  // heartbeat timeouts, pending-action expiry, elevation expiry.
+  // heartbeat timeouts, pending-action expiry, elevation expiry, and the
+  // writing of deferred message id mappings.
   std::vector<CredentialEvent> Sweep();
 
   // Record counts for status, read under the runtime lock.

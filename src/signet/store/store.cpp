@@ -52,7 +52,10 @@ Store::Store(sqlite::Db db, std::string path, crypto::Secret key)
   crypto::Wipe(tag_key);
 }
 
-Store::~Store() = default;
+Store::~Store() {
+  // Best effort: a mapping not written is derived again when needed.
+  (void)FlushIdMappings();
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, crypto::Secret data_key) {
   if (data_key.size() != kDataKeyBytes) return Error::Internal("store data key has wrong size");

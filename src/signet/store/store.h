@@ -51,6 +51,11 @@ enum class Durability { kSynced, kUnsynced };
 // id_map rows the store keeps in memory (IdCache): the recent messages of
 // the watched and listed chats.
 inline constexpr std::size_t kMaxCachedIdMappingCount = 4096;
+// Deferred message id mappings (DeferIdMapping) are written together, in
+// one kUnsynced transaction, once this many wait or the oldest has waited
+// kMaxDeferredIdMappingMs.
+inline constexpr std::size_t kMaxDeferredIdMappingCount = 256;
+inline constexpr std::int64_t kMaxDeferredIdMappingMs = 1000;
 
 struct StoredRow {
   std::string kind;
@@ -113,6 +118,20 @@ class Store {
   Result<std::optional<std::string>> GetNetworkId(std::string_view resource_type,
                                                   std::string_view local_id);
   Status RemoveIdMapping(std::string_view resource_type, std::string_view either_id);
+  // A message id mapping that only speeds lookups up (the msg_ id is
+  // derived from the network id, so a lost one is derived again): answered
+  // at once by the lookups above, written with the others that wait by
+  // FlushIdMappings, which runs by itself when kMaxDeferredIdMappingCount
+  // wait or the oldest is kMaxDeferredIdMappingMs old (checked here), and
+  // when the store closes. Inside a transaction it is written with it.
+  // A failed write is tried again with the next flush (the mappings are
+  // answered from memory meanwhile, the oldest dropped past
+  // kMaxCachedIdMappingCount), so deferring cannot fail.
+  void DeferIdMapping(std::string_view resource_type, std::string_view network_id,
+                      std::string_view local_id, std::int64_t created_at_ms);
+  // Writes the deferred mappings (kUnsynced); on failure they stay deferred.
+  Status FlushIdMappings();
+  std::size_t deferred_id_mappings() const { return deferred_ids_.size(); }
 
   int schema_version() const { return version_; }
   const std::string& path() const { return path_; }
@@ -135,6 +154,13 @@ class Store {
   struct StagedId {
     std::string resource_type, network_id, local_id;
   };
+  struct DeferredId {
+    StagedId row;
+    std::int64_t created_at_ms = 0;
+  };
+  // The deferred mapping of `id` (either side) of `resource_type`.
+  const DeferredId* FindDeferred(std::string_view resource_type, std::string_view id,
+                                 bool network_side) const;
 
   sqlite::Db db_;
   sqlite::StmtCache statements_{db_};  // destroyed before db_
@@ -146,7 +172,8 @@ class Store {
   Durability tx_durability_ = Durability::kSynced;
   Durability synchronous_ = Durability::kSynced;  // the connection's mode now
   IdCache ids_{kMaxCachedIdMappingCount};
-  std::vector<StagedId> staged_ids_;  // written by the open transaction
+  std::vector<StagedId> staged_ids_;      // written by the open transaction
+  std::vector<DeferredId> deferred_ids_;  // not written yet (DeferIdMapping)
   // WAL checkpoints off the write path; destroyed before db_.
   std::unique_ptr<sqlite::Checkpointer> checkpointer_;
 };

@@ -207,6 +207,55 @@ TEST(StoreIdMapTest, SyncedWriteInsideUnsyncedTransactionFails) {
   EXPECT_EQ(**s->GetLocalId("message", "cc02"), "msg_00000000000000c2");
 }
 
+// Deferred message mappings are answered at once, both ways, but reach the
+// table together: when kMaxDeferredIdMappingCount wait, when the oldest
+// has waited kMaxDeferredIdMappingMs, on FlushIdMappings, and when the
+// store closes. A second connection (another Store on the file) sees only
+// what was written.
+TEST(StoreIdMapTest, DeferredMappingsAreWrittenTogether) {
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/s.db";
+  auto id = [](std::size_t i) { return "msg_" + std::to_string(1000000000000000 + i); };
+  auto net = [](std::size_t i) { return "dd" + std::to_string(i); };
+  {
+    auto s = OpenStore(path);
+    auto other = OpenStore(path);
+    for (std::size_t i = 0; i + 1 < kMaxDeferredIdMappingCount; ++i) {
+      s->DeferIdMapping("message", net(i), id(i), 5);
+    }
+    EXPECT_EQ(s->deferred_id_mappings(), kMaxDeferredIdMappingCount - 1);
+    EXPECT_EQ(**s->GetLocalId("message", net(0)), id(0));
+    EXPECT_EQ(**s->GetNetworkId("message", id(1)), net(1));
+    EXPECT_FALSE(other->GetLocalId("message", net(0))->has_value());
+    // The last one fills the batch: all are written in one go.
+    const std::size_t last = kMaxDeferredIdMappingCount - 1;
+    s->DeferIdMapping("message", net(last), id(last), 5);
+    EXPECT_EQ(s->deferred_id_mappings(), 0u);
+    EXPECT_EQ(**other->GetLocalId("message", net(0)), id(0));
+    EXPECT_EQ(**other->GetNetworkId("message", id(last)), net(last));
+
+    // By age: the second one, a second after the first, writes both.
+    s->DeferIdMapping("message", "ee01", "msg_00000000000000e1", 10'000);
+    EXPECT_FALSE(other->GetLocalId("message", "ee01")->has_value());
+    s->DeferIdMapping("message", "ee02", "msg_00000000000000e2", 10'000 + kMaxDeferredIdMappingMs);
+    EXPECT_EQ(s->deferred_id_mappings(), 0u);
+    EXPECT_EQ(**other->GetNetworkId("message", "msg_00000000000000e1"), "ee01");
+
+    // Removed before it was written: never written.
+    s->DeferIdMapping("message", "ff01", "msg_00000000000000f1", 20'000);
+    ASSERT_TRUE(s->RemoveIdMapping("message", "msg_00000000000000f1").ok());
+    EXPECT_FALSE(s->GetLocalId("message", "ff01")->has_value());
+    ASSERT_TRUE(s->FlushIdMappings().ok());
+    EXPECT_FALSE(other->GetLocalId("message", "ff01")->has_value());
+
+    // Left waiting: written when the store closes.
+    s->DeferIdMapping("message", "ff02", "msg_00000000000000f2", 20'000);
+  }
+  auto s = OpenStore(path);
+  EXPECT_EQ(**s->GetLocalId("message", "ff02"), "msg_00000000000000f2");
+  EXPECT_FALSE(s->GetLocalId("message", "ff01")->has_value());
+}
+
 // KeyedTag is a function of the data and the data key only.
 TEST(StoreIdMapTest, KeyedTagIsStableUnderItsKey) {
   testing::TempDir dir;
