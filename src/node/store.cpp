@@ -42,10 +42,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Clock*
   XS_TRY(store->db_, sqlite::Db::Open(path.empty() ? ":memory:" : path));
   XS_RETURN_IF_ERROR(store->Init());
   if (!path.empty()) {
-    // The backstop as far out as before (64 MiB of WAL).
-    XS_TRY(
-        store->checkpointer_,
-        sqlite::Checkpointer::Start(store->db_, path, {.soft_frames = 1000, .hard_frames = 16384}));
+    // The default backstop (16,384 frames, 64 MiB of WAL) is the node's old one.
+    XS_TRY(store->checkpointer_, sqlite::Checkpointer::Start(store->db_, path));
   }
   return store;
 }

@@ -4,11 +4,17 @@
 
 namespace xs::sqlite {
 
+namespace {
+// How long the thread's connection waits on a locked database (its first
+// read; a PASSIVE checkpoint never waits).
+constexpr int kBusyTimeoutMillis = 5000;
+}  // namespace
+
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(Db& db, const std::string& path,
                                                           CheckpointOptions options) {
   std::unique_ptr<Checkpointer> c(new Checkpointer(db, options));
   XS_TRY(c->own_, Db::Open(path));
-  XS_RETURN_IF_ERROR(c->own_.SetBusyTimeout(5000));
+  XS_RETURN_IF_ERROR(c->own_.SetBusyTimeout(kBusyTimeoutMillis));
   // A connection learns the journal mode when it first reads the file; the
   // checkpoint call alone does not read it.
   XS_RETURN_IF_ERROR(c->own_.Exec("SELECT count(*) FROM sqlite_schema;"));
@@ -19,7 +25,7 @@ Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(Db& db, const std::str
 }
 
 Checkpointer::~Checkpointer() {
-  // Back to SQLite's own auto-checkpoint (the default threshold).
+  // Back to SQLite's own auto-checkpoint, every soft_frames frames.
   sqlite3_wal_autocheckpoint(db_.db_, options_.soft_frames);
   {
     std::lock_guard lock(mu_);
