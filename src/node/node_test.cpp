@@ -7,6 +7,7 @@
 
 #include "node/limits.h"
 #include "node/node_test_fixture.h"
+#include "sqlite/sqlite.h"
 
 namespace xs::node::testing {
 namespace {
@@ -366,6 +367,23 @@ TEST_F(PersistentNodeTest, RestartKeepsDataAndIdsKeepGrowing) {
   grpc::ClientContext ctx;
   ASSERT_TRUE(mls_->FetchKeyPackages(&ctx, fetch, &resp).ok());
   EXPECT_FALSE(resp.key_packages(0).key_package_tls_serialized().empty());
+}
+
+// A stored envelope rewrites whole pages in the WAL (its row, the group
+// and dedup indexes, the AUTOINCREMENT counter): four of 1 KiB each.
+TEST_F(PersistentNodeTest, AStoredMessageWritesFourSmallPages) {
+  SendMany("p", 1);
+  auto db = sqlite::Db::Open(node_->database_path());
+  ASSERT_TRUE(db.ok());
+  auto page_size = db->Prepare("PRAGMA page_size;");
+  ASSERT_TRUE(page_size.ok() && *page_size->Step());
+  EXPECT_EQ(page_size->Int(0), 1024);
+  ASSERT_TRUE(db->Exec("PRAGMA wal_checkpoint(TRUNCATE);").ok());
+  SendMany("p", 1, "second");
+  auto frames = db->Prepare("PRAGMA wal_checkpoint(PASSIVE);");  // busy, frames, copied
+  ASSERT_TRUE(frames.ok() && *frames->Step());
+  EXPECT_EQ(frames->Int(0), 0);
+  EXPECT_EQ(frames->Int(1), 4);
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Clock*
   XS_TRY(store->db_, sqlite::Db::Open(path.empty() ? ":memory:" : path));
   XS_RETURN_IF_ERROR(store->Init());
   if (!path.empty()) {
-    // The default backstop (16,384 frames, 64 MiB of WAL) is the node's old one.
+    // The default budget: a pass per MiB of WAL, the backstop past 64 MiB.
     XS_TRY(store->checkpointer_, sqlite::Checkpointer::Start(store->db_, path));
   }
   return store;

@@ -40,6 +40,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const crypto
   }
   XS_TRY(sqlite::Db db, sqlite::Db::Open(path));
   XS_RETURN_IF_ERROR(db.SetBusyTimeout(5000));
+  // A commit writes each page it touched to the WAL whole, and again to the
+  // database at the checkpoint; a received message touches about five (its
+  // row and two index entries, the ratchet row, the group's row), all with
+  // rows far smaller than a page. 1 KiB pages write a quarter of SQLite's
+  // default 4 KiB. Only a new file takes it: an existing store keeps the
+  // page size it was created with (WAL mode fixes it).
+  XS_RETURN_IF_ERROR(db.Exec("PRAGMA page_size=1024;"));
   XS_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL;"));
   XS_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=FULL;"));
   XS_RETURN_IF_ERROR(db.Exec("PRAGMA secure_delete=ON;"));

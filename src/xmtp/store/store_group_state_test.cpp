@@ -122,6 +122,45 @@ TEST_F(StoreGroupStateTest, RatchetsOfANewEpochNeedTheWholeState) {
   ASSERT_TRUE(hello.ok()) << hello.error().ToString();
 }
 
+// What the stream writes for a received message, in one transaction: the
+// message row, the ratchet part, the group's activity and cursor. That is
+// five 1 KiB pages in the WAL: the message table and its two indexes, the
+// ratchet row (updated in place, its key's index untouched) and the group's
+// row. Each page is written whole, so their number and size are what a
+// busy chat costs the disk.
+TEST_F(StoreGroupStateTest, AReceivedMessageWritesFiveSmallPages) {
+  auto db = sqlite::Db::Open(path_);
+  ASSERT_TRUE(db.ok());
+  auto page_size = db->Prepare("PRAGMA page_size;");
+  ASSERT_TRUE(page_size.ok() && *page_size->Step());
+  EXPECT_EQ(page_size->Int(0), 1024);
+
+  GroupState bob = Load();
+  std::uint64_t n = 0;
+  auto receive = [&](std::string_view text) {
+    ASSERT_TRUE(Receive(bob, AliceSays(text)).ok());
+    ++n;
+    ASSERT_TRUE(store_
+                    ->WriteUnsynced([&](Transaction& tx) -> Status {
+                      XS_TRY(bool inserted, tx.InsertMessage(testing::MakeMessage(
+                                                kOwner, group_id_, n, std::string(text))));
+                      (void)inserted;
+                      XS_RETURN_IF_ERROR(tx.SaveGroupRatchets(kOwner, group_id_, bob));
+                      XS_RETURN_IF_ERROR(
+                          tx.SetLastActivity(kOwner, group_id_, static_cast<std::int64_t>(n)));
+                      return tx.SetGroupCursor(kOwner, group_id_, n);
+                    })
+                    .ok());
+  };
+  receive("first");  // every row exists: the next write is the steady state
+  ASSERT_TRUE(db->Exec("PRAGMA wal_checkpoint(TRUNCATE);").ok());
+  receive("second");
+  auto frames = db->Prepare("PRAGMA wal_checkpoint(PASSIVE);");  // busy, frames, copied
+  ASSERT_TRUE(frames.ok() && *frames->Step());
+  EXPECT_EQ(frames->Int(0), 0);
+  EXPECT_EQ(frames->Int(1), 5);
+}
+
 // The epoch is part of each sealed part's AAD: a row whose epoch column
 // was altered (to pair it with parts of another epoch) does not open.
 TEST_F(StoreGroupStateTest, AlteredEpochColumnDoesNotOpen) {

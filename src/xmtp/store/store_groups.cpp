@@ -56,10 +56,15 @@ Status WritePart(Tables& t, const char* sql, std::string_view table, ByteView ow
   return st->Bind(1, owner).Bind(2, group_id).Bind(3, Int(epoch)).Bind(4, sealed).Run();
 }
 
+// Upserts: an existing row is updated in place, which leaves its primary
+// key's index alone (a REPLACE deletes and reinserts the row under a new
+// rowid, rewriting the index page too: one more page per received message).
 constexpr char kWriteEpoch[] =
-    "INSERT OR REPLACE INTO group_epochs (owner, group_id, epoch, state) VALUES (?, ?, ?, ?);";
+    "INSERT INTO group_epochs (owner, group_id, epoch, state) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (owner, group_id) DO UPDATE SET epoch = excluded.epoch, state = excluded.state;";
 constexpr char kWriteRatchets[] =
-    "INSERT OR REPLACE INTO group_ratchets (owner, group_id, epoch, state) VALUES (?, ?, ?, ?);";
+    "INSERT INTO group_ratchets (owner, group_id, epoch, state) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (owner, group_id) DO UPDATE SET epoch = excluded.epoch, state = excluded.state;";
 constexpr char kReadEpoch[] =
     "SELECT epoch, state FROM group_epochs WHERE owner = ? AND group_id = ?;";
 constexpr char kReadRatchets[] =
