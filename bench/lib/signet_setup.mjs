@@ -33,9 +33,16 @@ process.on("SIGINT", () => cleanup().then(() => process.exit(130)));
 // The pid of the last node startNode started (for CPU accounting).
 export let nodePid = 0;
 
+// Where each role keeps its files: XS_BENCH_TMPDIR_NODE, _SIGNET or _PEER
+// when set (e.g. one role on tmpfs to see whose disk writes cost what),
+// else os.tmpdir().
+function tmpdirFor(role) {
+  return process.env[`XS_BENCH_TMPDIR_${role}`] || os.tmpdir();
+}
+
 // Starts xmtp-node on a free port in a temp dir; resolves to the port.
 export function startNode(bins) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "xs-bench-node-"));
+  const dir = mkdtempSync(path.join(tmpdirFor("NODE"), "xs-bench-node-"));
   const child = spawn(bins.node, ["--host", "127.0.0.1", "--port", "0", "--data-dir", dir], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -62,7 +69,7 @@ export function startNode(bins) {
 export class Signet {
   constructor(bins, nodePort, name, extraEnv = {}) {
     this.bins = bins;
-    this.root = mkdtempSync(path.join(os.tmpdir(), `xs-bench-${name}-`));
+    this.root = mkdtempSync(path.join(tmpdirFor("SIGNET"), `xs-bench-${name}-`));
     const dirs = {};
     for (const d of ["home", "config", "data", "state", "run"]) {
       dirs[d] = path.join(this.root, d);
@@ -102,6 +109,7 @@ export class ClientPeer {
   constructor(bins, nodePort) {
     this.child = spawn(bins.clientPeer, ["--url", `http://127.0.0.1:${nodePort}`], {
       stdio: ["pipe", "pipe", "inherit"],
+      env: { ...process.env, TMPDIR: tmpdirFor("PEER") },
     });
     this.pending = new Map();
     this.nextId = 1;
