@@ -64,30 +64,30 @@ std::uint64_t Checkpointer::backstops() const {
 
 int Checkpointer::OnCommit(void* self, sqlite3* db, const char* schema, int frames) {
   auto* c = static_cast<Checkpointer*>(self);
-  if (frames >= c->hard_frames_) {
-    {
-      std::lock_guard lock(c->mu_);
-      ++c->commits_;
-      ++c->backstops_;
-    }
-    // The backstop: what the thread has not copied yet, here and now. A
-    // busy checkpoint lock (the thread's pass) is no error.
-    (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-    return SQLITE_OK;
-  }
-  // A pass per soft limit of new frames: one that ran a moment ago leaves
-  // most of the WAL copied, and a page written again since is copied again.
+  bool backstop = false, wake = false;
   {
     std::lock_guard lock(c->mu_);
     ++c->commits_;
-    if (c->due_ || frames < c->woken_at_ + c->soft_frames_) {
-      if (frames < c->woken_at_) c->woken_at_ = 0;  // the WAL started over
-      return SQLITE_OK;
+    if (frames >= c->hard_frames_) {
+      ++c->backstops_;
+      backstop = true;
+    } else if (frames < c->woken_at_) {
+      c->woken_at_ = 0;  // the WAL started over
+    } else if (!c->due_ && frames >= c->woken_at_ + c->soft_frames_) {
+      // A pass per soft limit of new frames: one that ran a moment ago
+      // leaves most of the WAL copied, and a page written again since is
+      // copied again.
+      c->woken_at_ = frames;
+      c->due_ = true;
+      wake = true;
     }
-    c->woken_at_ = frames;
-    c->due_ = true;
   }
-  c->wake_.notify_one();
+  if (backstop) {
+    // What the thread has not copied yet, here and now. A busy checkpoint
+    // lock (the thread's pass) is no error.
+    (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  if (wake) c->wake_.notify_one();
   return SQLITE_OK;
 }
 
